@@ -1,0 +1,1 @@
+"""ETL for Frivillighetsstatistikk: sources → raw cache → DuckDB build (see README)."""

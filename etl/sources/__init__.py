@@ -1,0 +1,15 @@
+"""The sources, in load order. Each module has fetch / parse / validate / load and a TOML file beside it."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from etl.sources import befolkning, grenser, kommunedeling_vekter, kommuneendringer
+
+#: Every source the build loads, in order (reference data first: later sources join to it).
+SOURCES: list[ModuleType] = [
+    grenser,
+    befolkning,
+    kommuneendringer,
+    kommunedeling_vekter,
+]

@@ -1,0 +1,88 @@
+"""SSB table 07459: population on 1 January per country, county and municipality (2024 borders)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import duckdb
+import polars as pl
+
+from etl.cache import RawFile
+from etl.errors import BuildLog, SourceError
+from etl.meta import SourceMeta
+from etl.parsing import decode_text, fold, map_columns, parse_int
+from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
+
+META = SourceMeta.load(__file__)
+
+COLUMNS = {"region": "region", "år": "aar", "befolkning": "folketall", "personer": "folketall"}
+REGION = re.compile(r"^\s*(\d{1,4})\s+(.+?)\s*$")
+SCHEMA = {"nivaa": pl.String, "kode": pl.String, "navn": pl.String, "aar": pl.Int32, "folketall": pl.Int64}
+LEVELS = {1: "land", 2: "fylke", 4: "kommune"}
+
+
+def fetch(ctx: FetchContext) -> list[RawFile]:
+    """Copy the 07459 export from the mirror or download it from Statistikkbanken."""
+    return fetch_files(META, ctx)
+
+
+def parse(data: bytes, file: str) -> pl.DataFrame:
+    """Statistikkbanken CSV bytes → DataFrame(nivaa, kode, navn, aar, folketall); '.' becomes null."""
+    text, _ = decode_text(data, file)
+    lines = text.splitlines()
+    header_at = next((i for i, line in enumerate(lines[:10]) if fold(line).replace('"', "").startswith("region")),
+                     None)
+    if header_at is None:
+        raise SourceError(file, "no header line starting with 'region' in the first 10 lines",
+                          expected='"region";"år";"Befolkning"')
+    reader = csv.reader(io.StringIO("\n".join(lines[header_at:])), delimiter=";")
+    header = next(reader)
+    cols = map_columns(header, COLUMNS, file)
+    rows = []
+    for n, rec in enumerate(reader, start=header_at + 2):
+        if not rec or all(not c.strip() for c in rec):
+            continue
+        if len(rec) != len(header):
+            raise SourceError(file, f"{len(rec)} fields", row=n, expected=f"{len(header)} fields (truncated file?)")
+        m = REGION.match(rec[cols["region"]])
+        if not m or len(m.group(1)) not in LEVELS:
+            raise SourceError(file, f"unrecognised region {rec[cols['region']]!r}", row=n, column="region",
+                              expected="'0 Hele landet', a 2-digit county or a 4-digit municipality code")
+        code = m.group(1)
+        try:
+            year = int(rec[cols["aar"]])
+            value = parse_int(rec[cols["folketall"]].strip().replace(":", ""))
+        except ValueError as exc:
+            raise SourceError(file, str(exc), row=n, column="år/Befolkning") from exc
+        rows.append({"nivaa": LEVELS[len(code)], "kode": code, "navn": m.group(2), "aar": year,
+                     "folketall": value})
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
+    """One value per region and year, non-negative, with the country row present for every year."""
+    if df.is_empty():
+        raise SourceError(file, "no data rows")
+    dup = df.filter(pl.struct("kode", "aar").is_duplicated())
+    if dup.height:
+        raise SourceError(file, f"region {dup['kode'][0]} year {dup['aar'][0]} appears twice", column="region")
+    if df.filter(pl.col("folketall") < 0).height:
+        raise SourceError(file, "negative population", column="Befolkning")
+    years = set(df["aar"].unique())
+    land = set(df.filter(pl.col("nivaa") == "land")["aar"])
+    if years - land:
+        raise SourceError(file, f"no country row ('0 Hele landet') for {sorted(years - land)}", column="region")
+    return df
+
+
+def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
+    """Write src_befolkning; values SSB marks '.' (municipality did not exist) are logged as ignored."""
+    (raw,) = files
+    df = validate(parse(read_bytes(raw), label(raw)), label(raw))
+    for rec in df.filter(pl.col("folketall").is_null()).iter_rows(named=True):
+        log.add(META.id, label(raw), "missing_value", "ignorert",
+                f"no population for {rec['kode']} {rec['navn']} in {rec['aar']} ('.' in SSB's table)",
+                column="Befolkning", value=".")
+    return {raw.name: write_table(con, "src_befolkning", df.sort("nivaa", "kode", "aar"))}

@@ -1,0 +1,93 @@
+"""Kartverket boundaries: GeoJSON FeatureCollections → one row per municipality or county with geometry."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import polars as pl
+from shapely.geometry import shape
+
+from etl.cache import RawFile
+from etl.errors import BuildLog, SourceError
+from etl.parsing import normalise_kommunenummer
+from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
+from etl.meta import SourceMeta
+
+META = SourceMeta.load(__file__)
+
+CODE_KEYS = ("kommunenummer", "Kommunenummer", "kommunenr", "KOMMUNENR", "fylkesnummer", "Fylkesnummer",
+             "fylkesnr")
+NAME_KEYS = ("kommunenavn", "Kommunenavn", "fylkesnavn", "Fylkesnavn", "navn", "name")
+SCHEMA = {"kode": pl.String, "navn": pl.String, "geojson": pl.String, "lon": pl.Float64, "lat": pl.Float64,
+          "min_lon": pl.Float64, "min_lat": pl.Float64, "max_lon": pl.Float64, "max_lat": pl.Float64}
+
+
+def fetch(ctx: FetchContext) -> list[RawFile]:
+    """Copy the three GeoJSON files from the mirror or download them."""
+    return fetch_files(META, ctx)
+
+
+def _prop(props: dict, keys: tuple[str, ...]) -> object:
+    for k in keys:
+        if props.get(k) not in (None, ""):
+            return props[k]
+    return None
+
+
+def parse(data: bytes, file: str, *, code_digits: int) -> pl.DataFrame:
+    """GeoJSON bytes → DataFrame(kode, navn, geojson, lon, lat, bbox); codes padded to code_digits."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(file, f"not valid GeoJSON: {exc}", expected="a GeoJSON FeatureCollection") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        raise SourceError(file, "no 'features' array", expected="a GeoJSON FeatureCollection")
+    rows = []
+    for i, feat in enumerate(doc["features"], start=1):
+        props = feat.get("properties") or {}
+        code, name = _prop(props, CODE_KEYS), _prop(props, NAME_KEYS)
+        if code is None or name is None:
+            raise SourceError(file, "feature without code or name", row=i, column="properties",
+                              expected=f"one of {CODE_KEYS[:2]} and {NAME_KEYS[:2]}")
+        try:
+            code = normalise_kommunenummer(code) if code_digits == 4 else str(int(str(code))).zfill(2)
+        except ValueError as exc:
+            raise SourceError(file, str(exc), row=i, column="properties.code") from exc
+        try:
+            geom = shape(feat["geometry"])
+        except Exception as exc:  # shapely raises several types for bad geometry
+            raise SourceError(file, f"bad geometry: {exc}", row=i, column="geometry") from exc
+        point = geom.representative_point()
+        minx, miny, maxx, maxy = geom.bounds
+        rows.append({"kode": code, "navn": str(name).strip(),
+                     "geojson": json.dumps(feat["geometry"], separators=(",", ":")),
+                     "lon": point.x, "lat": point.y, "min_lon": minx, "min_lat": miny,
+                     "max_lon": maxx, "max_lat": maxy})
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
+    """Unique codes and plausible WGS84 coordinates for Norway (counts are checked in sql/checks)."""
+    dup = df.filter(pl.col("kode").is_duplicated())
+    if dup.height:
+        raise SourceError(file, f"duplicate code {dup['kode'][0]}", column="kode")
+    bad = df.filter(~pl.col("lon").is_between(-10, 35) | ~pl.col("lat").is_between(55, 82))
+    if bad.height:
+        raise SourceError(file, f"feature {bad['kode'][0]} lies outside Norway (not WGS84?)", column="geometry")
+    return df
+
+
+def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
+    """Write src_kommune_grense_2024, src_fylke_grense_2024 and src_kommune_2020."""
+    targets = {"kommuner-2024.geojson": ("src_kommune_grense_2024", 4),
+               "fylker-2024.geojson": ("src_fylke_grense_2024", 2),
+               "kommuner-2020.geojson": ("src_kommune_2020", 4)}
+    rows = {}
+    for raw in files:
+        table, digits = targets[raw.name]
+        df = validate(parse(read_bytes(raw), label(raw), code_digits=digits), label(raw))
+        if table == "src_kommune_2020":
+            df = df.select("kode", "navn")
+        rows[raw.name] = write_table(con, table, df.sort("kode"))
+    return rows

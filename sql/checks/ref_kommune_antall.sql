@@ -1,0 +1,7 @@
+-- The 2024 division has 357 municipalities and 15 counties, each with geometry and a county.
+SELECT 'kommune' AS hva, count(*) AS antall, 357 AS forventet FROM kommune HAVING count(*) <> 357
+UNION ALL
+SELECT 'fylke', count(*), 15 FROM fylke HAVING count(*) <> 15
+UNION ALL
+SELECT 'kommune uten geometri/fylke/størrelsesgruppe: ' || kommunenummer, 1, 0 FROM kommune
+WHERE geojson IS NULL OR fylkesnavn IS NULL OR storrelsesgruppe IS NULL;
