@@ -7,6 +7,8 @@ SELECT
     k.kommunenavn,
     k.fylkesnummer,
     k.fylkesnavn,
+    k.storrelsesgruppe_kode,
+    k.storrelsesgruppe,
     p.runde,
     p.status,
     p.status <> 'ukjent' AS svart,
