@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from etl.sources import befolkning, grenser, kommunedeling_vekter, kommuneendringer
+from etl.sources import (
+    befolkning,
+    grenser,
+    kommunedeling_vekter,
+    kommuneendringer,
+    kommuneundersokelse,
+    publiserte_tall,
+)
 
 #: Every source the build loads, in order (reference data first: later sources join to it).
 SOURCES: list[ModuleType] = [
@@ -12,4 +19,6 @@ SOURCES: list[ModuleType] = [
     befolkning,
     kommuneendringer,
     kommunedeling_vekter,
+    kommuneundersokelse,
+    publiserte_tall,
 ]
