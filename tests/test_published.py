@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import fixture_bytes
+from tests.conftest import fixture_bytes
 
 from etl.errors import SourceError
 from etl.sources import publiserte_tall as pt

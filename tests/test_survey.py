@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kommuneundersokelse_xlsx import HEADER, answer, write_export
+from tests.kommuneundersokelse_xlsx import HEADER, answer, write_export
 
 from etl.errors import SourceError
 from etl.sources import kommuneundersokelse as ku
