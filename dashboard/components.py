@@ -64,8 +64,11 @@ def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
 
 
 def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
-          key: str | None = None) -> None:
-    """A sortable table with Norwegian headers; formats maps column → printf format for number columns."""
+          key: str | None = None, placeholder: str | None = None) -> None:
+    """A sortable table with Norwegian headers; formats maps column → printf format for number columns.
+
+    `placeholder` is shown in empty cells (Streamlit shows 'None' otherwise).
+    """
     config = {}
     for col in df.columns:
         fmt = (formats or {}).get(col)
@@ -75,17 +78,21 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
             config[col] = st.column_config.NumberColumn(label(col), format=fmt)
         else:
             config[col] = st.column_config.Column(label(col))
-    st.dataframe(df, hide_index=True, column_config=config, height=height, key=key)
+    st.dataframe(df, hide_index=True, column_config=config, height=height, key=key, placeholder=placeholder)
 
 
 def figure(fig: go.Figure, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
-           key: str, note: str | None = None, formats: dict[str, str] | None = None) -> None:
-    """A chart with its title, a text summary, a table alternative, its source line and downloads."""
+           key: str, note: str | None = None, formats: dict[str, str] | None = None,
+           table_data: pl.DataFrame | None = None) -> None:
+    """A chart with its title, a text summary, a table alternative, its source line and downloads.
+
+    `data` is downloaded; `table_data` (default: `data`) is shown, e.g. with shares as Norwegian text.
+    """
     st.markdown(f"#### {title}")
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
     st.markdown(summary)
     with st.expander("Vis tallene som tabell"):
-        table(data, formats=formats)
+        table(data if table_data is None else table_data, formats=formats, placeholder="–")
     source_line(*sources, note=note)
     downloads(data, title, *sources, key=key)
 

@@ -85,8 +85,11 @@ def bar_grouped(df: pl.DataFrame, *, category: str, value: str, series: str, val
 
 
 def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", count: str = "antall",
-                height: int | None = None) -> go.Figure:
-    """100 % stacked bars of policy status per category; 'ukjent' (no answer) in grey, apart from 'nei'."""
+                height: int | None = None, order: Sequence[str] | None = None) -> go.Figure:
+    """100 % stacked bars of policy status per category; 'ukjent' (no answer) in grey, apart from 'nei'.
+
+    `order` lists the categories top to bottom (default: as they first appear in the data).
+    """
     totals = df.group_by(category).agg(pl.col(count).sum().alias("_total"))
     d = df.join(totals, on=category).with_columns((pl.col(count) / pl.col("_total")).alias("_share"))
     fig = go.Figure()
@@ -99,9 +102,10 @@ def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", coun
             marker_color=colour, customdata=g[count].to_list(),
             hovertemplate=f"{STATUS_LABELS[key]}: %{{customdata}} (%{{x:.0%}})<extra>%{{y}}</extra>",
         ))
-    fig.update_layout(barmode="stack", hovermode="closest")
+    fig.update_layout(barmode="stack", hovermode="closest", legend={"traceorder": "normal"})
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", categoryorder="array",
+                     categoryarray=list(order) if order else df[category].unique(maintain_order=True).to_list())
     n = d[category].n_unique()
     return _layout(fig, height=height or max(260, 26 * n + 90))
 

@@ -148,7 +148,7 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
         get_fill_color="properties.fill",
         get_line_color="properties.line",
         get_line_width="properties.width",
-        line_width_units="pixels",
+        line_width_units=pdk.types.String("pixels"),  # a plain str would be read as an expression
         auto_highlight=True,
         highlight_color=[213, 94, 0, 120],
     )
@@ -179,3 +179,26 @@ def legend_html(items: Sequence[LegendItem], title: str) -> str:
 def geometry(geojson_text: str) -> dict:
     """Parse a geometry column value."""
     return json.loads(geojson_text)
+
+
+def round_geometry(geom: dict, digits: int = 5) -> dict:
+    """A GeoJSON geometry with coordinates rounded (5 digits ≈ 1 m): smaller maps to send, same drawing."""
+
+    def _round(c):
+        return round(c, digits) if isinstance(c, float) else [_round(x) for x in c]
+
+    if geom.get("type") == "GeometryCollection":
+        return {**geom, "geometries": [round_geometry(g, digits) for g in geom.get("geometries", [])]}
+    return {**geom, "coordinates": _round(geom.get("coordinates", []))}
+
+
+def freeze(deck: pdk.Deck) -> pdk.Deck:
+    """The deck with its JSON computed once and compact (pydeck indents every number on its own line).
+
+    Use it on a deck kept in a cache: Streamlit calls `to_json()` on every rerun, which then costs nothing.
+    """
+    from pydeck.bindings.json_tools import default_serialize
+
+    text = json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
+    deck.to_json = lambda: text  # type: ignore[method-assign]
+    return deck

@@ -1,11 +1,141 @@
-"""Placeholder until the page lands."""
+"""Frivillighetspolitikk: which municipalities have an adopted volunteer policy, over time, by county and size,
+on a map, and which measures go with it. URL: aar (survey round), kommune (highlighted)."""
 
 
 import streamlit as st
 
-from dashboard import boot
+from dashboard import boot, components, maps, state
+from dashboard import figures_politikk as fp
+from dashboard import queries_politikk as qp
+from dashboard.format import fmt_int, fmt_pct
 
 boot.guard()
 
-st.title("frivillighetspolitikk")
-st.info("Denne siden er under arbeid.")
+SRC = (qp.SURVEY,)
+SRC_TREND = (qp.SURVEY, qp.PUBLISHED)
+
+st.title("Frivillighetspolitikk i kommunene")
+st.markdown("Har kommunen vedtatt en lokal frivillighetspolitikk – en plan for hvordan den vil samarbeide med "
+            "lag og foreninger? Tallene kommer fra kommuneundersøkelsen, der kommunene svarer selv, og fra "
+            "Frivillighet Norges publiserte opptellinger.")
+
+# ---- 1. widgets bound to the URL --------------------------------------------------------------------------
+rounds = [str(r) for r in qp.rounds()]
+latest = rounds[-1]
+raw_round = state.get("aar")
+if raw_round is not None and raw_round not in rounds:
+    state.drop_invalid("aar", fp.invalid_round_message(raw_round, rounds))
+kommuner = qp.municipality_list()
+names = dict(zip(kommuner["kommunenummer"], kommuner["kommunenavn"], strict=True))
+raw_kommune = state.get("kommune")
+if raw_kommune is not None and raw_kommune not in names:
+    state.drop_invalid("kommune", fp.invalid_municipality_message(raw_kommune, qp.former_code(raw_kommune)))
+
+c1, c2 = st.columns([1, 2])
+aar = int(state.choose("aar", rounds, latest, label="Runde av kommuneundersøkelsen", container=c1,
+                       help="Kommuneundersøkelsen er gjennomført i 2019, 2021 og 2024."))
+kommune = state.choose("kommune", ["", *names], "", label="Marker en kommune (valgfritt)", container=c2,
+                       format_func=lambda k: names.get(k, "Ingen kommune valgt"),
+                       help="Skriv for å søke. Kommunen markeres på kartet og får en egen oppsummering.") or None
+
+# ---- 2. headline -----------------------------------------------------------------------------------------
+h = qp.headline(aar).row(0, named=True)
+st.subheader(f"Status i {aar}")
+m = st.columns(4)
+m[0].metric("Kommuner med politikk", f"{fmt_int(h['ja'])} av {fmt_int(h['antall_kommuner'])}", border=True,
+            help="Kommuner som svarte «ja, vedtatt», i dagens kommuneinndeling (357 kommuner).")
+m[1].metric("Andel av alle kommuner", fmt_pct(h["andel_ja_alle"]), border=True,
+            help="Kommuner som ikke svarte, er med i nevneren, men regnes ikke som «nei».")
+m[2].metric("Andel av dem som svarte", fmt_pct(h["andel_ja_svarte"]), border=True,
+            delta=f"svarprosent {fmt_pct(h['svarprosent'])}", delta_color="off", delta_arrow="off",
+            help=f"{fmt_int(h['ja'])} av {fmt_int(h['svart'])} kommuner som svarte. Svarprosent: "
+                 f"{fmt_int(h['svart'])} av {fmt_int(h['antall_kommuner'])} kommuner svarte på spørsmålet.")
+m[3].metric("Andel av befolkningen", fmt_pct(h["andel_befolkning_ja"]), border=True,
+            help=f"Andelen av befolkningen (1. januar {aar}) som bor i en kommune med vedtatt politikk.")
+st.markdown(fp.headline_text(h))
+
+# ---- 3. the chosen municipality ---------------------------------------------------------------------------
+status_df = qp.municipalities(aar)
+if kommune:
+    with st.container(border=True):
+        st.markdown(f"#### {names[kommune]}")
+        group = qp.size_group(aar, kommune)
+        st.markdown(fp.municipality_text(qp.municipality_rounds(kommune), group.row(0, named=True)
+                                         if group.height else None, aar))
+        similar = fp.similar_with_policy(status_df, kommune)
+        with st.expander(f"Kommuner av samme størrelse med vedtatt politikk i {aar} ({fmt_int(similar.height)})"):
+            st.markdown("Hva har lignende kommuner gjort? Tiltakene slik kommunene selv har svart.")
+            components.table(similar, key="lignende", placeholder="–")
+            components.downloads(similar, f"Lignende kommuner med frivillighetspolitikk {aar}", *SRC,
+                                 key="lignende")
+
+# ---- 4. trend --------------------------------------------------------------------------------------------
+st.subheader("Utviklingen over tid")
+trend = qp.trend()
+components.figure(
+    fp.trend_figure(trend, chosen=aar), fp.trend_table(trend), table_data=fp.trend_table(trend, as_text=True),
+    title="Andel kommuner med vedtatt frivillighetspolitikk",
+    summary=fp.trend_summary(trend), sources=SRC_TREND, key="trend",
+    note=("Linjer med prikker: kommuneundersøkelsen. Ruter uten linje: tall publisert av Frivillighet Norge "
+          "(egne opptellinger, ikke undersøkelsen): " + fp.published_citations(trend)),
+)
+
+# ---- 5. by county and size group --------------------------------------------------------------------------
+st.subheader(f"Fylker og kommunestørrelse, {aar}")
+tab_fylke, tab_storrelse = st.tabs(["Etter fylke", "Etter kommunestørrelse"])
+for tab, nivaa, title, what in (
+        (tab_fylke, "fylke", f"Status for frivillighetspolitikk per fylke, {aar}", "fylke"),
+        (tab_storrelse, "storrelsesgruppe", f"Status etter antall innbyggere i kommunen, {aar}", "storrelsesgruppe")):
+    with tab:
+        by = qp.status_by(aar, nivaa)
+        components.figure(
+            fp.status_figure(by), fp.status_table(by, group_label=nivaa),
+            table_data=fp.status_table(by, as_text=True, group_label=nivaa),
+            title=title, summary=fp.status_summary(by, what=what), sources=SRC, key=f"status_{nivaa}",
+            note="Dagens kommuneinndeling. Andeler av alle kommuner i gruppen; «ukjent» = svarte ikke.")
+
+# ---- 6. the published county table (2024 only) ----------------------------------------------------------
+st.subheader("Frivillighet Norges fylketabell og undersøkelsen")
+comparison = qp.county_comparison(aar)
+if comparison.is_empty():
+    st.markdown(f"Frivillighet Norge har publisert tall per fylke bare for juli 2024. Velg runde 2024 for å se "
+                f"dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
+else:
+    st.markdown(fp.comparison_note(comparison))
+    components.table(fp.comparison_table(comparison, as_text=True), key="sammenligning", height="content")
+    explanations = fp.comparison_explanations(comparison)
+    if explanations:
+        with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)", expanded=True):
+            for county, text in explanations:
+                st.markdown(f"**{county}.** {text}")
+    components.source_line(*SRC_TREND, note=f"Publisert tabell: {comparison['kilde'][0]}")
+    components.downloads(fp.comparison_table(comparison), "Frivillighet Norges fylketabell 2024 og undersøkelsen",
+                         *SRC_TREND, key="sammenligning")
+
+# ---- 7. map and table ------------------------------------------------------------------------------------
+st.subheader(f"Kart: status i hver kommune, {aar}")
+st.html(maps.legend_html(fp.status_legend(status_df), "Frivillighetspolitikk"))
+st.pydeck_chart(qp.status_deck(aar, kommune), height=560, key="kart",
+                alt=fp.map_summary(status_df, aar, kommune))
+st.markdown(fp.map_summary(status_df, aar, kommune))
+st.markdown("**Alle kommuner** – klikk på en kolonneoverskrift for å sortere.")
+components.table(fp.municipality_table(status_df), height=380, key="kommuner", placeholder="–")
+components.source_line(qp.SURVEY, qp.BORDERS,
+                       note="Kart: Kartverkets kommunegrenser 2024. Tidligere runder er omregnet til dagens kommuner.")
+components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighetspolitikk per kommune {aar}",
+                     *SRC, key="kommuner")
+
+# ---- 8. measures -----------------------------------------------------------------------------------------
+st.subheader(f"Tiltak i kommuner med og uten politikk, {aar}")
+tiltak = qp.measures(aar)
+components.figure(
+    fp.measures_figure(tiltak), fp.measures_table(tiltak), table_data=fp.measures_table(tiltak, as_text=True),
+    title=f"Andel kommuner med hvert tiltak, {aar}", summary=fp.measures_summary(tiltak, aar), sources=SRC,
+    key="tiltak",
+    note=("Blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år. "
+          "Gratis lokaler: bare «ja» er telt, ikke «delvis»."),
+)
+
+# ---- 9. method -------------------------------------------------------------------------------------------
+st.subheader("Om tallene")
+st.markdown(fp.METHOD_NOTE)

@@ -1,0 +1,495 @@
+"""Figure, map, table and text builders for the Frivillighetspolitikk page. Pure: no Streamlit here.
+
+Inputs are the DataFrames of `dashboard.queries_politikk` (shares as fractions 0–1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+import polars as pl
+import pydeck as pdk
+
+from dashboard import figures, maps
+from dashboard.format import fmt_int, fmt_pct
+from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
+
+STATUS_ORDER = tuple(STATUS_COLOURS)
+
+#: The three series of the trend chart: legend name, colour, line dash (None: markers only), marker symbol.
+SERIES: dict[str, tuple[str, str, str | None, str]] = {
+    "undersokelse_runde": ("Kommuneundersøkelsen (kommunene slik de var i rundens år)", CATEGORICAL[0],
+                           "solid", "circle"),
+    "undersokelse_2024_grenser": ("Kommuneundersøkelsen (omregnet til dagens 357 kommuner)", CATEGORICAL[2],
+                                  "dash", "circle-open"),
+    "publisert": ("Publisert (Frivillighet Norge)", HIGHLIGHT, None, "diamond"),
+}
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+
+MEASURE_ANSWERS = {"ja": "ja", "nei": "nei", "delvis": "delvis", "vet_ikke": "vet ikke"}
+
+POLICY_GROUPS = {True: ("Med vedtatt politikk", CATEGORICAL[0]),
+                 False: ("Uten vedtatt politikk (nei, under arbeid, vet ikke)", CATEGORICAL[1])}
+
+
+# ---- small helpers ---------------------------------------------------------------------------------------
+
+def status_label(status: str | None) -> str:
+    """'under_arbeid' → 'Under arbeid'; None → 'Ukjent (ikke svart)'."""
+    return STATUS_LABELS.get(status or "ukjent", str(status))
+
+
+def fmt_period(per: str) -> str:
+    """A published period in words: '2019-07' → 'juli 2019', '2021-12-31' → '31.12.2021', '2016' → '2016'."""
+    if len(per) == 10:
+        return dt.date.fromisoformat(per).strftime("%d.%m.%Y")
+    if len(per) == 7:
+        return f"{MONTHS[int(per[5:7]) - 1]} {per[:4]}"
+    return per
+
+
+def wrap(text: str, width: int = 24) -> str:
+    """Break a long axis label into lines for narrow screens ('<br>' between lines)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def _share_of(n: int | None, total: int | None) -> str:
+    return f"{fmt_int(n)} av {fmt_int(total)}"
+
+
+# ---- headline --------------------------------------------------------------------------------------------
+
+def headline_text(h: Mapping) -> str:
+    """Two or three sentences for the headline of a round (a row of `queries_politikk.headline`)."""
+    r = h["runde"]
+    text = (f"I kommuneundersøkelsen {r} svarte **{_share_of(h['ja'], h['antall_kommuner'])} kommuner** "
+            f"({fmt_pct(h['andel_ja_alle'])}) at de har vedtatt en frivillighetspolitikk. "
+            f"{fmt_int(h['svart'])} kommuner svarte (svarprosent {fmt_pct(h['svarprosent'])}); av dem hadde "
+            f"{fmt_pct(h['andel_ja_svarte'])} politikk. {fmt_int(h['ukjent'])} kommuner svarte ikke – de er "
+            f"ført som «ukjent», ikke som «nei». {fmt_pct(h['andel_befolkning_ja'])} av befolkningen bodde i en "
+            "kommune med vedtatt politikk.")
+    if h["runde_antall_kommuner"] != h["antall_kommuner"] or h["runde_ja"] != h["ja"]:
+        text += (f"\n\nTallene over er omregnet til dagens 357 kommuner. I kommuneinndelingen i "
+                 f"{h['runde_kodeaar']} ({fmt_int(h['runde_antall_kommuner'])} kommuner) svarte "
+                 f"**{_share_of(h['runde_ja'], h['runde_antall_kommuner'])} kommuner** ja "
+                 f"({fmt_pct(h['runde_andel_ja_alle'])} av alle, {fmt_pct(h['runde_andel_ja_svarte'])} av de "
+                 f"som svarte; svarprosent {fmt_pct(h['runde_svarprosent'])}).")
+    return text
+
+
+# ---- trend -----------------------------------------------------------------------------------------------
+
+def _hover(row: Mapping) -> str:
+    kind = row["kilde_type"]
+    share = fmt_pct(row["andel"])
+    count = (_share_of(row["kommuner_med_politikk"], row["antall_kommuner"]) + " kommuner"
+             if row["kommuner_med_politikk"] is not None else "antall ikke publisert")
+    if kind == "publisert":
+        how = "oppgitt andel" if row["andel_oppgitt"] else "andel regnet ut fra antallet"
+        return (f"<b>Publisert (Frivillighet Norge), {fmt_period(row['per'])}</b><br>{share} ({how}); {count}"
+                f"<br><i>Kilde: {wrap(row['kilde'], 60)}</i>")
+    where = ("omregnet til dagens 357 kommuner" if kind == "undersokelse_2024_grenser"
+             else "kommunene slik de var i rundens år")
+    return f"<b>Kommuneundersøkelsen {row['aar']}</b> ({where})<br>{share}: {count} svarte ja"
+
+
+def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400) -> go.Figure:
+    """Survey rounds as lines with dots (own and today's borders) and published figures as lone diamonds."""
+    fig = go.Figure()
+    for kind, (name, colour, dash, symbol) in SERIES.items():
+        g = df.filter(pl.col("kilde_type") == kind).sort("tidspunkt")
+        if g.is_empty():
+            continue
+        lines = dash is not None
+        fig.add_trace(go.Scatter(
+            x=g["tidspunkt"].to_list(), y=g["andel"].to_list(), name=name,
+            mode="lines+markers" if lines else "markers",
+            line={"color": colour, "width": 3, "dash": dash} if lines else None,
+            marker={"symbol": symbol, "size": 9 if lines else 13, "color": colour,
+                    "line": {"width": 2 if lines else 1, "color": colour if lines else "white"}},
+            text=[_hover(r) for r in g.iter_rows(named=True)], hovertemplate="%{text}<extra></extra>",
+        ))
+    if chosen is not None:
+        at = df.filter((pl.col("kilde_type") == "undersokelse_runde") & (pl.col("aar") == chosen))
+        if at.height:
+            fig.add_vline(x=at["tidspunkt"][0], line={"color": MUTED, "width": 1, "dash": "dot"},
+                          annotation_text=f"Valgt runde: {chosen}", annotation_position="top left",
+                          annotation_font={"size": 12, "color": MUTED})
+    years = df["aar"] if df.height else pl.Series([2016, 2024])
+    top = float(df["andel"].max() or 0.3) if df.height else 0.3
+    fig.update_xaxes(tickvals=list(range(int(years.min()), int(years.max()) + 1)), tickformat="d",
+                     range=[int(years.min()) - 0.2, int(years.max()) + 1.1])
+    fig.update_yaxes(tickformat=".0%", range=[0, top * 1.25], title="Andel av alle kommuner")
+    fig.update_layout(hovermode="closest", height=height, template="frivillig", showlegend=True,
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def trend_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
+    """The trend's points as a table: serie, periode, kommuner_med_politikk, antall_kommuner, andel, kilde.
+
+    With `as_text` the share is Norwegian text ('30,0 %') for display; otherwise a fraction for downloads.
+    """
+    names = {k: v[0] for k, v in SERIES.items()}
+    rows = [{
+        "serie": names.get(r["kilde_type"], r["kilde_type"]),
+        "periode": fmt_period(r["per"]) if r["kilde_type"] == "publisert" else str(r["aar"]),
+        "kommuner_med_politikk": r["kommuner_med_politikk"],
+        "antall_kommuner": r["antall_kommuner"],
+        "andel": fmt_pct(r["andel"]) if as_text else r["andel"],
+        "kilde": r["kilde"],
+    } for r in df.sort(["tidspunkt", "kilde_type"]).iter_rows(named=True)]
+    schema = {"serie": pl.String, "periode": pl.String, "kommuner_med_politikk": pl.Int64,
+              "antall_kommuner": pl.Int64, "andel": pl.String if as_text else pl.Float64, "kilde": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def trend_summary(df: pl.DataFrame) -> str:
+    """A text summary of the trend: survey first and last round, harmonised change, published first and last."""
+    parts = []
+    own = df.filter(pl.col("kilde_type") == "undersokelse_runde").sort("aar")
+    if own.height:
+        a, b = own.row(0, named=True), own.row(-1, named=True)
+        parts.append(f"Ifølge kommuneundersøkelsen hadde {fmt_pct(a['andel'])} av kommunene vedtatt "
+                     f"frivillighetspolitikk i {a['aar']} ({_share_of(a['kommuner_med_politikk'], a['antall_kommuner'])}"
+                     f") og {fmt_pct(b['andel'])} i {b['aar']} "
+                     f"({_share_of(b['kommuner_med_politikk'], b['antall_kommuner'])}).")
+    harm = df.filter(pl.col("kilde_type") == "undersokelse_2024_grenser").sort("aar")
+    if harm.height > 1:
+        a, b = harm.row(0, named=True), harm.row(-1, named=True)
+        parts.append(f"Omregnet til dagens 357 kommuner gikk andelen fra {fmt_pct(a['andel'])} i {a['aar']} "
+                     f"til {fmt_pct(b['andel'])} i {b['aar']}.")
+    pub = df.filter(pl.col("kilde_type") == "publisert").sort("tidspunkt")
+    if pub.height:
+        a, b = pub.row(0, named=True), pub.row(-1, named=True)
+        parts.append(f"Frivillighet Norges publiserte tall (rutene) går fra {fmt_pct(a['andel'])} "
+                     f"({fmt_period(a['per'])}) til {fmt_pct(b['andel'])} ({fmt_period(b['per'])}); de er "
+                     "egne opptellinger, ikke resultater fra undersøkelsen.")
+    return " ".join(parts) or "Ingen tall om frivillighetspolitikk."
+
+
+def published_citations(df: pl.DataFrame) -> str:
+    """The citations of the published figures, one per period: 'juli 2024: radionordkapp.no …; …'."""
+    pub = df.filter(pl.col("kilde_type") == "publisert").sort("tidspunkt")
+    return "; ".join(f"{fmt_period(r['per'])}: {r['kilde']}" for r in pub.iter_rows(named=True))
+
+
+# ---- status by county and size group ---------------------------------------------------------------------
+
+def status_figure(df: pl.DataFrame) -> go.Figure:
+    """100 % stacked status bars per group (a `status_by` frame), in the frame's display order."""
+    d = df.sort(["rekkefolge"])
+    order = d["navn"].unique(maintain_order=True).to_list()
+    return figures.status_bars(d, category="navn", status="status", count="antall", order=order)
+
+
+def status_table(df: pl.DataFrame, *, as_text: bool = False, group_label: str = "navn") -> pl.DataFrame:
+    """One row per group: the group (column `group_label`), antall_kommuner, municipalities per status (columns
+    named by the status labels), andel_ja_alle, andel_ja_svarte, svarprosent (fractions, or text with `as_text`)."""
+    wide = (df.sort("rekkefolge")
+            .pivot(on="status", index=["rekkefolge", "navn", "antall_kommuner", "andel_ja_alle",
+                                        "andel_ja_svarte", "svarprosent"], values="antall")
+            .sort("rekkefolge"))
+    for s in STATUS_ORDER:
+        if s not in wide.columns:
+            wide = wide.with_columns(pl.lit(0).alias(s))
+    out = wide.select("navn", "antall_kommuner", *STATUS_ORDER, "andel_ja_alle", "andel_ja_svarte", "svarprosent")
+    out = out.rename({"navn": group_label, **{k: STATUS_LABELS[k] for k in STATUS_ORDER}})
+    if as_text:
+        out = out.with_columns(pl.col(c).map_elements(fmt_pct, return_dtype=pl.String)
+                               for c in ("andel_ja_alle", "andel_ja_svarte", "svarprosent"))
+    return out
+
+
+def _size_words(group: str) -> str:
+    """'50 000 og over' → 'kommunene med 50 000 innbyggere eller flere'; 'Under 2 000' → '… under 2 000 innbyggere'."""
+    g = group[0].lower() + group[1:]
+    if g.endswith(" og over"):
+        return f"kommunene med {g.removesuffix(' og over')} innbyggere eller flere"
+    return f"kommunene med {g} innbyggere"
+
+
+def status_summary(df: pl.DataFrame, *, what: str) -> str:
+    """Where the share with a policy is highest and lowest (what: 'fylke' or 'storrelsesgruppe')."""
+    t = status_table(df)
+    if t.is_empty():
+        return "Ingen tall."
+    ja = STATUS_LABELS["ja"]
+    by = t.sort(["andel_ja_alle", "antall_kommuner"], descending=[True, True])
+    hi, lo = by.row(0, named=True), by.row(-1, named=True)
+    lows = by.filter(pl.col("andel_ja_alle") == lo["andel_ja_alle"])["navn"].to_list()
+    if what == "fylke":
+        place, low_names = f"i {hi['navn']}", "i " + (" og ".join(lows) if len(lows) <= 3 else f"{len(lows)} fylker")
+    else:
+        place, low_names = f"blant {_size_words(hi['navn'])}", "blant " + " og ".join(_size_words(x) for x in lows)
+    text = (f"Andelen kommuner med vedtatt politikk er høyest {place} "
+            f"({fmt_pct(hi['andel_ja_alle'])}, {_share_of(hi[ja], hi['antall_kommuner'])}) og lavest "
+            f"{low_names} ({fmt_pct(lo['andel_ja_alle'])}, {_share_of(lo[ja], lo['antall_kommuner'])}).")
+    unknown = int(t[STATUS_LABELS["ukjent"]].sum())
+    text += (f" {fmt_int(unknown)} kommuner svarte ikke; de er vist i grått som «ukjent» og er ikke regnet som "
+             "«nei».")
+    return text
+
+
+# ---- the published county table (July 2024) -----------------------------------------------------------
+
+def comparison_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
+    """The published county table beside the survey: one row per county, with 'Stemmer' as ja/nei.
+
+    Display (`as_text`) keeps the numbers and a short ja/nei; the download adds shares, explanation and citation.
+    """
+    out = df.select(
+        pl.col("fylkesnavn"),
+        pl.col("publisert_med_politikk").alias("publisert: med politikk"),
+        pl.col("publisert_antall_kommuner").alias("publisert: antall kommuner"),
+        pl.col("undersokelse_ja").alias("undersøkelsen: med politikk"),
+        pl.col("antall_kommuner").alias("kommuner 1. januar 2024"),
+        pl.when(pl.col("stemmer")).then(pl.lit("ja")).otherwise(pl.lit("nei")).alias("stemmer"),
+    )
+    if as_text:
+        return out
+    return out.with_columns(df["publisert_andel"].alias("andel_publisert"),
+                            df["undersokelse_svart"].alias("undersøkelsen: svarte"),
+                            df["forklaring"], df["kilde"])
+
+
+def comparison_note(df: pl.DataFrame) -> str:
+    """The plain-language note above the published county table: denominators, totals, which counties differ."""
+    pub_n = int(df["publisert_antall_kommuner"].sum())
+    pub_ja = int(df["publisert_med_politikk"].sum())
+    real_n = int(df["antall_kommuner"].sum())
+    survey_ja = int(df["undersokelse_ja"].sum())
+    differ = df.filter(~pl.col("stemmer"))["fylkesnavn"].to_list()
+    text = (f"Frivillighet Norge publiserte i juli 2024 en tabell over kommuner med vedtatt frivillighetspolitikk "
+            f"per fylke. Den er gjengitt her **slik den ble publisert**, ved siden av kommuneundersøkelsen 2024. "
+            f"Kommuneantallene i tabellen summerer til {fmt_int(pub_n)}, mens Norge hadde {fmt_int(real_n)} "
+            "kommuner 1. januar 2024: tabellen fordeler kommunene på fylkene på en annen måte enn dagens "
+            "inndeling, så andelene i den er regnet med andre nevnere enn fylkenes faktiske kommuneantall. "
+            f"For hele landet er antallet med vedtatt politikk {fmt_int(pub_ja)} i tabellen og "
+            f"{fmt_int(survey_ja)} i undersøkelsen.")
+    if differ:
+        text += f" Tallene avviker i {len(differ)} av {df.height} fylker: {', '.join(differ)} (forklart under tabellen)."
+    return text
+
+
+def comparison_explanations(df: pl.DataFrame) -> list[tuple[str, str]]:
+    """(county, explanation) for every county where the published table and the survey differ."""
+    return [(r["fylkesnavn"], r["forklaring"]) for r in df.filter(~pl.col("stemmer")).iter_rows(named=True)]
+
+
+# ---- map -------------------------------------------------------------------------------------------------
+
+def _context(row: Mapping) -> str:
+    parts = [row["fylkesnavn"] or ""]
+    if row.get("status") == "ja" and row.get("vedtaksaar"):
+        parts.append(f"vedtatt {row['vedtaksaar']}")
+    return " · ".join(p for p in parts if p)
+
+
+def status_areas(df: pl.DataFrame, geometries: Mapping[str, dict], highlight: str | None = None) -> list[maps.Area]:
+    """One map area per municipality, coloured by status ('ukjent' grey); the highlighted one drawn last."""
+    areas = []
+    for r in df.iter_rows(named=True):
+        geom = geometries.get(r["kommunenummer"])
+        if geom is None:
+            continue
+        status = r["status"] or "ukjent"
+        areas.append(maps.Area(code=r["kommunenummer"], name=r["kommunenavn"], geometry=geom,
+                               colour=STATUS_COLOURS.get(status, maps.NO_DATA), value_text=status_label(status),
+                               context=_context(r), highlight=r["kommunenummer"] == highlight))
+    return sorted(areas, key=lambda a: a.highlight)
+
+
+def status_map(df: pl.DataFrame, geometries: Mapping[str, dict], highlight: str | None = None,
+               height: int = 620) -> pdk.Deck:
+    """The status map: a pydeck choropleth without tiles (tooltip: name, status, county)."""
+    return maps.choropleth(status_areas(df, geometries, highlight), value_label="Status", height=height)
+
+
+def status_legend(df: pl.DataFrame) -> list[maps.LegendItem]:
+    """Legend entries for the status map, with the number of municipalities per status."""
+    counts = dict(df.group_by("status").len().iter_rows())
+    return [maps.LegendItem(colour, f"{status_label(s)} ({fmt_int(counts.get(s, 0))})")
+            for s, colour in STATUS_COLOURS.items()]
+
+
+def map_summary(df: pl.DataFrame, runde: int, highlight: str | None = None) -> str:
+    """A text summary of the status map for screen readers and print."""
+    counts = dict(df.group_by("status").len().iter_rows())
+    parts = ", ".join(f"{status_label(s).lower()}: {fmt_int(counts.get(s, 0))}" for s in STATUS_ORDER)
+    text = f"Kartet viser status for {fmt_int(df.height)} kommuner i runden {runde} ({parts})."
+    if highlight:
+        row = df.filter(pl.col("kommunenummer") == highlight)
+        if row.height:
+            r = row.row(0, named=True)
+            text += f" {r['kommunenavn']} er markert med oransje kant: {status_label(r['status']).lower()}."
+    return text
+
+
+def municipality_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
+    """The status table under the map: kommunenavn, fylkesnavn, status (label), vedtaksaar.
+
+    Earlier rounds add the predecessors' answers (`forgjengere`). With `full` (downloads) also the number,
+    size group and the measures.
+    """
+    harmonised = df["harmonisert"].any() if df.height else False
+    out = df.with_columns(pl.col("status").map_elements(status_label, return_dtype=pl.String),
+                          pl.col("vedtaksaar").alias("vedtatt_år"),
+                          pl.col("forgjengere").alias("svar_fra_kommunene_i_runden"))
+    cols = ["kommunenavn", "fylkesnavn", "status", "vedtatt_år"]
+    if harmonised:
+        cols.append("svar_fra_kommunene_i_runden")
+    if not full:
+        return out.select(cols)
+    out = out.with_columns(pl.col("vedtatt_år").cast(pl.String))  # a year, not a number with thousands spaces
+    measures = {"koordinator": "koordinator", "frivillighetsraad": "frivillighetsråd",
+                "samarbeidsplattform": "samarbeidsplattform", "gratis_lokaler": "gratis_lokaler",
+                "tilskuddsordning": "tilskuddsordning"}
+    out = out.with_columns(pl.col(m).replace_strict(MEASURE_ANSWERS, default=None, return_dtype=pl.String).alias(a)
+                           for m, a in measures.items())
+    return out.select("kommunenummer", *cols, "storrelsesgruppe", *measures.values(), "antall_frivilligsentraler")
+
+
+# ---- measures -------------------------------------------------------------------------------------------
+
+def measures_figure(df: pl.DataFrame, height: int | None = None) -> go.Figure:
+    """Grouped horizontal bars: share with each measure, municipalities with and without a policy."""
+    d = df.with_columns(
+        pl.col("tiltak_navn").map_elements(lambda t: wrap(t, 22), return_dtype=pl.String).alias("_navn"),
+        pl.col("har_politikk").cast(pl.String).alias("_gruppe"))
+    counts = {k: int(v) for k, v in d.group_by("har_politikk").agg(pl.col("antall").max()).iter_rows()}
+    labels = {str(k).lower(): f"{name} (n = {fmt_int(counts.get(k))})" for k, (name, _) in POLICY_GROUPS.items()}
+    colours = {str(k).lower(): c for k, (_, c) in POLICY_GROUPS.items()}
+    n = d["tiltak"].n_unique()
+    fig = figures.bar_grouped(d, category="_navn", value="andel_ja", series="_gruppe", percent=True,
+                              colours=colours, labels=labels, horizontal=True, order=["true", "false"],
+                              value_title="Andel kommuner som svarte ja", height=height or 120 + 62 * n)
+    fig.update_xaxes(range=[0, 1])
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
+    return fig
+
+
+def measures_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
+    """One row per measure: tiltak_navn, andel_med_politikk, andel_uten_politikk, and the counts."""
+    def side(flag: bool, suffix: str) -> pl.DataFrame:
+        return df.filter(pl.col("har_politikk") == flag).select(
+            "tiltak", "tiltak_navn", pl.col("andel_ja").alias(f"andel_{suffix}"),
+            pl.col("antall_ja").alias(f"{suffix}: ja"), pl.col("antall").alias(f"{suffix}: kommuner"))
+
+    out = side(True, "med_politikk").join(side(False, "uten_politikk").drop("tiltak_navn"), on="tiltak",
+                                           how="full", coalesce=True, maintain_order="left")
+    out = out.select(pl.col("tiltak_navn").alias("tiltak"), "andel_med_politikk", "med_politikk: ja",
+                     "med_politikk: kommuner", "andel_uten_politikk", "uten_politikk: ja", "uten_politikk: kommuner")
+    if as_text:
+        out = out.with_columns(pl.col(c).map_elements(fmt_pct, return_dtype=pl.String)
+                               for c in ("andel_med_politikk", "andel_uten_politikk"))
+    return out
+
+
+def measures_summary(df: pl.DataFrame, runde: int) -> str:
+    """Which measures differ most between municipalities with and without a policy, in words."""
+    t = measures_table(df)
+    if t.is_empty():
+        return "Ingen svar om tiltak i denne runden."
+    t = t.with_columns((pl.col("andel_med_politikk") - pl.col("andel_uten_politikk")).alias("_gap"))
+    big = t.sort("_gap", descending=True).row(0, named=True)
+    small = t.sort("_gap").row(0, named=True)
+    return (f"I {runde} hadde kommuner med vedtatt frivillighetspolitikk oftere de fleste tiltakene. Størst er "
+            f"forskjellen for {big['tiltak'].lower()}: {fmt_pct(big['andel_med_politikk'], 0)} mot "
+            f"{fmt_pct(big['andel_uten_politikk'], 0)}. Minst er den for {small['tiltak'].lower()} "
+            f"({fmt_pct(small['andel_med_politikk'], 0)} mot {fmt_pct(small['andel_uten_politikk'], 0)}). "
+            "Sammenhengen sier ikke hva som er årsak og virkning.")
+
+
+# ---- one municipality -----------------------------------------------------------------------------------
+
+def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -> str:
+    """What the page says about the chosen municipality: status in the round, in every round, and its size group."""
+    if rounds.is_empty():
+        return "Ingen svar fra denne kommunen."
+    name = rounds["kommunenavn"][0]
+    now = rounds.filter(pl.col("runde") == runde)
+    lines = []
+    if now.height:
+        r = now.row(0, named=True)
+        status = r["status"] or "ukjent"
+        if status == "ja":
+            year = f" (vedtatt {r['vedtaksaar']})" if r["vedtaksaar"] else ""
+            lines.append(f"**{name}** hadde vedtatt frivillighetspolitikk i {runde}{year}.")
+        elif status == "ukjent":
+            lines.append(f"**{name}** svarte ikke på spørsmålet i {runde}. Status er ukjent – det betyr ikke «nei».")
+        else:
+            lines.append(f"**{name}** svarte «{status_label(status).lower()}» i {runde}.")
+        if r["harmonisert"] and r["forgjengere"]:
+            lines.append(f"Runden brukte kommunene slik de var da. Svar fra kommunene som i dag er {name}: "
+                         f"{r['forgjengere']}.")
+    history = " · ".join(f"{x['runde']}: {status_label(x['status']).lower()}" for x in rounds.iter_rows(named=True))
+    lines.append(f"Alle runder (dagens kommuneinndeling): {history}.")
+    if group:
+        lines.append(f"Blant de {fmt_int(group['antall_kommuner'])} kommunene i samme størrelsesgruppe "
+                     f"({group['navn']} innbyggere) hadde {_share_of(group['ja'], group['antall_kommuner'])} "
+                     f"({fmt_pct(group['andel_ja_alle'])}) vedtatt politikk i {runde}.")
+    return "\n\n".join(lines)
+
+
+def similar_with_policy(df: pl.DataFrame, kommunenummer: str) -> pl.DataFrame:
+    """Municipalities in the same size group as the chosen one that had a policy in the round, with measures."""
+    me = df.filter(pl.col("kommunenummer") == kommunenummer)
+    if me.is_empty():
+        return municipality_table(df.clear(), full=True)
+    group = me["storrelsesgruppe_kode"][0]
+    same = df.filter((pl.col("storrelsesgruppe_kode") == group) & (pl.col("status") == "ja")
+                     & (pl.col("kommunenummer") != kommunenummer))
+    return municipality_table(same, full=True).drop("status", "storrelsesgruppe", "svar_fra_kommunene_i_runden",
+                                                    strict=False)
+
+
+# ---- messages about invalid URL values -------------------------------------------------------------------
+
+def _shown(raw: str) -> str:
+    """A URL value safe to echo in Markdown (letters, digits, spaces and dashes only), else a neutral word."""
+    return f"«{raw}»" if re.fullmatch(r"[0-9A-Za-zÆØÅæøå \-]{1,20}", raw) else "verdien i lenken"
+
+
+def invalid_round_message(raw: str, rounds: list[str]) -> str:
+    """The friendly message for an `aar` that is not a survey round."""
+    return (f"{_shown(raw)} er ikke en runde av kommuneundersøkelsen. Rundene er {', '.join(rounds[:-1])} og "
+            f"{rounds[-1]}. Viser den siste runden, {rounds[-1]}.")
+
+
+def invalid_municipality_message(raw: str, former: pl.DataFrame) -> str:
+    """The friendly message for a `kommune` that is not a municipality today (naming its successor if known)."""
+    if former.height:
+        r = former.row(0, named=True)
+        now = ", ".join(f"{x['kommunenummer_2024']} {x['kommunenavn_2024']}" for x in former.iter_rows(named=True))
+        return (f"Kommunenummer {_shown(raw)} ({r['navn']}) gjelder ikke lenger. I dag ligger kommunen i {now}. "
+                "Velg kommunen i listen for å markere den.")
+    return f"Fant ingen kommune med nummer {_shown(raw)}. Velg kommunen i listen for å markere den."
+
+
+METHOD_NOTE = """\
+- **Egenrapportert.** Kommuneundersøkelsen spør kommunene selv om de har vedtatt en frivillighetspolitikk og
+  hvilke tiltak de har. Svarene er ikke kontrollert mot politiske vedtak. **I denne versjonen av dashbordet er
+  undersøkelsen syntetiske testdata** i det offisielle formatet, kalibrert slik at antallet «ja» stemmer med
+  Frivillighet Norges publiserte tall (64 i 2019, 107 i 2024).
+- **Ikke svart er ikke «nei».** En kommune som ikke har svart, er ført som «ukjent (ikke svart)» og vises i
+  grått. Andelen med politikk vises både av alle kommuner (de som ikke svarte, teller som «ikke ja») og av
+  kommunene som svarte, med svarprosenten ved siden av. Den sanne andelen ligger et sted mellom disse.
+- **Tidligere runder i dagens kommuner.** Rundene 2019 og 2021 brukte kommunene slik de var da (422 og 356).
+  For å sammenligne med i dag er svarene regnet om til dagens 357 kommuner: en kommune har politikk hvis
+  **minst én** av kommunene den består av svarte ja; ellers «under arbeid» hvis én av dem svarte det; ellers
+  «ukjent» hvis én av dem ikke svarte; ellers «vet ikke» hvis én svarte det; og «nei» bare når alle svarte nei.
+  Derfor er det færre kommuner med politikk i 2019 i dagens inndeling (52 av 357) enn i rundens egen (64 av 422).
+- **Publiserte tall** er Frivillighet Norges egne opptellinger, med kilde for hvert tall. De er laget på andre
+  tidspunkt og på en annen måte enn undersøkelsen, og vises derfor som egne punkter (ruter), ikke som en
+  fortsettelse av linjen. Fylketabellen fra juli 2024 er gjengitt slik den ble publisert.
+- **Tiltakene** er telt blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år.
+  At kommuner med politikk oftere har et tiltak, sier ikke hva som er årsak og virkning.
+"""
