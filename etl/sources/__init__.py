@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from etl.sources import befolkning, grenser, kommunedeling_vekter, kommuneendringer
+from etl.sources import (
+    befolkning,
+    grasrotandel,
+    grenser,
+    kommunedeling_vekter,
+    kommuneendringer,
+    momskompensasjon,
+    tilskudd_totaler,
+)
 
 #: Every source the build loads, in order (reference data first: later sources join to it).
 SOURCES: list[ModuleType] = [
@@ -12,4 +20,7 @@ SOURCES: list[ModuleType] = [
     befolkning,
     kommuneendringer,
     kommunedeling_vekter,
+    grasrotandel,
+    momskompensasjon,
+    tilskudd_totaler,
 ]
