@@ -26,9 +26,9 @@ from etl.sources._grants import (
 
 META = SourceMeta.load(__file__)
 
-COLUMNS = {"organisasjonsnummer": "orgnr", "orgnr": "orgnr", "organisasjonsnavn": "navn",
-           "kommunenummer": "kommunenummer", "kommune": "kommune", "antall givere": "givere",
-           "beløp (kr)": "belop", "beløp": "belop"}
+COLUMNS = {"Organisasjonsnummer": "orgnr", "Orgnr": "orgnr", "Organisasjonsnavn": "navn",
+           "Kommunenummer": "kommunenummer", "Kommune": "kommune", "Antall givere": "givere",
+           "Beløp (kr)": "belop", "Beløp": "belop"}
 OPTIONAL = ["kommune"]
 SCHEMA = {"aar": pl.Int32, "rad": pl.Int32, "orgnr": pl.String, "navn": pl.String, "kommunenummer": pl.String,
           "kommune": pl.String, "givere": pl.Int64, "belop": AMOUNT}

@@ -28,9 +28,9 @@ from etl.sources._grants import (
 
 META = SourceMeta.load(__file__)
 
-COLUMNS = {"organisasjonsnummer": "orgnr", "orgnr": "orgnr", "organisasjon": "navn",
-           "organisasjonsnavn": "navn", "ordning": "ordning", "søkt beløp": "sokt", "utbetalt beløp": "utbetalt",
-           "kommunenummer": "kommunenummer"}
+COLUMNS = {"Organisasjonsnummer": "orgnr", "Orgnr": "orgnr", "Organisasjon": "navn",
+           "Organisasjonsnavn": "navn", "Ordning": "ordning", "Søkt beløp": "sokt", "Utbetalt beløp": "utbetalt",
+           "Kommunenummer": "kommunenummer"}
 OPTIONAL = ["ordning", "sokt", "kommunenummer"]
 SCHEMA = {"aar": pl.Int32, "rad": pl.Int32, "orgnr": pl.String, "navn": pl.String, "ordning": pl.String,
           "sokt": AMOUNT, "utbetalt": AMOUNT, "kommunenummer": pl.String}
