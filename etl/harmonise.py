@@ -58,37 +58,45 @@ def build_mapping(changes: pl.DataFrame, codes_2020: set[str], codes_2024: set[s
         raise HarmonisationError(f"2020 change file leads to codes not valid in 2020: {sorted(unknown)}")
     m24, meth24 = _step(ch24, codes_2020)
     m20, meth20 = _step(ch20, codes_2019)
+
+    def overrides(year: int) -> Mapping:
+        rows = weights.filter((pl.col("gyldig_fra") <= year) & (pl.col("gyldig_til") >= year))
+        over: Mapping = defaultdict(dict)
+        for code, target, w in rows.select("kode", "kommunenummer_2024", "vekt").iter_rows():
+            over[code][target] = w
+        return over
+
+    def apply(base: Mapping, meth: dict[str, str], year: int) -> tuple[Mapping, dict[str, str]]:
+        over = overrides(year)
+        stray = set(over) - set(base)
+        if stray:
+            raise HarmonisationError(f"weights file names codes not valid in {year}: {sorted(stray)}")
+        return ({c: dict(over.get(c, t)) for c, t in base.items()},
+                {c: "vekter" if c in over else m for c, m in meth.items()})
+
+    per_year: dict[int, tuple[Mapping, dict[str, str]]] = {
+        BASE_YEAR: ({c: {c: 1.0} for c in codes_2024}, dict.fromkeys(codes_2024, "uendret"))}
+    for year in range(2020, BASE_YEAR):
+        per_year[year] = apply(m24, meth24, year)
+    m2020, meth2020 = per_year[2020]
     m19: Mapping = {}
     meth19: dict[str, str] = {}
     for code, mids in m20.items():
         acc: dict[str, float] = defaultdict(float)
         for mid, w in mids.items():
-            for target, w2 in m24[mid].items():
+            for target, w2 in m2020[mid].items():
                 acc[target] += w * w2
         m19[code] = dict(acc)
-        steps = {meth20[code]} | {meth24[mid] for mid in mids}
-        meth19[code] = "deling_lik" if "deling_lik" in steps else (
+        steps = {meth20[code]} | {meth2020[mid] for mid in mids}
+        meth19[code] = next((m for m in ("deling_lik", "vekter") if m in steps), None) or (
             "uendret" if steps == {"uendret"} else "endring")
+    for year in range(FIRST_YEAR, 2020):
+        per_year[year] = apply(m19, meth19, year)
     rows = []
     for year in range(FIRST_YEAR, BASE_YEAR + 1):
-        if year >= BASE_YEAR:
-            base, meth = {c: {c: 1.0} for c in codes_2024}, dict.fromkeys(codes_2024, "uendret")
-        elif year >= 2020:
-            base, meth = m24, meth24
-        else:
-            base, meth = m19, meth19
-        override = weights.filter((pl.col("gyldig_fra") <= year) & (pl.col("gyldig_til") >= year))
-        over: Mapping = defaultdict(dict)
-        for code, target, w in override.select("kode", "kommunenummer_2024", "vekt").iter_rows():
-            over[code][target] = w
-        for code in sorted(base):
-            if code in over:
-                rows += [(code, year, t, w, "vekter") for t, w in sorted(over[code].items())]
-            else:
-                rows += [(code, year, t, w, meth[code]) for t, w in sorted(base[code].items())]
-        stray = set(over) - set(base)
-        if stray:
-            raise HarmonisationError(f"weights file names codes not valid in {year}: {sorted(stray)}")
+        mapping, meth = per_year[year]
+        for code in sorted(mapping):
+            rows += [(code, year, t, w, meth[code]) for t, w in sorted(mapping[code].items())]
     df = pl.DataFrame(rows, schema=MAPPING_SCHEMA, orient="row")
     bad = set(df["kommunenummer_2024"]) - codes_2024
     if bad:

@@ -10,9 +10,9 @@ from shapely.geometry import shape
 
 from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
+from etl.meta import SourceMeta
 from etl.parsing import normalise_kommunenummer
 from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
-from etl.meta import SourceMeta
 
 META = SourceMeta.load(__file__)
 

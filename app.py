@@ -1,0 +1,34 @@
+"""Frivillighetsstatistikk: entry point. Navigation, the synthetic-data banner, the footer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components, db, state, style, theme  # noqa: F401 - theme registers the plotly template
+
+st.set_page_config(page_title="Frivillighetsstatistikk", page_icon=":material/volunteer_activism:",
+                   layout="wide", menu_items={"About": "Frivillighetsstatistikk: frivillige organisasjoner og "
+                                                       "kommunal frivillighetspolitikk i Norge."})
+style.apply()
+
+PAGES = [
+    st.Page("pages/oversikt.py", title="Oversikt", icon=":material/dashboard:", default=True),
+    st.Page("pages/kart.py", title="Kart", icon=":material/map:", url_path="kart"),
+    st.Page("pages/frivillighetspolitikk.py", title="Frivillighetspolitikk", icon=":material/handshake:",
+            url_path="frivillighetspolitikk"),
+    st.Page("pages/tilskudd.py", title="Tilskudd", icon=":material/payments:", url_path="tilskudd"),
+    st.Page("pages/kommuneprofil.py", title="Kommuneprofil", icon=":material/location_city:",
+            url_path="kommuneprofil"),
+    st.Page("pages/om_dataene.py", title="Om dataene", icon=":material/info:", url_path="om_dataene"),
+]
+
+page = st.navigation(PAGES, position="top")
+state.restore()
+try:
+    db.handle()
+except db.DatabaseMissing as exc:
+    st.error(f"Dashbordet har ingen data ennå. {exc}")
+    st.stop()
+components.synthetic_banner()
+page.run()
+components.footer()

@@ -1,0 +1,113 @@
+"""Downloads of the data behind a figure: CSV and XLSX with Norwegian headers and the source inside."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+import xlsxwriter
+
+from dashboard.labels import label
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a download says about its data: title, source, licence, retrieval date and a synthetic flag."""
+
+    title: str
+    source: str
+    licence: str
+    retrieved: str
+    url: str = ""
+    synthetic: bool = False
+
+    def lines(self) -> list[str]:
+        """The provenance as 'Key: value' lines, Norwegian."""
+        out = [f"Tittel: {self.title}", f"Kilde: {self.source}", f"Lisens: {self.licence}",
+               f"Hentet: {self.retrieved}"]
+        if self.url:
+            out.append(f"Adresse: {self.url}")
+        if self.synthetic:
+            out.append("Merk: syntetiske testdata, ikke offisiell statistikk")
+        out.append("Laget av: Frivillighetsstatistikk")
+        return out
+
+
+def _headers(df: pl.DataFrame) -> list[str]:
+    return [label(c) for c in df.columns]
+
+
+def _csv_cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "ja" if v else "nei"
+    if isinstance(v, float):
+        return f"{v:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    text = str(v)
+    if any(ch in text for ch in ';"\n\r') or text[:1] in ("=", "+", "-", "@"):
+        # quote, and neutralise spreadsheet formulas from register text
+        text = '"' + ("'" + text if text[:1] in ("=", "+", "-", "@") else text).replace('"', '""') + '"'
+    return text
+
+
+def to_csv(df: pl.DataFrame, prov: Provenance) -> bytes:
+    """CSV as Norwegian Excel opens it: UTF-8 with BOM, ';' separated, decimal comma; source lines at the end."""
+    lines = [";".join(_csv_cell(h) for h in _headers(df))]
+    lines += [";".join(_csv_cell(v) for v in row) for row in df.iter_rows()]
+    lines.append("")
+    lines += [_csv_cell(x) for x in prov.lines()]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _num_format(dtype: pl.DataType, column: str) -> str | None:
+    """Excel number format (stored in Excel's US pattern language; Norwegian Excel shows '1 234,5')."""
+    if column in {"aar", "runde"} or column.endswith("nummer") or column in {"kode", "orgnr"}:
+        return None
+    if dtype.is_integer():
+        return "#,##0"
+    if dtype.is_float() or isinstance(dtype, pl.Decimal):
+        if column.startswith("andel") or column.endswith("_andel") or column == "svarprosent":
+            return "0.0%"
+        return "#,##0.0"
+    return None
+
+
+def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data") -> bytes:
+    """XLSX with a header row, Norwegian headers and number formats, and a 'Kilde' sheet plus source rows."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(sheet[:31])
+    bold = wb.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+    formats = {}
+    for i, (col, dtype) in enumerate(df.schema.items()):
+        fmt = _num_format(dtype, col)
+        formats[i] = wb.add_format({"num_format": fmt}) if fmt else None
+    for j, h in enumerate(_headers(df)):
+        ws.write_string(0, j, h, bold)
+    for r, row in enumerate(df.iter_rows(), start=1):
+        for j, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                ws.write_string(r, j, "ja" if v else "nei")
+            elif isinstance(v, int | float):
+                ws.write_number(r, j, float(v), formats[j])
+            else:
+                ws.write_string(r, j, str(v))
+    for j, h in enumerate(_headers(df)):
+        ws.set_column(j, j, max(10, min(50, len(h) + 2)))
+    ws.freeze_panes(1, 0)
+    start = df.height + 2
+    for k, line in enumerate(prov.lines()):
+        ws.write_string(start + k, 0, line)
+    meta = wb.add_worksheet("Kilde")
+    for k, line in enumerate(prov.lines()):
+        key, _, value = line.partition(": ")
+        meta.write_string(k, 0, key, bold)
+        meta.write_string(k, 1, value)
+    meta.set_column(0, 0, 14)
+    meta.set_column(1, 1, 90)
+    wb.close()
+    return buf.getvalue()

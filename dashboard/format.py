@@ -1,0 +1,73 @@
+"""Norwegian number and date formatting: space as thousands separator, decimal comma (babel, nb_NO)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "nb_NO"
+MISSING = "–"
+
+#: Plotly's separators setting for Norwegian: decimal comma, thin space for thousands.
+PLOTLY_SEPARATORS = ", "
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_num(x: float | int | None, decimals: int = 0) -> str:
+    """1234567.8 → '1 234 568' (decimals=0) or '1 234 567,8' (decimals=1); None → '–'."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round(float(x), decimals) if decimals else round(float(x)), format=pattern,
+                          locale=LOCALE).replace("-", "−")
+
+
+def fmt_int(x: float | int | None) -> str:
+    """A count: 72800 → '72 800'."""
+    return fmt_num(x, 0)
+
+
+def fmt_pct(share: float | None, decimals: int = 1) -> str:
+    """A share 0–1 as percent: 0.3012 → '30,1 %'."""
+    if _missing(share):
+        return MISSING
+    return f"{fmt_num(share * 100, decimals)}\u00a0%"
+
+
+def fmt_nok(x: float | int | None, decimals: int = 0) -> str:
+    """An amount: 698265345 → '698 265 345 kr'."""
+    return MISSING if _missing(x) else f"{fmt_num(x, decimals)}\u00a0kr"
+
+
+def fmt_nok_short(x: float | int | None) -> str:
+    """A large amount shortened: 698265345 → '698,3 mill. kr', 1.42e9 → '1,42 mrd. kr'."""
+    if _missing(x):
+        return MISSING
+    if abs(x) >= 1e9:
+        return f"{fmt_num(x / 1e9, 2)}\u00a0mrd.\u00a0kr"
+    if abs(x) >= 1e6:
+        return f"{fmt_num(x / 1e6, 1)}\u00a0mill.\u00a0kr"
+    return fmt_nok(x)
+
+
+def fmt_change(x: float | int | None, decimals: int = 0, unit: str = "") -> str:
+    """A signed change: 12 → '+12', -3.5 → '−3,5'; with a unit suffix."""
+    if _missing(x):
+        return MISSING
+    sign = "+" if x > 0 else ""
+    return f"{sign}{fmt_num(x, decimals)}{unit}"
+
+
+def fmt_date(d: dt.date | str | None) -> str:
+    """2025-09-30 → '30. september 2025'."""
+    if d is None:
+        return MISSING
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return format_date(d, format="long", locale=LOCALE)

@@ -1,0 +1,71 @@
+"""The selection (kommune, aar, indikator, nivaa) in the URL query string, kept across pages and reloads.
+
+The URL is the source of truth, so links can be shared. Streamlit clears the query string when the user moves
+to another page; the last selection is therefore also kept in the session and written back to the URL when a
+page opens without it. Values are validated by the page against known values; invalid ones give a friendly
+message and are removed from the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+PARAMS = ("kommune", "aar", "indikator", "nivaa")
+NIVAAER = {"kommune": "Kommuner", "fylke": "Fylker"}
+_SESSION = "_sel_"
+
+
+def restore() -> None:
+    """Put the session's last selection back into the URL where the URL lacks it (after a page switch)."""
+    for name in PARAMS:
+        url_value = st.query_params.get(name)
+        saved = st.session_state.get(_SESSION + name)
+        if url_value is None and saved is not None:
+            st.query_params[name] = saved
+        elif url_value is not None:
+            st.session_state[_SESSION + name] = url_value
+
+
+def get(name: str) -> str | None:
+    """The raw value of a parameter from the URL (None when absent or empty)."""
+    value = st.query_params.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def set(name: str, value: str | int | None) -> None:
+    """Write a parameter to the URL and the session; None removes it."""
+    if value is None or value == "":
+        st.query_params.pop(name, None)
+        st.session_state.pop(_SESSION + name, None)
+    else:
+        st.query_params[name] = str(value)
+        st.session_state[_SESSION + name] = str(value)
+
+
+def link_params() -> dict[str, str]:
+    """The current selection as query parameters for links to other pages."""
+    return {n: v for n in PARAMS if (v := get(n)) is not None}
+
+
+def choose(name: str, options: Sequence[str], default: str | None, *, label: str,
+           format_func: Callable[[str], str] = str, help: str | None = None, container=st) -> str | None:
+    """A selectbox bound to a URL parameter: starts from the URL (if valid), writes changes back to it."""
+    options = list(options)
+    current = get(name)
+    if current not in options:
+        current = default if default in options else (options[0] if options else None)
+    key = f"w_{name}"
+    st.session_state[key] = current
+
+    def _changed() -> None:
+        set(name, st.session_state[key])
+
+    return container.selectbox(label, options, key=key, format_func=format_func, help=help, on_change=_changed)
+
+
+def drop_invalid(name: str, message: str) -> None:
+    """Show a friendly message about an invalid URL value and remove it from the URL."""
+    st.info(message, icon=":material/info:")
+    set(name, None)

@@ -1,0 +1,46 @@
+"""Om dataene: every source with licence, date and checksum; methodology; corrections; downloads of every view."""
+
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import boot, components, queries
+from dashboard.format import fmt_date
+
+boot.guard()
+
+st.title("Om dataene")
+st.markdown("Hvor tallene kommer fra, hvordan de er bearbeidet, og hvordan du laster dem ned.")
+
+st.subheader("Kilder")
+src = queries.sources()
+st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'].n_unique()} kilder**. "
+            "*Ekte* betyr offentlige data; *syntetisk* betyr testdata i offisielt format.")
+components.table(
+    src.select("title", "producer", "file", "licence", "retrieved", "rows", "kind", "sha256", "url"),
+    formats={"rows": "localized", "sha256": "text"},
+    key="sources",
+)
+components.downloads(src, "Kilder", *src["source_id"].unique().to_list(), key="sources")
+
+st.subheader("Metode")
+st.markdown(Path(__file__).parent.parent.joinpath("dashboard", "content", "metode.md").read_text(encoding="utf-8"))
+
+st.subheader("Rettede og avviste rader")
+dev = queries.deviations_summary()
+if dev.is_empty():
+    st.markdown("Ingen rader ble rettet eller avvist i siste bygg.")
+else:
+    components.table(dev, key="avvik")
+
+st.subheader("Last ned data")
+st.markdown("Alle offentlige visninger i databasen, som CSV eller Excel. Kolonnene er beskrevet i "
+            "`sql/README.md` i kildekoden.")
+views = queries.public_views()
+chosen = st.selectbox("Visning", views, index=views.index("kommune") if "kommune" in views else 0)
+data = queries.view_data(chosen)
+st.caption(f"{data.height} rader, {data.width} kolonner.")
+components.downloads(data, chosen, *src["source_id"].unique().to_list(), key="view")
+info = queries.build_info()
+st.caption(f"Database bygd {fmt_date(info.get('built_at'))}, inndata-sjekksum {str(info.get('input_hash', ''))[:12]}.")

@@ -1,0 +1,108 @@
+"""The build: atomic swap, skip when unchanged, reproducible contents, sources recorded, bad input refused."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.build import build
+from etl.config import SQL_DIR, Settings
+from etl.errors import CheckFailed, SourceError
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tables(con) -> list[str]:
+    return [r[0] for r in con.sql("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                                  "ORDER BY 1").fetchall()]
+
+
+def test_reference_figures_in_the_mirror_build(con):
+    assert con.sql("SELECT count(*) FROM kommune WHERE geojson IS NOT NULL").fetchall() == [(357,)]
+    assert con.sql("SELECT count(*) FROM fylke WHERE geojson IS NOT NULL").fetchall() == [(15,)]
+    pop = dict(con.sql("SELECT kode, folketall FROM befolkning WHERE aar = 2024 AND kode IN ('0', '0301')").fetchall())
+    assert pop == {"0": 5_550_203, "0301": 717_710}
+
+
+def test_every_loaded_file_has_a_sources_row_with_checksum_and_kind(con, mirror_dir):
+    rows = con.sql("SELECT origin, sha256, kind, rows FROM _sources").fetchall()
+    manifest = __import__("json").loads((mirror_dir / "MANIFEST.json").read_text())
+    by_path = {f["path"]: f for f in manifest["files"]}
+    assert rows, "no _sources rows"
+    for origin, sha, kind, nrows in rows:
+        assert origin in by_path, f"{origin} not in the mirror manifest"
+        assert sha == by_path[origin]["sha256"]
+        assert kind == by_path[origin]["kind"]
+        assert nrows is not None and nrows > 0
+
+
+def test_unchanged_build_is_skipped_quickly(mirror_build):
+    before = _sha(mirror_build.db_path)
+    t0 = time.perf_counter()
+    result = build(mirror_build, quiet=True)
+    assert result.skipped
+    assert time.perf_counter() - t0 < 2.0
+    assert _sha(mirror_build.db_path) == before
+
+
+def test_two_builds_of_the_same_inputs_have_identical_tables(mirror_build, tmp_path):
+    other = Settings(db_path=tmp_path / "again.duckdb", raw_dir=mirror_build.raw_dir, mirror=mirror_build.mirror)
+    build(other, quiet=True, force=True)
+    a = duckdb.connect(str(mirror_build.db_path), read_only=True)
+    b = duckdb.connect(str(other.db_path), read_only=True)
+    try:
+        assert _tables(a) == _tables(b)
+        for table in _tables(a):
+            if table == "_build":
+                continue
+            q = f"SELECT md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)) FROM {table} t"
+            assert a.sql(q).fetchall() == b.sql(q).fetchall(), f"table {table} differs between builds"
+        assert a.sql("SELECT input_hash FROM _build").fetchall() == b.sql("SELECT input_hash FROM _build").fetchall()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_failing_data_check_leaves_the_served_file_byte_identical(mirror_build, tmp_path):
+    served = tmp_path / "served.duckdb"
+    shutil.copyfile(mirror_build.db_path, served)
+    before = _sha(served)
+    sql = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, sql)
+    (sql / "checks" / "zz_always_fails.sql").write_text("-- a check that always finds a bad row\nSELECT 1 AS bad\n")
+    settings = Settings(db_path=served, raw_dir=mirror_build.raw_dir, mirror=mirror_build.mirror)
+    with pytest.raises(CheckFailed, match="zz_always_fails"):
+        build(settings, quiet=True, force=True, sql_dir=sql)
+    assert _sha(served) == before
+    assert not list(tmp_path.glob(".served.duckdb.building-*")), "the half-built file was not removed"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
+def test_corrupt_input_names_the_file_and_leaves_the_database(mirror_build, mirror_dir, tmp_path, damage):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(mirror_dir, mirror)
+    target = mirror / "reference" / "befolkning-07459.csv"
+    data = target.read_bytes()
+    target.write_bytes({"truncate": data[: len(data) // 2], "empty": b"", "garbage": b"\x00\xff" * 50}[damage])
+    served = tmp_path / "served.duckdb"
+    shutil.copyfile(mirror_build.db_path, served)
+    before = _sha(served)
+    with pytest.raises(SourceError) as err:
+        build(Settings(db_path=served, raw_dir=tmp_path / "raw", mirror=mirror), quiet=True)
+    assert "reference/befolkning-07459.csv" in str(err.value)
+    assert _sha(served) == before
+
+
+def test_raw_cache_files_are_read_only_versions(mirror_build):
+    files = list(Path(mirror_build.raw_dir).glob("*/*/*.csv"))
+    assert files
+    for f in files:
+        assert f.stat().st_mode & 0o222 == 0, f"{f} is writable"
+        assert f.parent.name.split("_")[0] == "2025-09-30", "mirror files take the manifest's snapshot date"
