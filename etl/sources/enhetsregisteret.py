@@ -23,6 +23,7 @@ import gzip
 import json
 import re
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,6 +392,9 @@ def read_base(con: duckdb.DuckDBPyConnection, raw: RawFile, table: str = "_enhet
             read_json_base(con, path, table)
     except duckdb.Error as exc:
         raise _read_error(exc, path, file, is_csv) from exc
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:  # gzip unreadable from the start
+        raise SourceError(file, f"the gzip file is truncated or corrupt ({exc}); download it again",
+                          expected="a complete gzip file") from exc
 
 
 def read_updates(con: duckdb.DuckDBPyConnection, files: list[RawFile], table: str = "_enhet_oppdatering") -> None:
