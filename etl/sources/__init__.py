@@ -6,8 +6,11 @@ from types import ModuleType
 
 from etl.sources import (
     befolkning,
+    enhetsregisteret,
+    frivillighetsregisteret,
     grasrotandel,
     grenser,
+    icnpo,
     kommunedeling_vekter,
     kommuneendringer,
     momskompensasjon,
@@ -20,6 +23,9 @@ SOURCES: list[ModuleType] = [
     befolkning,
     kommuneendringer,
     kommunedeling_vekter,
+    icnpo,
+    frivillighetsregisteret,
+    enhetsregisteret,
     grasrotandel,
     momskompensasjon,
     tilskudd_totaler,
