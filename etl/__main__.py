@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "update":
             from etl.update import run
 
-            run(settings, quiet=args.quiet)
+            run(settings, quiet=args.quiet, offline=args.offline)
         elif args.command == "fetch":
             from etl.build import fetch_all
             from etl.cache import RawCache

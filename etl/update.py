@@ -1,7 +1,8 @@
 """Incremental refresh: `python -m etl update` applies Enhetsregisteret's daily changes without a new full dump.
 
 1. The base is the dump the build uses (the mirror's file, or the newest one in the raw cache).
-2. The changes since the last stored update id (or, the first time, since 00:00 UTC on the dump's date) are read
+2. The changes since the last stored update id (or, the first time, since 00:00 UTC the day before the dump was
+   retrieved) are read
    from /enhetsregisteret/api/oppdateringer/enheter, and the current full record of every changed entity is
    fetched (deleted ones: Sletting/Fjernet, or 404/410 on lookup, are stored as deletions).
 3. They are stored as a NEW raw file `oppdateringer-<dump sha12>-<first id>-<last id>.jsonl.gz` (raw files are
@@ -17,6 +18,7 @@ import httpx
 
 from etl.cache import RawCache
 from etl.config import Settings
+from etl.errors import SourceError
 from etl.mirror import Mirror
 from etl.sources import enhetsregisteret
 from etl.sources._common import FetchContext
@@ -31,12 +33,18 @@ class Outcome:
 
 
 def run(settings: Settings, *, transport: httpx.BaseTransport | None = None, quiet: bool = False,
-        size: int = 10_000, rebuild: bool = True) -> Outcome:
+        size: int = 10_000, rebuild: bool = True, offline: bool = False) -> Outcome:
     """Fetch and store the changes since the last update, then rebuild the database from the raw cache."""
+    if offline:
+        raise SourceError(enhetsregisteret.UPDATES_API, "`update` reads Enhetsregisteret's change feed and needs "
+                                                        "the network; use `build --offline` to rebuild only")
     cache = RawCache(settings.raw_dir)
     ctx = FetchContext(cache, Mirror(settings.mirror) if settings.mirror else None, offline=True, quiet=quiet)
     base = enhetsregisteret.fetch_base(ctx)
-    result = enhetsregisteret.fetch_update(cache, base, transport=transport, size=size, quiet=quiet)
+    try:
+        result = enhetsregisteret.fetch_update(cache, base, transport=transport, size=size, quiet=quiet)
+    except (httpx.HTTPError, RuntimeError) as exc:
+        raise SourceError(enhetsregisteret.UPDATES_API, f"could not read the changes: {exc}") from exc
     if not quiet:
         if result.file is None:
             print(f"update no changes since {result.since}", flush=True)

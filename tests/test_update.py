@@ -87,7 +87,7 @@ def test_update_is_stored_as_a_new_raw_file_and_resumes_after_the_last_id(tmp_pa
     assert by["910000071"]["enhet"] is None  # Sletting: no lookup
     assert by["910000217"]["enhet"] is None  # 410 Gone
     assert sha256_file(base.path) == before and er.fetch(_ctx(cache))[1:] == [result.file]
-    assert seen[0].url.params["dato"] == "2025-09-30T00:00:00.000Z"
+    assert seen[0].url.params["dato"] == "2025-09-29T00:00:00.000Z"  # the day before the dump was retrieved
     assert "910000071" not in seen[1].url.params["organisasjonsnummer"]
     # the next run asks for the changes after the last stored id, and stores nothing when there are none
     seen.clear()
@@ -150,3 +150,14 @@ def test_update_command_rebuilds_the_database_from_the_mirror(mirror_dir, tmp_pa
         files = [r[0] for r in con.sql("SELECT file FROM _sources WHERE source_id = 'enhetsregisteret' "
                                        "ORDER BY file").fetchall()]
         assert files[0] == "enheter_alle.json.gz" and files[1].startswith("oppdateringer-")
+
+
+def test_feed_failure_is_a_clear_error_and_stores_nothing(mirror_dir, tmp_path):
+    from etl.errors import SourceError
+
+    settings = Settings(db_path=tmp_path / "f.duckdb", raw_dir=tmp_path / "raw", mirror=mirror_dir)
+    broken = httpx.MockTransport(lambda r: httpx.Response(400, json={"feilmelding": "Ugyldig dato"}))
+    with pytest.raises(SourceError, match="could not read the changes"):
+        run(settings, transport=broken, quiet=True)
+    assert not list((tmp_path / "raw" / "enhetsregisteret").glob("*/oppdateringer-*"))
+    assert not settings.db_path.exists()
