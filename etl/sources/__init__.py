@@ -13,7 +13,9 @@ from etl.sources import (
     icnpo,
     kommunedeling_vekter,
     kommuneendringer,
+    kommuneundersokelse,
     momskompensasjon,
+    publiserte_tall,
     tilskudd_totaler,
 )
 
@@ -29,4 +31,6 @@ SOURCES: list[ModuleType] = [
     grasrotandel,
     momskompensasjon,
     tilskudd_totaler,
+    kommuneundersokelse,
+    publiserte_tall,
 ]

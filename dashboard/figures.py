@@ -1,0 +1,138 @@
+"""Pure figure builders: DataFrame in, plotly figure out. No Streamlit here; tested on their own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import theme  # noqa: F401 - registers the template
+from dashboard.format import fmt_num
+from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
+
+
+def _layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", height: int = 360,
+            percent: bool = False, legend: bool = True) -> go.Figure:
+    fig.update_layout(template="frivillig", height=height, showlegend=legend, hovermode="x unified",
+                      xaxis_title=x_title or None, yaxis_title=y_title or None)
+    if percent:
+        fig.update_yaxes(tickformat=".0%", range=[0, None])
+    return fig
+
+
+def line_trend(df: pl.DataFrame, *, x: str, y: str, series: str | None = None, y_title: str = "",
+               percent: bool = False, highlight: str | None = None, hover_format: str = ",.0f",
+               height: int = 360) -> go.Figure:
+    """Lines over time, one per value of `series` (the `highlight` series drawn thicker in orange)."""
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else [(k[0], g) for k, g in df.group_by(series, maintain_order=True)]
+    for i, (name, g) in enumerate(groups):
+        g = g.sort(x)
+        strong = highlight is None or name == highlight
+        colour = HIGHLIGHT if (highlight is not None and name == highlight) else CATEGORICAL[i % len(CATEGORICAL)]
+        fig.add_trace(go.Scatter(
+            x=g[x].to_list(), y=g[y].to_list(), name=str(name) if name is not None else y_title,
+            mode="lines+markers", line={"width": 3.5 if strong else 2, "color": colour},
+            marker={"size": 6}, hovertemplate=f"%{{y:{'.1%' if percent else hover_format}}}<extra>%{{fullData.name}}</extra>",
+        ))
+    fig.update_xaxes(dtick=1 if df.height and df[x].n_unique() <= 12 else None, tickformat="d")
+    return _layout(fig, y_title=y_title, percent=percent, legend=series is not None, height=height)
+
+
+def bar_ranked(df: pl.DataFrame, *, category: str, value: str, highlight: str | None = None,
+               value_title: str = "", percent: bool = False, height: int | None = None,
+               hover_format: str = ",.1f") -> go.Figure:
+    """Horizontal bars sorted by value, largest on top; one category can be highlighted."""
+    d = df.sort(value, descending=False, nulls_last=False)
+    colours = [HIGHLIGHT if c == highlight else CATEGORICAL[0] for c in d[category].to_list()]
+    fig = go.Figure(go.Bar(
+        x=d[value].to_list(), y=d[category].to_list(), orientation="h", marker_color=colours,
+        hovertemplate=f"%{{y}}: %{{x:{'.1%' if percent else hover_format}}}<extra></extra>",
+    ))
+    fig.update_layout(hovermode="closest")
+    if percent:
+        fig.update_xaxes(tickformat=".0%")
+    return _layout(fig, x_title=value_title, height=height or max(260, 24 * d.height + 60), legend=False)
+
+
+def bar_grouped(df: pl.DataFrame, *, category: str, value: str, series: str, value_title: str = "",
+                percent: bool = False, colours: dict[str, str] | None = None,
+                labels: dict[str, str] | None = None, stacked: bool = False, horizontal: bool = False,
+                height: int = 380, order: Sequence[str] | None = None) -> go.Figure:
+    """Bars per category, one bar (or stack segment) per series value, in a fixed colour per series."""
+    fig = go.Figure()
+    keys = list(order) if order else df[series].unique(maintain_order=True).to_list()
+    for i, key in enumerate(keys):
+        g = df.filter(pl.col(series) == key)
+        if g.is_empty():
+            continue
+        colour = (colours or {}).get(key, CATEGORICAL[i % len(CATEGORICAL)])
+        name = (labels or {}).get(key, str(key))
+        xs, ys = g[category].to_list(), g[value].to_list()
+        fig.add_trace(go.Bar(
+            x=ys if horizontal else xs, y=xs if horizontal else ys, name=name, marker_color=colour,
+            orientation="h" if horizontal else "v",
+            hovertemplate=f"{name}: %{{{'x' if horizontal else 'y'}:{'.1%' if percent else ',.0f'}}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack" if stacked else "group", hovermode="closest")
+    if percent:
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(tickformat=".0%")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return _layout(fig, y_title="" if horizontal else value_title, x_title=value_title if horizontal else "",
+                   height=height)
+
+
+def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", count: str = "antall",
+                height: int | None = None) -> go.Figure:
+    """100 % stacked bars of policy status per category; 'ukjent' (no answer) in grey, apart from 'nei'."""
+    totals = df.group_by(category).agg(pl.col(count).sum().alias("_total"))
+    d = df.join(totals, on=category).with_columns((pl.col(count) / pl.col("_total")).alias("_share"))
+    fig = go.Figure()
+    for key, colour in STATUS_COLOURS.items():
+        g = d.filter(pl.col(status) == key)
+        if g.is_empty():
+            continue
+        fig.add_trace(go.Bar(
+            y=g[category].to_list(), x=g["_share"].to_list(), name=STATUS_LABELS[key], orientation="h",
+            marker_color=colour, customdata=g[count].to_list(),
+            hovertemplate=f"{STATUS_LABELS[key]}: %{{customdata}} (%{{x:.0%}})<extra>%{{y}}</extra>",
+        ))
+    fig.update_layout(barmode="stack", hovermode="closest")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(autorange="reversed")
+    n = d[category].n_unique()
+    return _layout(fig, height=height or max(260, 26 * n + 90))
+
+
+def sparkline_values(df: pl.DataFrame, value: str, x: str = "aar") -> list[float]:
+    """The values of a small trend chart in time order (for st.metric chart_data)."""
+    return [float(v) if v is not None else 0.0 for v in df.sort(x)[value].to_list()]
+
+
+def describe_trend(df: pl.DataFrame, *, x: str, y: str, what: str, unit: str = "", decimals: int = 0,
+                   percent: bool = False) -> str:
+    """A one-sentence Norwegian summary of a time series: first and last value and the change."""
+    d = df.drop_nulls(y).sort(x)
+    if d.height == 0:
+        return f"Ingen tall for {what}."
+    first, last = d.row(0, named=True), d.row(-1, named=True)
+
+    def f(v: float) -> str:
+        return f"{fmt_num(v * 100, 1)} %" if percent else f"{fmt_num(v, decimals)}{unit}"
+
+    if d.height == 1:
+        return f"{what.capitalize()} var {f(last[y])} i {last[x]}."
+    direction = "økte" if last[y] > first[y] else ("sank" if last[y] < first[y] else "var uendret")
+    return (f"{what.capitalize()} {direction} fra {f(first[y])} i {first[x]} til {f(last[y])} i {last[x]}.")
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure with a message, for selections without data."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 16, "color": MUTED}, x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, height=200, legend=False)
