@@ -214,3 +214,14 @@ def test_about_55_percent_of_moms_is_registered_in_oslo(con):
 def test_moms_2018_paid_and_applied_for(con):
     assert rows(con, "SELECT utbetalt, sokt, mottakere FROM moms_indikator WHERE nivaa = 'land' AND aar = 2018") \
         == [(D("1420000000"), D("1906040268"), 1880)]
+
+
+def test_old_municipality_codes_in_the_files_land_in_2024_municipalities(con):
+    got = rows(con, """SELECT aar, kommunenummer_fil, list(DISTINCT kommunenummer ORDER BY kommunenummer)
+                       FROM grasrotandel WHERE (aar = 2019 AND kommunenummer_fil IN ('0602', '1534'))
+                          OR (aar = 2022 AND kommunenummer_fil IN ('5401', '1507'))
+                       GROUP BY ALL ORDER BY ALL""")
+    assert got == [(2019, "0602", ["3301"]), (2019, "1534", ["1580"]),  # Drammen 2019; Haram 2019
+                   (2022, "1507", ["1508", "1580"]), (2022, "5401", ["5501"])]  # Ålesund split 2024; Tromsø
+    bad = rows(con, "SELECT count(*) FROM grasrotandel WHERE kommunenummer NOT IN (SELECT kommunenummer FROM kommune)")
+    assert bad == [(0,)]
