@@ -81,6 +81,9 @@ def mini() -> duckdb.DuckDBPyConnection:
            [(n, k, y, a) for y in (2019, 2024) for n, k, a in
             [("land", "0", 20), ("fylke", "33", 4), ("kommune", "3301", 4), ("kommune", "0301", 10)]],
            {"nivaa": pl.String, "kode": pl.String, "aar": pl.Int32, "antall": pl.Int64})
+    _table(con, "organisasjoner_icnpo",
+           [(n, k, y, "1", a) for y in (2019, 2024) for n, k, a in [("land", "0", 8), ("kommune", "3301", 2)]],
+           {"nivaa": pl.String, "kode": pl.String, "aar": pl.Int32, "icnpo_gruppe": pl.String, "antall": pl.Int64})
     _table(con, "_avvik", [], {"source_id": pl.String, "file": pl.String, "row": pl.Int64, "column": pl.String,
                                "value": pl.String, "code": pl.String, "action": pl.String, "message": pl.String})
     for rel in GRANT_SQL:
@@ -137,8 +140,9 @@ def test_share_of_registered_organisations_receiving(mini):
 
 
 def test_icnpo_groups_include_recipients_outside_the_registers(mini):
-    got = dict(rows(mini, "SELECT gruppenavn, belop FROM grasrot_icnpo WHERE nivaa = 'land' AND aar = 2019"))
-    assert got == {"Kultur og fritid": D("1300.50"), "Ikke funnet i registrene": D("210.25")}
+    got = rows(mini, "SELECT gruppenavn, belop, mottakere, andel_registrerte_mottar FROM grasrot_icnpo "
+                     "WHERE nivaa = 'land' AND aar = 2019 ORDER BY belop DESC")
+    assert got == [("Kultur og fritid", D("1300.50"), 2, 0.25), ("Ikke funnet i registrene", D("210.25"), 2, None)]
 
 
 def test_moms_per_place_carries_the_head_office_explanation(mini):
@@ -210,3 +214,14 @@ def test_about_55_percent_of_moms_is_registered_in_oslo(con):
 def test_moms_2018_paid_and_applied_for(con):
     assert rows(con, "SELECT utbetalt, sokt, mottakere FROM moms_indikator WHERE nivaa = 'land' AND aar = 2018") \
         == [(D("1420000000"), D("1906040268"), 1880)]
+
+
+def test_old_municipality_codes_in_the_files_land_in_2024_municipalities(con):
+    got = rows(con, """SELECT aar, kommunenummer_fil, list(DISTINCT kommunenummer ORDER BY kommunenummer)
+                       FROM grasrotandel WHERE (aar = 2019 AND kommunenummer_fil IN ('0602', '1534'))
+                          OR (aar = 2022 AND kommunenummer_fil IN ('5401', '1507'))
+                       GROUP BY ALL ORDER BY ALL""")
+    assert got == [(2019, "0602", ["3301"]), (2019, "1534", ["1580"]),  # Drammen 2019; Haram 2019
+                   (2022, "1507", ["1508", "1580"]), (2022, "5401", ["5501"])]  # Ålesund split 2024; Tromsø
+    bad = rows(con, "SELECT count(*) FROM grasrotandel WHERE kommunenummer NOT IN (SELECT kommunenummer FROM kommune)")
+    assert bad == [(0,)]

@@ -176,3 +176,44 @@ def test_idrett_gets_about_half_of_grasrot_2023(con):
     (share,) = con.sql("""SELECT sum(belop) FILTER (WHERE icnpo_primaer = '1200') / sum(belop)
                           FROM grasrotandel WHERE aar = 2023""").fetchall()[0]
     assert 0.45 < share < 0.56
+
+
+def raw_file(fixture: str, name: str, origin: str):
+    from etl.cache import RawFile
+    from tests.conftest import FIXTURES
+
+    path = FIXTURES / "grasrotandel" / fixture
+    return RawFile("grasrotandel", name, path, "0" * 64, path.stat().st_size, "2024-01-01", origin)
+
+
+def test_load_writes_every_year_and_logs_encoding_and_total_row():
+    import duckdb
+
+    con = duckdb.connect()
+    log = BuildLog()
+    files = [raw_file("grasrotandel-2019-cp1252.csv", "grasrotandel-2019.csv", "grants/grasrotandel-2019.csv"),
+             raw_file("grasrotandel-2022-sum.csv", "grasrotandel-2022.csv", "grants/grasrotandel-2022.csv")]
+    counts = grasrotandel.load(con, files, log)
+    assert counts == {"grasrotandel-2019.csv": 4, "grasrotandel-2022.csv": 2}
+    assert con.sql("SELECT aar, sum(belop) FROM src_grasrotandel GROUP BY aar ORDER BY aar").fetchall() == [
+        (2019, Decimal("21500.00")), (2022, Decimal("22445.65"))]
+    assert sorted((d.file, d.code, d.action) for d in log.deviations) == [
+        ("grants/grasrotandel-2019.csv", "encoding", "rettet"),
+        ("grants/grasrotandel-2022.csv", "total_row", "ignorert")]
+
+
+def test_load_of_a_file_that_does_not_add_up_fails_naming_the_file():
+    import duckdb
+
+    bad = raw_file("grasrotandel-2022-sum-feil.csv", "grasrotandel-2022.csv", "grants/grasrotandel-2022.csv")
+    with pytest.raises(SourceError, match=r"^grants/grasrotandel-2022\.csv, row 4"):
+        grasrotandel.load(duckdb.connect(), [bad], BuildLog())
+
+
+def test_two_files_for_one_year_are_refused():
+    import duckdb
+
+    a = raw_file("grasrotandel-2024.csv", "grasrotandel-2024.csv", "grants/grasrotandel-2024.csv")
+    b = raw_file("grasrotandel-2024.csv", "grasrotandel-2024 (1).csv", "grants/grasrotandel-2024 (1).csv")
+    with pytest.raises(SourceError, match="two files for the same year"):
+        grasrotandel.load(duckdb.connect(), [a, b], BuildLog())

@@ -21,20 +21,16 @@ from etl.sources import (
 
 #: Every source the build loads, in order (reference data first: later sources join to it).
 SOURCES: list[ModuleType] = [
-    # reference data
     grenser,
     befolkning,
     kommuneendringer,
     kommunedeling_vekter,
-    # registers
     icnpo,
     frivillighetsregisteret,
     enhetsregisteret,
-    # municipal survey and published figures
-    kommuneundersokelse,
-    publiserte_tall,
-    # grant schemes
     grasrotandel,
     momskompensasjon,
     tilskudd_totaler,
+    kommuneundersokelse,
+    publiserte_tall,
 ]

@@ -23,6 +23,7 @@ import gzip
 import json
 import re
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,8 +123,7 @@ def fetch_base(ctx: FetchContext) -> RawFile:
         raise SourceError(f"{ctx.mirror.root}/brreg/enheter_alle.json.gz",
                           "file not found in the mirror directory (nor enheter_alle.csv[.gz])")
     if not ctx.offline:
-        tmp, sha = http.download(LASTNED, ctx.cache.root / ".incoming", quiet=ctx.quiet,
-                                 headers={"Accept": "application/vnd.brreg.enhetsregisteret.enhet.v2+gzip"})
+        tmp, sha = http.download(LASTNED, ctx.cache.root / ".incoming", quiet=ctx.quiet)
         name = "enheter_alle.json.gz" if is_gzip(tmp) else "enheter_alle.json"
         return ctx.cache.store(META.id, name, tmp, retrieved=dt.date.today().isoformat(), origin=LASTNED,
                                kind="real", sha256=sha, move=True)
@@ -233,10 +233,13 @@ class UpdateResult:
 
 def fetch_update(cache: RawCache, base: RawFile, *, transport: httpx.BaseTransport | None = None,
                  size: int = 10_000, quiet: bool = True) -> UpdateResult:
-    """Fetch the changes since the last update (or since the dump's date) and store them as a NEW raw file."""
+    """Fetch the changes since the last update (or since the day before the dump was retrieved: brreg writes the
+    dump once a night, and applying a change twice is harmless because the current record is fetched) and store
+    them as a NEW raw file."""
     previous = update_files(cache, base)
     last = last_update_id(previous)
-    since = f"oppdateringsid {last + 1}" if last is not None else f"{base.retrieved}T00:00:00.000Z"
+    start = dt.date.fromisoformat(base.retrieved) - dt.timedelta(days=1)
+    since = f"oppdateringsid {last + 1}" if last is not None else f"{start.isoformat()}T00:00:00.000Z"
     changes = fetch_changes(since_id=None if last is None else last + 1,
                             since=None if last is not None else since, size=size, transport=transport)
     by_type: dict[str, int] = {}
@@ -391,6 +394,9 @@ def read_base(con: duckdb.DuckDBPyConnection, raw: RawFile, table: str = "_enhet
             read_json_base(con, path, table)
     except duckdb.Error as exc:
         raise _read_error(exc, path, file, is_csv) from exc
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:  # gzip unreadable from the start
+        raise SourceError(file, f"the gzip file is truncated or corrupt ({exc}); download it again",
+                          expected="a complete gzip file") from exc
 
 
 def read_updates(con: duckdb.DuckDBPyConnection, files: list[RawFile], table: str = "_enhet_oppdatering") -> None:
@@ -600,19 +606,39 @@ def place(res: KommuneResolver, orgnr: str, f_code: object, f_land: object, p_co
 
 
 def place_all(con: duckdb.DuckDBPyConnection, table: str, log: BuildLog, file: str) -> pl.DataFrame:
-    """Place every organisation of `table` in a 2024 municipality; log corrections; returns the placements."""
+    """Place every organisation of `table` in a 2024 municipality; log corrections; returns the placements.
+
+    The common case (a valid 2024 code in a Norwegian address) is decided in SQL; the rest goes through `place`."""
+    fast = con.sql(f"""
+        SELECT orgnr,
+               CASE WHEN forretning_kommunenummer IS NOT NULL THEN forretning_kommunenummer
+                    ELSE post_kommunenummer END AS kommunenummer,
+               CASE WHEN forretning_kommunenummer IS NOT NULL THEN 'forretningsadresse'
+                    ELSE 'postadresse' END AS kilde,
+               'uendret' AS metode
+        FROM {table}
+        WHERE (forretning_kommunenummer IN (SELECT kode FROM src_kommune_grense_2024)
+               AND coalesce(forretning_landkode, 'NO') = 'NO')
+           OR (forretning_kommunenummer IS NULL AND coalesce(forretning_landkode, 'NO') = 'NO'
+               AND post_kommunenummer IN (SELECT kode FROM src_kommune_grense_2024)
+               AND coalesce(post_landkode, 'NO') = 'NO')""").pl()  # noqa: S608
     res = resolver(con)
-    rows = con.sql(f"""SELECT orgnr, post, kilde, forretning_kommunenummer, forretning_landkode,
-                              post_kommunenummer, post_landkode FROM {table} ORDER BY orgnr""").fetchall()  # noqa: S608
-    out = []
+    con.register("_placed_fast", fast.select("orgnr"))
+    try:
+        rows = con.sql(f"""SELECT orgnr, post, kilde, forretning_kommunenummer, forretning_landkode,
+                                  post_kommunenummer, post_landkode FROM {table}
+                           WHERE orgnr NOT IN (SELECT orgnr FROM _placed_fast) ORDER BY orgnr""").fetchall()  # noqa: S608
+    finally:
+        con.unregister("_placed_fast")
+    slow = []
     for orgnr, post, kilde, fk, fl, pk, pl_ in rows:
-        pl_ace = place(res, orgnr, fk, fl, pk, pl_)
-        if pl_ace.issue:
-            code, action, message, column, value = pl_ace.issue
+        placed = place(res, orgnr, fk, fl, pk, pl_)
+        if placed.issue:
+            code, action, message, column, value = placed.issue
             log.add(META.id, kilde or file, code, action, message, row=post, column=column, value=value)
-        out.append((orgnr, pl_ace.kommunenummer, pl_ace.kilde, pl_ace.metode))
-    return pl.DataFrame(out, schema={"orgnr": pl.String, "kommunenummer": pl.String, "kilde": pl.String,
-                                     "metode": pl.String}, orient="row")
+        slow.append((orgnr, placed.kommunenummer, placed.kilde, placed.metode))
+    schema = {"orgnr": pl.String, "kommunenummer": pl.String, "kilde": pl.String, "metode": pl.String}
+    return pl.concat([fast.cast(schema), pl.DataFrame(slow, schema=schema, orient="row")]).sort("orgnr")
 
 
 # ---------------------------------------------------------------------------------------------- load

@@ -14,35 +14,33 @@ SELECT 'kommune', kommunenummer, kommunenavn, 2 FROM kommune;
 CREATE OR REPLACE TABLE stg_grants_gruppe AS
 SELECT DISTINCT gruppe_kode AS icnpo_gruppe, gruppenavn FROM icnpo_kategori WHERE gruppe_kode IS NOT NULL;
 
--- Registered organisations in Frivillighetsregisteret at the end of each year, per place (denominator of the
--- share of registered organisations that receive grasrot money).
+-- Registered organisations in Frivillighetsregisteret at the end of each year, per place, in total and per ICNPO
+-- group (denominators of the share of registered organisations that receive grasrot money; from the registers'
+-- indicator views, which count an organisation from the year of its first registration).
 CREATE OR REPLACE TABLE stg_grants_registrerte AS
 SELECT nivaa, kode, aar, antall AS registrerte
 FROM organisasjoner_indikator;
 
--- A recipient row once per level it counts at: its municipality, its county, and the country. Recipients placed
--- nowhere (not in the registers and no valid code in the file) count only for the country.
-CREATE OR REPLACE TABLE stg_grasrot_niva AS
-SELECT 'land' AS nivaa, '0' AS kode, * FROM stg_grasrot_mottaker
-UNION ALL BY NAME
-SELECT 'fylke' AS nivaa, left(kommunenummer, 2) AS kode, * FROM stg_grasrot_mottaker WHERE kommunenummer IS NOT NULL
-UNION ALL BY NAME
-SELECT 'kommune' AS nivaa, kommunenummer AS kode, * FROM stg_grasrot_mottaker WHERE kommunenummer IS NOT NULL;
+CREATE OR REPLACE TABLE stg_grants_registrerte_icnpo AS
+SELECT nivaa, kode, aar, icnpo_gruppe, antall AS registrerte
+FROM organisasjoner_icnpo;
 
-CREATE OR REPLACE TABLE stg_moms_niva AS
-SELECT 'land' AS nivaa, '0' AS kode, * FROM stg_moms_mottaker
-UNION ALL BY NAME
-SELECT 'fylke' AS nivaa, left(kommunenummer, 2) AS kode, * FROM stg_moms_mottaker WHERE kommunenummer IS NOT NULL
-UNION ALL BY NAME
-SELECT 'kommune' AS nivaa, kommunenummer AS kode, * FROM stg_moms_mottaker WHERE kommunenummer IS NOT NULL;
-
+-- Aggregates per level use GROUPING SETS: (aar) is the country, (aar, fylke) the county, (aar, kommunenummer) the
+-- municipality. Recipients placed nowhere (not in the registers and no valid code in the file) count only for
+-- the country: their NULL county/municipality groups are dropped.
 -- Grasrotandelen: every place × every year with a file (0 where no recipient).
 CREATE OR REPLACE TABLE mart_grasrot_indikator AS
 WITH aar AS (SELECT DISTINCT aar FROM stg_grasrot_mottaker),
 agg AS (
-    SELECT nivaa, kode, aar, sum(belop) AS belop, sum(givere) AS givere, count(DISTINCT orgnr) AS mottakere,
-           count(DISTINCT orgnr) FILTER (WHERE NOT i_register) AS mottakere_utenfor_register
-    FROM stg_grasrot_niva GROUP BY nivaa, kode, aar
+    SELECT
+        CASE WHEN grouping(kommunenummer) = 0 THEN 'kommune' WHEN grouping(fylke) = 0 THEN 'fylke' ELSE 'land' END
+            AS nivaa,
+        CASE WHEN grouping(kommunenummer) = 0 THEN kommunenummer WHEN grouping(fylke) = 0 THEN fylke ELSE '0' END
+            AS kode,
+        aar, sum(belop) AS belop, sum(givere) AS givere, count(DISTINCT orgnr) AS mottakere,
+        count(DISTINCT orgnr) FILTER (WHERE NOT i_register) AS mottakere_utenfor_register
+    FROM (SELECT *, left(kommunenummer, 2) AS fylke FROM stg_grasrot_mottaker)
+    GROUP BY GROUPING SETS ((aar), (aar, fylke), (aar, kommunenummer))
 )
 SELECT
     s.nivaa, s.kode, s.navn, a.aar,
@@ -63,9 +61,18 @@ LEFT JOIN stg_grants_registrerte r ON r.nivaa = s.nivaa AND r.kode = s.kode AND 
 
 CREATE OR REPLACE TABLE mart_grasrot_icnpo AS
 WITH agg AS (
-    SELECT nivaa, kode, aar, icnpo_gruppe, i_register,
-           sum(belop) AS belop, sum(givere) AS givere, count(DISTINCT orgnr) AS mottakere
-    FROM stg_grasrot_niva GROUP BY ALL
+    SELECT * FROM (
+        SELECT
+            CASE WHEN grouping(kommunenummer) = 0 THEN 'kommune' WHEN grouping(fylke) = 0 THEN 'fylke' ELSE 'land'
+                END AS nivaa,
+            CASE WHEN grouping(kommunenummer) = 0 THEN kommunenummer WHEN grouping(fylke) = 0 THEN fylke ELSE '0'
+                END AS kode,
+            aar, icnpo_gruppe, i_register,
+            sum(belop) AS belop, sum(givere) AS givere, count(DISTINCT orgnr) AS mottakere
+        FROM (SELECT *, left(kommunenummer, 2) AS fylke FROM stg_grasrot_mottaker)
+        GROUP BY GROUPING SETS ((aar, icnpo_gruppe, i_register), (aar, fylke, icnpo_gruppe, i_register),
+                                (aar, kommunenummer, icnpo_gruppe, i_register))
+    ) WHERE kode IS NOT NULL
 )
 SELECT
     a.nivaa, a.kode, a.aar, a.icnpo_gruppe,
@@ -75,9 +82,13 @@ SELECT
     a.belop::DECIMAL(18, 2) AS belop,
     a.givere::BIGINT AS givere,
     a.mottakere::BIGINT AS mottakere,
-    a.belop / sum(a.belop) OVER (PARTITION BY a.nivaa, a.kode, a.aar) AS andel_belop
+    a.belop / sum(a.belop) OVER (PARTITION BY a.nivaa, a.kode, a.aar) AS andel_belop,
+    CASE WHEN a.i_register THEN r.registrerte END AS registrerte,
+    CASE WHEN a.i_register AND r.registrerte > 0 THEN a.mottakere / r.registrerte END AS andel_registrerte_mottar
 FROM agg a
-LEFT JOIN stg_grants_gruppe g ON g.icnpo_gruppe = a.icnpo_gruppe;
+LEFT JOIN stg_grants_gruppe g ON g.icnpo_gruppe = a.icnpo_gruppe
+LEFT JOIN stg_grants_registrerte_icnpo r
+    ON r.nivaa = a.nivaa AND r.kode = a.kode AND r.aar = a.aar AND r.icnpo_gruppe IS NOT DISTINCT FROM a.icnpo_gruppe;
 
 -- Momskompensasjon: head-office bias. The share paid to recipients registered in Oslo, per year, is the honest
 -- proxy for the national umbrella organisations (sentralledd); the files carry no flag for them.
@@ -88,9 +99,15 @@ FROM stg_moms_mottaker GROUP BY aar;
 CREATE OR REPLACE TABLE mart_moms_indikator AS
 WITH aar AS (SELECT DISTINCT aar FROM stg_moms_mottaker),
 agg AS (
-    SELECT nivaa, kode, aar, sum(utbetalt) AS utbetalt, sum(sokt) AS sokt, count(DISTINCT orgnr) AS mottakere,
-           count(DISTINCT orgnr) FILTER (WHERE NOT i_register) AS mottakere_utenfor_register
-    FROM stg_moms_niva GROUP BY nivaa, kode, aar
+    SELECT
+        CASE WHEN grouping(kommunenummer) = 0 THEN 'kommune' WHEN grouping(fylke) = 0 THEN 'fylke' ELSE 'land' END
+            AS nivaa,
+        CASE WHEN grouping(kommunenummer) = 0 THEN kommunenummer WHEN grouping(fylke) = 0 THEN fylke ELSE '0' END
+            AS kode,
+        aar, sum(utbetalt) AS utbetalt, sum(sokt) AS sokt, count(DISTINCT orgnr) AS mottakere,
+        count(DISTINCT orgnr) FILTER (WHERE NOT i_register) AS mottakere_utenfor_register
+    FROM (SELECT *, left(kommunenummer, 2) AS fylke FROM stg_moms_mottaker)
+    GROUP BY GROUPING SETS ((aar), (aar, fylke), (aar, kommunenummer))
 ),
 land AS (SELECT aar, utbetalt AS utbetalt_land FROM agg WHERE nivaa = 'land')
 SELECT
@@ -120,10 +137,19 @@ LEFT JOIN befolkning b ON b.nivaa = s.nivaa AND b.kode = s.kode AND b.aar = a.aa
 
 CREATE OR REPLACE TABLE mart_moms_icnpo AS
 WITH agg AS (
-    SELECT nivaa, kode, aar, icnpo_gruppe, i_register,
-           sum(utbetalt) AS utbetalt, sum(sokt) AS sokt, count(DISTINCT orgnr) AS mottakere,
-           sum(utbetalt) FILTER (WHERE kommunenummer = '0301') AS utbetalt_oslo
-    FROM stg_moms_niva GROUP BY ALL
+    SELECT * FROM (
+        SELECT
+            CASE WHEN grouping(kommunenummer) = 0 THEN 'kommune' WHEN grouping(fylke) = 0 THEN 'fylke' ELSE 'land'
+                END AS nivaa,
+            CASE WHEN grouping(kommunenummer) = 0 THEN kommunenummer WHEN grouping(fylke) = 0 THEN fylke ELSE '0'
+                END AS kode,
+            aar, icnpo_gruppe, i_register,
+            sum(utbetalt) AS utbetalt, sum(sokt) AS sokt, count(DISTINCT orgnr) AS mottakere,
+            sum(utbetalt) FILTER (WHERE kommunenummer = '0301') AS utbetalt_oslo
+        FROM (SELECT *, left(kommunenummer, 2) AS fylke FROM stg_moms_mottaker)
+        GROUP BY GROUPING SETS ((aar, icnpo_gruppe, i_register), (aar, fylke, icnpo_gruppe, i_register),
+                                (aar, kommunenummer, icnpo_gruppe, i_register))
+    ) WHERE kode IS NOT NULL
 )
 SELECT
     a.nivaa, a.kode, a.aar, a.icnpo_gruppe,
@@ -147,7 +173,8 @@ FROM mart_grasrot_indikator
 ORDER BY sortering, kode, aar;
 
 CREATE OR REPLACE VIEW grasrot_icnpo AS
-SELECT nivaa, kode, aar, icnpo_gruppe, gruppenavn, belop, givere, mottakere, andel_belop
+SELECT nivaa, kode, aar, icnpo_gruppe, gruppenavn, belop, givere, mottakere, andel_belop, registrerte,
+       andel_registrerte_mottar
 FROM mart_grasrot_icnpo
 ORDER BY nivaa, kode, aar, belop DESC;
 
