@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import plotly.graph_objects as go
@@ -10,7 +11,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.downloads import Provenance, to_csv, to_xlsx
-from dashboard.format import fmt_date
+from dashboard.format import fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct
 from dashboard.labels import label
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "modeBarButtonsToRemove": ["lasso2d", "select2d"],
@@ -28,13 +29,13 @@ def synthetic_banner() -> None:
     syn = queries.synthetic_sources()
     if syn.is_empty():
         return
-    names = ", ".join(syn["title"].to_list())
-    st.warning(
-        f"**Testdata – ikke offisiell statistikk.** Disse kildene er syntetiske (oppdiktede organisasjoner og "
-        f"beløp i offisielt format, kalibrert mot publiserte totaler): {names}. "
-        "Kommuner, grenser, folketall og publiserte tall er ekte. Se «Om dataene».",
-        icon=":material/science:",
-    )
+    with st.container(key="synthetic_banner"):
+        st.warning(
+            f"**Testdata – ikke offisiell statistikk.** {syn.height} av kildene er syntetiske: oppdiktede "
+            "organisasjoner, beløp og svar i offisielt format. Kommuner, grenser, folketall og publiserte tall er "
+            "ekte. Se «Om dataene».",
+            icon=":material/science:",
+        )
 
 
 def source_line(*source_ids: str, note: str | None = None) -> None:
@@ -55,44 +56,66 @@ def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
     """CSV and XLSX download buttons for the data behind a figure or table."""
     prov = queries.provenance(title, *source_ids)
     name = slug(title)
-    c1, c2, _ = st.columns([1, 1, 3], gap="small")
-    c1.download_button("Last ned CSV", to_csv(df, prov), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"csv_{key}", icon=":material/download:", on_click="ignore")
-    c2.download_button("Last ned Excel", to_xlsx(df, prov), file_name=f"{name}.xlsx",
+    c1, c2, _ = st.columns([1, 1, 2], gap="small")
+    c1.download_button("CSV", to_csv(df, prov), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"csv_{key}", icon=":material/download:", on_click="ignore",
+                       help=f"Last ned tallene som CSV: {title}")
+    # the workbook is built only when the button is clicked (about 20 ms each, on every rerun otherwise)
+    c2.download_button("Excel", functools.partial(to_xlsx, df, prov), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx_{key}", icon=":material/download:", on_click="ignore")
+                       key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
+                       help=f"Last ned tallene som Excel-fil: {title}")
+
+
+def _cell_formatter(spec: str | None, dtype: pl.DataType):
+    """A function value → Norwegian display text for one column (None: leave as is)."""
+    if spec == "text" or dtype == pl.String or dtype == pl.Boolean:
+        return None
+    if spec and spec.startswith("pct"):
+        decimals = int(spec[3:] or 1)
+        return lambda v: fmt_pct(v, decimals)
+    if spec == "nok":
+        return fmt_nok
+    if spec and spec.startswith("num"):
+        decimals = int(spec[3:] or 0)
+        return lambda v: fmt_num(v, decimals)
+    if spec == "year":
+        return lambda v: "" if v is None else str(int(v))
+    if dtype.is_integer():
+        return fmt_int
+    if dtype.is_float() or isinstance(dtype, pl.Decimal):
+        return lambda v: fmt_num(v, 1)
+    return None
 
 
 def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
-          key: str | None = None, placeholder: str | None = None) -> None:
-    """A sortable table with Norwegian headers; formats maps column → printf format for number columns.
+          key: str | None = None) -> None:
+    """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
 
-    `placeholder` is shown in empty cells (Streamlit shows 'None' otherwise).
+    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok' or 'year';
+    other numeric columns get integers with thousands separators or one decimal.
     """
-    config = {}
-    for col in df.columns:
-        fmt = (formats or {}).get(col)
-        if fmt == "text":
-            config[col] = st.column_config.TextColumn(label(col))
-        elif fmt:
-            config[col] = st.column_config.NumberColumn(label(col), format=fmt)
-        else:
-            config[col] = st.column_config.Column(label(col))
-    st.dataframe(df, hide_index=True, column_config=config, height=height, key=key, placeholder=placeholder)
+    formats = formats or {}
+    pdf = df.to_pandas()
+    fmt = {}
+    for col, dtype in df.schema.items():
+        f = _cell_formatter(formats.get(col, "year" if col in ("aar", "runde") else None), dtype)
+        if f is not None:
+            fmt[col] = (lambda g: (lambda v: "–" if v is None or v != v else g(v)))(f)
+    styler = pdf.style.format(fmt) if fmt else pdf.style
+    config = {col: st.column_config.Column(label(col)) for col in df.columns}
+    st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
+                 placeholder="–")  # empty cells: the styler's "–" is not used for nulls
 
 
 def figure(fig: go.Figure, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
-           key: str, note: str | None = None, formats: dict[str, str] | None = None,
-           table_data: pl.DataFrame | None = None) -> None:
-    """A chart with its title, a text summary, a table alternative, its source line and downloads.
-
-    `data` is downloaded; `table_data` (default: `data`) is shown, e.g. with shares as Norwegian text.
-    """
+           key: str, note: str | None = None, formats: dict[str, str] | None = None) -> None:
+    """A chart with its title, a text summary, a table alternative, its source line and downloads."""
     st.markdown(f"#### {title}")
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
     st.markdown(summary)
     with st.expander("Vis tallene som tabell"):
-        table(data if table_data is None else table_data, formats=formats, placeholder="–")
+        table(data, formats=formats)
     source_line(*sources, note=note)
     downloads(data, title, *sources, key=key)
 

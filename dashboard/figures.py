@@ -140,3 +140,49 @@ def empty_figure(message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, height=200, legend=False)
+
+
+def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "", hover_format: str = ",.0f",
+                 colour: str = CATEGORICAL[0], height: int = 320, money: bool = False) -> go.Figure:
+    """Vertical bars per year (amounts in NOK shown in millions when money=True)."""
+    d = df.sort(x)
+    ys = [v / 1e6 if (money and v is not None) else v for v in d[y].to_list()]
+    fig = go.Figure(go.Bar(x=d[x].to_list(), y=ys, marker_color=colour,
+                           hovertemplate=f"%{{x}}: %{{y:{hover_format}}}{' mill. kr' if money else ''}<extra></extra>"))
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, y_title=y_title + (" (mill. kr)" if money and "mill" not in y_title else ""),
+                   height=height, legend=False)
+
+
+def paid_and_applied(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
+    """Momskompensasjon: applied for (light) and paid (dark) per year, in millions of NOK."""
+    d = df.sort("aar")
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=d["aar"].to_list(), y=[v / 1e6 for v in d["sokt"].to_list()], name="Søkt",
+                         marker_color="#9ECAE1", hovertemplate="Søkt %{x}: %{y:,.0f} mill. kr<extra></extra>"))
+    fig.add_trace(go.Bar(x=d["aar"].to_list(), y=[v / 1e6 for v in d["utbetalt"].to_list()], name="Utbetalt",
+                         marker_color=CATEGORICAL[0], hovertemplate="Utbetalt %{x}: %{y:,.0f} mill. kr<extra></extra>"))
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _layout(fig, y_title="mill. kr", height=height)
+
+
+def policy_timeline(rounds: pl.DataFrame, published: pl.DataFrame, *, height: int = 340) -> go.Figure:
+    """Share of municipalities with a policy: survey rounds (line) and Frivillighet Norge's counts (diamonds)."""
+    fig = go.Figure()
+    r = rounds.drop_nulls("andel_ja_alle").sort("aar")
+    fig.add_trace(go.Scatter(
+        x=r["aar"].to_list(), y=r["andel_ja_alle"].to_list(), mode="lines+markers",
+        name="Kommuneundersøkelsen (dagens 357 kommuner)", line={"color": CATEGORICAL[0], "width": 3},
+        marker={"size": 9}, customdata=r["ja"].to_list(),
+        hovertemplate="Undersøkelsen %{x}: %{customdata} kommuner (%{y:.0%})<extra></extra>"))
+    p = published.drop_nulls("andel").sort("aar")
+    fig.add_trace(go.Scatter(
+        x=p["aar"].to_list(), y=p["andel"].to_list(), mode="markers", name="Publisert (Frivillighet Norge)",
+        marker={"symbol": "diamond", "size": 11, "color": CATEGORICAL[1], "line": {"width": 1, "color": "#7A4F00"}},
+        customdata=p["per"].to_list(),
+        hovertemplate="Publisert %{customdata}: %{y:.0%}<extra></extra>"))
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, y_title="Andel av kommunene", percent=True, height=height)

@@ -56,7 +56,7 @@ def fmt_period(per: str) -> str:
 
 def wrap(text: str, width: int = 24) -> str:
     """Break a long axis label into lines for narrow screens ('<br>' between lines)."""
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def _share_of(n: int | None, total: int | None) -> str:
@@ -132,22 +132,19 @@ def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400)
     return fig
 
 
-def trend_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
-    """The trend's points as a table: serie, periode, kommuner_med_politikk, antall_kommuner, andel, kilde.
-
-    With `as_text` the share is Norwegian text ('30,0 %') for display; otherwise a fraction for downloads.
-    """
+def trend_table(df: pl.DataFrame) -> pl.DataFrame:
+    """The trend's points as a table: serie, periode, kommuner_med_politikk, antall_kommuner, andel, kilde."""
     names = {k: v[0] for k, v in SERIES.items()}
     rows = [{
         "serie": names.get(r["kilde_type"], r["kilde_type"]),
         "periode": fmt_period(r["per"]) if r["kilde_type"] == "publisert" else str(r["aar"]),
         "kommuner_med_politikk": r["kommuner_med_politikk"],
         "antall_kommuner": r["antall_kommuner"],
-        "andel": fmt_pct(r["andel"]) if as_text else r["andel"],
+        "andel": r["andel"],
         "kilde": r["kilde"],
     } for r in df.sort(["tidspunkt", "kilde_type"]).iter_rows(named=True)]
     schema = {"serie": pl.String, "periode": pl.String, "kommuner_med_politikk": pl.Int64,
-              "antall_kommuner": pl.Int64, "andel": pl.String if as_text else pl.Float64, "kilde": pl.String}
+              "antall_kommuner": pl.Int64, "andel": pl.Float64, "kilde": pl.String}
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -190,9 +187,9 @@ def status_figure(df: pl.DataFrame) -> go.Figure:
     return figures.status_bars(d, category="navn", status="status", count="antall", order=order)
 
 
-def status_table(df: pl.DataFrame, *, as_text: bool = False, group_label: str = "navn") -> pl.DataFrame:
+def status_table(df: pl.DataFrame, *, group_label: str = "navn") -> pl.DataFrame:
     """One row per group: the group (column `group_label`), antall_kommuner, municipalities per status (columns
-    named by the status labels), andel_ja_alle, andel_ja_svarte, svarprosent (fractions, or text with `as_text`)."""
+    named by the status labels), andel_ja_alle, andel_ja_svarte, svarprosent (fractions)."""
     wide = (df.sort("rekkefolge")
             .pivot(on="status", index=["rekkefolge", "navn", "antall_kommuner", "andel_ja_alle",
                                         "andel_ja_svarte", "svarprosent"], values="antall")
@@ -201,11 +198,7 @@ def status_table(df: pl.DataFrame, *, as_text: bool = False, group_label: str = 
         if s not in wide.columns:
             wide = wide.with_columns(pl.lit(0).alias(s))
     out = wide.select("navn", "antall_kommuner", *STATUS_ORDER, "andel_ja_alle", "andel_ja_svarte", "svarprosent")
-    out = out.rename({"navn": group_label, **{k: STATUS_LABELS[k] for k in STATUS_ORDER}})
-    if as_text:
-        out = out.with_columns(pl.col(c).map_elements(fmt_pct, return_dtype=pl.String)
-                               for c in ("andel_ja_alle", "andel_ja_svarte", "svarprosent"))
-    return out
+    return out.rename({"navn": group_label, **{k: STATUS_LABELS[k] for k in STATUS_ORDER}})
 
 
 def _size_words(group: str) -> str:
@@ -240,10 +233,10 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
 
 # ---- the published county table (July 2024) -----------------------------------------------------------
 
-def comparison_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
+def comparison_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
     """The published county table beside the survey: one row per county, with 'Stemmer' as ja/nei.
 
-    Display (`as_text`) keeps the numbers and a short ja/nei; the download adds shares, explanation and citation.
+    The display keeps the numbers and a short ja/nei; `full` (downloads) adds shares, explanation and citation.
     """
     out = df.select(
         pl.col("fylkesnavn"),
@@ -253,7 +246,7 @@ def comparison_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame
         pl.col("antall_kommuner").alias("kommuner 1. januar 2024"),
         pl.when(pl.col("stemmer")).then(pl.lit("ja")).otherwise(pl.lit("nei")).alias("stemmer"),
     )
-    if as_text:
+    if not full:
         return out
     return out.with_columns(df["publisert_andel"].alias("andel_publisert"),
                             df["undersokelse_svart"].alias("undersøkelsen: svarte"),
@@ -274,8 +267,13 @@ def comparison_note(df: pl.DataFrame) -> str:
             "inndeling, så andelene i den er regnet med andre nevnere enn fylkenes faktiske kommuneantall. "
             f"For hele landet er antallet med vedtatt politikk {fmt_int(pub_ja)} i tabellen og "
             f"{fmt_int(survey_ja)} i undersøkelsen.")
+    over = df.filter(pl.col("publisert_med_politikk") > pl.col("antall_kommuner"))
+    for r in over.iter_rows(named=True):
+        text += (f" **{r['fylkesnavn']}** har {fmt_int(r['publisert_med_politikk'])} kommuner med politikk i "
+                 f"tabellen, men fylket har bare {fmt_int(r['antall_kommuner'])} kommuner.")
     if differ:
-        text += f" Tallene avviker i {len(differ)} av {df.height} fylker: {', '.join(differ)} (forklart under tabellen)."
+        text += (f" Tallene avviker i {len(differ)} av {df.height} fylker: {', '.join(differ)} "
+                 "(se forklaringen under tabellen).")
     return text
 
 
@@ -294,23 +292,21 @@ def _context(row: Mapping) -> str:
 
 
 def status_areas(df: pl.DataFrame, geometries: Mapping[str, dict], highlight: str | None = None) -> list[maps.Area]:
-    """One map area per municipality, coloured by status ('ukjent' grey); the highlighted one drawn last."""
-    areas = []
-    for r in df.iter_rows(named=True):
-        geom = geometries.get(r["kommunenummer"])
-        if geom is None:
-            continue
-        status = r["status"] or "ukjent"
-        areas.append(maps.Area(code=r["kommunenummer"], name=r["kommunenavn"], geometry=geom,
-                               colour=STATUS_COLOURS.get(status, maps.NO_DATA), value_text=status_label(status),
-                               context=_context(r), highlight=r["kommunenummer"] == highlight))
-    return sorted(areas, key=lambda a: a.highlight)
+    """One map area per municipality, coloured by status ('ukjent' grey); the highlighted one drawn last.
+
+    The tooltip's context line is the county, and the adoption year for municipalities with a policy.
+    """
+    rows = [{"kode": r["kommunenummer"], "navn": r["kommunenavn"], "fylkesnavn": _context(r),
+             "status": r["status"] or "ukjent"}
+            for r in df.iter_rows(named=True) if r["kommunenummer"] in geometries]
+    return sorted(maps.status_areas(rows, dict(geometries), highlight=highlight), key=lambda a: a.highlight)
 
 
 def status_map(df: pl.DataFrame, geometries: Mapping[str, dict], highlight: str | None = None,
                height: int = 620) -> pdk.Deck:
     """The status map: a pydeck choropleth without tiles (tooltip: name, status, county)."""
-    return maps.choropleth(status_areas(df, geometries, highlight), value_label="Status", height=height)
+    view = maps.view_for_bounds(**maps.NORWAY, height_px=height)
+    return maps.choropleth(status_areas(df, geometries, highlight), view=view, value_label="Status", height=height)
 
 
 def status_legend(df: pl.DataFrame) -> list[maps.LegendItem]:
@@ -341,18 +337,18 @@ def municipality_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
     """
     harmonised = df["harmonisert"].any() if df.height else False
     out = df.with_columns(pl.col("status").map_elements(status_label, return_dtype=pl.String),
-                          pl.col("vedtaksaar").alias("vedtatt_år"),
                           pl.col("forgjengere").alias("svar_fra_kommunene_i_runden"))
-    cols = ["kommunenavn", "fylkesnavn", "status", "vedtatt_år"]
+    cols = ["kommunenavn", "fylkesnavn", "status", "vedtaksaar"]
     if harmonised:
         cols.append("svar_fra_kommunene_i_runden")
     if not full:
         return out.select(cols)
-    out = out.with_columns(pl.col("vedtatt_år").cast(pl.String))  # a year, not a number with thousands spaces
+    out = out.with_columns(pl.col("vedtaksaar").cast(pl.String))  # a year: no thousands spaces in Excel
     measures = {"koordinator": "koordinator", "frivillighetsraad": "frivillighetsråd",
                 "samarbeidsplattform": "samarbeidsplattform", "gratis_lokaler": "gratis_lokaler",
                 "tilskuddsordning": "tilskuddsordning"}
-    out = out.with_columns(pl.col(m).replace_strict(MEASURE_ANSWERS, default=None, return_dtype=pl.String).alias(a)
+    out = out.with_columns(pl.col(m).cast(pl.String)
+                           .replace_strict(MEASURE_ANSWERS, default=None, return_dtype=pl.String).alias(a)
                            for m, a in measures.items())
     return out.select("kommunenummer", *cols, "storrelsesgruppe", *measures.values(), "antall_frivilligsentraler")
 
@@ -376,7 +372,7 @@ def measures_figure(df: pl.DataFrame, height: int | None = None) -> go.Figure:
     return fig
 
 
-def measures_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
+def measures_table(df: pl.DataFrame) -> pl.DataFrame:
     """One row per measure: tiltak_navn, andel_med_politikk, andel_uten_politikk, and the counts."""
     def side(flag: bool, suffix: str) -> pl.DataFrame:
         return df.filter(pl.col("har_politikk") == flag).select(
@@ -387,9 +383,6 @@ def measures_table(df: pl.DataFrame, *, as_text: bool = False) -> pl.DataFrame:
                                            how="full", coalesce=True, maintain_order="left")
     out = out.select(pl.col("tiltak_navn").alias("tiltak"), "andel_med_politikk", "med_politikk: ja",
                      "med_politikk: kommuner", "andel_uten_politikk", "uten_politikk: ja", "uten_politikk: kommuner")
-    if as_text:
-        out = out.with_columns(pl.col(c).map_elements(fmt_pct, return_dtype=pl.String)
-                               for c in ("andel_med_politikk", "andel_uten_politikk"))
     return out
 
 
@@ -474,22 +467,36 @@ def invalid_municipality_message(raw: str, former: pl.DataFrame) -> str:
     return f"Fant ingen kommune med nummer {_shown(raw)}. Velg kommunen i listen for å markere den."
 
 
-METHOD_NOTE = """\
+def method_note(first: Mapping) -> str:
+    """The short methodology note; `first` is the headline row of the first round (own and today's borders)."""
+    return f"""\
 - **Egenrapportert.** Kommuneundersøkelsen spør kommunene selv om de har vedtatt en frivillighetspolitikk og
   hvilke tiltak de har. Svarene er ikke kontrollert mot politiske vedtak. **I denne versjonen av dashbordet er
   undersøkelsen syntetiske testdata** i det offisielle formatet, kalibrert slik at antallet «ja» stemmer med
-  Frivillighet Norges publiserte tall (64 i 2019, 107 i 2024).
+  Frivillighet Norges publiserte tall.
 - **Ikke svart er ikke «nei».** En kommune som ikke har svart, er ført som «ukjent (ikke svart)» og vises i
   grått. Andelen med politikk vises både av alle kommuner (de som ikke svarte, teller som «ikke ja») og av
-  kommunene som svarte, med svarprosenten ved siden av. Den sanne andelen ligger et sted mellom disse.
-- **Tidligere runder i dagens kommuner.** Rundene 2019 og 2021 brukte kommunene slik de var da (422 og 356).
-  For å sammenligne med i dag er svarene regnet om til dagens 357 kommuner: en kommune har politikk hvis
-  **minst én** av kommunene den består av svarte ja; ellers «under arbeid» hvis én av dem svarte det; ellers
-  «ukjent» hvis én av dem ikke svarte; ellers «vet ikke» hvis én svarte det; og «nei» bare når alle svarte nei.
-  Derfor er det færre kommuner med politikk i 2019 i dagens inndeling (52 av 357) enn i rundens egen (64 av 422).
+  kommunene som svarte, med svarprosenten ved siden av. Den sanne andelen ligger trolig mellom de to.
+- **Tidligere runder i dagens kommuner.** Hver runde bruker kommunene slik de var det året. For å kunne
+  sammenligne er svarene også regnet om til dagens 357 kommuner: en kommune har politikk hvis **minst én** av
+  kommunene den består av svarte ja; ellers «under arbeid» hvis én av dem svarte det; ellers «ukjent» hvis én av
+  dem ikke svarte; ellers «vet ikke» hvis én svarte det; og «nei» bare når alle svarte nei. Derfor er tallet
+  for {first['runde']} lavere i dagens inndeling ({_share_of(first['ja'], first['antall_kommuner'])}) enn i
+  rundens egen ({_share_of(first['runde_ja'], first['runde_antall_kommuner'])}): flere sammenslåtte kommuner
+  med politikk teller som én.
 - **Publiserte tall** er Frivillighet Norges egne opptellinger, med kilde for hvert tall. De er laget på andre
   tidspunkt og på en annen måte enn undersøkelsen, og vises derfor som egne punkter (ruter), ikke som en
-  fortsettelse av linjen. Fylketabellen fra juli 2024 er gjengitt slik den ble publisert.
+  fortsettelse av linjene. Fylketabellen fra juli 2024 er gjengitt slik den ble publisert.
 - **Tiltakene** er telt blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år.
   At kommuner med politikk oftere har et tiltak, sier ikke hva som er årsak og virkning.
 """
+
+
+#: Table formats (components.table) for the share columns of this page's tables.
+SHARE_FORMATS = {c: "pct" for c in ("andel", "andel_ja_alle", "andel_ja_svarte", "svarprosent", "andel_med_politikk",
+                                    "andel_uten_politikk", "andel_publisert")}
+
+
+def table_height(rows: int) -> int:
+    """Pixel height that shows a table's header and all its rows without an inner scrollbar."""
+    return 35 * (rows + 1) + 3

@@ -50,6 +50,17 @@ LABELS: dict[str, str] = {
     "kind": "Type",
     "file": "Fil",
     "url": "Adresse",
+    "organisasjoner": "Organisasjoner",
+    "kommuner_med_politikk": "Kommuner med politikk",
+    "andel_politikk": "Andel kommuner med politikk",
+    "grasrot_kr_per_innbygger": "Grasrotandel, kr per innbygger",
+    "andel_oslo": "Andel til mottakere i Oslo",
+    "andel_registrerte_mottar": "Andel registrerte som mottar",
+    "kilde_type": "Kildetype",
+    "kilde": "Kilde",
+    "per": "Tidspunkt",
+    "vedtaksaar": "Vedtatt år",
+    "verdi": "Verdi",
 }
 
 

@@ -26,7 +26,7 @@ class LegendItem:
     label: str
 
 
-def hex_to_rgb(colour: str, alpha: int = 230) -> list[int]:
+def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
     """'#08519C' → [8, 81, 156, alpha]."""
     c = colour.lstrip("#")
     return [int(c[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
@@ -115,21 +115,26 @@ def feature_collection(areas: Sequence[Area]) -> dict:
                 "verdi": html.escape(a.value_text),
                 "kontekst": html.escape(a.context),
                 "fill": hex_to_rgb(a.colour),
-                "line": [213, 94, 0, 255] if a.highlight else [255, 255, 255, 200],
-                "width": 3 if a.highlight else 0.6,
+                "line": [213, 94, 0, 255] if a.highlight else [255, 255, 255, 70],
+                "width": 3 if a.highlight else 0.5,
             },
         })
     return {"type": "FeatureCollection", "features": feats}
 
 
 def view_for_bounds(min_lon: float, min_lat: float, max_lon: float, max_lat: float,
-                    width_px: int = 700, height_px: int = 600) -> pdk.ViewState:
-    """A view state that fits a bounding box (Web Mercator zoom from the larger extent)."""
+                    width_px: int = 380, height_px: int = 620) -> pdk.ViewState:
+    """A view state that fits a bounding box in a map of the given size (default: a phone-width map)."""
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
     lon_span = max(max_lon - min_lon, 1e-3)
-    lat_mid = (min_lat + max_lat) / 2
-    lat_span = max(max_lat - min_lat, 1e-3) / max(math.cos(math.radians(lat_mid)), 0.2)
-    zoom = min(math.log2(360 * width_px / 256 / lon_span), math.log2(360 * height_px / 256 / lat_span)) - 0.6
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat_mid, zoom=max(1.0, min(zoom, 11.0)))
+    y_span = max(merc(max_lat) - merc(min_lat), 1e-5)
+    # deck.gl: at zoom 0 the world is 512 px wide
+    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 2 * math.pi / (512 * y_span)))
+    y_mid = (merc(max_lat) + merc(min_lat)) / 2
+    lat_mid = math.degrees(2 * math.atan(math.exp(y_mid)) - math.pi / 2)
+    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat_mid, zoom=max(1.0, min(zoom - 0.15, 11.0)))
 
 
 NORWAY = dict(min_lon=4.5, min_lat=57.9, max_lon=31.2, max_lat=71.2)
@@ -149,6 +154,8 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
         get_line_color="properties.line",
         get_line_width="properties.width",
         line_width_units=pdk.types.String("pixels"),  # a plain str would be read as an expression
+        line_width_min_pixels=0.5,
+        line_width_max_pixels=3,
         auto_highlight=True,
         highlight_color=[213, 94, 0, 120],
     )
@@ -176,20 +183,51 @@ def legend_html(items: Sequence[LegendItem], title: str) -> str:
     )
 
 
-def geometry(geojson_text: str) -> dict:
-    """Parse a geometry column value."""
-    return json.loads(geojson_text)
+def _round(coords, digits: int):
+    if isinstance(coords, list | tuple):
+        if coords and isinstance(coords[0], int | float):
+            return [round(c, digits) for c in coords]
+        return [_round(c, digits) for c in coords]
+    return coords
 
 
-def round_geometry(geom: dict, digits: int = 5) -> dict:
-    """A GeoJSON geometry with coordinates rounded (5 digits ≈ 1 m): smaller maps to send, same drawing."""
+def geometry(geojson_text: str, digits: int = 4) -> dict:
+    """Parse a geometry column value, coordinates rounded (4 decimals ≈ 10 m) to halve what the browser loads."""
+    geom = json.loads(geojson_text)
+    return {"type": geom["type"], "coordinates": _round(geom["coordinates"], digits)}
 
-    def _round(c):
-        return round(c, digits) if isinstance(c, float) else [_round(x) for x in c]
 
-    if geom.get("type") == "GeometryCollection":
-        return {**geom, "geometries": [round_geometry(g, digits) for g in geom.get("geometries", [])]}
-    return {**geom, "coordinates": _round(geom.get("coordinates", []))}
+def numeric_areas(rows: Sequence[dict], geometries: dict[str, dict], breaks: Sequence[float],
+                  fmt: Callable[[float], str], *, highlight: str | None = None,
+                  palette: Sequence[str] = SEQUENTIAL) -> list[Area]:
+    """Areas coloured by class of `verdi` (rows: kode, navn, fylkesnavn, verdi); missing values grey."""
+    colours = _palette(len(breaks) + 1, palette)
+    out = []
+    for r in rows:
+        cls = classify(r["verdi"], breaks)
+        out.append(Area(
+            code=r["kode"], name=r["navn"], geometry=geometries[r["kode"]],
+            colour=NO_DATA if cls is None else colours[cls],
+            value_text=NO_DATA_LABEL if cls is None else fmt(r["verdi"]),
+            context=r.get("fylkesnavn") or "", highlight=r["kode"] == highlight))
+    return out
+
+
+def status_areas(rows: Sequence[dict], geometries: dict[str, dict], *, highlight: str | None = None) -> list[Area]:
+    """Areas coloured by policy status (rows: kode, navn, fylkesnavn, status)."""
+    from dashboard.theme import STATUS_COLOURS, STATUS_LABELS
+
+    return [Area(code=r["kode"], name=r["navn"], geometry=geometries[r["kode"]],
+                 colour=STATUS_COLOURS.get(r["status"], NO_DATA),
+                 value_text=STATUS_LABELS.get(r["status"], NO_DATA_LABEL), context=r.get("fylkesnavn") or "",
+                 highlight=r["kode"] == highlight) for r in rows]
+
+
+def status_legend() -> list[LegendItem]:
+    """Legend of policy status colours ('ukjent' apart from 'nei')."""
+    from dashboard.theme import STATUS_COLOURS, STATUS_LABELS
+
+    return [LegendItem(STATUS_COLOURS[k], STATUS_LABELS[k]) for k in STATUS_COLOURS]
 
 
 def freeze(deck: pdk.Deck) -> pdk.Deck:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, maps
 from dashboard.downloads import Provenance
 from dashboard.format import fmt_date
 
@@ -136,3 +136,139 @@ def kommune_search(text: str) -> pl.DataFrame:
                   FROM kommune_historikk
                   WHERE kode = $1 OR navn ILIKE '%' || $1 || '%' OR kommunenavn_2024 ILIKE '%' || $1 || '%'
                   ORDER BY gyldig_til DESC, navn""", text.strip())
+
+
+# ---- indicators (maps, profiles) -------------------------------------------------------------------------
+
+POLICY_STATUS = "politikk_status"
+
+
+def indicators() -> pl.DataFrame:
+    """The numeric indicators: key, name, unit, decimals, source ids, description (display order)."""
+    return run("SELECT indikator, navn, enhet, desimaler, kilder, beskrivelse FROM indikator_definisjon "
+               "ORDER BY rekkefolge")
+
+
+def indicator_years(indicator: str, nivaa: str) -> list[int]:
+    """Years with values for an indicator at a level, newest first."""
+    if indicator == POLICY_STATUS:
+        df = run("SELECT DISTINCT runde AS aar FROM frivillighetspolitikk ORDER BY aar DESC")
+    else:
+        df = run("SELECT DISTINCT aar FROM indikator_verdi WHERE indikator = $1 AND nivaa = $2 AND verdi IS NOT NULL "
+                 "ORDER BY aar DESC", indicator, nivaa)
+    return df["aar"].to_list()
+
+
+def indicator_values(indicator: str, nivaa: str, aar: int) -> pl.DataFrame:
+    """One indicator for every municipality or county in a year: kode, navn, fylkesnavn, verdi."""
+    if nivaa == "fylke":
+        return run("""SELECT f.fylkesnummer AS kode, f.fylkesnavn AS navn, f.fylkesnavn AS fylkesnavn, v.verdi
+                      FROM fylke f LEFT JOIN indikator_verdi v
+                        ON v.kode = f.fylkesnummer AND v.nivaa = 'fylke' AND v.indikator = $1 AND v.aar = $2
+                      ORDER BY f.fylkesnummer""", indicator, aar)
+    return run("""SELECT k.kommunenummer AS kode, k.kommunenavn AS navn, k.fylkesnavn, v.verdi
+                  FROM kommune k LEFT JOIN indikator_verdi v
+                    ON v.kode = k.kommunenummer AND v.nivaa = 'kommune' AND v.indikator = $1 AND v.aar = $2
+                  ORDER BY k.kommunenummer""", indicator, aar)
+
+
+def national_value(indicator: str, aar: int) -> float | None:
+    """The country's value of an indicator in a year."""
+    df = run("SELECT verdi FROM indikator_verdi WHERE indikator = $1 AND nivaa = 'land' AND aar = $2",
+             indicator, aar)
+    return df["verdi"][0] if df.height else None
+
+
+def policy_status(runde: int) -> pl.DataFrame:
+    """Policy status of every municipality in a survey round (today's borders): kode, navn, fylkesnavn, status."""
+    return run("""SELECT kommunenummer AS kode, kommunenavn AS navn, fylkesnavn, status, vedtaksaar
+                  FROM frivillighetspolitikk WHERE runde = $1 ORDER BY kommunenummer""", runde)
+
+
+def text(key: str) -> str | None:
+    """A Norwegian explanation text the ETL stores with the data (e.g. the head-office bias of VAT refunds)."""
+    df = run("SELECT tekst FROM tilskudd_tekst WHERE nokkel = $1", key)
+    return df["tekst"][0] if df.height else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geometries(nivaa: str, fingerprint: tuple) -> dict[str, dict]:
+    table = "fylke" if nivaa == "fylke" else "kommune"
+    code = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
+    df = db.query(f"SELECT {code} AS kode, geojson FROM {table}")  # noqa: S608 - constants only
+    return {k: maps.geometry(g) for k, g in df.iter_rows()}
+
+
+def geometries(nivaa: str) -> dict[str, dict]:
+    """Boundary geometry per code for a level (parsed once per database file)."""
+    if nivaa not in ("kommune", "fylke"):
+        raise ValueError(nivaa)
+    return _geometries(nivaa, db.current_fingerprint())
+
+
+def map_indicator_options() -> tuple[list[str], dict[str, str]]:
+    """The map's indicator choices (policy status first) and their Norwegian names."""
+    ind = indicators().filter(pl.col("indikator") != "politikk_andel")
+    names = {POLICY_STATUS: "Frivillighetspolitikk (status)", **dict(ind.select("indikator", "navn").iter_rows())}
+    return [POLICY_STATUS, *ind["indikator"].to_list()], names
+
+
+def indicator_for_level(indicator: str, nivaa: str) -> str:
+    """Policy status is per municipality; for counties the map shows the share with a policy instead."""
+    return "politikk_andel" if indicator == POLICY_STATUS and nivaa == "fylke" else indicator
+
+
+# ---- time series for one place (country, county or municipality) ---------------------------------------
+
+def org_series(nivaa: str = "land", kode: str = "0") -> pl.DataFrame:
+    """Registered voluntary organisations per year: aar, antall, nye, per_1000, frivilligsentraler."""
+    return run("""SELECT aar, antall, nye, per_1000, frivilligsentraler, grasrot_deltar, grasrot_andel
+                  FROM organisasjoner_indikator WHERE nivaa = $1 AND kode = $2 ORDER BY aar""", nivaa, kode)
+
+
+def grasrot_series(nivaa: str = "land", kode: str = "0") -> pl.DataFrame:
+    """Grasrotandelen per year: aar, belop, givere, mottakere, kr_per_innbygger, andel_registrerte_mottar."""
+    return run("""SELECT aar, belop::DOUBLE AS belop, givere, mottakere, kr_per_innbygger, andel_registrerte_mottar
+                  FROM grasrot_indikator WHERE nivaa = $1 AND kode = $2 ORDER BY aar""", nivaa, kode)
+
+
+def moms_series(nivaa: str = "land", kode: str = "0") -> pl.DataFrame:
+    """Momskompensasjon per year: aar, utbetalt, sokt, mottakere, kr_per_innbygger, andel_oslo."""
+    return run("""SELECT aar, utbetalt::DOUBLE AS utbetalt, sokt::DOUBLE AS sokt, mottakere, kr_per_innbygger,
+                         andel_oslo
+                  FROM moms_indikator WHERE nivaa = $1 AND kode = $2 ORDER BY aar""", nivaa, kode)
+
+
+def policy_rounds(nivaa: str = "land", kode: str = "0") -> pl.DataFrame:
+    """Survey rounds in today's borders: runde, ja, antall_kommuner, svart and shares as fractions."""
+    return run("""SELECT runde AS aar, ja, antall_kommuner, svart, andel_ja_alle / 100 AS andel_ja_alle,
+                         andel_ja_svarte / 100 AS andel_ja_svarte, svarprosent / 100 AS svarprosent,
+                         andel_befolkning_ja / 100 AS andel_befolkning_ja
+                  FROM frivillighetspolitikk_andel WHERE nivaa = $1 AND kode = $2 ORDER BY runde""", nivaa, kode)
+
+
+def policy_timeline() -> pl.DataFrame:
+    """Share with a policy over time from published counts and survey rounds (kilde_type says which)."""
+    return run("""SELECT aar, per, kilde_type, kilde, kommuner_med_politikk, antall_kommuner,
+                         andel_prosent / 100 AS andel, merknad
+                  FROM frivillighetspolitikk_tidsserie ORDER BY aar, kilde_type""")
+
+
+def county_overview(org_year: int, policy_round: int, grasrot_year: int) -> pl.DataFrame:
+    """Key figures per county: organisations per 1 000, share with a policy, grasrot kr per inhabitant."""
+    return run("""SELECT f.fylkesnummer, f.fylkesnavn, f.antall_kommuner, f.folketall_2024,
+                         o.antall AS organisasjoner, o.per_1000,
+                         p.ja AS kommuner_med_politikk, p.andel_ja_alle / 100 AS andel_politikk,
+                         g.kr_per_innbygger AS grasrot_kr_per_innbygger
+                  FROM fylke f
+                  LEFT JOIN organisasjoner_indikator o ON o.nivaa = 'fylke' AND o.kode = f.fylkesnummer AND o.aar = $1
+                  LEFT JOIN frivillighetspolitikk_andel p ON p.nivaa = 'fylke' AND p.kode = f.fylkesnummer
+                                                          AND p.runde = $2
+                  LEFT JOIN grasrot_indikator g ON g.nivaa = 'fylke' AND g.kode = f.fylkesnummer AND g.aar = $3
+                  ORDER BY f.fylkesnummer""", org_year, policy_round, grasrot_year)
+
+
+def snapshot_date(source_id: str) -> str | None:
+    """Retrieval date (ISO) of a source's newest file."""
+    df = run("SELECT max(retrieved)::VARCHAR AS d FROM _sources WHERE source_id = $1", source_id)
+    return df["d"][0] if df.height else None

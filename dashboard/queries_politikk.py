@@ -6,13 +6,11 @@ Parameters are always bound; results are cached through `queries.run` (keyed by 
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import db, maps
+from dashboard import db, maps, queries
 from dashboard.queries import run
 
 #: Source ids as `_sources` names them (for source lines and downloads).
@@ -109,34 +107,38 @@ def status_by(runde: int, nivaa: str) -> pl.DataFrame:
 def county_comparison(aar: int) -> pl.DataFrame:
     """Frivillighet Norge's published county table beside the survey round of the same year (empty if none).
 
-    Columns: fylkesnummer, fylkesnavn, publisert_med_politikk, publisert_antall_kommuner, publisert_andel
+    Columns: fylkesnummer, fylkesnavn (short form), publisert_med_politikk, publisert_antall_kommuner, publisert_andel
     (fraction, over the published denominator), undersokelse_ja, undersokelse_svart, antall_kommuner,
     differanse_ja, differanse_kommuner, stemmer, forklaring, kilde.
     """
     return run("""
-        SELECT fylkesnummer, fylkesnavn, publisert_med_politikk, publisert_antall_kommuner,
-               publisert_med_politikk / publisert_antall_kommuner AS publisert_andel,
-               undersokelse_ja, undersokelse_svart, antall_kommuner, differanse_ja, differanse_kommuner,
+        SELECT s.fylkesnummer, coalesce(f.fylkesnavn_kort, s.fylkesnavn) AS fylkesnavn, publisert_med_politikk,
+               publisert_antall_kommuner, publisert_med_politikk / publisert_antall_kommuner AS publisert_andel,
+               undersokelse_ja, undersokelse_svart, s.antall_kommuner, differanse_ja, differanse_kommuner,
                stemmer, forklaring, kilde
-        FROM frivillighetspolitikk_fylke_sammenligning
-        WHERE aar = $1
-        ORDER BY fylkesnummer""", aar)
+        FROM frivillighetspolitikk_fylke_sammenligning s
+        LEFT JOIN fylke f USING (fylkesnummer)
+        WHERE s.aar = $1
+        ORDER BY s.fylkesnummer""", aar)
 
 
 def municipalities(runde: int) -> pl.DataFrame:
     """The 357 municipalities' status in a round (2024 borders), with adoption year and measures.
 
-    Columns: kommunenummer, kommunenavn, fylkesnavn, storrelsesgruppe_kode, storrelsesgruppe, status,
+    Columns: kommunenummer, kommunenavn, fylkesnavn (short form), storrelsesgruppe_kode, storrelsesgruppe, status,
     vedtaksaar, koordinator, frivillighetsraad, samarbeidsplattform, gratis_lokaler, tilskuddsordning,
     antall_frivilligsentraler, harmonisert, forgjengere.
     """
     return run("""
-        SELECT kommunenummer, kommunenavn, fylkesnavn, storrelsesgruppe_kode, storrelsesgruppe, status,
-               vedtaksaar, koordinator, frivillighetsraad, samarbeidsplattform, gratis_lokaler, tilskuddsordning,
-               CAST(antall_frivilligsentraler AS INTEGER) AS antall_frivilligsentraler, harmonisert, forgjengere
-        FROM frivillighetspolitikk
-        WHERE runde = $1
-        ORDER BY kommunenummer""", runde)
+        SELECT p.kommunenummer, p.kommunenavn, coalesce(f.fylkesnavn_kort, p.fylkesnavn) AS fylkesnavn,
+               p.storrelsesgruppe_kode, p.storrelsesgruppe, p.status, p.vedtaksaar, p.koordinator,
+               p.frivillighetsraad, p.samarbeidsplattform, p.gratis_lokaler, p.tilskuddsordning,
+               CAST(p.antall_frivilligsentraler AS INTEGER) AS antall_frivilligsentraler, p.harmonisert,
+               p.forgjengere
+        FROM frivillighetspolitikk p
+        LEFT JOIN fylke f USING (fylkesnummer)
+        WHERE p.runde = $1
+        ORDER BY kommunenavn COLLATE nb_no, kommunenummer""", runde)
 
 
 def municipality_rounds(kommunenummer: str) -> pl.DataFrame:
@@ -201,24 +203,13 @@ def former_code(code: str) -> pl.DataFrame:
         FROM kommune_historikk WHERE kode = $1 ORDER BY kommunenummer_2024""", code)
 
 
-# ---- geometry (heavy: cached as a resource, parsed once per database file) -----------------------------
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _geometries(fingerprint: tuple) -> dict[str, dict]:
-    rows = db.query("SELECT kommunenummer, geojson FROM kommune WHERE geojson IS NOT NULL")
-    return {k: maps.round_geometry(json.loads(g)) for k, g in rows.iter_rows()}
-
-
-def geometries() -> dict[str, dict]:
-    """Municipality number → GeoJSON geometry (2024 borders, coordinates rounded to about 1 m)."""
-    return _geometries(db.current_fingerprint())
-
+# ---- the map (heavy: built once per database file, round and municipality) ---------------------------
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _status_deck(fingerprint: tuple, runde: int, kommune: str | None) -> pdk.Deck:
     from dashboard import figures_politikk
 
-    return maps.freeze(figures_politikk.status_map(municipalities(runde), geometries(), kommune))
+    return maps.freeze(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune))
 
 
 def status_deck(runde: int, kommune: str | None) -> pdk.Deck:

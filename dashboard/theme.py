@@ -9,8 +9,9 @@ from dashboard.format import PLOTLY_SEPARATORS
 
 #: Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-#: Sequential blues (ColorBrewer Blues, 5 classes, light → dark): safe for colour-blind readers and in grey.
-SEQUENTIAL = ["#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"]
+#: Sequential blues (ColorBrewer Blues, light → dark, lightest class still distinct from the map background):
+#: safe for colour-blind readers and in greyscale print.
+SEQUENTIAL = ["#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
 HIGHLIGHT = "#D55E00"
 MUTED = "#8C8C8C"
 TEXT = "#1F2933"
@@ -40,8 +41,10 @@ TEMPLATE = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"gridcolor": GRID, "linecolor": "#9AA5B1", "ticks": "outside", "zeroline": False},
-        yaxis={"gridcolor": GRID, "linecolor": "#9AA5B1", "zeroline": False, "rangemode": "tozero"},
+        xaxis={"gridcolor": GRID, "linecolor": "#9AA5B1", "ticks": "outside", "zeroline": False,
+               "exponentformat": "none", "separatethousands": True},
+        yaxis={"gridcolor": GRID, "linecolor": "#9AA5B1", "zeroline": False, "rangemode": "tozero",
+               "exponentformat": "none", "separatethousands": True},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"size": 14}},
         title={"font": {"size": 16}},

@@ -1,4 +1,4 @@
-"""Command line: python -m etl {fetch,build} [--mirror DIR] [--db PATH] [--raw DIR] [--force]."""
+"""Command line: python -m etl {fetch,build,update} [--mirror DIR] [--db PATH] [--raw DIR] [--force]."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     for name, text in (("build", "fetch every source and build the database atomically"),
-                       ("fetch", "fetch every source into the raw cache only")):
+                       ("fetch", "fetch every source into the raw cache only"),
+                       ("update", "apply Enhetsregisteret's changes since the last update, then rebuild")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--mirror", help="read sources from this mirror directory (default $FRIVILLIG_MIRROR; "
                                         "without it, fetch from the official endpoints)")
@@ -31,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
             from etl.build import build
 
             build(settings, force=args.force, quiet=args.quiet, offline=args.offline)
+        elif args.command == "update":
+            from etl.update import run
+
+            run(settings, quiet=args.quiet, offline=args.offline)
         elif args.command == "fetch":
             from etl.build import fetch_all
             from etl.cache import RawCache

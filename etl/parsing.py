@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from etl.errors import SourceError
 
@@ -100,3 +101,29 @@ def map_columns(header: Iterable[object], column_map: Mapping[str, str], file: s
                           expected=f"a header with {', '.join(repr(w[0]) for w in wanted.values())}; "
                                    f"found {[str(h) for h in header]}")
     return found
+
+
+def parse_nok_decimal(value: object) -> Decimal | None:
+    """A Norwegian-formatted amount as an exact Decimal ('12 345,50' → Decimal('12345.50')); '' and None are None.
+
+    Same formats as `parse_nok` (space, NBSP or no thousands separator; decimal comma, or a decimal point when
+    there is no comma), but no float on the way: sums of many amounts stay exact to the øre.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest text that round-trips: 0.1 → Decimal('0.1')
+    text = _SPACES.sub("", str(value)).replace("kr", "").replace("\u2212", "-")
+    if text in {"", "-", "."}:
+        return None
+    if "," in text:
+        if text.count(",") > 1:
+            raise ValueError(f"not a number: {value!r}")
+        text = text.replace(".", "").replace(",", ".")
+    if not _NUMBER.match(text):
+        raise ValueError(f"not a number: {value!r}")
+    return Decimal(text)

@@ -14,7 +14,7 @@ boot.guard()
 SRC = (qp.SURVEY,)
 SRC_TREND = (qp.SURVEY, qp.PUBLISHED)
 
-st.title("Frivillighetspolitikk i kommunene")
+st.title("Frivillighets\u00adpolitikk i kommunene")  # soft hyphen: the long word breaks well on phones
 st.markdown("Har kommunen vedtatt en lokal frivillighetspolitikk – en plan for hvordan den vil samarbeide med "
             "lag og foreninger? Tallene kommer fra kommuneundersøkelsen, der kommunene svarer selv, og fra "
             "Frivillighet Norges publiserte opptellinger.")
@@ -65,7 +65,7 @@ if kommune:
         similar = fp.similar_with_policy(status_df, kommune)
         with st.expander(f"Kommuner av samme størrelse med vedtatt politikk i {aar} ({fmt_int(similar.height)})"):
             st.markdown("Hva har lignende kommuner gjort? Tiltakene slik kommunene selv har svart.")
-            components.table(similar, key="lignende", placeholder="–")
+            components.table(similar, formats={"kommunenummer": "text"}, key="lignende")
             components.downloads(similar, f"Lignende kommuner med frivillighetspolitikk {aar}", *SRC,
                                  key="lignende")
 
@@ -73,7 +73,7 @@ if kommune:
 st.subheader("Utviklingen over tid")
 trend = qp.trend()
 components.figure(
-    fp.trend_figure(trend, chosen=aar), fp.trend_table(trend), table_data=fp.trend_table(trend, as_text=True),
+    fp.trend_figure(trend, chosen=aar), fp.trend_table(trend), formats={"andel": "pct"},
     title="Andel kommuner med vedtatt frivillighetspolitikk",
     summary=fp.trend_summary(trend), sources=SRC_TREND, key="trend",
     note=("Linjer med prikker: kommuneundersøkelsen. Ruter uten linje: tall publisert av Frivillighet Norge "
@@ -89,8 +89,7 @@ for tab, nivaa, title, what in (
     with tab:
         by = qp.status_by(aar, nivaa)
         components.figure(
-            fp.status_figure(by), fp.status_table(by, group_label=nivaa),
-            table_data=fp.status_table(by, as_text=True, group_label=nivaa),
+            fp.status_figure(by), fp.status_table(by, group_label=nivaa), formats=fp.SHARE_FORMATS,
             title=title, summary=fp.status_summary(by, what=what), sources=SRC, key=f"status_{nivaa}",
             note="Dagens kommuneinndeling. Andeler av alle kommuner i gruppen; «ukjent» = svarte ikke.")
 
@@ -102,24 +101,28 @@ if comparison.is_empty():
                 f"dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
 else:
     st.markdown(fp.comparison_note(comparison))
-    components.table(fp.comparison_table(comparison, as_text=True), key="sammenligning", height="content")
+    components.table(fp.comparison_table(comparison), key="sammenligning", height=fp.table_height(comparison.height))
     explanations = fp.comparison_explanations(comparison)
     if explanations:
-        with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)", expanded=True):
+        with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)"):
             for county, text in explanations:
                 st.markdown(f"**{county}.** {text}")
     components.source_line(*SRC_TREND, note=f"Publisert tabell: {comparison['kilde'][0]}")
-    components.downloads(fp.comparison_table(comparison), "Frivillighet Norges fylketabell 2024 og undersøkelsen",
+    components.downloads(fp.comparison_table(comparison, full=True), "Frivillighet Norges fylketabell 2024 og undersøkelsen",
                          *SRC_TREND, key="sammenligning")
 
 # ---- 7. map and table ------------------------------------------------------------------------------------
 st.subheader(f"Kart: status i hver kommune, {aar}")
-st.html(maps.legend_html(fp.status_legend(status_df), "Frivillighetspolitikk"))
-st.pydeck_chart(qp.status_deck(aar, kommune), height=560, key="kart",
-                alt=fp.map_summary(status_df, aar, kommune))
-st.markdown(fp.map_summary(status_df, aar, kommune))
+st.html(maps.legend_html(fp.status_legend(status_df), "Har kommunen vedtatt frivillighetspolitikk?"))
+map_col, side_col = st.columns([3, 2], gap="medium")
+summary = fp.map_summary(status_df, aar, kommune)
+map_col.pydeck_chart(qp.status_deck(aar, kommune), height=620, key="kart", alt=summary)
+with side_col:
+    st.markdown(summary)
+    st.caption("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. Velg en kommune "
+               "øverst på siden for å markere den.")
 st.markdown("**Alle kommuner** – klikk på en kolonneoverskrift for å sortere.")
-components.table(fp.municipality_table(status_df), height=380, key="kommuner", placeholder="–")
+components.table(fp.municipality_table(status_df), formats={"vedtaksaar": "year"}, height=380, key="kommuner")
 components.source_line(qp.SURVEY, qp.BORDERS,
                        note="Kart: Kartverkets kommunegrenser 2024. Tidligere runder er omregnet til dagens kommuner.")
 components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighetspolitikk per kommune {aar}",
@@ -129,7 +132,7 @@ components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighet
 st.subheader(f"Tiltak i kommuner med og uten politikk, {aar}")
 tiltak = qp.measures(aar)
 components.figure(
-    fp.measures_figure(tiltak), fp.measures_table(tiltak), table_data=fp.measures_table(tiltak, as_text=True),
+    fp.measures_figure(tiltak), fp.measures_table(tiltak), formats=fp.SHARE_FORMATS,
     title=f"Andel kommuner med hvert tiltak, {aar}", summary=fp.measures_summary(tiltak, aar), sources=SRC,
     key="tiltak",
     note=("Blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år. "
@@ -138,4 +141,4 @@ components.figure(
 
 # ---- 9. method -------------------------------------------------------------------------------------------
 st.subheader("Om tallene")
-st.markdown(fp.METHOD_NOTE)
+st.markdown(fp.method_note(qp.headline(int(rounds[0])).row(0, named=True)))

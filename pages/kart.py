@@ -1,11 +1,39 @@
-"""Placeholder until the page lands."""
-
+"""Kart: a choropleth of the 357 municipalities (or 15 counties) for a chosen indicator and year, with a table."""
 
 import streamlit as st
 
-from dashboard import boot
+from dashboard import boot, components, maps, queries, state
+from dashboard.kart import indicator_view
 
 boot.guard()
 
-st.title("kart")
-st.info("Denne siden er under arbeid.")
+st.title("Kart")
+st.markdown("Velg et tall og et år. Kartet viser dagens 357 kommuner eller 15 fylker; tabellen under kan "
+            "sorteres og lastes ned.")
+
+options, names = queries.map_indicator_options()
+c1, c2, c3 = st.columns([3, 1.2, 1])
+if state.get("indikator") and state.get("indikator") not in options:
+    state.drop_invalid("indikator", f"Fant ikke tallet «{state.get('indikator')}». Viser organisasjoner per "
+                                    "1 000 innbyggere i stedet.")
+indikator = state.choose("indikator", options, "org_per_1000", label="Tall", format_func=names.get, container=c1)
+nivaa = state.choose("nivaa", list(state.NIVAAER), "kommune", label="Nivå", format_func=state.NIVAAER.get,
+                     container=c2)
+indikator = queries.indicator_for_level(indikator, nivaa)
+years = [str(y) for y in queries.indicator_years(indikator, nivaa)]
+if state.get("aar") and state.get("aar") not in years:
+    state.drop_invalid("aar", f"Det finnes ikke tall for {state.get('aar')} for dette tallet. Viser siste år.")
+aar = int(state.choose("aar", years, years[0], label="År", container=c3))
+
+view = indicator_view(indikator, nivaa, aar, highlight=state.get("kommune"))
+st.markdown(f"#### {view.title}")
+st.pydeck_chart(view.deck, height=620, key="kart")
+st.html(maps.legend_html(view.legend, view.legend_title))
+st.markdown(view.summary)
+if view.note:
+    st.warning(view.note, icon=":material/info:")
+components.source_line(*view.sources)
+
+st.markdown(f"#### Tabell: {view.title}")
+components.table(view.table, formats=view.formats, key="kart_tabell", height=420)
+components.downloads(view.table, view.title, *view.sources, key="kart")

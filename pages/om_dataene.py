@@ -19,7 +19,7 @@ st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'
             "*Ekte* betyr offentlige data; *syntetisk* betyr testdata i offisielt format.")
 components.table(
     src.select("title", "producer", "file", "licence", "retrieved", "rows", "kind", "sha256", "url"),
-    formats={"rows": "localized", "sha256": "text"},
+    formats={"sha256": "text"},
     key="sources",
 )
 components.downloads(src, "Kilder", *src["source_id"].unique().to_list(), key="sources")

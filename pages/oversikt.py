@@ -1,11 +1,70 @@
-"""Placeholder until the page lands."""
-
+"""Oversikt: the national picture in a minute — headline figures with change and trend, then by county."""
 
 import streamlit as st
 
-from dashboard import boot
+from dashboard import boot, components, figures, oversikt, queries
 
 boot.guard()
 
-st.title("oversikt")
-st.info("Denne siden er under arbeid.")
+st.title("Frivillighet i Norge")
+st.markdown("Frivillige organisasjoner, kommunenes frivillighetspolitikk og pengene fra grasrotandelen og "
+            "momskompensasjonen, i dagens 357 kommuner og 15 fylker.")
+
+orgs = queries.org_series()
+rounds = queries.policy_rounds()
+grasrot = queries.grasrot_series()
+moms = queries.moms_series()
+cards = [*oversikt.org_cards(orgs, queries.snapshot_date("frivillighetsregisteret")),
+         oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot)]
+for col, card in zip(st.columns(len(cards)), cards, strict=True):
+    col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark, chart_type="line",
+               border=True, delta_color="normal")
+
+st.subheader("Utviklingen")
+left, right = st.columns(2, gap="large")
+with left:
+    components.figure(
+        figures.line_trend(orgs, x="aar", y="antall", y_title="Organisasjoner", height=300),
+        orgs.select("aar", "antall", "nye", "per_1000"),
+        title="Registrerte frivillige organisasjoner",
+        summary=figures.describe_trend(orgs, x="aar", y="antall", what="antallet registrerte organisasjoner"),
+        sources=("frivillighetsregisteret", "enhetsregisteret"), key="org",
+        note="Siste år er beholdningen ved datouttaket.")
+    components.figure(
+        figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt", money=True, hover_format=",.1f"),
+        grasrot.select("aar", "belop", "mottakere", "givere"),
+        title="Grasrotandelen, utbetalt per år",
+        summary=figures.describe_trend(grasrot.with_columns(grasrot["belop"] / 1e6), x="aar", y="belop",
+                                       what="grasrotandelen", unit=" mill. kr"),
+        sources=("grasrotandel", "tilskudd_totaler"), key="grasrot")
+with right:
+    timeline = queries.policy_timeline()
+    components.figure(
+        figures.policy_timeline(rounds, timeline.filter(timeline["kilde_type"] == "publisert"), height=300),
+        timeline.select("aar", "per", "kilde_type", "kommuner_med_politikk", "antall_kommuner", "andel", "kilde"),
+        title="Andel kommuner med vedtatt frivillighetspolitikk",
+        summary=figures.describe_trend(rounds, x="aar", y="andel_ja_alle", what="andelen kommuner med politikk "
+                                       "i kommuneundersøkelsen", percent=True),
+        sources=("kommuneundersokelse", "publiserte_tall"), key="politikk",
+        formats={"andel": "pct"})
+    components.figure(
+        figures.paid_and_applied(moms),
+        moms.select("aar", "sokt", "utbetalt", "mottakere", "andel_oslo"),
+        title="Momskompensasjon, søkt og utbetalt",
+        summary=figures.describe_trend(moms.with_columns(moms["utbetalt"] / 1e6), x="aar", y="utbetalt",
+                                       what="utbetalt momskompensasjon", unit=" mill. kr"),
+        sources=("momskompensasjon", "tilskudd_totaler"), key="moms",
+        formats={"andel_oslo": "pct"})
+
+st.subheader("Fylkene")
+latest_org = int(orgs["aar"].max())
+latest_round = int(rounds["aar"].max())
+latest_grasrot = int(grasrot["aar"].max())
+counties = queries.county_overview(latest_org, latest_round, latest_grasrot)
+st.markdown(f"Organisasjoner per 1 000 innbyggere ({latest_org}), andel kommuner med frivillighetspolitikk "
+            f"({latest_round}) og grasrotandel per innbygger ({latest_grasrot}). Klikk på en kolonne for å sortere.")
+components.table(counties, formats={"fylkesnummer": "text", "per_1000": "num1", "andel_politikk": "pct0",
+                                    "grasrot_kr_per_innbygger": "num0"}, key="fylker")
+components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning")
+components.downloads(counties, "Nøkkeltall per fylke", "frivillighetsregisteret", "kommuneundersokelse",
+                     "grasrotandel", "befolkning", key="fylker")

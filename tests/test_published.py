@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import fixture_bytes
 
 from etl.errors import SourceError
 from etl.sources import publiserte_tall as pt
+from tests.conftest import fixture_bytes
 
 
 def test_national_rows_keep_period_count_share_and_citation():

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.kommuneundersokelse_xlsx import HEADER, answer, write_export
 
 from etl.errors import SourceError
 from etl.sources import kommuneundersokelse as ku
+from tests.kommuneundersokelse_xlsx import HEADER, answer, write_export
 
 CODES_2024 = {"0301", "1103", "1149", "3205", "4601", "5001"}
 CODES_2019 = {"0101", "0301", "0227", "0231", "1103"}

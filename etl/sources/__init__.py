@@ -6,11 +6,17 @@ from types import ModuleType
 
 from etl.sources import (
     befolkning,
+    enhetsregisteret,
+    frivillighetsregisteret,
+    grasrotandel,
     grenser,
+    icnpo,
     kommunedeling_vekter,
     kommuneendringer,
     kommuneundersokelse,
+    momskompensasjon,
     publiserte_tall,
+    tilskudd_totaler,
 )
 
 #: Every source the build loads, in order (reference data first: later sources join to it).
@@ -19,6 +25,12 @@ SOURCES: list[ModuleType] = [
     befolkning,
     kommuneendringer,
     kommunedeling_vekter,
+    icnpo,
+    frivillighetsregisteret,
+    enhetsregisteret,
+    grasrotandel,
+    momskompensasjon,
+    tilskudd_totaler,
     kommuneundersokelse,
     publiserte_tall,
 ]

@@ -1,0 +1,95 @@
+"""Everything the map page shows for one indicator, level and year: deck, legend, summary, table, sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import pydeck as pdk
+
+from dashboard import maps, queries
+from dashboard.format import fmt_num, fmt_pct
+from dashboard.theme import STATUS_LABELS
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A rendered-to-be map: title, deck, legend, text summary, note, sources and the table behind it."""
+
+    title: str
+    deck: pdk.Deck
+    legend: list[maps.LegendItem]
+    legend_title: str
+    summary: str
+    note: str | None
+    sources: tuple[str, ...]
+    table: pl.DataFrame
+    formats: dict[str, str]
+
+
+def formatter(unit: str, decimals: int):
+    """A value formatter for an indicator's unit: shares as per cent, others with the given decimals."""
+    if unit == "andel":
+        return lambda v: fmt_pct(v, decimals)
+    return lambda v: fmt_num(v, decimals)
+
+
+def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -> str:
+    """'Høyest: X (v), lavest: Y (v), median v.' over the areas with a value."""
+    d = values.drop_nulls("verdi").sort("verdi", descending=True)
+    if d.is_empty():
+        return f"Ingen tall for {name.lower()} i {aar}."
+    top, low = d.row(0, named=True), d.row(-1, named=True)
+    median = d["verdi"].median()
+    missing = values.height - d.height
+    text = (f"{name} i {aar}: høyest i {top['navn']} ({fmt(top['verdi'])}), lavest i {low['navn']} "
+            f"({fmt(low['verdi'])}); medianen for {d.height} {level_word} er {fmt(median)}.")
+    if missing:
+        text += f" {missing} {level_word} mangler tall."
+    return text
+
+
+def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | None = None) -> MapView:
+    """Build the map view for a numeric indicator, or policy status when indicator is POLICY_STATUS."""
+    level_word = "fylker" if nivaa == "fylke" else "kommuner"
+    geoms = queries.geometries(nivaa)
+    view = maps.view_for_bounds(**maps.NORWAY)
+    if indicator == queries.POLICY_STATUS:
+        df = queries.policy_status(aar)
+        areas = maps.status_areas(df.iter_rows(named=True), geoms, highlight=highlight)
+        counts = df.group_by("status").len()
+        parts = [f"{STATUS_LABELS[s]}: {n}" for s, n in sorted(counts.iter_rows(), key=lambda t: -t[1])]
+        table = df.with_columns(pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")))
+        return MapView(
+            title=f"Frivillighetspolitikk i kommunene, {aar}",
+            deck=maps.choropleth(areas, view=view, value_label="Status"),
+            legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
+            summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + ".",
+            note="Ukjent betyr at kommunen ikke svarte; det telles ikke som nei.",
+            sources=("kommuneundersokelse",),
+            table=table.rename({"kode": "kommunenummer", "navn": "kommunenavn", "fylkesnavn": "fylkesnavn"}),
+            formats={"kommunenummer": "text"},
+        )
+    meta = queries.indicators().filter(pl.col("indikator") == indicator).row(0, named=True)
+    fmt = formatter(meta["enhet"], meta["desimaler"])
+    df = queries.indicator_values(indicator, nivaa, aar)
+    breaks = maps.class_breaks(df["verdi"].to_list())
+    areas = maps.numeric_areas(df.iter_rows(named=True), geoms, breaks, fmt,
+                               highlight=highlight if nivaa == "kommune" else (highlight or "")[:2] or None)
+    sources = tuple(s for s in meta["kilder"].split(",") if s)
+    note = queries.text("momskompensasjon_sted") if indicator.startswith("moms") else None
+    code_col = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
+    name_col = "fylkesnavn" if nivaa == "fylke" else "kommunenavn"
+    table = df.select(pl.col("kode").alias(code_col), pl.col("navn").alias(name_col),
+                      *([] if nivaa == "fylke" else [pl.col("fylkesnavn")]),
+                      pl.col("verdi").alias(meta["navn"]))
+    fmt_spec = "pct" if meta["enhet"] == "andel" else f"num{meta['desimaler']}"
+    return MapView(
+        title=f"{meta['navn']}, {aar}",
+        deck=maps.choropleth(areas, view=view, value_label=meta["navn"]),
+        legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0),
+        legend_title=meta["navn"],
+        summary=summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"],
+        note=note, sources=sources, table=table,
+        formats={code_col: "text", meta["navn"]: fmt_spec},
+    )

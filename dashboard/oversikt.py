@@ -1,0 +1,68 @@
+"""The overview's headline cards: latest value, change since the previous year or round, and a sparkline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct
+
+
+@dataclass(frozen=True)
+class Card:
+    """One headline figure."""
+
+    label: str
+    value: str
+    delta: str | None
+    spark: list[float]
+    help: str
+
+
+def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
+    d = df.drop_nulls(col).sort("aar")
+    last = d.row(-1, named=True)
+    prev = d.row(-2, named=True) if d.height > 1 else None
+    return last, prev
+
+
+def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
+    """Cards for registered organisations and organisations per 1 000 inhabitants."""
+    last, prev = _last_two(orgs, "antall")
+    as_of = f"per {fmt_date(snapshot)}" if snapshot else str(last["aar"])
+    delta = f"{fmt_change(last['antall'] - prev['antall'])} siden utgangen av {prev['aar']}" if prev else None
+    per_last, per_prev = _last_two(orgs, "per_1000")
+    per_delta = (f"{fmt_change(per_last['per_1000'] - per_prev['per_1000'], 1)} siden {per_prev['aar']}"
+                 if per_prev else None)
+    return [
+        Card("Frivillige organisasjoner", fmt_int(last["antall"]), delta,
+             [float(v) for v in orgs["antall"].to_list()],
+             f"Organisasjoner i Frivillighetsregisteret {as_of}. Trenden viser beholdningen ved hvert årsskifte "
+             "siden registeret åpnet i 2009."),
+        Card("Per 1 000 innbyggere", fmt_num(per_last["per_1000"], 1), per_delta,
+             [float(v) for v in orgs["per_1000"].to_list()],
+             "Registrerte organisasjoner per 1 000 innbyggere (folketall 1. januar året etter)."),
+    ]
+
+
+def policy_card(rounds: pl.DataFrame) -> Card:
+    """Card for municipalities with an adopted volunteer policy in the latest survey round."""
+    last, prev = _last_two(rounds, "ja")
+    delta = f"{fmt_change(last['ja'] - prev['ja'])} kommuner siden {prev['aar']}" if prev else None
+    return Card(f"Kommuner med politikk {last['aar']}",
+                f"{fmt_int(last['ja'])} av {fmt_int(last['antall_kommuner'])}",
+                delta, [float(v) for v in rounds["andel_ja_alle"].to_list()],
+                f"Kommuner som har vedtatt en lokal frivillighetspolitikk ({fmt_pct(last['andel_ja_alle'], 0)} av alle), "
+                f"etter kommuneundersøkelsen {last['aar']}. "
+                f"{fmt_pct(last['svarprosent'], 0)} svarte; kommuner som ikke svarte telles ikke som nei.")
+
+
+def grasrot_card(grasrot: pl.DataFrame) -> Card:
+    """Card for grasrotandelen paid out in the latest year."""
+    last, prev = _last_two(grasrot, "belop")
+    change = (last["belop"] - prev["belop"]) / prev["belop"] if prev and prev["belop"] else None
+    delta = f"{fmt_change(change * 100, 1)} % fra {prev['aar']}" if change is not None else None
+    return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
+                [float(v) for v in grasrot["belop"].to_list()],
+                f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}.")

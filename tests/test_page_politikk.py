@@ -1,0 +1,270 @@
+"""The Frivillighetspolitikk page on the mirror database: AppTest of what a reader sees, and its query functions."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.config import ROOT
+
+PAGE = "pages/frivillighetspolitikk.py"
+
+
+@pytest.fixture()
+def app(mirror_db, monkeypatch):
+    """A function returning the app opened on the policy page with the given URL parameters (already run)."""
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+
+    def open_(**params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.switch_page(PAGE)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value.replace("\xa0", " ") for m in at.metric}
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown).replace("\xa0", " ")
+
+
+def frame(at: AppTest, column: str):
+    """The first table on the page that has the given column (as pandas)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def plotly(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+# ---- headline -------------------------------------------------------------------------------------------
+
+def test_latest_round_by_default_107_of_357_with_shares_and_response_rate(app):
+    at = app()
+    m = metrics(at)
+    assert m["Kommuner med politikk"] == "107 av 357"
+    assert m["Andel av alle kommuner"] == "30,0 %"
+    assert m["Andel av dem som svarte"] == "36,4 %"
+    delta = next(x for x in at.metric if x.label == "Andel av dem som svarte").proto.delta
+    assert delta.replace("\xa0", " ") == "svarprosent 82,4 %"
+    assert m["Andel av befolkningen"] == "66,9 %"
+    assert at.selectbox[0].value == "2024"
+    assert "«ukjent», ikke som «nei»" in texts(at)
+
+
+def test_2019_round_in_todays_and_its_own_borders(app):
+    at = app(aar="2019")
+    assert metrics(at)["Kommuner med politikk"] == "52 av 357"
+    assert "**64 av 422 kommuner** ja" in texts(at)
+
+
+# ---- trend -------------------------------------------------------------------------------------------------
+
+def test_trend_has_survey_lines_and_published_markers_with_citations(app):
+    at = app()
+    spec = plotly(at, 0)
+    traces = {t["name"]: t for t in spec["data"]}
+    assert traces["Publisert (Frivillighet Norge)"]["mode"] == "markers"
+    assert traces["Kommuneundersøkelsen (kommunene slik de var i rundens år)"]["mode"] == "lines+markers"
+    assert "Kommuneundersøkelsen (omregnet til dagens 357 kommuner)" in traces
+    assert max(traces["Publisert (Frivillighet Norge)"]["y"]) <= 1
+    table = frame(at, "serie")
+    published = table[table["serie"] == "Publisert (Frivillighet Norge)"]
+    assert published["kilde"].notna().all() and "juli 2024" in set(published["periode"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "radionordkapp.no 2024-07-08" in captions
+
+
+# ---- county and size group ---------------------------------------------------------------------------------
+
+def test_county_view_2024_has_rogaland_17_and_unknown_apart_from_no(app):
+    at = app()
+    counties = frame(at, "fylke").set_index("fylke")
+    assert counties.loc["Rogaland", "Ja, vedtatt"] == 17
+    assert counties["Ja, vedtatt"].sum() == 107
+    assert counties["Ukjent (ikke svart)"].sum() == 63
+    spec = plotly(at, 1)
+    names = [t["name"] for t in spec["data"]]
+    assert names[-2:] == ["Vet ikke", "Ukjent (ikke svart)"] and "Nei" in names
+    sizes = frame(at, "storrelsesgruppe")
+    assert sizes["antall_kommuner"].sum() == 357
+
+
+# ---- published county table --------------------------------------------------------------------------------
+
+def test_published_county_table_beside_the_survey_in_2024_with_its_explanation(app):
+    at = app(aar="2024")
+    table = frame(at, "publisert: med politikk").set_index("fylkesnavn")
+    assert table.loc["Vestfold", "publisert: med politikk"] == 8
+    assert table.loc["Vestfold", "kommuner 1. januar 2024"] == 6
+    assert table.loc["Vestfold", "stemmer"] == "nei"
+    assert table["publisert: antall kommuner"].sum() == 358
+    text = texts(at)
+    assert "summerer til 358" in text and "**Vestfold** har 8 kommuner med politikk i tabellen" in text
+    assert any(e.label.startswith("Hvorfor tallene avviker") for e in at.expander)
+
+
+def test_published_county_table_only_for_2024(app):
+    at = app(aar="2021")
+    assert not any("publisert: med politikk" in d.value.columns for d in at.dataframe)
+    assert "bare for juli 2024" in texts(at)
+
+
+# ---- map and table -----------------------------------------------------------------------------------------
+
+def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municipality(app):
+    at = app(kommune="1103")
+    features = deck(at)["layers"][0]["data"]["features"]
+    assert len(features) == 357
+    stavanger = next(f for f in features if f["properties"]["kode"] == "1103")
+    assert stavanger["properties"]["width"] == 3 and stavanger["properties"]["line"][:3] == [213, 94, 0]
+    assert stavanger["properties"]["verdi"] == "Ja, vedtatt"
+    greys = [f for f in features if f["properties"]["verdi"] == "Ukjent (ikke svart)"]
+    assert len(greys) == 63 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in greys)
+    assert deck(at)["mapStyle"] == "/app/static/blank-style.json"
+    table = next(d.value for d in at.dataframe
+                 if list(d.value.columns) == ["kommunenavn", "fylkesnavn", "status", "vedtaksaar"])
+    assert len(table) == 357
+    assert (table["status"] == "Ja, vedtatt").sum() == 107
+
+
+def test_chosen_municipality_gets_its_own_summary_and_similar_municipalities(app):
+    at = app(kommune="1103")
+    text = texts(at)
+    assert "**Stavanger** hadde vedtatt frivillighetspolitikk i 2024" in text
+    assert "i samme størrelsesgruppe" in text
+    assert any(e.label.startswith("Kommuner av samme størrelse med vedtatt politikk") for e in at.expander)
+
+
+def test_municipality_table_in_earlier_rounds_shows_former_municipalities_answers(app):
+    at = app(aar="2019")
+    table = frame(at, "svar_fra_kommunene_i_runden").set_index("kommunenavn")
+    assert "0227 Fet" in table.loc["Lillestrøm", "svar_fra_kommunene_i_runden"]
+
+
+# ---- measures ---------------------------------------------------------------------------------------------
+
+def test_measures_by_having_a_policy_with_a_text_summary(app):
+    at = app()
+    spec = plotly(at, 3)
+    assert [t["name"] for t in spec["data"]] == ["Med vedtatt politikk (n = 107)",
+                                                 "Uten vedtatt politikk (nei, under arbeid, vet ikke) (n = 187)"]
+    assert all(0 <= x <= 1 for t in spec["data"] for x in t["x"])
+    assert "Sammenhengen sier ikke hva som er årsak og virkning." in texts(at)
+    assert len(frame(at, "andel_med_politikk")) == 6
+
+
+def test_method_note_says_unknown_is_never_no_and_how_earlier_rounds_are_harmonised(app):
+    text = texts(app())
+    assert "Ikke svart er ikke «nei».**" in text
+    assert "**minst én**" in text and "(52 av 357)" in text and "(64 av 422)" in text
+    assert "syntetiske testdata" in text
+
+
+# ---- URL state ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["2020", "abc"])
+def test_invalid_round_in_the_url_gives_a_message_and_the_latest_round(app, bad):
+    at = app(aar=bad)
+    assert any(f"«{bad}» er ikke en runde av kommuneundersøkelsen" in i.value for i in at.info)
+    assert metrics(at)["Kommuner med politikk"] == "107 av 357"
+    assert "aar" not in at.query_params
+
+
+def test_former_municipality_number_in_the_url_is_explained(app):
+    at = app(kommune="0227")
+    assert any("3205 Lillestrøm" in i.value for i in at.info)
+    assert "kommune" not in at.query_params
+    assert all(f["properties"]["width"] != 3 for f in deck(at)["layers"][0]["data"]["features"])
+
+
+def test_changing_the_round_updates_the_url_the_numbers_and_the_charts(app):
+    at = app()
+    before = plotly(at, 1)
+    at.selectbox[0].set_value("2021").run()
+    assert at.query_params["aar"] == "2021"
+    assert metrics(at)["Kommuner med politikk"] == "80 av 357"
+    assert [a["text"] for a in plotly(at, 0)["layout"]["annotations"]] == ["Valgt runde: 2021"]
+    assert plotly(at, 1)["data"] != before["data"]
+
+
+def test_choosing_a_municipality_writes_it_to_the_url_and_highlights_it(app):
+    at = app()
+    at.selectbox[1].set_value("4601").run()
+    assert at.query_params["kommune"] == "4601"
+    bergen = next(f for f in deck(at)["layers"][0]["data"]["features"] if f["properties"]["kode"] == "4601")
+    assert bergen["properties"]["width"] == 3
+
+
+def test_selection_survives_a_page_switch_and_a_rerun(app):
+    at = app(aar="2021", kommune="1103")
+    at.switch_page("pages/om_dataene.py").run()
+    assert not at.exception
+    at.switch_page(PAGE).run()
+    assert at.query_params["aar"] == "2021" and at.query_params["kommune"] == "1103"
+    assert at.selectbox[0].value == "2021" and at.selectbox[1].value == "1103"
+    assert metrics(at)["Kommuner med politikk"] == "80 av 357"
+    at.run()
+    assert metrics(at)["Kommuner med politikk"] == "80 av 357"
+
+
+def test_warm_rerun_is_quick(app):
+    at = app(kommune="1103")
+    at.run()
+    started = time.perf_counter()
+    at.run()
+    # 0.2 s measured (AppTest overhead included); generous bound for a shared CI machine
+    assert time.perf_counter() - started < 1.0
+
+
+# ---- query functions ------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def qp(mirror_db, monkeypatch):
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+    from dashboard import queries_politikk
+
+    return queries_politikk
+
+
+def test_query_functions_return_shares_as_fractions(qp):
+    h = qp.headline(2024).row(0, named=True)
+    assert (h["ja"], h["antall_kommuner"], h["runde_ja"]) == (107, 357, 107)
+    assert h["andel_ja_alle"] == pytest.approx(107 / 357)
+    assert 0 < h["svarprosent"] <= 1 and 0 < h["andel_befolkning_ja"] <= 1
+    assert qp.trend()["andel"].max() <= 1
+    assert qp.measures(2024)["andel_ja"].max() <= 1
+    by = qp.status_by(2024, "fylke")
+    assert by["andel"].max() <= 1
+    assert by.filter((by["navn"] == "Rogaland") & (by["status"] == "ja"))["antall"].item() == 17
+
+
+def test_round_2019_in_its_own_borders_is_64_of_422(qp):
+    h = qp.headline(2019).row(0, named=True)
+    assert (h["runde_ja"], h["runde_antall_kommuner"]) == (64, 422)
+
+
+def test_status_by_rejects_an_unknown_level(qp):
+    with pytest.raises(ValueError):
+        qp.status_by(2024, "land; DROP TABLE x")
+
+
+def test_municipalities_are_in_norwegian_alphabetical_order(qp):
+    names = qp.municipalities(2024)["kommunenavn"].to_list()
+    assert len(names) == 357
+    assert names.index("Øygarden") < names.index("Ål")  # Æ Ø Å at the end, in that order
+    assert qp.county_comparison(2021).is_empty()
