@@ -426,9 +426,9 @@ def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -
     history = " · ".join(f"{x['runde']}: {status_label(x['status']).lower()}" for x in rounds.iter_rows(named=True))
     lines.append(f"Alle runder (dagens kommuneinndeling): {history}.")
     if group:
-        lines.append(f"Blant de {fmt_int(group['antall_kommuner'])} kommunene i samme størrelsesgruppe "
-                     f"({group['navn']} innbyggere) hadde {_share_of(group['ja'], group['antall_kommuner'])} "
-                     f"({fmt_pct(group['andel_ja_alle'])}) vedtatt politikk i {runde}.")
+        lines.append(f"Lignende kommuner: blant {_size_words(group['navn'])} hadde "
+                     f"{_share_of(group['ja'], group['antall_kommuner'])} ({fmt_pct(group['andel_ja_alle'])}) "
+                     f"vedtatt politikk i {runde}.")
     return "\n\n".join(lines)
 
 

@@ -146,7 +146,7 @@ def test_chosen_municipality_gets_its_own_summary_and_similar_municipalities(app
     at = app(kommune="1103")
     text = texts(at)
     assert "**Stavanger** hadde vedtatt frivillighetspolitikk i 2024" in text
-    assert "i samme størrelsesgruppe" in text
+    assert "Lignende kommuner: blant kommunene med 50 000 innbyggere eller flere hadde 18 av 20" in text
     assert any(e.label.startswith("Kommuner av samme størrelse med vedtatt politikk") for e in at.expander)
 
 
