@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -43,17 +44,31 @@ def _still_current(handle: Handle) -> bool:
 
 
 def _close(handle: Handle) -> None:
-    handle.con.close()
+    with contextlib.suppress(duckdb.Error):
+        handle.con.close()
+
+
+# DuckDB keeps one database instance per path and process: while a connection to the old file is open,
+# connecting again returns the OLD data. So the previous handle is closed before the swapped file is opened.
+_live: dict[str, Handle] = {}
+_live_lock = threading.Lock()
 
 
 @st.cache_resource(validate=_still_current, on_release=_close, show_spinner=False)
 def _open(path: str) -> Handle:
     p = Path(path)
-    if not p.exists():
-        raise DatabaseMissing(f"Databasen {p} finnes ikke. Bygg den først: make build")
-    fp = fingerprint(p)
-    con = duckdb.connect(str(p), read_only=True)
-    return Handle(con, p, fp, threading.Lock())
+    with _live_lock:
+        old = _live.pop(path, None)
+        if old is not None:
+            with old.lock:
+                _close(old)
+        if not p.exists():
+            raise DatabaseMissing(f"Databasen {p} finnes ikke. Bygg den først: make build")
+        fp = fingerprint(p)
+        con = duckdb.connect(str(p), read_only=True)
+        handle = Handle(con, p, fp, threading.Lock())
+        _live[path] = handle
+        return handle
 
 
 def handle() -> Handle:
@@ -68,9 +83,15 @@ def current_fingerprint() -> tuple[int, int, int]:
 
 def query(sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
     """Run a read-only query on a fresh cursor with bound parameters; returns a Polars DataFrame."""
-    h = handle()
-    with h.lock:
-        cur = h.con.cursor()
+    for attempt in (1, 2):
+        h = handle()
+        try:
+            with h.lock:
+                cur = h.con.cursor()
+            break
+        except duckdb.ConnectionException:  # closed by a swap between handle() and cursor(): reopen once
+            if attempt == 2:
+                raise
     try:
         return cur.sql(sql, params=params).pl()
     finally:

@@ -66,3 +66,25 @@ def grasrot_card(grasrot: pl.DataFrame) -> Card:
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
                 [float(v) for v in grasrot["belop"].to_list()],
                 f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}.")
+
+
+def since_last_build(changes: pl.DataFrame) -> str:
+    """What changed in the headline figures since the previous build, as one Norwegian sentence."""
+    if changes.is_empty() or changes["forrige_bygd"].null_count() == changes.height:
+        return "Dette er første oppdatering av databasen; ingen tidligere tall å sammenligne med."
+    when = fmt_date(changes["forrige_bygd"].drop_nulls()[0])
+    moved = changes.filter((pl.col("endring").fill_null(1) != 0) | (pl.col("aar") != pl.col("forrige_aar")))
+    if moved.is_empty():
+        return f"Ingen endringer i nøkkeltallene siden forrige oppdatering ({when})."
+    parts = []
+    for r in moved.iter_rows(named=True):
+        money = r["nokkel"].endswith(("belop", "utbetalt"))
+        value = fmt_nok_short(r["verdi"]) if money else fmt_num(r["verdi"], 2 if r["nokkel"] == "per_1000" else 0)
+        if r["forrige_verdi"] is None:
+            parts.append(f"{r['navn']}: {value} (ny)")
+        elif r["aar"] != r["forrige_aar"]:
+            parts.append(f"{r['navn']}: {value} for {r['aar']} (før: {r['forrige_aar']})")
+        else:
+            delta = fmt_nok_short(r["endring"]) if money else fmt_change(r["endring"], 2 if r["nokkel"] == "per_1000" else 0)
+            parts.append(f"{r['navn']}: {value} ({delta})")
+    return f"Endret siden forrige oppdatering ({when}): " + "; ".join(parts) + "."

@@ -272,3 +272,9 @@ def snapshot_date(source_id: str) -> str | None:
     """Retrieval date (ISO) of a source's newest file."""
     df = run("SELECT max(retrieved)::VARCHAR AS d FROM _sources WHERE source_id = $1", source_id)
     return df["d"][0] if df.height else None
+
+
+def headline_changes() -> pl.DataFrame:
+    """Headline figures now and in the previous build: nokkel, navn, aar, verdi, forrige_*, endring."""
+    return run("""SELECT nokkel, navn, aar, verdi, forrige_aar, forrige_verdi, endring, forrige_bygd
+                  FROM nokkeltall_endring ORDER BY rekkefolge""")

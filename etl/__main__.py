@@ -7,6 +7,7 @@ import sys
 
 from etl import config
 from etl.errors import CheckFailed, SourceError
+from etl.sqlrun import SqlError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                                offline=args.offline, quiet=args.quiet)
             files = [f for fs in fetch_all(ctx, SOURCES, args.quiet).values() for f in fs]
             print(f"{len(files)} files in {settings.raw_dir}")
-    except (SourceError, CheckFailed, FileNotFoundError) as exc:
+    except (SourceError, CheckFailed, SqlError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

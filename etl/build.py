@@ -83,6 +83,19 @@ def input_hash(files: list[RawFile], code: str, versions: dict[str, str]) -> str
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
+def previous_headlines(db_path: Path) -> tuple[str | None, str | None]:
+    """The served database's headline figures (JSON) and build time, to show what a new build changed."""
+    if not db_path.exists():
+        return None, None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            rows = con.sql("SELECT nokkel, aar, verdi FROM nokkeltall").fetchall()
+            built = con.sql("SELECT built_at::VARCHAR FROM _build").fetchall()[0][0]
+    except (duckdb.Error, IndexError):
+        return None, None
+    return json.dumps([{"nokkel": k, "aar": a, "verdi": v} for k, a, v in rows]), built
+
+
 def current_hash(db_path: Path) -> str | None:
     """The input hash recorded in an existing database, or None."""
     if not db_path.exists():
@@ -147,6 +160,18 @@ def sources_table(fetched: dict[str, list[RawFile]], rows: dict[str, dict[str, i
     return pl.DataFrame(recs, schema=schema).sort("source_id", "file")
 
 
+def build_table(settings: Settings, ihash: str, code: str, versions: dict[str, str], db_path: Path) -> pl.DataFrame:
+    """The `_build` row: hashes, versions, time, and the previous build's headline figures."""
+    prev_json, prev_built = previous_headlines(db_path)
+    return pl.DataFrame([{
+        "input_hash": ihash, "code_hash": code, "versions": json.dumps(versions, sort_keys=True),
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
+        "mirror": str(settings.mirror) if settings.mirror else None, "seconds": None,
+        "argv": " ".join(sys.argv), "forrige_nokkeltall": prev_json, "forrige_bygd": prev_built}],
+        schema_overrides={"seconds": pl.Float64, "mirror": pl.String, "forrige_nokkeltall": pl.String,
+                          "forrige_bygd": pl.String})
+
+
 def deviations_table(log: BuildLog) -> pl.DataFrame:
     """The `_avvik` table: every row the ETL corrected, rejected or ignored."""
     schema = {"source_id": pl.String, "file": pl.String, "row": pl.Int64, "column": pl.String,
@@ -192,6 +217,7 @@ def build(settings: Settings, *, force: bool = False, quiet: bool = False, offli
                 step(con)
             write_table(con, "_sources", sources_table(fetched, rows, sources))
             write_table(con, "_avvik", deviations_table(log))
+            write_table(con, "_build", build_table(settings, ihash, code, versions, db_path))
             run_layers(con, sql_dir, on_file=lambda p: _say(f"sql    {p.relative_to(sql_dir)}", quiet))
             _say("check  sql/checks", quiet)
             results = run_checks(con, sql_dir)
@@ -204,13 +230,7 @@ def build(settings: Settings, *, force: bool = False, quiet: bool = False, offli
                     lines += [f"      {' | '.join(map(str, row))}" for row in r.bad_rows[:5]]
                 raise CheckFailed(f"{len(failed)} of {len(results)} data checks returned bad rows "
                                   f"(the served database was not changed):\n" + "\n".join(lines))
-            secs = time.perf_counter() - t0
-            build_row = pl.DataFrame([{
-                "input_hash": ihash, "code_hash": code, "versions": json.dumps(versions, sort_keys=True),
-                "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
-                "mirror": str(settings.mirror) if settings.mirror else None, "seconds": round(secs, 2),
-                "argv": " ".join(sys.argv)}])
-            write_table(con, "_build", build_row)
+            con.execute("UPDATE _build SET seconds = $1", [round(time.perf_counter() - t0, 2)])
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 USER_AGENT = "frivillighetsstatistikk-etl/0.1 (+https://github.com/; statistics on voluntary organisations)"
 TIMEOUT = httpx.Timeout(60.0, connect=15.0)
+BACKOFF = 1.5  # seconds ** attempt between retries
 
 
 def _client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
@@ -21,7 +22,7 @@ def _client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
                         transport=transport)
 
 
-def _retry(fn, *, retries: int, what: str, backoff: float = 1.5):
+def _retry(fn, *, retries: int, what: str, backoff: float = BACKOFF):
     last: Exception | None = None
     for attempt in range(1, retries + 1):
         try:
@@ -32,7 +33,7 @@ def _retry(fn, *, retries: int, what: str, backoff: float = 1.5):
                 raise
             last = exc
             if attempt < retries:
-                time.sleep(backoff ** attempt)
+                time.sleep(backoff ** attempt if backoff else 0)
     raise RuntimeError(f"{what}: failed after {retries} attempts: {last}") from last
 
 

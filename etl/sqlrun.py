@@ -10,6 +10,10 @@ import duckdb
 LAYERS = ("staging", "marts", "views")
 
 
+class SqlError(RuntimeError):
+    """A SQL file of the staging, marts or views layer failed; names the file."""
+
+
 def sql_files(sql_dir: Path, layer: str) -> list[Path]:
     """The .sql files of one layer, in name order (files are prefixed with a number to order them)."""
     return sorted((sql_dir / layer).glob("*.sql"))
@@ -25,7 +29,7 @@ def run_layers(con: duckdb.DuckDBPyConnection, sql_dir: Path, on_file=None) -> l
             try:
                 con.execute(path.read_text(encoding="utf-8"))
             except duckdb.Error as exc:
-                raise RuntimeError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
+                raise SqlError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
             done.append(path)
     return done
 

@@ -8,6 +8,11 @@
 3. They are stored as a NEW raw file `oppdateringer-<dump sha12>-<first id>-<last id>.jsonl.gz` (raw files are
    never modified); the build applies the dump and then every update file for that dump, in id order.
 4. The database is rebuilt from the cache (no other source is downloaded again).
+
+The feed is walked by cursor (`oppdateringsid` = last id + 1, `size` up to 10 000) rather than by `page`, since
+changes keep arriving while paging. `includeChanges=true` (JSON Patch of each change) is not used: patches need
+the full previous record, while the landing table keeps only the fields the statistics use; fetching the
+current record is simpler and makes applying a change twice harmless.
 """
 
 from __future__ import annotations

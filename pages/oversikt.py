@@ -20,6 +20,8 @@ for col, card in zip(st.columns(len(cards)), cards, strict=True):
     col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark, chart_type="line",
                border=True, delta_color="normal")
 
+st.caption(oversikt.since_last_build(queries.headline_changes()))
+
 st.subheader("Utviklingen")
 left, right = st.columns(2, gap="large")
 with left:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import httpx
 import polars as pl
 
 from etl import http
@@ -27,6 +28,7 @@ class FetchContext:
     mirror: Mirror | None = None
     offline: bool = False
     quiet: bool = False
+    transport: httpx.BaseTransport | None = None  # tests inject httpx.MockTransport here
 
 
 def fetch_files(meta: SourceMeta, ctx: FetchContext) -> list[RawFile]:
@@ -53,7 +55,8 @@ def _fetch_one(meta: SourceMeta, spec: FileSpec, ctx: FetchContext) -> list[RawF
         return files
     name = spec.name or Path(spec.mirror).name
     if spec.download and not ctx.offline:
-        tmp, sha = http.download(spec.download, ctx.cache.root / ".incoming", quiet=ctx.quiet)
+        tmp, sha = http.download(spec.download, ctx.cache.root / ".incoming", quiet=ctx.quiet,
+                                 transport=ctx.transport)
         return [ctx.cache.store(meta.id, name, tmp, retrieved=dt.date.today().isoformat(),
                                 origin=spec.download, kind="real", sha256=sha, move=True)]
     # No download address (grants, surveys) or offline: the newest cached versions.

@@ -1,0 +1,76 @@
+"""Norwegian formatting, map class breaks, legends and tooltips (pure functions, no Streamlit)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard import maps
+from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from etl.parsing import parse_nok
+
+
+def test_norwegian_numbers_use_space_and_decimal_comma():
+    assert fmt_int(5_550_203) == "5\u00a0550\u00a0203"
+    assert fmt_num(12.936, 1) == "12,9"
+    assert fmt_pct(0.3) == "30,0\u00a0%"
+    assert fmt_nok(698_265_345) == "698\u00a0265\u00a0345\u00a0kr"
+    assert fmt_nok_short(1.42e9) == "1,42\u00a0mrd.\u00a0kr"
+    assert fmt_nok_short(698_265_345) == "698,3\u00a0mill.\u00a0kr"
+    assert fmt_change(-3.5, 1) == "−3,5" and fmt_change(12) == "+12"
+    assert fmt_int(None) == "–"
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_formatted_integers_parse_back(n):
+    assert parse_nok(fmt_int(n).replace("−", "-")) == n
+
+
+def test_class_breaks_are_increasing_and_inside_the_range():
+    values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, None, 100]
+    breaks = maps.class_breaks(values)
+    assert breaks == sorted(set(breaks))
+    assert all(1 < b <= 100 for b in breaks)
+    assert maps.classify(None, breaks) is None
+    assert maps.classify(0.5, breaks) == 0 and maps.classify(1000, breaks) == len(breaks)
+
+
+def test_constant_values_give_one_class_and_a_sensible_legend():
+    breaks = maps.class_breaks([5.0] * 10)
+    assert breaks == []
+    legend = maps.legend_numeric(breaks, lambda v: fmt_num(v, 1))
+    assert [i.label for i in legend] == ["alle verdier", "Ingen data"]
+
+
+def test_legend_labels_use_norwegian_numbers():
+    items = maps.legend_numeric([10.5, 20.0], lambda v: fmt_num(v, 1), with_missing=False)
+    assert [i.label for i in items] == ["under 10,5", "10,5 – 20,0", "20,0 og over"]
+    assert len({i.colour for i in items}) == 3
+
+
+def test_tooltip_text_from_registers_is_escaped():
+    area = maps.Area("0301", "<script>alert(1)</script> & co", {"type": "Point", "coordinates": [10, 60]},
+                     "#08519C", "<b>12</b>", "Oslo")
+    props = maps.feature_collection([area])["features"][0]["properties"]
+    assert "<script>" not in props["navn"] and "&lt;script&gt;" in props["navn"]
+    assert props["verdi"] == "&lt;b&gt;12&lt;/b&gt;"
+
+
+def test_map_has_no_tile_server_and_fits_norway():
+    area = maps.Area("0301", "Oslo", {"type": "Point", "coordinates": [10.7, 59.9]}, "#08519C", "1", "Oslo")
+    deck = json.loads(maps.choropleth([area]).to_json())
+    assert deck["mapStyle"] == maps.BLANK_STYLE
+    assert "mapbox" not in json.dumps(deck).lower() and "carto" not in json.dumps(deck).lower()
+    view = deck["initialViewState"]
+    assert 3 <= view["zoom"] <= 4.5
+    assert 60 < view["latitude"] < 68
+
+
+@pytest.mark.parametrize("digits", [3, 4])
+def test_rounded_geometry_keeps_shape(digits):
+    g = maps.geometry('{"type":"Polygon","coordinates":[[[10.123456,60.987654],[10.2,61.0],[10.1,61.1],'
+                      '[10.123456,60.987654]]]}', digits)
+    assert g["coordinates"][0][0] == [round(10.123456, digits), round(60.987654, digits)]

@@ -1,0 +1,105 @@
+"""AppTest of the overview, map and about pages on the database built from the mirror."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.config import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def app(mirror_db, monkeypatch):
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+
+    def make(page: str | None = None, **params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        if page:
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return make
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview_headline_figures(app):
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Frivillige organisasjoner"] == "72\u00a0800"
+    assert metrics["Kommuner med politikk 2024"] == "107 av 357"
+    assert metrics["Grasrotandelen 2024"] == "810,0\u00a0mill.\u00a0kr"
+    assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
+    assert "første oppdatering av databasen" in _text(at), "the first build has nothing to compare with"
+    assert [t.value for t in at.title] == ["Frivillighet i Norge"]
+
+
+def test_overview_county_table_has_all_counties(app):
+    at = app()
+    counties = [df for df in at.dataframe if "fylkesnavn" in df.value.columns]
+    assert counties and len(counties[0].value) == 15
+
+
+def _deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def test_map_default_is_organisations_per_1000_for_357_municipalities(app):
+    at = app("pages/kart.py")
+    deck = _deck(at)
+    features = deck["layers"][0]["data"]["features"]
+    assert len(features) == 357
+    assert at.selectbox(key="w_indikator").value == "org_per_1000"
+    assert "Frivillige organisasjoner per 1 000 innbyggere" in _text(at)
+
+
+def test_map_changing_indicator_updates_url_and_map(app):
+    at = app("pages/kart.py")
+    before = _deck(at)["layers"][0]["data"]["features"][0]["properties"]["verdi"]
+    at.selectbox(key="w_indikator").select("grasrot_kr_per_innbygger").run()
+    assert not at.exception
+    assert at.query_params["indikator"] in ("grasrot_kr_per_innbygger", ["grasrot_kr_per_innbygger"])
+    after = _deck(at)["layers"][0]["data"]["features"][0]["properties"]["verdi"]
+    assert before != after
+    assert at.selectbox(key="w_aar").value == "2024"
+
+
+def test_map_county_level_and_head_office_warning(app):
+    at = app("pages/kart.py", nivaa="fylke", indikator="moms_kr_per_innbygger", aar="2024")
+    assert len(_deck(at)["layers"][0]["data"]["features"]) == 15
+    assert any("hovedkontor" in w.value for w in at.warning), "momskompensasjon per place without explanation"
+
+
+def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
+    at = app("pages/kart.py", indikator="politikk_status", aar="2024")
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "Ukjent (ikke svart)" in html and "Nei" in html
+    assert "Ja, vedtatt: 107" in _text(at)
+
+
+@pytest.mark.parametrize("params", [{"indikator": "<script>x</script>"}, {"aar": "1999"},
+                                    {"nivaa": "by"}, {"aar": "2024 OR 1=1"}])
+def test_map_invalid_url_values_give_a_friendly_message(app, params):
+    at = app("pages/kart.py", **params)
+    assert len(_deck(at)["layers"][0]["data"]["features"]) in (15, 357)
+    if "nivaa" not in params:
+        assert at.info, "no message about the invalid value"
+
+
+def test_about_page_lists_every_source_with_checksum(app):
+    at = app("pages/om_dataene.py")
+    sources = [df.value for df in at.dataframe if "sha256" in df.value.columns][0]
+    assert len(sources) >= 29
+    assert sources["sha256"].str.len().eq(64).all()
+    assert set(sources["kind"]) >= {"real", "synthetic", "mixed"}
