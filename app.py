@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import components, db, state, style, theme  # noqa: F401 - theme registers the plotly template
 
-st.set_page_config(page_title="Frivillighetsstatistikk", page_icon=":material/volunteer_activism:",
+st.set_page_config(page_title="Frivillighetsstatistikk", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide", menu_items={"About": "Frivillighetsstatistikk: frivillige organisasjoner og "
                                                        "kommunal frivillighetspolitikk i Norge."})
 style.apply()
