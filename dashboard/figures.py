@@ -116,9 +116,9 @@ def sparkline_values(df: pl.DataFrame, value: str, x: str = "aar") -> list[float
 
 
 def describe_trend(df: pl.DataFrame, *, x: str, y: str, what: str, unit: str = "", decimals: int = 0,
-                   percent: bool = False) -> str:
-    """A one-sentence Norwegian summary of a time series: first and last value and the change."""
-    d = df.drop_nulls(y).sort(x)
+                   percent: bool = False, scale: float = 1.0) -> str:
+    """A one-sentence Norwegian summary of a time series (values times `scale`): first, last and direction."""
+    d = df.drop_nulls(y).sort(x).with_columns(pl.col(y) * scale)
     if d.height == 0:
         return f"Ingen tall for {what}."
     first, last = d.row(0, named=True), d.row(-1, named=True)
@@ -168,8 +168,11 @@ def paid_and_applied(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
     return _layout(fig, y_title="mill. kr", height=height)
 
 
-def policy_timeline(rounds: pl.DataFrame, published: pl.DataFrame, *, height: int = 340) -> go.Figure:
-    """Share of municipalities with a policy: survey rounds (line) and Frivillighet Norge's counts (diamonds)."""
+def policy_timeline(rounds: pl.DataFrame, timeline: pl.DataFrame, *, height: int = 340) -> go.Figure:
+    """Share of municipalities with a policy: survey rounds (line) and Frivillighet Norge's counts (diamonds).
+
+    `timeline` is queries.policy_timeline(); only its published rows (kilde_type 'publisert') are drawn."""
+    published = timeline.filter(pl.col("kilde_type") == "publisert")
     fig = go.Figure()
     r = rounds.drop_nulls("andel_ja_alle").sort("aar")
     fig.add_trace(go.Scatter(

@@ -88,3 +88,14 @@ def since_last_build(changes: pl.DataFrame) -> str:
             delta = fmt_nok_short(r["endring"]) if money else fmt_change(r["endring"], 2 if r["nokkel"] == "per_1000" else 0)
             parts.append(f"{r['navn']}: {value} ({delta})")
     return f"Endret siden forrige oppdatering ({when}): " + "; ".join(parts) + "."
+
+
+def latest_years(orgs: pl.DataFrame, rounds: pl.DataFrame, grasrot: pl.DataFrame) -> tuple[int, int, int]:
+    """The newest year of the register series, the survey rounds and grasrotandelen."""
+    return int(orgs["aar"].max()), int(rounds["aar"].max()), int(grasrot["aar"].max())
+
+
+def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
+    """The sentence above the county table, naming the year of each column."""
+    return (f"Organisasjoner per 1 000 innbyggere ({org_year}), andel kommuner med frivillighetspolitikk "
+            f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Klikk på en kolonne for å sortere.")

@@ -36,13 +36,13 @@ with left:
         figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt", money=True, hover_format=",.1f"),
         grasrot.select("aar", "belop", "mottakere", "givere"),
         title="Grasrotandelen, utbetalt per år",
-        summary=figures.describe_trend(grasrot.with_columns(grasrot["belop"] / 1e6), x="aar", y="belop",
-                                       what="grasrotandelen", unit=" mill. kr"),
+        summary=figures.describe_trend(grasrot, x="aar", y="belop", what="grasrotandelen", unit=" mill. kr",
+                                       scale=1e-6),
         sources=("grasrotandel", "tilskudd_totaler"), key="grasrot")
 with right:
     timeline = queries.policy_timeline()
     components.figure(
-        figures.policy_timeline(rounds, timeline.filter(timeline["kilde_type"] == "publisert"), height=300),
+        figures.policy_timeline(rounds, timeline, height=300),
         timeline.select("aar", "per", "kilde_type", "kommuner_med_politikk", "antall_kommuner", "andel", "kilde"),
         title="Andel kommuner med vedtatt frivillighetspolitikk",
         summary=figures.describe_trend(rounds, x="aar", y="andel_ja_alle", what="andelen kommuner med politikk "
@@ -53,18 +53,15 @@ with right:
         figures.paid_and_applied(moms),
         moms.select("aar", "sokt", "utbetalt", "mottakere", "andel_oslo"),
         title="Momskompensasjon, søkt og utbetalt",
-        summary=figures.describe_trend(moms.with_columns(moms["utbetalt"] / 1e6), x="aar", y="utbetalt",
-                                       what="utbetalt momskompensasjon", unit=" mill. kr"),
+        summary=figures.describe_trend(moms, x="aar", y="utbetalt", what="utbetalt momskompensasjon",
+                                       unit=" mill. kr", scale=1e-6),
         sources=("momskompensasjon", "tilskudd_totaler"), key="moms",
         formats={"andel_oslo": "pct"})
 
 st.subheader("Fylkene")
-latest_org = int(orgs["aar"].max())
-latest_round = int(rounds["aar"].max())
-latest_grasrot = int(grasrot["aar"].max())
-counties = queries.county_overview(latest_org, latest_round, latest_grasrot)
-st.markdown(f"Organisasjoner per 1 000 innbyggere ({latest_org}), andel kommuner med frivillighetspolitikk "
-            f"({latest_round}) og grasrotandel per innbygger ({latest_grasrot}). Klikk på en kolonne for å sortere.")
+years = oversikt.latest_years(orgs, rounds, grasrot)
+counties = queries.county_overview(*years)
+st.markdown(oversikt.county_intro(*years))
 components.table(counties, formats={"fylkesnummer": "text", "per_1000": "num1", "andel_politikk": "pct0",
                                     "grasrot_kr_per_innbygger": "num0"}, key="fylker")
 components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning")
