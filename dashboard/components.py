@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import plotly.graph_objects as go
@@ -59,7 +60,8 @@ def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
     c1.download_button("CSV", to_csv(df, prov), file_name=f"{name}.csv", mime="text/csv",
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som CSV: {title}")
-    c2.download_button("Excel", to_xlsx(df, prov), file_name=f"{name}.xlsx",
+    # the workbook is built only when the button is clicked (about 20 ms each, on every rerun otherwise)
+    c2.download_button("Excel", functools.partial(to_xlsx, df, prov), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som Excel-fil: {title}")
@@ -102,7 +104,8 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
             fmt[col] = (lambda g: (lambda v: "–" if v is None or v != v else g(v)))(f)
     styler = pdf.style.format(fmt) if fmt else pdf.style
     config = {col: st.column_config.Column(label(col)) for col in df.columns}
-    st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key)
+    st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
+                 placeholder="–")  # empty cells: the styler's "–" is not used for nulls
 
 
 def figure(fig: go.Figure, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
@@ -133,3 +136,13 @@ def footer() -> None:
 def provenance_for(title: str, *source_ids: str) -> Provenance:
     """Provenance of a download (shortcut for pages)."""
     return queries.provenance(title, *source_ids)
+
+
+def data_table(data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...], key: str,
+               note: str | None = None, formats: dict[str, str] | None = None, height: int | str = "auto") -> None:
+    """A table shown as the figure itself: title, text summary, the table, its source line and downloads."""
+    st.markdown(f"#### {title}")
+    st.markdown(summary)
+    table(data, formats=formats, key=f"tbl_{key}", height=height)
+    source_line(*sources, note=note)
+    downloads(data, title, *sources, key=key)
