@@ -41,7 +41,7 @@ def amount_by_year(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
 
 
 def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = False, height: int = 320) -> go.Figure:
-    """The chosen place as a thick orange line and the country as a dashed blue line, per year.
+    """The chosen place as a thick orange line and the country as a dashed blue line (solid when it is the place).
 
     df: aar, navn, nivaa, er_valgt and the value column y (rows of the place and of the country).
     """
@@ -50,9 +50,10 @@ def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = 
         return figures.empty_figure("Ingen tall for dette valget")
     fig = go.Figure()
     hover = "%{y:.1%}" if percent else "%{y:,.0f} kr"
-    chosen = d.filter(pl.col("er_valgt"))
-    country = d.filter((pl.col("nivaa") == "land") & ~pl.col("er_valgt"))
-    for part, colour, width, dash in ((chosen, HIGHLIGHT, 3.5, "solid"), (country, CATEGORICAL[0], 2.5, "dash")):
+    chosen = d.filter(pl.col("er_valgt") & (pl.col("nivaa") != "land"))
+    country = d.filter(pl.col("nivaa") == "land")
+    country_style = (CATEGORICAL[0], 2.5, "dash") if chosen.height else (CATEGORICAL[0], 3.5, "solid")
+    for part, colour, width, dash in ((chosen, HIGHLIGHT, 3.5, "solid"), (country, *country_style)):
         if part.is_empty():
             continue
         fig.add_trace(go.Scatter(
@@ -72,7 +73,7 @@ def counts_by_year(df: pl.DataFrame, *, y: str = "mottakere", y_title: str = "Mo
 def reference_line(fig: go.Figure, x: float, text: str) -> None:
     """A dashed vertical reference line (e.g. the country's value) with its label above the plot."""
     fig.update_layout(
-        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "layer": "below",
                  "line": {"color": MUTED, "dash": "dash", "width": 2}}],
         annotations=[{"x": x, "y": 1, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
                       "yanchor": "bottom", "font": {"color": MUTED, "size": 12}}])
@@ -224,6 +225,27 @@ def describe_group_shares(df: pl.DataFrame, *, place: str, aar: int) -> str:
     return (f"Andelen registrerte organisasjoner som mottok grasrotandel i {place} i {aar} var høyest i "
             f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_registrerte_mottar'], 0)}) og lavest i "
             f"{low['gruppenavn'].lower()} ({fmt_pct(low['andel_registrerte_mottar'], 0)}).")
+
+
+def describe_oslo_shares(df: pl.DataFrame, *, aar: int) -> str:
+    """Which category groups had most and least of their momskompensasjon paid to recipients in Oslo."""
+    d = df.drop_nulls("andel_oslo").sort("andel_oslo", descending=True)
+    if d.is_empty():
+        return f"Ingen tall for Oslo-andelen i {aar}."
+    top, low = d.row(0, named=True), d.row(-1, named=True)
+    return (f"Andelen av momskompensasjonen i {aar} som gikk til mottakere registrert i Oslo, var høyest i "
+            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_oslo'], 0)}) og lavest i {low['gruppenavn'].lower()} "
+            f"({fmt_pct(low['andel_oslo'], 0)}).")
+
+
+def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int) -> str:
+    """'Flest mottakere i X i 2023: Kultur og fritid (95 av 100).'"""
+    d = df.drop_nulls("mottakere").sort("mottakere", descending=True)
+    if d.is_empty():
+        return f"Ingen mottakere i {place} i {aar}."
+    top = d.row(0, named=True)
+    return (f"Flest mottakere i {place} i {aar}: {top['gruppenavn'].lower()} ({fmt_int(top['mottakere'])} av "
+            f"{fmt_int(d['mottakere'].sum())}).")
 
 
 def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: str | None = None) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import figures_tilskudd as ft
 from dashboard import queries, state
-from dashboard.figures import bars_by_year
+from dashboard.figures import bar_ranked, bars_by_year
 from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
 from dashboard.oversikt import Card
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO
@@ -201,16 +201,18 @@ def choose_year(scheme: str, years: list[int], container) -> int:
 
 # ---- texts --------------------------------------------------------------------------------------------------
 
-def head_office_note(scheme: str, series: pl.DataFrame, groups: pl.DataFrame, aar: int,
-                     fallback: str | None) -> str | None:
+def head_office_note(scheme: str, aar: int, *frames: pl.DataFrame, fallback: str | None = None) -> str | None:
     """The head-office explanation for moms per place (None for grasrot).
 
-    Taken from the data's `merknad` for the year (it names the year's Oslo share), else the fallback text.
+    Taken from the first `merknad` of the year in the frames (it names the year's Oslo share: place rows of
+    series, groups or rankings), else the fallback text.
     """
     if scheme != MOMS:
         return None
-    for df in (series.filter(pl.col("aar") == aar), groups):
-        notes = df["merknad"].drop_nulls() if "merknad" in df.columns else pl.Series([], dtype=pl.String)
+    for df in frames:
+        if "merknad" not in df.columns:
+            continue
+        notes = (df.filter(pl.col("aar") == aar) if "aar" in df.columns else df)["merknad"].drop_nulls()
         if notes.len():
             return notes[0]
     return fallback or ("Momskompensasjonen registreres der organisasjonens hovedkontor ligger. Tall per kommune og "
@@ -281,7 +283,8 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
                         f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
                         f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}."))
     elif place.nivaa == "land":
-        out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, _spark(mine, "andel_oslo"),
+        # no sparkline: the share barely moves, and a small chart would blow tiny changes up
+        out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],
                         "Andelen av pengene som gikk til organisasjoner registrert i Oslo, der de fleste "
                         "landsdekkende organisasjonene (sentralledd) har hovedkontor."))
     else:
@@ -355,15 +358,30 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
                     ft.describe_groups(groups, place=where, aar=aar), src, f"{scheme}_icnpo",
                     SHORT_NOTE if note else None, MONEY)]
     if scheme == GRASROT:
-        ref = series.filter(pl.col("er_valgt") & (pl.col("aar") == aar))["andel_registrerte_mottar"]
+        ref = value_in(series, aar, "andel_registrerte_mottar")
         charts.append(Chart(
-            ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar",
-                            reference=ref[0] if ref.len() else None,
-                            reference_label="Alle" if place.per_place else "Hele landet"),
+            ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar", reference=ref,
+                            reference_label="Hele landet" if place.nivaa == "land" else place.navn),
             groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
             f"Andel registrerte organisasjoner som mottar, per kategori, {where} {aar}",
             ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
             "Mottakere som ikke finnes i registrene har ingen kategori og er ikke med", MONEY))
+    elif place.nivaa == "land":
+        charts.append(Chart(
+            ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",
+                            reference=value_in(series, aar, "andel_oslo"), reference_label="Alle"),
+            groups.select("gruppenavn", "utbetalt", "andel_oslo"),
+            f"Andel av pengene som gikk til mottakere i Oslo, per kategori, {aar}",
+            ft.describe_oslo_shares(groups, aar=aar), src, f"{scheme}_icnpo_oslo",
+            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd)", MONEY))
+    else:
+        charts.append(Chart(
+            bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Mottakere",
+                       hover_format=",.0f"),
+            groups.select("gruppenavn", "mottakere", "utbetalt"),
+            f"Mottakere per kategori (ICNPO-gruppe), {where} {aar}",
+            ft.describe_counts_by_group(groups, place=where, aar=aar), src, f"{scheme}_icnpo_mottakere",
+            SHORT_NOTE, MONEY))
     return charts
 
 
@@ -393,7 +411,7 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
         out.append(Chart(
             ft.ranked_per_inhabitant(top, reference=country_value),
             table.head(TOP_MUNICIPALITIES),
-            f"De {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
+            f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner")
             + " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet.",
             src, f"{scheme}_kommuner", note, MONEY))

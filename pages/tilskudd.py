@@ -23,14 +23,15 @@ st.caption(texts.get("momskompensasjon_om" if moms else "grasrotandelen_om", "")
 series = qt.series(ordning, place.nivaa, place.kode)
 totals = qt.totals(ordning)
 groups = qt.by_group(ordning, place.nivaa, place.kode, aar)
-note = tilskudd.head_office_note(ordning, series, groups, aar, texts.get("momskompensasjon_sted"))
+counties = qt.ranking(ordning, "fylke", aar)
+note = tilskudd.head_office_note(ordning, aar, series, groups, counties, fallback=texts.get("momskompensasjon_sted"))
 place_note = note if place.per_place else None
 
 if place_note:
     st.warning(place_note, icon=":material/apartment:")
 cards = tilskudd.cards(ordning, series, place, aar, totals)
 for col, card in zip(st.columns(len(cards)), cards, strict=True):
-    col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark, chart_type="line",
+    col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark or None, chart_type="line",
                border=True, delta_color="off")
 status = tilskudd.status_of(totals, aar)
 if place.nivaa == "land" and status in ("interpolert", "antatt"):
@@ -61,8 +62,7 @@ for col, chart in zip(st.columns(2, gap="large"), group_charts, strict=False):
 st.subheader("Fylker og kommuner")
 if moms:
     st.warning(note, icon=":material/apartment:")
-views = tilskudd.ranking_views(ordning, qt.ranking(ordning, "fylke", aar),
-                               qt.ranking(ordning, "kommune", aar, place.fylke), place, aar,
+views = tilskudd.ranking_views(ordning, counties, qt.ranking(ordning, "kommune", aar, place.fylke), place, aar,
                                tilskudd.value_in(series, aar, "kr_per_innbygger", country=True))
 for col, view in zip(st.columns(2, gap="large"), views, strict=True):
     with col:

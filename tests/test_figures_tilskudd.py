@@ -127,11 +127,14 @@ def test_cards_show_amount_change_and_country_comparison():
     assert "Hele landet: 132 kr" in cards[2].help
 
 
-def test_moms_note_comes_from_the_data_and_only_for_moms():
+def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():
     s = _series(moms=True)
-    assert tilskudd.head_office_note(MOMS, s, pl.DataFrame(), 2021, "fallback") == "Hovedkontor-merknad 2021"
-    assert tilskudd.head_office_note(MOMS, s.drop("merknad"), pl.DataFrame(), 2021, "fallback") == "fallback"
-    assert tilskudd.head_office_note(GRASROT, _series(), pl.DataFrame(), 2021, "fallback") is None
+    assert tilskudd.head_office_note(MOMS, 2021, s, pl.DataFrame(), fallback="fb") == "Hovedkontor-merknad 2021"
+    assert tilskudd.head_office_note(MOMS, 2018, s, fallback="fb") == "fb"  # no row of that year
+    counties = pl.DataFrame({"kode": ["03"], "merknad": ["I 2019 gikk 55 % ..."]})
+    assert tilskudd.head_office_note(MOMS, 2019, s.filter(pl.col("nivaa") == "land"), counties,
+                                     fallback="fb") == "I 2019 gikk 55 % ..."
+    assert tilskudd.head_office_note(GRASROT, 2021, _series(), fallback="fb") is None
 
 
 def test_status_lines_explain_each_status_with_its_years():

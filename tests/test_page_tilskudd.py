@@ -83,8 +83,9 @@ def test_moms_2018_national(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2018")
     assert metric(at, "Utbetalt 2018").value == f"1,42{NBSP}mrd.{NBSP}kr"
     assert metric(at, "Andel til mottakere i Oslo").value == f"55{NBSP}%"
-    # counties and municipalities are per place even when the country is chosen: explained there
+    # counties and municipalities are per place even when the country is chosen: explained there, for that year
     assert len(head_office_warnings(at)) >= 2
+    assert "I 2018 gikk 55" in head_office_warnings(at)[0]
     assert "Fylker og kommuner" in [s.value for s in at.subheader]
 
 
