@@ -70,13 +70,17 @@ def counts_by_year(df: pl.DataFrame, *, y: str = "mottakere", y_title: str = "Mo
     return figures.bars_by_year(df, y=y, y_title=y_title, height=height)
 
 
-def reference_line(fig: go.Figure, x: float, text: str) -> None:
-    """A dashed vertical reference line (e.g. the country's value) with its label above the plot."""
+def reference_line(fig: go.Figure, x: float, text: str, x_max: float | None = None) -> None:
+    """A dashed vertical reference line (e.g. the country's value) with its label above the plot.
+
+    The label ends at the line when the line is in the right part of the axis (x_max), so it is not cut off.
+    """
+    anchor = "right" if x_max and x > 0.55 * x_max else "center"
     fig.update_layout(
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "layer": "below",
                  "line": {"color": MUTED, "dash": "dash", "width": 2}}],
         annotations=[{"x": x, "y": 1, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
-                      "yanchor": "bottom", "font": {"color": MUTED, "size": 12}}])
+                      "xanchor": anchor, "yanchor": "bottom", "font": {"color": MUTED, "size": 12}}])
 
 
 def ranked_money(df: pl.DataFrame, *, category: str, value: str = "utbetalt", height: int | None = None) -> go.Figure:
@@ -99,7 +103,8 @@ def ranked_share(df: pl.DataFrame, *, category: str, value: str, reference: floa
     d = df.drop_nulls(value)
     fig = figures.bar_ranked(d, category=category, value=value, percent=True, height=height)
     if reference is not None:
-        reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference, 0)}")
+        reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference, 0)}",
+                       x_max=max(d[value].max() or 0, reference))
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -142,10 +147,10 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
         customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
         hovertemplate="%{y}: %{customdata[0]} kr per innbygger (%{customdata[1]})<extra></extra>",
     ))
+    top = max(cap or (max(values) if values else 0), reference or 0) * 1.12
     if reference is not None:
-        reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)} kr")
-    top = cap or (max(values) if values else 0)
-    fig.update_xaxes(range=[0, max(top, reference or 0) * 1.12])
+        reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)} kr", x_max=top)
+    fig.update_xaxes(range=[0, top])
     fig.update_layout(hovermode="closest", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(automargin=True)
     return figures._layout(fig, x_title="Kr per innbygger", height=height or max(260, 22 * d.height + 90),

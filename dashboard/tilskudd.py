@@ -455,7 +455,8 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
                      note: str | None) -> Table:
     """The largest recipients: name (register text, shown only as table data), category, place and amount."""
     where = "hele landet" if place.nivaa == "land" else place.navn
-    cols = ["navn", "kategori", *([] if place.nivaa == "kommune" else ["kommunenavn"]), "utbetalt",
+    # name and amount first: on a phone the table scrolls sideways
+    cols = ["navn", "utbetalt", "kategori", *([] if place.nivaa == "kommune" else ["kommunenavn"]),
             *(["sokt", "ordning"] if scheme == MOMS else ["givere"]), "gruppenavn", "orgnr", "i_registrene"]
     return Table(recipients.select(cols), f"De største mottakerne av {SCHEMES[scheme].what}, {where} {aar}",
                  ft.describe_recipients(recipients, place=where, aar=aar, total=total),
