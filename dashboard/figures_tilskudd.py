@@ -53,12 +53,13 @@ def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = 
     chosen = d.filter(pl.col("er_valgt") & (pl.col("nivaa") != "land"))
     country = d.filter(pl.col("nivaa") == "land")
     country_style = (CATEGORICAL[0], 2.5, "dash") if chosen.height else (CATEGORICAL[0], 3.5, "solid")
-    for part, colour, width, dash in ((chosen, HIGHLIGHT, 3.5, "solid"), (country, *country_style)):
+    # the country is drawn first so the place's line stays visible where they coincide; the legend lists the place first
+    for part, colour, width, dash, rank in ((country, *country_style, 2), (chosen, HIGHLIGHT, 3.5, "solid", 1)):
         if part.is_empty():
             continue
         fig.add_trace(go.Scatter(
             x=part["aar"].to_list(), y=part[y].to_list(), name=part["navn"][0], mode="lines+markers",
-            line={"color": colour, "width": width, "dash": dash}, marker={"size": 7},
+            line={"color": colour, "width": width, "dash": dash}, marker={"size": 7}, legendrank=rank,
             hovertemplate=f"{hover}<extra>%{{fullData.name}}</extra>",
         ))
     fig.update_xaxes(dtick=1, tickformat="d")

@@ -59,9 +59,10 @@ def test_small_amounts_switch_to_thousands():
 
 def test_place_line_is_orange_and_country_dashed_blue():
     fig = ft.place_vs_country(_series(), y="kr_per_innbygger", y_title="Kr per innbygger")
-    place, country = fig.data
+    country, place = fig.data  # the place is drawn on top
     assert (place.name, country.name) == ("Bergen", "Hele landet")
     assert place.line.color == "#D55E00" and country.line.dash == "dash"
+    assert place.legendrank < country.legendrank
 
 
 def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
