@@ -2,7 +2,9 @@
 
 Widgets bind to the URL: the scheme to `indikator` (grasrot_*/moms_* indicator keys, so the map page shows the
 same scheme), the municipality to `kommune`, the county to `fylke` (this page only; a municipality implies its
-county), the year to `aar`. The builders below are pure: query results in, charts, tables and texts out.
+county), the year to `aar`. The builders are pure (query results in, charts, tables and texts out);
+`page_view` runs the queries and builders for one choice and keeps the result per database file, so a warm rerun
+only renders (the figures are never changed after they are built).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboard import db, queries, state
 from dashboard import figures_tilskudd as ft
-from dashboard import queries, state
+from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
 from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
 from dashboard.oversikt import Card
@@ -462,3 +465,59 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
                  ft.describe_recipients(recipients, place=where, aar=aar, total=total),
                  (scheme, "frivillighetsregisteret", "enhetsregisteret"), f"{scheme}_mottakere_liste",
                  SHORT_NOTE if note else None, {"orgnr": "text", **MONEY})
+
+
+# ---- the whole page for one choice (built once per database file, then shared) -------------------------------
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything the page shows for a scheme, place and year, in page order."""
+
+    about: str
+    category_intro: str
+    note: str | None
+    place_note: str | None
+    cards: list[Card]
+    year_status: str | None
+    time_charts: list[Chart]
+    group_charts: list[Chart]
+    ranking: list[Chart]
+    recipients: Table
+    status_lines: list[str]
+    totals: Table
+
+
+def page_view(scheme: str, place: Place, aar: int) -> PageView:
+    """The page's content for a choice; cached per database file (figures are built once, never changed)."""
+    return _page_view(scheme, place.nivaa, place.kode, place.navn, place.fylke, place.kommune, place.fylkesnavn, aar,
+                      db.current_fingerprint())
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None, kommune: str | None,
+               fylkesnavn: str | None, aar: int, fingerprint: tuple) -> PageView:
+    place = Place(nivaa, kode, navn, fylke=fylke, kommune=kommune, fylkesnavn=fylkesnavn)
+    texts = qt.texts()
+    series = qt.series(scheme, nivaa, kode)
+    totals = qt.totals(scheme)
+    groups = qt.by_group(scheme, nivaa, kode, aar)
+    counties = qt.ranking(scheme, "fylke", aar)
+    note = head_office_note(scheme, aar, series, groups, counties, fallback=texts.get("momskompensasjon_sted"))
+    place_note = note if place.per_place else None
+    status = status_of(totals, aar)
+    intro = "Organisasjonene er gruppert etter hovedkategorien sin i Frivillighetsregisteret (ICNPO-gruppe)."
+    return PageView(
+        about=texts.get("momskompensasjon_om" if scheme == MOMS else "grasrotandelen_om", ""),
+        category_intro=intro + ("" if scheme == MOMS else " " + texts.get("andel_registrerte_om", "")),
+        note=note, place_note=place_note,
+        cards=cards(scheme, series, place, aar, totals),
+        year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
+        time_charts=time_charts(scheme, series, place, aar, place_note),
+        group_charts=group_charts(scheme, groups, series, place, aar, place_note),
+        ranking=ranking_views(scheme, counties, qt.ranking(scheme, "kommune", aar, fylke), place, aar,
+                              value_in(series, aar, "kr_per_innbygger", country=True)),
+        recipients=recipients_table(scheme, qt.largest_recipients(scheme, nivaa, kode, aar), place, aar,
+                                    value_in(series, aar, "utbetalt"), place_note),
+        status_lines=status_lines(totals),
+        totals=totals_table(scheme, totals),
+    )

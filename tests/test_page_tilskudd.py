@@ -126,6 +126,14 @@ def test_changing_scheme_updates_the_url_and_the_figures(mirror_db, monkeypatch)
     assert head_office_warnings(at)
 
 
+def test_cached_figures_are_the_same_on_every_rerun(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, fylke="46")
+    first = [c.proto.spec for c in at.get("plotly_chart")]
+    at.run()
+    assert [c.proto.spec for c in at.get("plotly_chart")] == first
+    assert "kroner per innbygger per kommune i Vestland" in texts(at)
+
+
 def test_county_choice_clears_the_municipality(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch, kommune="4601")
     at.selectbox(key="w_fylke").set_value("03").run()
