@@ -136,3 +136,13 @@ def footer() -> None:
 def provenance_for(title: str, *source_ids: str) -> Provenance:
     """Provenance of a download (shortcut for pages)."""
     return queries.provenance(title, *source_ids)
+
+
+def data_table(data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...], key: str,
+               note: str | None = None, formats: dict[str, str] | None = None, height: int | str = "auto") -> None:
+    """A table shown as the figure itself: title, text summary, the table, its source line and downloads."""
+    st.markdown(f"#### {title}")
+    st.markdown(summary)
+    table(data, formats=formats, key=f"tbl_{key}", height=height)
+    source_line(*sources, note=note)
+    downloads(data, title, *sources, key=key)

@@ -1,11 +1,68 @@
-"""Placeholder until the page lands."""
-
+"""Tilskudd: where the money from grasrotandelen and momskompensasjon goes — per place, per inhabitant, per
+category, over time — the largest recipients, and the national totals against the published figures."""
 
 import streamlit as st
 
-from dashboard import boot
+from dashboard import boot, components, queries, tilskudd
+from dashboard import queries_tilskudd as qt
 
 boot.guard()
 
-st.title("tilskudd")
-st.info("Denne siden er under arbeid.")
+st.title("Tilskudd")
+st.markdown("Hvor går pengene fra **grasrotandelen** (Norsk Tipping) og **momskompensasjonen** (Lotteri- og "
+            "stiftelsestilsynet)? Velg ordning, sted og år. Alle tall er i dagens 357 kommuner og 15 fylker.")
+
+c1, c2, c3, c4 = st.columns([1.2, 1.4, 1.6, 0.8])
+ordning = tilskudd.choose_scheme(c1)
+place = tilskudd.choose_place(queries.kommuner(), queries.fylker(), c2, c3)
+aar = tilskudd.choose_year(ordning, qt.years(ordning), c4)
+view = tilskudd.page_view(ordning, place, aar)
+st.caption(view.about)
+HEAD_OFFICE_ICON = ":material/apartment:"
+
+if view.place_note:
+    st.warning(view.place_note, icon=HEAD_OFFICE_ICON)
+for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
+    col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark or None, chart_type="line",
+               border=True, delta_color="off")
+if view.year_status:
+    st.info(f"Landstallet for {aar} har status «{view.year_status}»: {tilskudd.STATUS_TEXT[view.year_status][1]} "
+            "Se «Landstall» nederst på siden.", icon=":material/info:")
+
+st.subheader("Utviklingen")
+if view.place_note:
+    st.warning(view.place_note, icon=HEAD_OFFICE_ICON)
+for row in (view.time_charts[:2], view.time_charts[2:]):
+    for col, chart in zip(st.columns(2, gap="large"), row, strict=False):
+        with col:
+            components.figure(**chart.kwargs())
+
+st.subheader("Etter kategori")
+st.markdown(view.category_intro)
+if view.place_note:
+    st.warning(view.place_note, icon=HEAD_OFFICE_ICON)
+if not view.group_charts:
+    st.info(f"Ingen mottakere i {place.navn} i {aar}.", icon=":material/info:")
+for col, chart in zip(st.columns(2, gap="large"), view.group_charts, strict=False):
+    with col:
+        components.figure(**chart.kwargs())
+
+st.subheader("Fylker og kommuner")
+if view.note:  # momskompensasjon: every figure here is per place
+    st.warning(view.note, icon=HEAD_OFFICE_ICON)
+for col, chart in zip(st.columns(2, gap="large"), view.ranking, strict=True):
+    with col:
+        components.figure(**chart.kwargs())
+if not place.fylke:
+    st.page_link("pages/kart.py", label="Se alle kommunene på kartet", icon=":material/map:",
+                 query_params=tilskudd.map_link(ordning, aar))
+
+st.subheader("Største mottakere")
+if view.note:
+    st.warning(view.place_note or tilskudd.NATIONAL_NOTE, icon=HEAD_OFFICE_ICON)
+components.data_table(**view.recipients.kwargs())
+
+st.subheader("Landstall: publisert og beregnet")
+st.markdown("Landstallene på siden er summen av filene. Her er de sammenlignet med tallene som er publisert. "
+            "**Status** sier hvor landstallet kommer fra:\n\n" + "\n".join(view.status_lines))
+components.data_table(**view.totals.kwargs())

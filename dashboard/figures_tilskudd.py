@@ -1,0 +1,283 @@
+"""Pure figure builders for the grant-scheme page: DataFrame in, plotly figure out (no Streamlit)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import figures
+from dashboard.format import fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED
+
+APPLIED_COLOUR = "#9ECAE1"
+
+
+def money_scale(values: list[float | None]) -> tuple[float, str]:
+    """The divisor and axis unit for amounts: millions from 1 mill. kr, else thousands."""
+    top = max((abs(v) for v in values if v is not None), default=0)
+    return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1 000 kr")
+
+
+def amount_by_year(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
+    """Amount paid per year as bars, with the amount applied for beside it when the data has one (moms).
+
+    df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format.
+    """
+    d = df.sort("aar")
+    has_applied = d["sokt"].null_count() < d.height
+    divisor, unit = money_scale(d["utbetalt"].to_list() + (d["sokt"].to_list() if has_applied else []))
+    fig = go.Figure()
+    series = ([("sokt", "Søkt", APPLIED_COLOUR)] if has_applied else []) + [("utbetalt", "Utbetalt", CATEGORICAL[0])]
+    for col, name, colour in series:
+        values = d[col].to_list()
+        fig.add_trace(go.Bar(
+            x=d["aar"].to_list(), y=[None if v is None else v / divisor for v in values], name=name,
+            marker_color=colour, customdata=[fmt_nok(v) for v in values],
+            hovertemplate=f"{name} %{{x}}: %{{customdata}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return figures._layout(fig, y_title=unit, height=height, legend=has_applied)
+
+
+def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = False, height: int = 320) -> go.Figure:
+    """The chosen place as a thick orange line and the country as a dashed blue line (solid when it is the place).
+
+    df: aar, navn, nivaa, er_valgt and the value column y (rows of the place and of the country).
+    """
+    d = df.drop_nulls(y).sort("aar")
+    if d.is_empty():
+        return figures.empty_figure("Ingen tall for dette valget")
+    fig = go.Figure()
+    hover = "%{y:.1%}" if percent else "%{y:,.0f} kr"
+    chosen = d.filter(pl.col("er_valgt") & (pl.col("nivaa") != "land"))
+    country = d.filter(pl.col("nivaa") == "land")
+    country_style = (CATEGORICAL[0], 2.5, "dash") if chosen.height else (CATEGORICAL[0], 3.5, "solid")
+    # the country is drawn first so the place's line stays visible where they coincide; the legend lists the place first
+    for part, colour, width, dash, rank in ((country, *country_style, 2), (chosen, HIGHLIGHT, 3.5, "solid", 1)):
+        if part.is_empty():
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["aar"].to_list(), y=part[y].to_list(), name=part["navn"][0], mode="lines+markers",
+            line={"color": colour, "width": width, "dash": dash}, marker={"size": 7}, legendrank=rank,
+            hovertemplate=f"{hover}<extra>%{{fullData.name}}</extra>",
+        ))
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return figures._layout(fig, y_title=y_title, percent=percent, legend=True, height=height)
+
+
+def counts_by_year(df: pl.DataFrame, *, y: str = "mottakere", y_title: str = "Mottakere", height: int = 320) -> go.Figure:
+    """Bars of a count per year (e.g. recipients)."""
+    return figures.bars_by_year(df, y=y, y_title=y_title, height=height)
+
+
+def reference_line(fig: go.Figure, x: float, text: str, x_max: float | None = None) -> None:
+    """A dashed vertical reference line (e.g. the country's value) with its label above the plot.
+
+    The label ends at the line when the line is in the right part of the axis (x_max), so it is not cut off.
+    """
+    anchor = "right" if x_max and x > 0.55 * x_max else "center"
+    fig.update_layout(
+        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "layer": "below",
+                 "line": {"color": MUTED, "dash": "dash", "width": 2}}],
+        annotations=[{"x": x, "y": 1, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
+                      "xanchor": anchor, "yanchor": "bottom", "font": {"color": MUTED, "size": 12}}])
+
+
+def ranked_money(df: pl.DataFrame, *, category: str, value: str = "utbetalt", height: int | None = None) -> go.Figure:
+    """Horizontal bars of amounts, largest on top, scaled to millions or thousands with exact hover amounts."""
+    d = df.drop_nulls(value).sort(value)
+    divisor, unit = money_scale(d[value].to_list())
+    fig = go.Figure(go.Bar(
+        x=[v / divisor for v in d[value].to_list()], y=d[category].to_list(), orientation="h",
+        marker_color=CATEGORICAL[0], customdata=[fmt_nok(v) for v in d[value].to_list()],
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
+    ))
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(automargin=True)
+    return figures._layout(fig, x_title=unit, height=height or max(150, 26 * d.height + 80), legend=False)
+
+
+def ranked_share(df: pl.DataFrame, *, category: str, value: str, reference: float | None = None,
+                 reference_label: str = "Hele landet", height: int | None = None) -> go.Figure:
+    """Horizontal bars of shares (0–1), largest on top, with an optional dashed reference line (e.g. the country)."""
+    d = df.drop_nulls(value)
+    fig = figures.bar_ranked(d, category=category, value=value, percent=True, height=height)
+    if reference is not None:
+        reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference, 0)}",
+                       x_max=max(d[value].max() or 0, reference))
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+#: A bar longer than this many times the next longest is cut at the axis end (its value is written on it).
+OUTLIER_FACTOR = 4.0
+
+
+def axis_cap(values: list[float | None]) -> float | None:
+    """The axis end that keeps outliers from flattening the other bars, or None when there is no outlier.
+
+    Looks at the three largest values only: the first one more than OUTLIER_FACTOR × the next is an outlier (with
+    any larger ones); the axis then ends 35 % past the largest bar that is kept.
+    """
+    v = sorted((x for x in values if x is not None), reverse=True)
+    for i in range(min(3, len(v) - 1)):
+        if v[i + 1] > 0 and v[i] > OUTLIER_FACTOR * v[i + 1]:
+            return v[i + 1] * 1.35
+    return None
+
+
+def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, reference: float | None = None,
+                          height: int | None = None) -> go.Figure:
+    """NOK per inhabitant per area (label column `navn_kort`), highest on top, the chosen area in orange.
+
+    Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut at
+    the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar.
+    """
+    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger")
+    values = d["kr_per_innbygger"].to_list()
+    cap = axis_cap(values)
+    colours = [HIGHLIGHT if k == highlight else CATEGORICAL[0] for k in d["kode"].to_list()]
+    cut = [cap is not None and v > cap for v in values]
+    fig = go.Figure(go.Bar(
+        x=[min(v, cap) if cap else v for v in values], y=d["navn_kort"].to_list(), orientation="h",
+        marker_color=colours, text=[f"{fmt_num(v, 0)} kr ▸" if c else fmt_num(v, 0) for v, c in zip(values, cut,
+                                                                                                  strict=True)],
+        textposition=["inside" if c else "outside" for c in cut], insidetextanchor="end", cliponaxis=False,
+        textfont={"size": 12},
+        customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
+        hovertemplate="%{y}: %{customdata[0]} kr per innbygger (%{customdata[1]})<extra></extra>",
+    ))
+    top = max(cap or (max(values) if values else 0), reference or 0) * 1.12
+    if reference is not None:
+        reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)} kr", x_max=top)
+    fig.update_xaxes(range=[0, top])
+    fig.update_layout(hovermode="closest", uniformtext={"minsize": 10, "mode": "show"})
+    fig.update_yaxes(automargin=True)
+    return figures._layout(fig, x_title="Kr per innbygger", height=height or max(260, 22 * d.height + 90),
+                           legend=False)
+
+
+# ---- text summaries (screen readers, print) ------------------------------------------------------------
+
+def describe_amounts(df: pl.DataFrame, *, what: str, place: str) -> str:
+    """'Utbetalt grasrotandel til mottakere i X økte fra A i 2019 til B i 2024.' (+ applied for, when present)."""
+    d = df.drop_nulls("utbetalt").sort("aar")
+    if d.is_empty():
+        return f"Ingen utbetalinger av {what} i {place}."
+    first, last = d.row(0, named=True), d.row(-1, named=True)
+    text = f"Utbetalt {what} til mottakere i {place}"
+    if d.height == 1:
+        text += f" var {fmt_nok_short(last['utbetalt'])} i {last['aar']}."
+    else:
+        verb = "økte" if last["utbetalt"] > first["utbetalt"] else ("sank" if last["utbetalt"] < first["utbetalt"]
+                                                                  else "var uendret")
+        text += (f" {verb} fra {fmt_nok_short(first['utbetalt'])} i {first['aar']} til "
+                 f"{fmt_nok_short(last['utbetalt'])} i {last['aar']}.")
+    if last.get("sokt"):
+        text += (f" I {last['aar']} ble det søkt om {fmt_nok_short(last['sokt'])}, og "
+                 f"{fmt_pct(last['utbetalt'] / last['sokt'], 0)} av det ble utbetalt.")
+    return text
+
+
+def describe_place_vs_country(df: pl.DataFrame, *, y: str, aar: int, what: str, percent: bool = False) -> str:
+    """'I 2024: Bergen 95 kr per innbygger, hele landet 146 kr.' for the chosen place and the country."""
+    d = df.filter(pl.col("aar") == aar)
+    chosen = d.filter(pl.col("er_valgt"))
+    country = d.filter(pl.col("nivaa") == "land")
+    if chosen.is_empty() or chosen[y][0] is None:
+        return f"Ingen tall for {what} i {aar}."
+
+    def f(v: float | None) -> str:
+        return fmt_pct(v) if percent else f"{fmt_num(v, 0)} kr"
+
+    text = f"{what.capitalize()} i {aar}: {chosen['navn'][0]} {f(chosen[y][0])}"
+    if chosen["nivaa"][0] != "land" and country.height:
+        text += f", hele landet {f(country[y][0])}"
+    return text + "."
+
+
+def describe_counts(df: pl.DataFrame, *, y: str = "mottakere", what: str, place: str) -> str:
+    """'Antall mottakere i X økte fra A i 2019 til B i 2024.'"""
+    d = df.drop_nulls(y).sort("aar")
+    if d.is_empty():
+        return f"Ingen tall for {what} i {place}."
+    first, last = d.row(0, named=True), d.row(-1, named=True)
+    if d.height == 1 or first[y] == last[y]:
+        return f"{what.capitalize()} i {place}: {fmt_int(last[y])} i {last['aar']}."
+    verb = "økte" if last[y] > first[y] else "sank"
+    return (f"{what.capitalize()} i {place} {verb} fra {fmt_int(first[y])} i {first['aar']} til "
+            f"{fmt_int(last[y])} i {last['aar']}.")
+
+
+def describe_groups(df: pl.DataFrame, *, place: str, aar: int) -> str:
+    """'Kultur og fritid fikk mest i X i 2023: A (B % av beløpet). 14 kategorigrupper fikk penger.'"""
+    d = df.drop_nulls("utbetalt").sort("utbetalt", descending=True)
+    if d.is_empty() or not d["utbetalt"][0]:
+        return f"Ingen utbetalinger i {place} i {aar}."
+    top = d.row(0, named=True)
+    share = f" ({fmt_pct(top['andel_av_beløpet'], 0)} av beløpet)" if top.get("andel_av_beløpet") is not None else ""
+    groups = "Bare denne kategorigruppen" if d.height == 1 else f"{d.height} kategorigrupper"
+    return (f"{top['gruppenavn']} fikk mest i {place} i {aar}: {fmt_nok_short(top['utbetalt'])}{share}. "
+            f"{groups} fikk penger.")
+
+
+def describe_group_shares(df: pl.DataFrame, *, place: str, aar: int) -> str:
+    """Highest and lowest share of registered organisations that receive money, per category group."""
+    d = df.drop_nulls("andel_registrerte_mottar").sort("andel_registrerte_mottar", descending=True)
+    if d.is_empty():
+        return f"Ingen tall for andelen som mottar i {place} i {aar}."
+    top, low = d.row(0, named=True), d.row(-1, named=True)
+    return (f"Andelen registrerte organisasjoner som mottok grasrotandel i {place} i {aar} var høyest i "
+            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_registrerte_mottar'], 0)}) og lavest i "
+            f"{low['gruppenavn'].lower()} ({fmt_pct(low['andel_registrerte_mottar'], 0)}).")
+
+
+def describe_oslo_shares(df: pl.DataFrame, *, aar: int) -> str:
+    """Which category groups had most and least of their momskompensasjon paid to recipients in Oslo."""
+    d = df.drop_nulls("andel_oslo").sort("andel_oslo", descending=True)
+    if d.is_empty():
+        return f"Ingen tall for Oslo-andelen i {aar}."
+    top, low = d.row(0, named=True), d.row(-1, named=True)
+    return (f"Andelen av momskompensasjonen i {aar} som gikk til mottakere registrert i Oslo, var høyest i "
+            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_oslo'], 0)}) og lavest i {low['gruppenavn'].lower()} "
+            f"({fmt_pct(low['andel_oslo'], 0)}).")
+
+
+def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int) -> str:
+    """'Flest mottakere i X i 2023: Kultur og fritid (95 av 100).'"""
+    d = df.drop_nulls("mottakere").sort("mottakere", descending=True)
+    if d.is_empty():
+        return f"Ingen mottakere i {place} i {aar}."
+    top = d.row(0, named=True)
+    return (f"Flest mottakere i {place} i {aar}: {top['gruppenavn'].lower()} ({fmt_int(top['mottakere'])} av "
+            f"{fmt_int(d['mottakere'].sum())}).")
+
+
+def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: str | None = None) -> str:
+    """'Høyest: A (x kr per innbygger), lavest: B (y kr). C: z kr, nr. n av N.'"""
+    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
+    if d.is_empty():
+        return f"Ingen tall per innbygger for {level_word} i {aar}."
+    top, low = d.row(0, named=True), d.row(-1, named=True)
+    text = (f"Kroner per innbygger i {aar}: høyest i {top['navn']} ({fmt_num(top['kr_per_innbygger'], 0)} kr), "
+            f"lavest i {low['navn']} ({fmt_num(low['kr_per_innbygger'], 0)} kr), blant {d.height} {level_word}.")
+    codes = d["kode"].to_list()
+    if highlight in codes:
+        row = d.row(codes.index(highlight), named=True)
+        text += (f" {row['navn']}: {fmt_num(row['kr_per_innbygger'], 0)} kr, nummer {codes.index(highlight) + 1} "
+                 f"av {d.height}.")
+    return text
+
+
+def describe_recipients(df: pl.DataFrame, *, place: str, aar: int, total: float | None) -> str:
+    """'De 25 største mottakerne i X i 2023 fikk til sammen A, B % av alt som ble utbetalt der.' (no names)."""
+    if df.is_empty():
+        return f"Ingen mottakere i {place} i {aar}."
+    s = df["utbetalt"].sum()
+    text = (f"De {df.height} største mottakerne i {place} i {aar} fikk til sammen {fmt_nok_short(s)}"
+            if df.height > 1 else f"Eneste mottaker i {place} i {aar} fikk {fmt_nok_short(s)}")
+    if total:
+        text += f", {fmt_pct(s / total, 0)} av alt som ble utbetalt der"
+    # names are register text (untrusted): never put them into markdown; the table shows them
+    return text + f". Den største fikk {fmt_nok(df['utbetalt'].max())}."

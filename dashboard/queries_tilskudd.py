@@ -1,0 +1,159 @@
+"""Query functions for the grant-scheme page (grasrotandelen, momskompensasjon) over the public views.
+
+Both schemes come back in one shape so the figure builders need not know which one they draw: `utbetalt` is the
+amount paid (grasrot: `belop`), `sokt` the amount applied for (NULL for grasrot), shares are fractions (0–1).
+The scheme picks one of two constant SQL texts; user values (place, year) are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.queries import run
+
+GRASROT = "grasrotandel"
+MOMS = "momskompensasjon"
+ORDNINGER = (GRASROT, MOMS)
+
+#: Source ids behind each scheme's figures (for source lines and downloads).
+SOURCES = {
+    GRASROT: ("grasrotandel", "befolkning"),
+    MOMS: ("momskompensasjon", "befolkning"),
+}
+#: Sources of the per-category figures (ICNPO groups come from the registers).
+SOURCES_ICNPO = {
+    GRASROT: ("grasrotandel", "frivillighetsregisteret", "icnpo"),
+    MOMS: ("momskompensasjon", "frivillighetsregisteret", "icnpo"),
+}
+
+_SERIES = {
+    GRASROT: """SELECT nivaa, kode, navn, aar, belop::DOUBLE AS utbetalt, NULL::DOUBLE AS sokt, mottakere, givere,
+                       folketall, kr_per_innbygger, registrerte, andel_registrerte_mottar,
+                       NULL::DOUBLE AS "andel_av_søkt_utbetalt", NULL::DOUBLE AS andel_av_landet,
+                       NULL::DOUBLE AS andel_oslo, NULL::VARCHAR AS merknad
+                FROM grasrot_indikator""",
+    MOMS: """SELECT nivaa, kode, navn, aar, utbetalt::DOUBLE AS utbetalt, sokt::DOUBLE AS sokt, mottakere,
+                    NULL::BIGINT AS givere, folketall, kr_per_innbygger, NULL::BIGINT AS registrerte,
+                    NULL::DOUBLE AS andel_registrerte_mottar, 1 - avkorting AS "andel_av_søkt_utbetalt",
+                    andel_av_landet, andel_oslo, merknad
+             FROM moms_indikator""",
+}
+
+_GROUPS = {
+    GRASROT: """SELECT coalesce(icnpo_gruppe, '') AS icnpo_gruppe, gruppenavn, belop::DOUBLE AS utbetalt,
+                       NULL::DOUBLE AS sokt, mottakere, andel_belop AS "andel_av_beløpet", registrerte,
+                       andel_registrerte_mottar, NULL::DOUBLE AS andel_oslo, NULL::VARCHAR AS merknad
+                FROM grasrot_icnpo WHERE nivaa = $1 AND kode = $2 AND aar = $3""",
+    MOMS: """SELECT coalesce(icnpo_gruppe, '') AS icnpo_gruppe, gruppenavn, utbetalt::DOUBLE AS utbetalt,
+                    sokt::DOUBLE AS sokt, mottakere, andel_utbetalt AS "andel_av_beløpet", NULL::BIGINT AS registrerte,
+                    NULL::DOUBLE AS andel_registrerte_mottar, andel_oslo, merknad
+             FROM moms_icnpo WHERE nivaa = $1 AND kode = $2 AND aar = $3""",
+}
+
+_RECIPIENTS = {
+    GRASROT: """SELECT orgnr, navn, icnpo_primaer, icnpo_gruppe, kommunenummer, belop::DOUBLE AS utbetalt,
+                       NULL::DOUBLE AS sokt, givere::BIGINT AS givere, NULL::VARCHAR AS ordning, i_register AS i_registrene
+                FROM grasrotandel WHERE aar = $1""",
+    # one organisation may have more than one payment row in a year (both models): one recipient
+    MOMS: """SELECT orgnr, any_value(navn) AS navn, any_value(icnpo_primaer) AS icnpo_primaer,
+                    any_value(icnpo_gruppe) AS icnpo_gruppe, any_value(kommunenummer) AS kommunenummer,
+                    sum(utbetalt)::DOUBLE AS utbetalt, sum(sokt)::DOUBLE AS sokt, NULL::BIGINT AS givere,
+                    string_agg(DISTINCT ordning, ', ' ORDER BY ordning) AS ordning, bool_and(i_register) AS i_registrene
+             FROM momskompensasjon WHERE aar = $1 GROUP BY orgnr""",
+}
+
+
+def _check(ordning: str) -> str:
+    if ordning not in ORDNINGER:
+        raise ValueError(f"ukjent ordning: {ordning!r}")
+    return ordning
+
+
+def years(ordning: str) -> list[int]:
+    """Years with a file for a scheme, newest first."""
+    table = "grasrot_indikator" if _check(ordning) == GRASROT else "moms_indikator"
+    return run(f"SELECT DISTINCT aar FROM {table} WHERE nivaa = 'land' ORDER BY aar DESC")["aar"].to_list()  # noqa: S608 - constant
+
+
+def series(ordning: str, nivaa: str, kode: str) -> pl.DataFrame:
+    """A place's figures per year, and the country's beside it (column `er_valgt` marks the chosen place).
+
+    Columns: nivaa, kode, navn, aar, utbetalt, sokt, mottakere, givere, folketall, kr_per_innbygger, registrerte,
+    andel_registrerte_mottar (grasrot), andel_av_søkt_utbetalt, andel_av_landet, andel_oslo (moms), merknad (moms
+    per place), er_valgt.
+    """
+    return run(f"""SELECT *, nivaa = $1 AND kode = $2 AS er_valgt FROM ({_SERIES[_check(ordning)]})
+                   WHERE (nivaa = $1 AND kode = $2) OR nivaa = 'land'
+                   ORDER BY er_valgt DESC, aar""", nivaa, kode)  # noqa: S608 - constant SQL per scheme
+
+
+def by_group(ordning: str, nivaa: str, kode: str, aar: int) -> pl.DataFrame:
+    """A place's money in one year per ICNPO group, largest first.
+
+    Columns: icnpo_gruppe ('' for recipients without a group), gruppenavn, utbetalt, sokt, mottakere,
+    andel_av_beløpet (the group's share of the place's amount), registrerte, andel_registrerte_mottar (grasrot
+    only), andel_oslo (moms, country only: share of the group's money paid to recipients in Oslo), merknad (moms
+    per place only).
+    """
+    sql = f"SELECT * FROM ({_GROUPS[_check(ordning)]}) ORDER BY utbetalt DESC, gruppenavn"  # noqa: S608 - constant
+    return run(sql, nivaa, kode, aar)
+
+
+def ranking(ordning: str, nivaa: str, aar: int, fylke: str | None = None) -> pl.DataFrame:
+    """Every county (nivaa 'fylke') or municipality ('kommune', optionally of one county) in a year.
+
+    Columns: kode, navn, navn_kort, fylkesnavn, utbetalt, mottakere, folketall, kr_per_innbygger, merknad (moms);
+    highest per inhabitant first.
+    """
+    if nivaa not in ("fylke", "kommune"):
+        raise ValueError(nivaa)
+    place = ("SELECT fylkesnummer AS kode, fylkesnavn_kort AS navn_kort, fylkesnavn, fylkesnummer FROM fylke"
+             if nivaa == "fylke" else
+             "SELECT kommunenummer AS kode, kommunenavn_kort AS navn_kort, fylkesnavn, fylkesnummer FROM kommune")
+    return run(f"""SELECT s.kode, s.navn, p.navn_kort, p.fylkesnavn, s.utbetalt, s.mottakere, s.folketall,
+                          s.kr_per_innbygger, s.merknad
+                   FROM ({_SERIES[_check(ordning)]}) s JOIN ({place}) p ON p.kode = s.kode
+                   WHERE s.nivaa = $1 AND s.aar = $2 AND ($3::VARCHAR IS NULL OR p.fylkesnummer = $3)
+                   ORDER BY s.kr_per_innbygger DESC NULLS LAST, s.navn""",  # noqa: S608 - constants only
+               nivaa, aar, fylke)
+
+
+def largest_recipients(ordning: str, nivaa: str, kode: str, aar: int, limit: int = 25) -> pl.DataFrame:
+    """The organisations that received most in a place and year, largest first.
+
+    Columns: navn (register text: untrusted), orgnr, kategori (ICNPO category name), gruppenavn, kommunenavn,
+    utbetalt, sokt (moms), givere (grasrot), ordning (moms), i_registrene. Recipients placed nowhere count only for
+    the country.
+    """
+    return run(f"""SELECT r.navn, r.orgnr, coalesce(c.navn, CASE WHEN r.i_registrene THEN 'Uten ICNPO-kategori'
+                                                           ELSE 'Ikke funnet i registrene' END) AS kategori,
+                          g.gruppenavn, k.kommunenavn, r.utbetalt, r.sokt, r.givere, r.ordning, r.i_registrene
+                   FROM ({_RECIPIENTS[_check(ordning)]}) r
+                   LEFT JOIN kommune k ON k.kommunenummer = r.kommunenummer
+                   LEFT JOIN icnpo_kategori c ON c.icnpo_kode = r.icnpo_primaer
+                   LEFT JOIN icnpo_kategori g ON g.icnpo_kode = r.icnpo_gruppe
+                   WHERE $2 = 'land' OR ($2 = 'fylke' AND k.fylkesnummer = $3)
+                      OR ($2 = 'kommune' AND r.kommunenummer = $3)
+                   ORDER BY r.utbetalt DESC, r.navn, r.orgnr
+                   LIMIT $4""",  # noqa: S608 - constant SQL per scheme
+               aar, nivaa, kode, limit)
+
+
+def totals(ordning: str) -> pl.DataFrame:
+    """Published national totals beside the sums of the files, per year (status says how far to trust them).
+
+    Columns: aar, status, publisert_utbetalt, utbetalt_ifølge_filene, differanse (files − published),
+    publisert_søkt, søkt_ifølge_filene (moms), publisert_mottakere, mottakere_i_filene, filene_stemmer, kilde,
+    merknad.
+    """
+    return run("""SELECT aar, status, publisert_utbetalt::DOUBLE AS publisert_utbetalt,
+                         filer_utbetalt::DOUBLE AS "utbetalt_ifølge_filene", differanse_utbetalt::DOUBLE AS differanse,
+                         publisert_sokt::DOUBLE AS "publisert_søkt", filer_sokt::DOUBLE AS "søkt_ifølge_filene",
+                         publisert_mottakere, filer_mottakere AS mottakere_i_filene, avstemt AS filene_stemmer,
+                         kilde, merknad
+                  FROM tilskudd_totaler WHERE ordning = $1 ORDER BY aar""", _check(ordning))
+
+
+def texts() -> dict[str, str]:
+    """The explanation texts the ETL stores with the grant data, by key."""
+    return dict(run("SELECT nokkel, tekst FROM tilskudd_tekst ORDER BY nokkel").iter_rows())

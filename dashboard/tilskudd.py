@@ -1,0 +1,523 @@
+"""The grant-scheme page's choices (scheme, place, year) and everything it shows, built from query results.
+
+Widgets bind to the URL: the scheme to `indikator` (grasrot_*/moms_* indicator keys, so the map page shows the
+same scheme), the municipality to `kommune`, the county to `fylke` (this page only; a municipality implies its
+county), the year to `aar`. The builders are pure (query results in, charts, tables and texts out);
+`page_view` runs the queries and builders for one choice and keeps the result per database file, so a warm rerun
+only renders (the figures are never changed after they are built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import db, queries, state
+from dashboard import figures_tilskudd as ft
+from dashboard import queries_tilskudd as qt
+from dashboard.figures import bar_ranked, bars_by_year
+from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.oversikt import Card
+from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """How the page names a scheme."""
+
+    key: str
+    label: str
+    what: str
+    indikator: str
+
+
+SCHEMES = {
+    GRASROT: Scheme(GRASROT, "Grasrotandelen", "grasrotandel", "grasrot_kr_per_innbygger"),
+    MOMS: Scheme(MOMS, "Momskompensasjon", "momskompensasjon", "moms_kr_per_innbygger"),
+}
+
+#: What the status of a national total means, in words a journalist can quote.
+STATUS_TEXT = {
+    "publisert": ("Publisert", "tallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
+    "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så "
+                                                    "filene kan avvike med opptil 500 000 kr."),
+    "interpolert": ("Interpolert, ikke publisert", "ingen offentlig kilde; tallet er regnet ut mellom to publiserte "
+                                                  "år og brukes bare som kalibreringsverdi. Ikke siter det som et "
+                                                  "offisielt tall."),
+    "antatt": ("Antatt, ikke publisert", "ingen offentlig kilde ennå; tallet er et anslag som brukes bare som "
+                                         "kalibreringsverdi. Ikke siter det som et offisielt tall."),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """The chosen place: the country, a county or a municipality (2024 division)."""
+
+    nivaa: str
+    kode: str
+    navn: str
+    fylke: str | None = None
+    kommune: str | None = None
+    fylkesnavn: str | None = None
+
+    @property
+    def per_place(self) -> bool:
+        """True for a county or municipality (figures that show where head offices are, for moms)."""
+        return self.nivaa != "land"
+
+
+LAND = Place("land", "0", "hele landet")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with what components.figure needs around it."""
+
+    fig: go.Figure
+    data: pl.DataFrame
+    title: str
+    summary: str
+    sources: tuple[str, ...]
+    key: str
+    note: str | None = None
+    formats: dict[str, str] = field(default_factory=dict)
+
+    def kwargs(self) -> dict:
+        """Keyword arguments for components.figure."""
+        return {"fig": self.fig, "data": self.data, "title": self.title, "summary": self.summary,
+                "sources": self.sources, "key": self.key, "note": self.note, "formats": self.formats}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with its title, summary, sources and formats (for components.data_table)."""
+
+    data: pl.DataFrame
+    title: str
+    summary: str
+    sources: tuple[str, ...]
+    key: str
+    note: str | None = None
+    formats: dict[str, str] = field(default_factory=dict)
+
+    def kwargs(self) -> dict:
+        """Keyword arguments for components.data_table."""
+        return {"data": self.data, "title": self.title, "summary": self.summary, "sources": self.sources,
+                "key": self.key, "note": self.note, "formats": self.formats}
+
+
+MONEY = {"utbetalt": "nok", "sokt": "nok", "kr_per_innbygger": "num0", "andel_registrerte_mottar": "pct",
+         "andel_av_søkt_utbetalt": "pct", "andel_av_landet": "pct", "andel_av_beløpet": "pct", "andel_oslo": "pct",
+         "kode": "text", "kommunenummer": "text", "fylkesnummer": "text"}
+TOP_MUNICIPALITIES = 20
+SHORT_NOTE = "Momskompensasjon per sted viser hvor hovedkontoret ligger"
+
+
+# ---- choices (Streamlit widgets bound to the URL) -----------------------------------------------------------
+
+def scheme_from_indikator(value: str | None) -> str | None:
+    """The scheme an indicator key belongs to ('grasrot_…' → grasrotandel, 'moms_…' → momskompensasjon)."""
+    if not value:
+        return None
+    if value.startswith("grasrot"):
+        return GRASROT
+    if value.startswith("moms"):
+        return MOMS
+    return None
+
+
+def _select(container, label: str, options: list[str], current: str, key: str, on_change: Callable[[], None],
+            format_func: Callable[[str], str], help: str | None = None) -> str:
+    st.session_state[key] = current
+    return container.selectbox(label, options, key=key, format_func=format_func, on_change=on_change, help=help)
+
+
+def choose_scheme(container) -> str:
+    """The scheme select, bound to `indikator`; an unknown indicator key gives a message and is removed."""
+    raw = state.get("indikator")
+    scheme = scheme_from_indikator(raw)
+    if raw and scheme is None:
+        known = {queries.POLICY_STATUS, *queries.indicators()["indikator"].to_list()}
+        if raw not in known:
+            state.drop_invalid("indikator", f"Fant ikke tallet «{raw}». Viser grasrotandelen.")
+
+    def _changed() -> None:
+        state.set("indikator", SCHEMES[st.session_state["w_ordning"]].indikator)
+
+    return _select(container, "Ordning", list(ORDNINGER), scheme or GRASROT, "w_ordning", _changed,
+                   lambda k: SCHEMES[k].label)
+
+
+def choose_place(kommuner: pl.DataFrame, fylker: pl.DataFrame, c_fylke, c_kommune) -> Place:
+    """County and municipality selects; `kommune` in the URL wins and implies its county."""
+    county_of = dict(kommuner.select("kommunenummer", "fylkesnummer").iter_rows())
+    k_names = dict(kommuner.select("kommunenummer", "kommunenavn").iter_rows())
+    f_names = dict(fylker.select("fylkesnummer", "fylkesnavn").iter_rows())
+    k, f = state.get("kommune"), state.get("fylke")
+    if k and k not in county_of:
+        state.drop_invalid("kommune", f"Fant ingen kommune med nummer «{k}» (dagens kommuner, fire sifre). "
+                                      "Viser hele landet.")
+        k = None
+    if f and f not in f_names:
+        state.drop_invalid("fylke", f"Fant ikke fylket «{f}» (dagens fylker, to sifre). Viser hele landet.")
+        f = None
+    if k:
+        f = county_of[k]
+
+    def _county_changed() -> None:
+        new = st.session_state["w_fylke"]
+        state.set("fylke", None if new == "0" else new)
+        state.set("kommune", None)
+
+    def _municipality_changed() -> None:
+        new = st.session_state["w_kommune"]
+        state.set("kommune", new or None)
+        state.set("fylke", None if new else f)
+
+    _select(c_fylke, "Fylke", ["0", *f_names], f or "0", "w_fylke", _county_changed,
+            lambda c: "Hele landet" if c == "0" else f_names[c])
+    options = [c for c in k_names if f is None or county_of[c] == f]
+    _select(c_kommune, "Kommune", ["", *options], k or "", "w_kommune", _municipality_changed,
+            lambda c: (k_names[c] if f else f"{k_names[c]} ({f_names[county_of[c]]})") if c
+            else ("Alle kommuner i fylket" if f else "Ingen (hele landet)"),
+            help="Skriv for å søke. Velg et fylke først for å se bare kommunene der.")
+    if k:
+        return Place("kommune", k, k_names[k], fylke=f, kommune=k, fylkesnavn=f_names[f])
+    if f:
+        return Place("fylke", f, f_names[f], fylke=f, fylkesnavn=f_names[f])
+    return LAND
+
+
+def choose_year(scheme: str, years: list[int], container) -> int:
+    """The year select (years of the scheme, newest first), bound to `aar`; other years give a message."""
+    options = [str(y) for y in years]
+    raw = state.get("aar")
+    if raw and raw not in options:
+        state.drop_invalid("aar", f"{SCHEMES[scheme].label} har tall for {years[-1]}–{years[0]}, ikke for «{raw}». "
+                                  f"Viser {years[0]}.")
+    return int(state.choose("aar", options, options[0], label="År", container=container))
+
+
+# ---- texts --------------------------------------------------------------------------------------------------
+
+def head_office_note(scheme: str, aar: int, *frames: pl.DataFrame, fallback: str | None = None) -> str | None:
+    """The head-office explanation for moms per place (None for grasrot).
+
+    Taken from the first `merknad` of the year in the frames (it names the year's Oslo share: place rows of
+    series, groups or rankings), else the fallback text.
+    """
+    if scheme != MOMS:
+        return None
+    for df in frames:
+        if "merknad" not in df.columns:
+            continue
+        notes = (df.filter(pl.col("aar") == aar) if "aar" in df.columns else df)["merknad"].drop_nulls()
+        if notes.len():
+            return notes[0]
+    return fallback or ("Momskompensasjonen registreres der organisasjonens hovedkontor ligger. Tall per kommune og "
+                        "fylke viser derfor hvor hovedkontorene ligger, ikke hvor aktiviteten foregår.")
+
+
+NATIONAL_NOTE = ("Mange av de største mottakerne er landsdekkende organisasjoner (sentralledd). Kommunen i tabellen "
+                 "er der hovedkontoret er registrert, ikke der pengene brukes.")
+
+
+def value_in(series: pl.DataFrame, aar: int, column: str, *, country: bool = False) -> float | None:
+    """One value of the chosen place (or of the country) in a year."""
+    row = series.filter((pl.col("nivaa") == "land" if country else pl.col("er_valgt")) & (pl.col("aar") == aar))
+    return row[column][0] if row.height else None
+
+
+def status_lines(totals: pl.DataFrame) -> list[str]:
+    """One markdown line per status used in the totals: label, meaning and the years with it."""
+    lines = []
+    for status, (label, meaning) in STATUS_TEXT.items():
+        years = totals.filter(pl.col("status") == status)["aar"].to_list()
+        if years:
+            lines.append(f"- **{label}** ({', '.join(str(y) for y in years)}): {meaning}")
+    return lines
+
+
+def status_of(totals: pl.DataFrame, aar: int) -> str | None:
+    """The status of the national total of a year ('publisert', …) or None."""
+    row = totals.filter(pl.col("aar") == aar)
+    return row["status"][0] if row.height else None
+
+
+# ---- headline figures ---------------------------------------------------------------------------------------
+
+def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.DataFrame) -> list[Card]:
+    """Headline figures for the place and year: amount, recipients, NOK per inhabitant, and a share."""
+    mine = series.filter(pl.col("er_valgt")).sort("aar")
+    country = series.filter(pl.col("nivaa") == "land")
+    row = mine.filter(pl.col("aar") == aar)
+    if row.is_empty():
+        return []
+    r = row.row(0, named=True)
+    prev = mine.filter(pl.col("aar") == aar - 1)
+    p = prev.row(0, named=True) if prev.height else None
+    c = country.filter(pl.col("aar") == aar).row(0, named=True)
+    where = "hele landet" if place.nivaa == "land" else place.navn
+    status = status_of(totals, aar)
+    paid_help = f"{SCHEMES[scheme].label} utbetalt til mottakere i {where} i {aar}: {fmt_nok(r['utbetalt'])}."
+    if place.nivaa == "land" and status:
+        paid_help += f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se «Landstall» nederst på siden)."
+    change = (r["utbetalt"] - p["utbetalt"]) / p["utbetalt"] if p and p["utbetalt"] else None
+    out = [
+        Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
+             f"{fmt_change(change * 100, 1)} % fra {aar - 1}" if change is not None else None,
+             _spark(mine, "utbetalt"), paid_help),
+        Card(f"Mottakere {aar}", fmt_int(r["mottakere"]),
+             f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
+             _spark(mine, "mottakere"), f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
+        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)} kr",
+             None if place.nivaa == "land" else f"{fmt_change(r['kr_per_innbygger'] - c['kr_per_innbygger'])} kr "
+                                                 "mot landet",
+             _spark(mine, "kr_per_innbygger"),
+             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)} kr."),
+    ]
+    if scheme == GRASROT:
+        out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
+                        _spark(mine, "andel_registrerte_mottar"),
+                        f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
+                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}."))
+    elif place.nivaa == "land":
+        # no sparkline: the share barely moves, and a small chart would blow tiny changes up
+        out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],
+                        "Andelen av pengene som gikk til organisasjoner registrert i Oslo, der de fleste "
+                        "landsdekkende organisasjonene (sentralledd) har hovedkontor."))
+    else:
+        out.append(Card("Andel av landet", fmt_pct(r["andel_av_landet"]), None, _spark(mine, "andel_av_landet"),
+                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger."))
+    return out
+
+
+def _spark(df: pl.DataFrame, col: str) -> list[float]:
+    return [float(v) if v is not None else 0.0 for v in df[col].to_list()]
+
+
+# ---- charts -------------------------------------------------------------------------------------------------
+
+def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note: str | None) -> list[Chart]:
+    """Over time: amount (and applied for), NOK per inhabitant vs the country, recipients, a share vs the country."""
+    s = SCHEMES[scheme]
+    where = "hele landet" if place.nivaa == "land" else place.navn
+    mine = series.filter(pl.col("er_valgt")).sort("aar")
+    both = series.sort("aar")
+    src = SOURCES[scheme]
+    short = SHORT_NOTE if note else None
+    amount_cols = ["aar", "utbetalt", *(["sokt", "andel_av_søkt_utbetalt"] if scheme == MOMS else []), "mottakere",
+                   *(["givere"] if scheme == GRASROT else [])]
+    charts = [
+        Chart(ft.amount_by_year(mine), mine.select(amount_cols),
+              f"{s.label}: {'søkt og utbetalt' if scheme == MOMS else 'utbetalt'} per år, {where}",
+              ft.describe_amounts(mine, what=s.what, place=where), (*src, "tilskudd_totaler"), f"{scheme}_belop",
+              short, MONEY),
+        Chart(ft.place_vs_country(both, y="kr_per_innbygger", y_title="Kr per innbygger"),
+              both.select("navn", "aar", "utbetalt", "folketall", "kr_per_innbygger"),
+              f"Kroner per innbygger, {where}" + (" og hele landet" if place.per_place else ""),
+              ft.describe_place_vs_country(both, y="kr_per_innbygger", aar=aar, what="kroner per innbygger"),
+              src, f"{scheme}_per_innbygger", short, MONEY),
+        Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere"), mine.select("aar", "mottakere"),
+              f"Mottakere per år, {where}",
+              ft.describe_counts(mine, what="antall mottakere", place=where), src, f"{scheme}_mottakere", short,
+              MONEY),
+    ]
+    if scheme == GRASROT:
+        charts.append(Chart(
+            ft.place_vs_country(both, y="andel_registrerte_mottar", y_title="Andel som mottar", percent=True),
+            both.select("navn", "aar", "mottakere", "registrerte", "andel_registrerte_mottar"),
+            "Andel av de registrerte organisasjonene som mottar grasrotandel",
+            ft.describe_place_vs_country(both, y="andel_registrerte_mottar", aar=aar,
+                                         what="andel registrerte organisasjoner som mottar", percent=True),
+            (*src, "frivillighetsregisteret"), f"{scheme}_andel", None, MONEY))
+    else:
+        charts.append(Chart(
+            ft.place_vs_country(both, y="andel_av_søkt_utbetalt", y_title="Andel av søkt beløp", percent=True),
+            both.select("navn", "aar", "sokt", "utbetalt", "andel_av_søkt_utbetalt"),
+            "Andel av søkt beløp som ble utbetalt",
+            ft.describe_place_vs_country(both, y="andel_av_søkt_utbetalt", aar=aar,
+                                         what="andel av søkt beløp som ble utbetalt", percent=True)
+            + " Rammen dekker ikke alle søknadene, så alle får avkortet beløpet.",
+            src, f"{scheme}_avkorting", short, MONEY))
+    return charts
+
+
+def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place: Place, aar: int,
+                 note: str | None) -> list[Chart]:
+    """By ICNPO category group: amount paid, and (grasrot) the share of registered organisations that receive."""
+    where = "hele landet" if place.nivaa == "land" else place.navn
+    if groups.is_empty():
+        return []
+    src = SOURCES_ICNPO[scheme]
+    cols = ["gruppenavn", "utbetalt", *(["sokt"] if scheme == MOMS else []), "mottakere", "andel_av_beløpet",
+            *(["registrerte", "andel_registrerte_mottar"] if scheme == GRASROT else [])]
+    charts = [Chart(ft.ranked_money(groups, category="gruppenavn"), groups.select(cols),
+                    f"Utbetalt per kategori (ICNPO-gruppe), {where} {aar}",
+                    ft.describe_groups(groups, place=where, aar=aar), src, f"{scheme}_icnpo",
+                    SHORT_NOTE if note else None, MONEY)]
+    if scheme == GRASROT:
+        ref = value_in(series, aar, "andel_registrerte_mottar")
+        charts.append(Chart(
+            ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar", reference=ref,
+                            reference_label="Hele landet" if place.nivaa == "land" else place.navn),
+            groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
+            f"Andel registrerte organisasjoner som mottar, per kategori, {where} {aar}",
+            ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
+            "Mottakere som ikke finnes i registrene har ingen kategori og er ikke med", MONEY))
+    elif place.nivaa == "land":
+        charts.append(Chart(
+            ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",
+                            reference=value_in(series, aar, "andel_oslo"), reference_label="Alle"),
+            groups.select("gruppenavn", "utbetalt", "andel_oslo"),
+            f"Andel av pengene som gikk til mottakere i Oslo, per kategori, {aar}",
+            ft.describe_oslo_shares(groups, aar=aar), src, f"{scheme}_icnpo_oslo",
+            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd)", MONEY))
+    else:
+        charts.append(Chart(
+            bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Mottakere",
+                       hover_format=",.0f"),
+            groups.select("gruppenavn", "mottakere", "utbetalt"),
+            f"Mottakere per kategori (ICNPO-gruppe), {where} {aar}",
+            ft.describe_counts_by_group(groups, place=where, aar=aar), src, f"{scheme}_icnpo_mottakere",
+            SHORT_NOTE, MONEY))
+    return charts
+
+
+def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFrame, place: Place, aar: int,
+                  country_value: float | None) -> list[Chart]:
+    """NOK per inhabitant per county, and per municipality: all of the chosen county, else the top 20."""
+    s = SCHEMES[scheme]
+    src = SOURCES[scheme]
+    note = SHORT_NOTE if scheme == MOMS else None
+    out = [Chart(
+        ft.ranked_per_inhabitant(counties, highlight=place.fylke, reference=country_value),
+        counties.select("navn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall", "kode")
+        .rename({"kode": "fylkesnummer", "navn": "fylkesnavn"}),
+        f"{s.label}, kroner per innbygger per fylke, {aar}",
+        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke),
+        src, f"{scheme}_fylker", note, MONEY)]
+    table = municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall",
+                                  "kode").rename({"kode": "kommunenummer", "navn": "kommunenavn"})
+    if place.fylke:
+        out.append(Chart(
+            ft.ranked_per_inhabitant(municipalities, highlight=place.kommune, reference=country_value),
+            table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
+            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune),
+            src, f"{scheme}_kommuner", note, MONEY))
+    else:
+        top = municipalities.head(TOP_MUNICIPALITIES)
+        out.append(Chart(
+            ft.ranked_per_inhabitant(top, reference=country_value),
+            table.head(TOP_MUNICIPALITIES),
+            f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
+            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner")
+            + " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet.",
+            src, f"{scheme}_kommuner", note, MONEY))
+    return out
+
+
+def map_link(scheme: str, aar: int) -> dict[str, str]:
+    """Query parameters that open the map page on the scheme's NOK per inhabitant for every municipality."""
+    return {"indikator": SCHEMES[scheme].indikator, "nivaa": "kommune", "aar": str(aar)}
+
+
+def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
+    """National totals per year: published figure, the files' sum, the difference and the status in words."""
+    labelled = totals.with_columns(pl.col("status").replace_strict(
+        {k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")))
+    cols = ["aar", "status", "publisert_utbetalt", "utbetalt_ifølge_filene", "differanse",
+            *(["publisert_søkt", "søkt_ifølge_filene"] if scheme == MOMS else []),
+            "publisert_mottakere", "mottakere_i_filene", "filene_stemmer", "kilde", "merknad"]
+    published = totals.filter(pl.col("status").str.starts_with("publisert"))["aar"].to_list()
+    calibrated = totals.filter(~pl.col("status").str.starts_with("publisert"))["aar"].to_list()
+    summary = (f"{SCHEMES[scheme].label}: publiserte landstall finnes for "
+               f"{_years(published) or 'ingen år'}. ")
+    if calibrated:
+        summary += (f"For {_years(calibrated)} er landstallet en kalibreringsverdi, ikke et publisert tall. ")
+    agree = totals["filene_stemmer"].drop_nulls()
+    if agree.len():
+        summary += ("Filene stemmer med totalene alle år." if agree.all()
+                    else f"Filene avviker fra totalen i {(~agree).sum()} år.")
+    return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra filene",
+                 summary, (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
+                 {"publisert_utbetalt": "nok", "utbetalt_ifølge_filene": "nok", "differanse": "nok",
+                  "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text", "merknad": "text"})
+
+
+def _years(years: list[int]) -> str:
+    ys = [str(y) for y in sorted(years)]
+    return ys[0] if len(ys) == 1 else (", ".join(ys[:-1]) + " og " + ys[-1] if ys else "")
+
+
+def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: int, total: float | None,
+                     note: str | None) -> Table:
+    """The largest recipients: name (register text, shown only as table data), category, place and amount."""
+    where = "hele landet" if place.nivaa == "land" else place.navn
+    # name and amount first: on a phone the table scrolls sideways
+    cols = ["navn", "utbetalt", "kategori", *([] if place.nivaa == "kommune" else ["kommunenavn"]),
+            *(["sokt", "ordning"] if scheme == MOMS else ["givere"]), "gruppenavn", "orgnr", "i_registrene"]
+    return Table(recipients.select(cols), f"De største mottakerne av {SCHEMES[scheme].what}, {where} {aar}",
+                 ft.describe_recipients(recipients, place=where, aar=aar, total=total),
+                 (scheme, "frivillighetsregisteret", "enhetsregisteret"), f"{scheme}_mottakere_liste",
+                 SHORT_NOTE if note else None, {"orgnr": "text", **MONEY})
+
+
+# ---- the whole page for one choice (built once per database file, then shared) -------------------------------
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything the page shows for a scheme, place and year, in page order."""
+
+    about: str
+    category_intro: str
+    note: str | None
+    place_note: str | None
+    cards: list[Card]
+    year_status: str | None
+    time_charts: list[Chart]
+    group_charts: list[Chart]
+    ranking: list[Chart]
+    recipients: Table
+    status_lines: list[str]
+    totals: Table
+
+
+def page_view(scheme: str, place: Place, aar: int) -> PageView:
+    """The page's content for a choice; cached per database file (figures are built once, never changed)."""
+    return _page_view(scheme, place.nivaa, place.kode, place.navn, place.fylke, place.kommune, place.fylkesnavn, aar,
+                      db.current_fingerprint())
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None, kommune: str | None,
+               fylkesnavn: str | None, aar: int, fingerprint: tuple) -> PageView:
+    place = Place(nivaa, kode, navn, fylke=fylke, kommune=kommune, fylkesnavn=fylkesnavn)
+    texts = qt.texts()
+    series = qt.series(scheme, nivaa, kode)
+    totals = qt.totals(scheme)
+    groups = qt.by_group(scheme, nivaa, kode, aar)
+    counties = qt.ranking(scheme, "fylke", aar)
+    note = head_office_note(scheme, aar, series, groups, counties, fallback=texts.get("momskompensasjon_sted"))
+    place_note = note if place.per_place else None
+    status = status_of(totals, aar)
+    intro = "Organisasjonene er gruppert etter hovedkategorien sin i Frivillighetsregisteret (ICNPO-gruppe)."
+    return PageView(
+        about=texts.get("momskompensasjon_om" if scheme == MOMS else "grasrotandelen_om", ""),
+        category_intro=intro + ("" if scheme == MOMS else " " + texts.get("andel_registrerte_om", "")),
+        note=note, place_note=place_note,
+        cards=cards(scheme, series, place, aar, totals),
+        year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
+        time_charts=time_charts(scheme, series, place, aar, place_note),
+        group_charts=group_charts(scheme, groups, series, place, aar, place_note),
+        ranking=ranking_views(scheme, counties, qt.ranking(scheme, "kommune", aar, fylke), place, aar,
+                              value_in(series, aar, "kr_per_innbygger", country=True)),
+        recipients=recipients_table(scheme, qt.largest_recipients(scheme, nivaa, kode, aar), place, aar,
+                                    value_in(series, aar, "utbetalt"), place_note),
+        status_lines=status_lines(totals),
+        totals=totals_table(scheme, totals),
+    )

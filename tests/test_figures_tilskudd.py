@@ -1,0 +1,205 @@
+"""Grant page builders without Streamlit: figures, texts and tables from small frames, and the query functions on
+the mirror database (amounts, places, the head-office note, the published-totals status)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dashboard import figures_tilskudd as ft
+from dashboard import tilskudd
+from dashboard.queries_tilskudd import GRASROT, MOMS
+
+NBSP = "\u00a0"
+
+
+def _series(moms: bool = False) -> pl.DataFrame:
+    """Bergen and the country over three years, in the shape queries_tilskudd.series returns."""
+    rows = []
+    for nivaa, kode, navn, base, per in (("kommune", "4601", "Bergen", 20e6, 70.0), ("land", "0", "Hele landet",
+                                                                                    700e6, 130.0)):
+        for i, aar in enumerate((2019, 2020, 2021)):
+            paid = base * (1 + 0.1 * i)
+            rows.append({"nivaa": nivaa, "kode": kode, "navn": navn, "aar": aar, "utbetalt": paid,
+                         "sokt": paid / 0.8 if moms else None, "mottakere": 100 + 10 * i, "givere": 1000,
+                         "folketall": 1000, "kr_per_innbygger": per + i, "registrerte": 200,
+                         "andel_registrerte_mottar": None if moms else 0.5 - 0.01 * i,
+                         "andel_av_søkt_utbetalt": 0.8 if moms else None, "andel_av_landet": 0.03 if moms else None,
+                         "andel_oslo": 0.55 if moms and nivaa == "land" else None,
+                         "merknad": "Hovedkontor-merknad 2021" if moms and nivaa != "land" else None,
+                         "er_valgt": nivaa == "kommune"})
+    return pl.DataFrame(rows, schema_overrides={"sokt": pl.Float64, "andel_registrerte_mottar": pl.Float64,
+                                                "andel_av_søkt_utbetalt": pl.Float64, "andel_av_landet": pl.Float64,
+                                                "andel_oslo": pl.Float64, "merknad": pl.String})
+
+
+BERGEN = tilskudd.Place("kommune", "4601", "Bergen", fylke="46", kommune="4601", fylkesnavn="Vestland")
+
+
+# ---- figures ------------------------------------------------------------------------------------------------
+
+def test_amounts_are_drawn_in_millions_with_exact_norwegian_hover_amounts():
+    fig = ft.amount_by_year(_series().filter(pl.col("er_valgt")))
+    (bar,) = fig.data
+    assert list(bar.y) == pytest.approx([20.0, 22.0, 24.0])
+    assert bar.customdata[0] == f"20{NBSP}000{NBSP}000{NBSP}kr"
+    assert fig.layout.yaxis.title.text == "mill. kr"
+
+
+def test_moms_amounts_show_applied_for_beside_paid():
+    fig = ft.amount_by_year(_series(moms=True).filter(pl.col("er_valgt")))
+    assert [t.name for t in fig.data] == ["Søkt", "Utbetalt"]
+    assert fig.layout.showlegend
+
+
+def test_small_amounts_switch_to_thousands():
+    assert ft.money_scale([250_000.0, None]) == (1e3, "1 000 kr")
+    assert ft.money_scale([2_500_000.0]) == (1e6, "mill. kr")
+
+
+def test_place_line_is_orange_and_country_dashed_blue():
+    fig = ft.place_vs_country(_series(), y="kr_per_innbygger", y_title="Kr per innbygger")
+    country, place = fig.data  # the place is drawn on top
+    assert (place.name, country.name) == ("Bergen", "Hele landet")
+    assert place.line.color == "#D55E00" and country.line.dash == "dash"
+    assert place.legendrank < country.legendrank
+
+
+def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
+    df = pl.DataFrame({"kode": ["4636", "4637", "4601"], "navn_kort": ["Solund", "Hyllestad", "Bergen"],
+                       "kr_per_innbygger": [15033.0, 1344.0, 113.0], "utbetalt": [1.1e7, 1.7e6, 3.2e7]})
+    fig = ft.ranked_per_inhabitant(df, highlight="4601", reference=408.0)
+    bar = fig.data[0]
+    assert bar.y[-1] == "Solund" and bar.x[-1] < 15033
+    assert bar.text[-1] == f"15{NBSP}033 kr ▸"
+    assert bar.marker.color[0] == "#D55E00"  # Bergen, the chosen municipality
+    assert fig.layout.annotations[0].text == "Hele landet: 408 kr"
+
+
+def test_no_outlier_no_cut():
+    assert ft.axis_cap([300.0, 250.0, 100.0, 0.0]) is None
+    assert ft.axis_cap([1739.0, 329.0, 316.0]) == pytest.approx(329 * 1.35)
+
+
+def test_empty_selection_gives_a_message_figure():
+    fig = ft.place_vs_country(_series().with_columns(pl.lit(None, pl.Float64).alias("kr_per_innbygger")),
+                              y="kr_per_innbygger", y_title="")
+    assert "Ingen tall" in fig.layout.annotations[0].text
+
+
+# ---- texts --------------------------------------------------------------------------------------------------
+
+def test_amount_summary_says_direction_and_share_paid():
+    text = ft.describe_amounts(_series(moms=True).filter(pl.col("er_valgt")), what="momskompensasjon",
+                               place="Bergen")
+    assert text.startswith("Utbetalt momskompensasjon til mottakere i Bergen økte fra 20,0")
+    assert f"80{NBSP}% av det ble utbetalt" in text
+
+
+def test_place_vs_country_summary_names_both():
+    text = ft.describe_place_vs_country(_series(), y="kr_per_innbygger", aar=2021, what="kroner per innbygger")
+    assert text == "Kroner per innbygger i 2021: Bergen 72 kr, hele landet 132 kr."
+
+
+def test_recipient_summary_never_contains_names():
+    df = pl.DataFrame({"navn": ["<script>alert(1)</script>", "B"], "utbetalt": [300.0, 100.0]})
+    text = ft.describe_recipients(df, place="Oslo", aar=2023, total=1000.0)
+    assert "script" not in text and "40" in text
+
+
+def test_group_summary_singular():
+    df = pl.DataFrame({"gruppenavn": ["Kultur og fritid"], "utbetalt": [5e6], "andel_av_beløpet": [1.0]})
+    assert "Bare denne kategorigruppen fikk penger" in ft.describe_groups(df, place="Bergen", aar=2023)
+
+
+# ---- presenter ----------------------------------------------------------------------------------------------
+
+def test_indicator_keys_map_to_schemes():
+    assert tilskudd.scheme_from_indikator("grasrot_andel_mottar") == GRASROT
+    assert tilskudd.scheme_from_indikator("moms_kr_per_innbygger") == MOMS
+    assert tilskudd.scheme_from_indikator("org_per_1000") is None
+
+
+def test_cards_show_amount_change_and_country_comparison():
+    cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))
+    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger",
+                                        "Andel registrerte som mottar"]
+    assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
+    assert "Hele landet: 132 kr" in cards[2].help
+
+
+def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():
+    s = _series(moms=True)
+    assert tilskudd.head_office_note(MOMS, 2021, s, pl.DataFrame(), fallback="fb") == "Hovedkontor-merknad 2021"
+    assert tilskudd.head_office_note(MOMS, 2018, s, fallback="fb") == "fb"  # no row of that year
+    counties = pl.DataFrame({"kode": ["03"], "merknad": ["I 2019 gikk 55 % ..."]})
+    assert tilskudd.head_office_note(MOMS, 2019, s.filter(pl.col("nivaa") == "land"), counties,
+                                     fallback="fb") == "I 2019 gikk 55 % ..."
+    assert tilskudd.head_office_note(GRASROT, 2021, _series(), fallback="fb") is None
+
+
+def test_status_lines_explain_each_status_with_its_years():
+    totals = pl.DataFrame({"aar": [2019, 2020, 2021, 2024],
+                           "status": ["publisert", "publisert (avrundet)", "interpolert", "antatt"]})
+    lines = tilskudd.status_lines(totals)
+    assert lines[0].startswith("- **Publisert** (2019)")
+    assert any("**Interpolert, ikke publisert** (2021)" in x and "kalibreringsverdi" in x for x in lines)
+    assert any("**Antatt, ikke publisert** (2024)" in x for x in lines)
+
+
+# ---- query functions on the mirror database -----------------------------------------------------------------
+
+@pytest.fixture()
+def qt(mirror_db, monkeypatch):
+    """The query module reading the mirror database."""
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+    from dashboard import queries_tilskudd
+    return queries_tilskudd
+
+
+def test_national_totals_of_the_issue(qt):
+    g = qt.series(GRASROT, "land", "0")
+    assert g.filter(pl.col("aar") == 2019)["utbetalt"][0] == 698_265_345
+    assert g.filter(pl.col("aar") == 2023)["utbetalt"][0] == 794_000_000
+    m = qt.series(MOMS, "land", "0")
+    assert m.filter(pl.col("aar") == 2018)["utbetalt"][0] == pytest.approx(1.42e9)
+    assert qt.years(GRASROT)[-1] == 2019 and qt.years(MOMS)[-1] == 2018
+
+
+def test_municipality_series_has_the_country_beside_it(qt):
+    s = qt.series(MOMS, "kommune", "4601")
+    assert set(s["navn"]) == {"Bergen", "Hele landet"}
+    assert s.filter(pl.col("er_valgt"))["merknad"].str.contains("hovedkontor").all()
+
+
+def test_ranking_within_a_county_and_groups_add_up(qt):
+    r = qt.ranking(GRASROT, "kommune", 2023, "46")
+    assert r.height == 43 and set(r["fylkesnavn"]) == {"Vestland"}
+    assert r["kr_per_innbygger"].is_sorted(descending=True)
+    assert qt.ranking(GRASROT, "fylke", 2023).height == 15
+    groups = qt.by_group(GRASROT, "fylke", "46", 2023)
+    county = qt.series(GRASROT, "fylke", "46").filter(pl.col("er_valgt") & (pl.col("aar") == 2023))
+    assert groups["utbetalt"].sum() == pytest.approx(county["utbetalt"][0])
+    assert groups["andel_registrerte_mottar"].drop_nulls().is_between(0, 1).all()
+
+
+def test_largest_recipients_are_one_row_per_organisation_in_the_place(qt):
+    r = qt.largest_recipients(MOMS, "kommune", "4601", 2023, limit=10)
+    assert r.height == 10 and r["orgnr"].n_unique() == 10
+    assert set(r["kommunenavn"]) == {"Bergen"}
+    assert r["utbetalt"].is_sorted(descending=True)
+
+
+def test_unknown_scheme_is_refused(qt):
+    with pytest.raises(ValueError):
+        qt.series("lotto'; DROP TABLE x", "land", "0")
+
+
+def test_totals_keep_published_and_calibration_apart(qt):
+    t = qt.totals(GRASROT)
+    status = dict(t.select("aar", "status").iter_rows())
+    assert status[2019] == "publisert" and status[2020] == "publisert (avrundet)"
+    assert status[2021] == "interpolert" and status[2024] == "antatt"
+    table = tilskudd.totals_table(GRASROT, t)
+    assert "For 2021, 2022 og 2024 er landstallet en kalibreringsverdi" in table.summary
+    assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]

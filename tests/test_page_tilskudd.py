@@ -1,0 +1,186 @@
+"""The Tilskudd page in AppTest on the mirror database: the national totals of the issue as a reader sees them,
+the head-office explanation beside every per-place momskompensasjon figure, URL-bound choices, friendly messages
+for bad URL values, and register names shown only as table text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.config import ROOT
+
+NBSP = "\u00a0"
+HEAD_OFFICE = "hovedkontoret"
+
+
+def _app(db, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("FRIVILLIG_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/tilskudd.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(element) -> pd.DataFrame:
+    """The cell texts a reader sees in a components.table dataframe (the styler's display values)."""
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def metric(at: AppTest, label: str):
+    """The metric whose label starts with the given text."""
+    return next(m for m in at.metric if m.label.startswith(label))
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The plotly specs on the page, in order."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, captions, warnings and infos of the page as one text."""
+    return "\n".join(str(e.value) for kind in (at.markdown, at.caption, at.warning, at.info, at.subheader)
+                     for e in kind)
+
+
+def head_office_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if HEAD_OFFICE in w.value]
+
+
+def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch)
+    assert metric(at, "Utbetalt 2024").value == f"810,0{NBSP}mill.{NBSP}kr"
+    totals = shown(at.dataframe[-1]).set_index("aar")
+    assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
+    assert totals.loc["2023", "publisert_utbetalt"] == f"794{NBSP}000{NBSP}000{NBSP}kr"
+    assert totals.loc["2021", "status"] == "Interpolert, ikke publisert"
+    assert totals.loc["2024", "status"] == "Antatt, ikke publisert"
+    page = texts(at)
+    # the status column explained in words, and the 2024 calibration value flagged at the top
+    assert "**Publisert, avrundet** (2020)" in page and "kalibreringsverdi" in page
+    assert any("2024" in i.value and "antatt" in i.value for i in at.info)
+    assert not head_office_warnings(at)  # grasrot: no head-office caveat
+
+
+def test_year_choice_shows_the_year_total(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, aar="2019")
+    paid = metric(at, "Utbetalt 2019")
+    assert paid.value == f"698,3{NBSP}mill.{NBSP}kr"
+    assert f"698{NBSP}265{NBSP}345{NBSP}kr" in paid.proto.help
+    at = _app(mirror_db, monkeypatch, aar="2023")
+    assert f"794{NBSP}000{NBSP}000{NBSP}kr" in metric(at, "Utbetalt 2023").proto.help
+
+
+def test_moms_2018_national(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2018")
+    assert metric(at, "Utbetalt 2018").value == f"1,42{NBSP}mrd.{NBSP}kr"
+    assert metric(at, "Andel til mottakere i Oslo").value == f"55{NBSP}%"
+    # counties and municipalities are per place even when the country is chosen: explained there, for that year
+    assert len(head_office_warnings(at)) >= 2
+    assert "I 2018 gikk 55" in head_office_warnings(at)[0]
+    assert "Fylker og kommuner" in [s.value for s in at.subheader]
+
+
+def test_moms_for_a_municipality_always_carries_the_head_office_explanation(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", kommune="4601", aar="2023")
+    warnings = head_office_warnings(at)
+    # before the headline figures and in each section: over time, by category, by place, largest recipients
+    assert len(warnings) >= 5
+    assert "I 2023 gikk 55" in warnings[0]
+    assert at.selectbox(key="w_fylke").value == "46" and at.selectbox(key="w_kommune").value == "4601"
+    # the per-municipality figure is there, Bergen highlighted, and its source line repeats the caveat
+    specs = charts(at)
+    municipal = next(s for s in specs if "Bergen" in (s["data"][0].get("y") or []) and len(s["data"][0]["y"]) == 43)
+    bergen = municipal["data"][0]["y"].index("Bergen")
+    assert municipal["data"][0]["marker"]["color"][bergen] == "#D55E00"
+    assert any("hovedkontoret ligger" in c.value for c in at.caption)
+    assert "kroner per innbygger per kommune i Vestland, 2023" in texts(at)
+    # in page order: every metric, chart and table of moms per place comes after the explanation in its section
+    warned, section, unexplained = False, "top", []
+    for node in at.main:
+        kind = getattr(node, "type", None)
+        if kind == "subheader":
+            warned, section = False, node.value
+        elif kind == "warning" and HEAD_OFFICE in node.value:
+            warned = True
+        elif kind in ("metric", "plotly_chart", "dataframe") and not warned and not section.startswith("Landstall"):
+            unexplained.append((section, kind))
+    assert unexplained == []
+
+
+def test_changing_scheme_updates_the_url_and_the_figures(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, kommune="4601")
+    assert [t["name"] for t in charts(at)[0]["data"]] == ["Utbetalt"]
+    at.selectbox(key="w_ordning").set_value("momskompensasjon").run()
+    assert not at.exception
+    assert at.query_params["indikator"] == "moms_kr_per_innbygger"
+    assert [t["name"] for t in charts(at)[0]["data"]] == ["Søkt", "Utbetalt"]
+    assert head_office_warnings(at)
+
+
+def test_cached_figures_are_the_same_on_every_rerun(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, fylke="46")
+    first = [c.proto.spec for c in at.get("plotly_chart")]
+    at.run()
+    assert [c.proto.spec for c in at.get("plotly_chart")] == first
+    assert "kroner per innbygger per kommune i Vestland" in texts(at)
+
+
+def test_county_choice_clears_the_municipality(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, kommune="4601")
+    at.selectbox(key="w_fylke").set_value("03").run()
+    assert not at.exception
+    assert at.query_params["fylke"] == "03" and "kommune" not in at.query_params
+    assert metric(at, "Utbetalt").help.startswith("Grasrotandelen utbetalt til mottakere i Oslo")
+    at.selectbox(key="w_kommune").set_value("0301").run()
+    assert at.query_params["kommune"] == "0301"
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"kommune": "9999"}, "Fant ingen kommune med nummer «9999»"),
+    ({"fylke": "99"}, "Fant ikke fylket «99»"),
+    ({"aar": "2018"}, "Grasrotandelen har tall for 2019–2024"),
+    ({"indikator": "tull"}, "Fant ikke tallet «tull»"),
+])
+def test_invalid_url_values_give_a_friendly_message_and_are_removed(mirror_db, monkeypatch, params, message):
+    at = _app(mirror_db, monkeypatch, **params)
+    assert any(message in i.value for i in at.info)
+    (name,) = params
+    assert name not in at.query_params
+    assert metric(at, "Utbetalt 2024")  # falls back to the country's latest year
+
+
+def test_other_pages_indicator_keeps_the_url(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="org_per_1000")
+    assert at.selectbox(key="w_ordning").value == "grasrotandel"
+    assert at.query_params["indikator"] == "org_per_1000"
+    assert not any("Fant ikke tallet" in i.value for i in at.info)
+
+
+@pytest.fixture()
+def script_db(mirror_db, tmp_path):
+    """A copy of the mirror database where Oslo's largest grasrot recipient of 2023 has a script as its name."""
+    path = tmp_path / "xss.duckdb"
+    shutil.copy(mirror_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("""UPDATE stg_grasrot_mottaker SET navn = '<script>alert(1)</script>'
+                   WHERE orgnr = (SELECT orgnr FROM stg_grasrot_mottaker WHERE aar = 2023 AND kommunenummer = '0301'
+                                  ORDER BY belop DESC LIMIT 1)""")
+    con.close()
+    return path
+
+
+def test_register_names_are_shown_as_table_text_only(script_db, monkeypatch):
+    at = _app(script_db, monkeypatch, kommune="0301", aar="2023")
+    recipients = next(d for d in at.dataframe if "navn" in d.value.columns and "orgnr" in d.value.columns)
+    assert recipients.value["navn"][0] == "<script>alert(1)</script>"
+    assert shown(recipients)["navn"][0] == "<script>alert(1)</script>"
+    assert "alert(1)" not in texts(at)  # never in markdown, captions or messages
