@@ -22,7 +22,8 @@ def _client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
                         transport=transport)
 
 
-def _retry(fn, *, retries: int, what: str, backoff: float = BACKOFF):
+def _retry(fn, *, retries: int, what: str, backoff: float | None = None):
+    backoff = BACKOFF if backoff is None else backoff
     last: Exception | None = None
     for attempt in range(1, retries + 1):
         try:
