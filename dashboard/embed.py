@@ -132,12 +132,12 @@ def _kart() -> Link:
 
 # ---- municipality figures -----------------------------------------------------------------------------------
 
-def _profile() -> profil.Profile | None:
+def _profile(key: str) -> profil.Profile | None:
     """The profile of the `kommune` in the URL (old numbers lead to today's municipality), or None with a message."""
     known = profil.known_municipalities()
     res = profil.resolve(state.get("kommune"), known)
     if res.code is None:
-        st.info(res.message or "Denne figuren trenger en kommune i lenken, for eksempel `?figur=profil-nokkeltall"
+        st.info(res.message or f"Denne figuren trenger en kommune i lenken, for eksempel `?figur={key}"
                 "&kommune=0301`.", icon=":material/info:")
         return None
     if res.note:
@@ -146,7 +146,7 @@ def _profile() -> profil.Profile | None:
 
 
 def _profil_nokkeltall() -> Link | None:
-    p = _profile()
+    p = _profile("profil-nokkeltall")
     if p is None:
         return None
     components.figure(
@@ -160,7 +160,7 @@ def _profil_nokkeltall() -> Link | None:
 
 
 def _profil_grasrot() -> Link | None:
-    p = _profile()
+    p = _profile("profil-grasrot")
     if p is None:
         return None
     data = p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar")

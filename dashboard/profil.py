@@ -288,7 +288,7 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
         rows.append({"Nøkkeltall": name, p.name: f(r["kommune"]), p.county: f(r["fylke"]),
                      "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
         scale = 100 if r["enhet"] == "andel" else 1
-        data.append({"nokkeltall": r["navn"], "enhet": "prosent" if scale == 100 else r["enhet"], "aar": r["aar"],
+        data.append({"nøkkeltall": r["navn"], "enhet": "prosent" if scale == 100 else r["enhet"], "aar": r["aar"],
                      **{k: (None if r[src] is None else float(r[src]) * scale)
                         for k, src in (("kommune", "kommune"), ("fylke", "fylke"), ("landet", "land"),
                                        ("median_lignende_kommuner", "median_gruppe"))}})
@@ -306,13 +306,13 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
                      p.county: share("fylke"), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
-        data.append({"nokkeltall": "Andel kommuner med vedtatt frivillighetspolitikk", "enhet": "prosent",
+        data.append({"nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk", "enhet": "prosent",
                      "aar": r["runde"], "kommune": 100.0 if r["status"] == "ja" else 0.0,
                      **{k: (None if s.get(lv) is None else float(s[lv]["andel"]) * 100)
                         for k, lv in (("fylke", "fylke"), ("landet", "land"),
                                       ("median_lignende_kommuner", "storrelsesgruppe"))}})
     display = pl.DataFrame(rows) if rows else pl.DataFrame({"Nøkkeltall": []})
-    return display, pl.DataFrame(data) if data else pl.DataFrame({"nokkeltall": []})
+    return display, pl.DataFrame(data) if data else pl.DataFrame({"nøkkeltall": []})
 
 
 def changes(p: Profile) -> list[str]:
