@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import polars as pl
@@ -142,7 +142,6 @@ class Profile:
     centres: pl.DataFrame
     history: pl.DataFrame
     snapshot: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -199,6 +198,18 @@ def history_note(p: Profile) -> str | None:
     text = f"{me} består av det som var {_join(parts)}."
     splits = list(dict.fromkeys(r["merknad"] for r in h.iter_rows(named=True) if r["vekt"] < 1))
     return " ".join([text, *splits])
+
+
+def split_note(p: Profile) -> str | None:
+    """A caveat on figures from before 2024 when part of the municipality came from a code that was split."""
+    split = p.history.filter(pl.col("vekt") < 1)
+    if split.is_empty():
+        return None
+    olds = _join([f"{r['navn']} ({r['kode']}, {r['gyldig_fra']}–{r['gyldig_til']})"
+                  for r in split.iter_rows(named=True)])
+    return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Grasrotmottakere som ikke finnes i "
+            "registrene, er for årene før delingen plassert i kommunen som fikk den største delen, så tallene før og "
+            "etter 2024 er ikke helt sammenlignbare.")
 
 
 def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> str:
@@ -344,9 +355,12 @@ def changes(p: Profile) -> list[str]:
     g = p.key_row("grasrot_kr_per_innbygger")
     if g and g["kommune_forrige"] is not None and g["kommune"] is not None:
         rel = (g["kommune"] - g["kommune_forrige"]) / g["kommune_forrige"] if g["kommune_forrige"] else None
-        out.append(f"**Grasrotandelen:** {fmt_num(g['kommune'])} kr per innbygger i {g['aar']}, mot "
-                   f"{fmt_num(g['kommune_forrige'])} kr i {g['forrige_aar']}"
-                   + (f" ({fmt_change(rel * 100, 0)} %)." if rel is not None else "."))
+        text = (f"**Grasrotandelen:** {fmt_num(g['kommune'])} kr per innbygger i {g['aar']}, mot "
+                f"{fmt_num(g['kommune_forrige'])} kr i {g['forrige_aar']}"
+                + (f" ({fmt_change(rel * 100, 0)} %)." if rel is not None else "."))
+        if g["forrige_aar"] < 2024 <= g["aar"] and split_note(p):
+            text += " Kommunedelingen i 2024 påvirker sammenligningen (se merknaden ved grafen for grasrotandelen)."
+        out.append(text)
     return out
 
 

@@ -39,6 +39,8 @@ with st.container(key="profil"):
         if resolved.message:
             st.info(resolved.message, icon=":material/info:")
         found = st.session_state.get("_profil_funnet")
+        if found is not None and found.code != code:  # shown once for a failed search, then forgotten
+            del st.session_state["_profil_funnet"]
         if found is not None and found.message and found.code is None:
             st.info(found.message, icon=":material/search_off:")
         elif found is not None and found.code == code:
@@ -141,6 +143,6 @@ with st.container(key="profil"):
                 p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
                 title="Grasrotandelen, kroner per innbygger",
                 summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
-                sources=("grasrotandel", "befolkning"), key="grasrot", level=3,
+                sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
                 formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},
                 print_svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))
