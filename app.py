@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import components, db, state, style, theme  # noqa: F401 - theme registers the plotly template
+from dashboard import components, db, embed, state, style, theme  # noqa: F401 - theme registers the plotly template
 
 st.set_page_config(page_title="Frivillighetsstatistikk", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide", menu_items={"About": "Frivillighetsstatistikk: frivillige organisasjoner og "
@@ -24,13 +24,16 @@ PAGES = [
     st.Page("pages/om_dataene.py", title="Om dataene", icon=":material/info:", url_path="om_dataene"),
 ]
 
-page = st.navigation(PAGES, position="top")
+figur = embed.requested()  # ?figur=<key>: one figure alone, for embedding in articles
+page = st.navigation(PAGES, position="hidden" if figur else "top")
 state.restore()
 try:
     db.handle()
 except db.DatabaseMissing as exc:
     st.error(f"Dashbordet har ingen data ennå. {exc}")
     st.stop()
+if figur:
+    embed.show(figur)  # stops the script
 components.synthetic_banner()
 page.run()
 components.footer()

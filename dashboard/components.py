@@ -89,11 +89,13 @@ def _cell_formatter(spec: str | None, dtype: pl.DataType):
 
 
 def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
-          key: str | None = None) -> None:
+          key: str | None = None, static: bool = False) -> None:
     """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
 
     formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok' or 'year';
     other numeric columns get integers with thousands separators or one decimal.
+    static=True gives a plain HTML table instead (small tables: prints, and screen readers read it as a table);
+    st.table renders cells as markdown, so never pass register text to a static table.
     """
     formats = formats or {}
     pdf = df.to_pandas()
@@ -103,16 +105,30 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
         if f is not None:
             fmt[col] = (lambda g: (lambda v: "–" if v is None or v != v else g(v)))(f)
     styler = pdf.style.format(fmt) if fmt else pdf.style
+    if static:
+        st.table(styler.relabel_index([label(c) for c in df.columns], axis="columns"), hide_index=True)
+        return
     config = {col: st.column_config.Column(label(col)) for col in df.columns}
     st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
                  placeholder="–")  # empty cells: the styler's "–" is not used for nulls
 
 
 def figure(fig: go.Figure, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
-           key: str, note: str | None = None, formats: dict[str, str] | None = None) -> None:
-    """A chart with its title, a text summary, a table alternative, its source line and downloads."""
-    st.markdown(f"#### {title}")
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
+           key: str, note: str | None = None, formats: dict[str, str] | None = None, level: int = 4,
+           print_svg: str | None = None) -> None:
+    """A chart with its title (heading `level`), a text summary, a table alternative, its source line and downloads.
+
+    print_svg: a static SVG drawing of the same data, shown instead of the interactive chart when printing
+    (print stylesheet: containers keyed "print-only-…" show, charts in a "no-print-…" container hide).
+    """
+    st.markdown(f"{'#' * level} {title}")
+    if print_svg is None:
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
+    else:
+        with st.container(key=f"no-print-fig_{key}"):
+            st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
+        with st.container(key=f"print-only-fig_{key}"):
+            st.image(print_svg, width="stretch", alt=f"{title}. {summary}")
     st.markdown(summary)
     with st.expander("Vis tallene som tabell"):
         table(data, formats=formats)

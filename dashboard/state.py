@@ -50,19 +50,27 @@ def link_params() -> dict[str, str]:
 
 
 def choose(name: str, options: Sequence[str], default: str | None, *, label: str,
-           format_func: Callable[[str], str] = str, help: str | None = None, container=st) -> str | None:
-    """A selectbox bound to a URL parameter: starts from the URL (if valid), writes changes back to it."""
+           format_func: Callable[[str], str] = str, help: str | None = None, container=st,
+           placeholder: str | None = None) -> str | None:
+    """A selectbox bound to a URL parameter: starts from the URL (if valid), writes changes back to it.
+
+    With a placeholder and no default, an absent or invalid URL value leaves the box empty (returns None).
+    """
     options = list(options)
     current = get(name)
     if current not in options:
-        current = default if default in options else (options[0] if options else None)
+        if default is None and placeholder is not None:
+            current = None
+        else:
+            current = default if default in options else (options[0] if options else None)
     key = f"w_{name}"
     st.session_state[key] = current
 
     def _changed() -> None:
         set(name, st.session_state[key])
 
-    return container.selectbox(label, options, key=key, format_func=format_func, help=help, on_change=_changed)
+    return container.selectbox(label, options, key=key, format_func=format_func, help=help, on_change=_changed,
+                               placeholder=placeholder)
 
 
 def drop_invalid(name: str, message: str) -> None:

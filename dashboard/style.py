@@ -9,11 +9,13 @@ CSS = """
 /* calmer, statistics-office look */
 h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
-[data-testid="stCaptionContainer"] { color: #52606D; }
+[data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */
 .block-container { padding-top: 3.5rem; max-width: 1200px; }
 @media (max-width: 640px) {
   .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
   h1 { font-size: 1.7rem; }
+  .st-key-profil [data-testid="stTableStyledTable"] { font-size: 0.8rem; }
+  .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.3rem 0.3rem; hyphens: auto; }
 }
 /* print / meeting mode: one A4 page, no navigation or controls */
 @page { size: A4 portrait; margin: 10mm; }
@@ -25,8 +27,47 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   .print-only { display: block !important; }
   .block-container { padding: 0 !important; max-width: 100% !important; }
   body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  /* containers keyed "no-print-…" / "print-only-…" (st.container(key=...)), page links, chart toolbars */
+  [class*="st-key-no-print"], [data-testid="stDownloadButton"], [data-testid="stPageLink"],
+  [data-testid="stTopNav"], [data-testid="stElementToolbar"], [data-testid="stDeckGlJsonChartZoomButton"],
+  [data-testid="stHeaderActionElements"], [data-testid="stSkipToContent"] { display: none !important; }
+  [class*="st-key-print-only"] { display: flex !important; }
+  /* the municipality profile: laid out at desktop width, scaled to one A4 page, tighter spacing */
+  /* Laid out at desktop width and zoomed to the A4 page (1160 px × 0.62 ≈ 718 px = 190 mm). Streamlit sizes a
+     chart from its zoomed on-screen width, so chart containers get 1/0.62 of their width: a chart redrawn
+     while printing then fills its column, as does one that keeps its screen size. */
+  .block-container:has(.st-key-profil) { width: 1160px !important; max-width: none !important; zoom: 0.62; }
+
+  .st-key-profil [data-testid="stVerticalBlock"] { gap: 0.4rem; }
+  .st-key-profil [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; }
+  .st-key-profil [data-testid="stColumn"] { min-width: 0 !important; width: auto !important; margin-bottom: 0 !important; }
+  .st-key-profil :is([data-testid="stElementContainer"], [data-testid="stLayoutWrapper"]) { margin-bottom: 0 !important; }
+  .st-key-profil [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
+  .st-key-profil h1 { font-size: 2.1rem; padding: 0; }
+  .st-key-profil h2 { font-size: 1.3rem; padding: 0.3rem 0 0; }
+  .st-key-profil h3 { font-size: 1.1rem; padding: 0.2rem 0 0; }
+  .st-key-profil [data-testid="stCaptionContainer"] { font-size: 0.72rem; line-height: 1.2; }
+  .st-key-profil li, .st-key-profil p { line-height: 1.35; }
+  .st-key-profil [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]
+    > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stDownloadButton"]),
+  .st-key-profil [data-testid="stElementContainer"]:has([data-testid="stExpander"]) { display: none !important; }
+  .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.1rem 0.45rem; line-height: 1.3; }
+  .st-key-profil [class*="st-key-print-only-fig"] img, .st-key-print-only-kart img {
+    width: 100% !important; height: auto !important; }
+  .st-key-print-only-kart img { max-height: 260px; object-fit: contain; object-position: left top; }
+  /* link and QR code top right, beside the title; the app footer is left out */
+  .st-key-profil { position: relative; }
+  .st-key-print-only-lenke { position: absolute; top: 0; right: 0; width: 33% !important; z-index: 1; }
+  .st-key-profil-hode { padding-right: 35%; min-height: 88px; }
+  .block-container:has(.st-key-profil) [data-testid="stLayoutWrapper"]:has(.st-key-profil)
+    ~ [data-testid="stElementContainer"] { display: none !important; }
+  .st-key-synthetic_banner [data-testid="stAlert"] > div { padding: 0.3rem 0.6rem; }
 }
-.print-only { display: none; }
+[class*="st-key-print-only"] { display: none; }
+/* the municipality profile on screen: section headings a step smaller than Streamlit's; figures right-aligned */
+.st-key-profil h2 { font-size: 1.75rem; }
+.st-key-profil h3 { font-size: 1.25rem; }
+.st-key-profil [data-testid="stTableStyledTable"] :is(td, th):not(:first-child) { text-align: right !important; }
 </style>
 """
 

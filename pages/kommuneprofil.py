@@ -1,11 +1,149 @@
-"""Placeholder until the page lands."""
-
+"""Kommuneprofil: one municipality against its county, the country and similar municipalities; prints on one A4."""
 
 import streamlit as st
 
-from dashboard import boot
+from dashboard import boot, components, embed, figures_profil, profil, state
 
 boot.guard()
 
-st.title("kommuneprofil")
-st.info("Denne siden er under arbeid.")
+known = profil.known_municipalities()
+asked = state.get("kommune")
+resolved = profil.resolve(asked, known)
+if resolved.code is not None and resolved.code != asked:
+    # an old number or a name in the link: today's number goes in the URL, the note stays for this municipality
+    st.session_state["_profil_funnet"] = resolved
+    state.set("kommune", resolved.code)
+elif resolved.message:
+    state.set("kommune", None)
+
+
+def _search() -> None:
+    """Search box callback: go to the best match, remember the note and the other matches."""
+    res = profil.search(st.session_state.get("profil_sok") or "", known)
+    st.session_state["_profil_funnet"] = res
+    if res.code is not None:
+        state.set("kommune", res.code)
+
+
+with st.container(key="profil"):
+    head = st.container(key="profil-hode")
+    with st.container(key="no-print-velg"):
+        c1, c2 = st.columns(2, gap="medium")
+        code = state.choose("kommune", list(known), None, label="Kommune", format_func=profil.option_label(known),
+                            placeholder="Velg kommune …", container=c1,
+                            help="Skriv navnet eller nummeret for å finne kommunen i lista.")
+        c2.text_input("Søk på navn eller nummer, også fra før 2020 og 2024", key="profil_sok", on_change=_search,
+                      placeholder="For eksempel Haram eller 1534",
+                      help="Finner også gamle kommunenavn og -nummer og viser kommunen de hører til i dag.")
+
+        if resolved.message:
+            st.info(resolved.message, icon=":material/info:")
+        found = st.session_state.get("_profil_funnet")
+        if found is not None and found.code != code:  # shown once for a failed search, then forgotten
+            del st.session_state["_profil_funnet"]
+        if found is not None and found.message and found.code is None:
+            st.info(found.message, icon=":material/search_off:")
+        elif found is not None and found.code == code:
+            if found.note:
+                st.info(found.note, icon=":material/history:")
+            if found.alternatives:
+                st.markdown("Andre kommuner som passer:")
+                for alt_code, alt_name in found.alternatives:
+                    st.page_link("pages/kommuneprofil.py", label=f"{alt_name} ({alt_code})",
+                                 icon=":material/arrow_forward:", query_params={"kommune": alt_code})
+
+    if code is None:
+        with head:
+            st.title("Kommuneprofil")
+            st.markdown("Velg en kommune for å se nøkkeltall, frivillighetspolitikk, organisasjoner og grasrotandel, "
+                        "sammenlignet med fylket, landet og kommuner av samme størrelse. Du kan søke på dagens og "
+                        "tidligere kommunenavn og -nummer.")
+    else:
+        p = profil.load(code)
+        with head:
+            st.title(p.info["kommunenavn"])
+            st.caption(profil.subtitle(p))
+            url = profil.page_url(embed.public_base(), profil.PAGE_PATH, {"kommune": p.code})
+            with st.container(key="print-only-lenke", horizontal=True, vertical_alignment="center"):
+                st.image(profil.qr_svg(url), width=84, alt=f"QR-kode med lenke til kommuneprofilen for {p.name}")
+                st.markdown(f"**Oppdaterte tall:** {url}  \nFrivillighetsstatistikk, utskrift {profil.fmt_date_today()}")
+        history = profil.history_note(p)
+        if history:
+            with head:
+                st.caption(f":material/history: **Kommunesammenslåinger og delinger:** {profil.md_escape(history)}")
+        with st.container(key="no-print-hint"):
+            st.caption(":material/print: **Skriv ut / møtemodus:** bruk nettleserens utskrift (Ctrl + P eller ⌘ + P). "
+                       "Siden skrives ut på ett A4-ark, med lenke og QR-kode tilbake hit.")
+
+        st.header("Kort fortalt", divider="gray")
+        st.markdown("\n".join(f"- {s}" for s in profil.sentences(p)))
+
+        st.header("Nøkkeltall", divider="gray")
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            display, data = profil.key_table(p)
+            components.table(display, static=True)
+            st.caption(f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} kommunene med "
+                       f"{p.info['storrelsesgruppe']} innbyggere (for frivillighetspolitikk: andelen av dem som har "
+                       "vedtatt). Fylket og landet: tallet for hele fylket og hele landet.")
+            components.source_line("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
+            components.downloads(data, f"Nøkkeltall {p.name}", "frivillighetsregisteret", "grasrotandel",
+                                 "kommuneundersokelse", "befolkning", key="nokkeltall")
+        with right:
+            deck, alt = profil.locator(p)
+            with st.container(key="no-print-kart"):
+                st.pydeck_chart(deck, height=260, key="profil_kart", alt=alt)
+            with st.container(key="print-only-kart"):
+                st.image(profil.locator_svg(p), width="stretch", alt=alt)
+            st.caption(f"{p.name} (oransje) i {p.info['fylkesnavn']}.")
+        with st.container(key="no-print-sammenligning"):
+            components.figure(
+                figures_profil.key_comparison(p.key, kommune=p.name, fylke=p.county), data,
+                title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
+                summary=figures_profil.describe_key(p.key, kommune=p.name),
+                sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3)
+
+        st.header("Frivillighetspolitikk og endringer", divider="gray")
+        left, right = st.columns(2, gap="medium")
+        with left:
+            st.subheader("Hva har endret seg")
+            st.markdown("\n".join(f"- {s}" for s in profil.changes(p)) or "Ingen tidligere tall å sammenligne med.")
+            st.subheader("Frivilligsentraler")
+            shown, rest = profil.centres_markdown(p, limit=5)
+            st.markdown(shown)
+            if rest:
+                st.caption(f"… og {rest} til.")
+                with st.expander(f"Vis alle {p.centres.height} frivilligsentralene"):
+                    st.markdown(profil.centres_markdown(p)[0])
+            components.downloads(p.centres, f"Frivilligsentraler {p.name}", "frivillighetsregisteret",
+                                 "enhetsregisteret", key="sentraler")
+        with right:
+            st.subheader("Svar i kommuneundersøkelsen")
+            components.table(profil.policy_table(p), static=True)
+            note = profil.policy_note(p)
+            if note:
+                st.caption(note)
+            components.source_line("kommuneundersokelse")
+            components.downloads(profil.policy_long(p), f"Frivillighetspolitikk {p.name}", "kommuneundersokelse",
+                                 key="politikk")
+
+        st.header("Organisasjoner og grasrotandel", divider="gray")
+        left, right = st.columns(2, gap="medium")
+        with left:
+            components.figure(
+                figures_profil.categories(p.categories, kommune=p.name),
+                p.categories.select("gruppenavn", "antall", "andel", "andel_land"),
+                title="Organisasjoner etter kategori",
+                summary=figures_profil.describe_categories(p.categories, kommune=p.name),
+                sources=("frivillighetsregisteret", "icnpo"), key="kategorier", level=3,
+                formats={"andel": "pct", "andel_land": "pct"},
+                print_svg=figures_profil.categories_svg(p.categories, kommune=p.name))
+        with right:
+            components.figure(
+                figures_profil.grasrot_lines(p.grasrot),
+                p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
+                title="Grasrotandelen, kroner per innbygger",
+                summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
+                sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
+                formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},
+                print_svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))

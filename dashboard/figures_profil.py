@@ -1,0 +1,288 @@
+"""Pure figure builders for the municipality profile: DataFrame in, plotly figure out (no Streamlit)."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard import theme
+from dashboard.figures import _layout
+from dashboard.format import fmt_num, fmt_pct
+from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED
+
+#: Indicators the comparison chart shows (per inhabitant or shares, so places of any size compare).
+COMPARE = ("org_per_1000", "grasrot_kr_per_innbygger", "grasrot_andel_mottar")
+#: Short names for tables and narrow charts.
+SHORT_NAMES = {
+    "org_per_1000": "Organisasjoner per 1 000 innbyggere",
+    "org_antall": "Registrerte organisasjoner",
+    "frivilligsentraler": "Frivilligsentraler",
+    "grasrot_kr_per_innbygger": "Grasrotandel, kr per innbygger",
+    "grasrot_andel_mottar": "Andel organisasjoner som får grasrotandel",
+}
+#: Two-line titles of the comparison chart's panels (short enough for a phone).
+TITLES = {
+    "org_per_1000": "Organisasjoner per<br>1 000 innbyggere",
+    "grasrot_kr_per_innbygger": "Grasrotandelen,<br>kroner per innbygger",
+    "grasrot_andel_mottar": "Andel organisasjoner<br>som får grasrotandel",
+}
+#: Bar colours of the four places: the municipality stands out (orange), the others in one blue family.
+PLACE_COLOURS = (HIGHLIGHT, CATEGORICAL[0], "#56B4E9", CATEGORICAL[2])
+
+
+def fmt_value(value: float | None, enhet: str, decimals: int) -> str:
+    """An indicator value as text: shares as per cent, else a number with the indicator's decimals."""
+    return fmt_pct(value, decimals) if enhet == "andel" else fmt_num(value, decimals)
+
+
+def places(kommune: str, fylke: str) -> list[str]:
+    """Labels of the four compared places, top to bottom."""
+    return [kommune, fylke, "Hele landet", "Lignende kommuner"]
+
+
+def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: int = 130) -> go.Figure:
+    """Small multiples, one row per indicator: horizontal bars for the municipality, county, country and
+    size-group median (rows stack, so it reads on a phone). `key` has the columns of queries_profil.key_figures."""
+    rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
+    labels = places(kommune, fylke)
+    n = max(1, len(rows))
+    fig = make_subplots(rows=n, cols=1, vertical_spacing=0.42 / n,
+                        subplot_titles=[f"{TITLES.get(r['indikator'], r['navn'])} ({r['aar']})" for r in rows])
+    for i, r in enumerate(rows, start=1):
+        values = [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]]
+        text = [fmt_value(v, r["enhet"], r["desimaler"]) for v in values]
+        fig.add_trace(go.Bar(
+            x=values, y=labels, orientation="h", marker_color=list(PLACE_COLOURS), text=text,
+            textposition="outside", cliponaxis=False, showlegend=False,
+            customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>", name=r["navn"]),
+            row=i, col=1)
+        fig.update_xaxes(showticklabels=False, showgrid=False, ticks="", row=i, col=1,
+                         range=[0, max((v or 0) for v in values) * 1.18 or 1])
+    fig.update_yaxes(autorange="reversed", ticks="")
+    fig.update_annotations(font_size=13)
+    fig.update_layout(hovermode="closest", bargap=0.25, margin={"l": 10, "r": 10, "t": 45, "b": 5})
+    return _layout(fig, height=row_height * n + 45, legend=False)
+
+
+def describe_key(key: pl.DataFrame, *, kommune: str) -> str:
+    """One sentence per compared indicator: the municipality against the country and its size group."""
+    parts = []
+    for r in key.iter_rows(named=True):
+        if r["indikator"] not in COMPARE or r["kommune"] is None:
+            continue
+        f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
+        parts.append(f"{r['navn']} {r['aar']}: {kommune} {f(r['kommune'])}, fylket {f(r['fylke'])}, "
+                     f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
+    return " ".join(parts) if parts else f"Ingen nøkkeltall for {kommune}."
+
+
+def categories(df: pl.DataFrame, *, kommune: str, height: int | None = None) -> go.Figure:
+    """Horizontal bars: each ICNPO group's share of the municipality's organisations, beside the country's.
+    `df` has gruppenavn, antall, andel, andel_land (fractions); largest group on top."""
+    d = df.sort("andel", descending=True)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=d["gruppenavn"].to_list(), x=d["andel"].to_list(), orientation="h", name=kommune,
+        marker_color=HIGHLIGHT, customdata=d["antall"].to_list(),
+        hovertemplate=f"{kommune}: %{{x:.1%}} (%{{customdata}} org.)<extra>%{{y}}</extra>"))
+    fig.add_trace(go.Bar(
+        y=d["gruppenavn"].to_list(), x=d["andel_land"].to_list(), orientation="h", name="Hele landet",
+        marker_color=CATEGORICAL[0], hovertemplate="Hele landet: %{x:.1%}<extra>%{y}</extra>"))
+    fig.update_layout(barmode="group", hovermode="closest", bargap=0.25, bargroupgap=0.05)
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height=height or max(260, 22 * d.height + 70), legend=True)
+
+
+def describe_categories(df: pl.DataFrame, *, kommune: str) -> str:
+    """'De største gruppene i X er …; størst forskjell fra landet: …'."""
+    if df.is_empty():
+        return f"Ingen registrerte organisasjoner i {kommune}."
+    d = df.sort("andel", descending=True)
+    top = [f"{r['gruppenavn'].lower()} ({fmt_pct(r['andel'], 0)})" for r in d.head(3).iter_rows(named=True)]
+    diff = d.with_columns((pl.col("andel") - pl.col("andel_land")).alias("_d")).sort("_d", descending=True)
+    hi = diff.row(0, named=True)
+    text = (f"De største gruppene blant organisasjonene i {kommune} ({d['aar'][0]}) er " + ", ".join(top[:-1])
+            + (f" og {top[-1]}" if len(top) > 1 else top[0]) + ".")
+    if hi["_d"] and hi["_d"] >= 0.02:
+        text += (f" {hi['gruppenavn']} er en større del enn i landet ({fmt_pct(hi['andel'], 0)} mot "
+                 f"{fmt_pct(hi['andel_land'], 0)}).")
+    return text
+
+
+#: Line colours and widths of the places in time series: the municipality stands out.
+LINE_STYLE = {"kommune": (HIGHLIGHT, 3.5, "solid"), "fylke": (CATEGORICAL[0], 2, "solid"),
+              "land": (MUTED, 2, "dash")}
+
+
+def grasrot_lines(df: pl.DataFrame, *, height: int = 280) -> go.Figure:
+    """Grasrotandelen in kroner per inhabitant per year: the municipality (orange) against county (blue) and
+    country (grey, dashed). `df` as queries_profil.grasrot_compare."""
+    fig = go.Figure()
+    for nivaa in ("kommune", "fylke", "land"):
+        g = df.filter(pl.col("nivaa") == nivaa).sort("aar")
+        if g.is_empty():
+            continue
+        colour, width, dash = LINE_STYLE[nivaa]
+        fig.add_trace(go.Scatter(
+            x=g["aar"].to_list(), y=g["kr_per_innbygger"].to_list(), name=g["sted"][0], mode="lines+markers",
+            line={"color": colour, "width": width, "dash": dash}, marker={"size": 6},
+            hovertemplate="%{y:,.0f} kr<extra>%{fullData.name}</extra>"))
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _layout(fig, y_title="Kr per innbygger", height=height)
+
+
+def describe_grasrot(df: pl.DataFrame, *, kommune: str) -> str:
+    """First and last year of the municipality's grasrot per inhabitant, and the country's last value."""
+    own = df.filter(pl.col("nivaa") == "kommune").drop_nulls("kr_per_innbygger").sort("aar")
+    if own.is_empty():
+        return f"Ingen tall for grasrotandelen i {kommune}."
+    first, last = own.row(0, named=True), own.row(-1, named=True)
+    land = df.filter((pl.col("nivaa") == "land") & (pl.col("aar") == last["aar"]))
+    text = (f"Grasrotandelen i {kommune} var {fmt_num(first['kr_per_innbygger'])} kr per innbygger i "
+            f"{first['aar']} og {fmt_num(last['kr_per_innbygger'])} kr i {last['aar']}")
+    if land.height:
+        text += f" (landet: {fmt_num(land['kr_per_innbygger'][0])} kr)"
+    return text + "."
+
+
+# ---- static SVG versions for print ------------------------------------------------------------------------
+# Printing cannot wait for interactive charts to be redrawn at the paper's width, so the printed profile uses
+# small static SVG drawings of the same data (same colours, Norwegian number formats).
+
+_FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" font-family="{_FONT}" font-size="14" fill="{theme.TEXT}">'
+            f"<title>{html.escape(title)}</title>" + "".join(body) + "</svg>")
+
+
+def _legend(items: list[tuple[str, str]], x: float, y: float) -> list[str]:
+    out = []
+    for colour, name in items:
+        out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{x + 14:.1f}" y="{y:.1f}">{html.escape(name)}</text>')
+        x += 26 + 7.5 * len(name)
+    return out
+
+
+def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 18, limit: int = 8) -> str:
+    """The categories chart as a static SVG: per ICNPO group, the municipality's share and the country's;
+    beyond `limit` rows the smallest groups are added together as 'Øvrige grupper'."""
+    d = df.sort("andel", descending=True).select("gruppenavn", "andel", "andel_land")
+    if d.height > limit:
+        rest = d.slice(limit - 1).select(pl.lit("Øvrige grupper").alias("gruppenavn"), pl.col("andel").sum(),
+                                         pl.col("andel_land").sum())
+        d = pl.concat([d.head(limit - 1), rest])
+    label_w, top, right = 240, 26, 46
+    height = top + row * d.height + 6
+    top_share = max([*(v or 0 for v in d["andel"].to_list()), *(v or 0 for v in d["andel_land"].to_list()), 0.01])
+    scale = (width - label_w - right) / top_share
+    body = _legend([(HIGHLIGHT, kommune), (CATEGORICAL[0], "Hele landet")], label_w, 12)
+    for i, r in enumerate(d.iter_rows(named=True)):
+        y = top + i * row
+        body.append(f'<text x="{label_w - 6}" y="{y + row * 0.62:.1f}" text-anchor="end">'
+                    f"{html.escape(r['gruppenavn'])}</text>")
+        a, b = r["andel"] or 0, r["andel_land"] or 0
+        body.append(f'<rect x="{label_w}" y="{y + 2:.1f}" width="{a * scale:.1f}" height="{row / 2 - 2:.1f}" '
+                    f'fill="{HIGHLIGHT}"/>')
+        body.append(f'<rect x="{label_w}" y="{y + row / 2:.1f}" width="{b * scale:.1f}" height="{row / 2 - 2:.1f}" '
+                    f'fill="{CATEGORICAL[0]}"/>')
+        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + row * 0.62:.1f}" font-size="13">'
+                    f"{html.escape(fmt_pct(a, 0))}</text>")
+    return _svg(width, height, body, f"Organisasjoner etter kategori, {kommune} og hele landet")
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
+    """Round tick values from 0 (or below) to at least hi."""
+    span = max(hi - min(lo, 0), 1e-9)
+    raw = span / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.floor(min(lo, 0) / step) * step
+    return [start + i * step for i in range(int(math.ceil((hi - start) / step)) + 1)]
+
+
+def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int = 190) -> str:
+    """The grasrot chart as a static SVG: kroner per inhabitant per year, the municipality against county
+    and country (`df` as queries_profil.grasrot_compare)."""
+    d = df.drop_nulls("kr_per_innbygger")
+    if d.is_empty():
+        return _svg(width, 40, [f'<text x="0" y="20">Ingen tall for grasrotandelen i {html.escape(kommune)}.</text>'],
+                    "Grasrotandelen")
+    years = sorted(d["aar"].unique().to_list())
+    ticks = _nice_ticks(0, float(d["kr_per_innbygger"].max()))
+    left, right, top, bottom = 40, 16, 30, 22
+    pw, ph = width - left - right, height - top - bottom
+
+    def x(year: int) -> float:
+        return left + 14 + ((pw - 28) * (years.index(year) / max(1, len(years) - 1)))
+
+    def y(v: float) -> float:
+        return top + ph - (v - ticks[0]) / (ticks[-1] - ticks[0]) * ph
+
+    body = []
+    for t in ticks:
+        body.append(f'<line x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{theme.GRID}"/>')
+        body.append(f'<text x="{left - 5}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="13">'
+                    f"{html.escape(fmt_num(t))}</text>")
+    for yr in years:
+        body.append(f'<text x="{x(yr):.1f}" y="{height - 6}" text-anchor="middle" font-size="13">{yr}</text>')
+    legend = []
+    for nivaa in ("kommune", "fylke", "land"):
+        g = d.filter(pl.col("nivaa") == nivaa).sort("aar")
+        if g.is_empty():
+            continue
+        colour, stroke, dash = LINE_STYLE[nivaa]
+        pts = " ".join(f"{x(a):.1f},{y(v):.1f}" for a, v in g.select("aar", "kr_per_innbygger").rows())
+        body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{stroke}"'
+                    + (' stroke-dasharray="6 4"' if dash == "dash" else "") + "/>")
+        legend.append((colour, g["sted"][0]))
+    body += _legend(legend, left, 12)
+    return _svg(width, height, body, f"Grasrotandelen i kroner per innbygger, {kommune}, fylket og landet")
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    """The rings (outer and holes) of a Polygon or MultiPolygon."""
+    if geometry["type"] == "Polygon":
+        return list(geometry["coordinates"])
+    if geometry["type"] == "MultiPolygon":
+        return [ring for poly in geometry["coordinates"] for ring in poly]
+    return []
+
+
+def locator_svg(areas: list[tuple[str, dict, bool]], bbox: tuple[float, float, float, float], *,
+                width: int = 360, title: str = "Kart") -> str:
+    """A static locator map: areas (name, GeoJSON geometry, highlighted?) in grey, highlighted ones in orange,
+    in a simple equirectangular projection of the bounding box (min_lon, min_lat, max_lon, max_lat)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    kx = math.cos(math.radians((min_lat + max_lat) / 2))
+    span_x, span_y = max((max_lon - min_lon) * kx, 1e-6), max(max_lat - min_lat, 1e-6)
+    scale = width / span_x
+    height = max(60, round(span_y * scale))
+
+    def path(geometry: dict) -> str:
+        parts = []
+        for ring in _rings(geometry):
+            pts, last = [], None
+            for lon, lat, *_ in ring:
+                p = (round((lon - min_lon) * kx * scale, 1), round((max_lat - lat) * scale, 1))
+                if last is None or abs(p[0] - last[0]) + abs(p[1] - last[1]) >= 0.8:
+                    pts.append(p)
+                    last = p
+            if len(pts) >= 3:
+                parts.append("M" + "L".join(f"{x},{y}" for x, y in pts) + "Z")
+        return "".join(parts)
+
+    body = []
+    for name, geometry, highlight in sorted(areas, key=lambda a: a[2]):
+        fill = HIGHLIGHT if highlight else "#D9D9D9"
+        body.append(f'<path d="{path(geometry)}" fill="{fill}" stroke="#FFFFFF" stroke-width="0.6" '
+                    f'fill-rule="evenodd"><title>{html.escape(name)}</title></path>')
+    return _svg(width, height, body, title)

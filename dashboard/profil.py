@@ -1,0 +1,481 @@
+"""The municipality profile: which municipality a URL or search means, and everything the page says about it.
+
+No Streamlit here: the page (pages/kommuneprofil.py) renders what these functions return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import polars as pl
+import pydeck as pdk
+import segno
+
+from dashboard import figures_profil, maps, queries, queries_profil
+from dashboard.figures_profil import fmt_value
+from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.theme import HIGHLIGHT, STATUS_LABELS
+
+PAGE_PATH = "kommuneprofil"
+MEASURES = {
+    "koordinator": "frivillighetskoordinator",
+    "frivillighetsraad": "frivillighetsråd eller -forum",
+    "samarbeidsplattform": "lokal samarbeidsplattform med frivilligheten",
+    "gratis_lokaler": "gratis lokaler for lag og foreninger",
+    "tilskuddsordning": "tilskuddsordning for lag og foreninger",
+}
+ANSWERS = {"ja": "Ja", "nei": "Nei", "delvis": "Delvis", "vet_ikke": "Vet ikke", "under_arbeid": "Under arbeid",
+           "ukjent": "Ikke svart", None: "Ikke svart"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+
+
+def md_escape(text: object, limit: int | None = None) -> str:
+    """Text from data or a URL, made inert for st.markdown (every markdown/HTML character backslash-escaped)."""
+    s = " ".join(str(text).split())
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+# ---- which municipality -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a `kommune` value from a URL or a search leads to."""
+
+    code: str | None
+    note: str | None = None
+    alternatives: tuple[tuple[str, str], ...] = ()
+    message: str | None = None
+
+
+def normalise_code(raw: str) -> str | None:
+    """'301' → '0301', '1508' → '1508'; None when the text is not 1–4 digits."""
+    s = raw.strip()
+    return s.zfill(4) if re.fullmatch(r"\d{1,4}", s) else None
+
+
+def resolve(raw: str | None, known: Mapping[str, str]) -> Resolution:
+    """A URL value → today's municipality: a 2024 number as it is; an old number or an exact (old) name to
+    today's municipality with the largest share, other successors as alternatives and the note on the change;
+    anything else → a friendly message."""
+    if raw is None or not raw.strip():
+        return Resolution(None)
+    code = normalise_code(raw)
+    if code in known:
+        return Resolution(code)
+    if code is None and not re.fullmatch(r"[\w .'\-]{2,40}", raw.strip()):
+        return Resolution(None, message="Lenken inneholder ikke et gyldig kommunenummer. Velg en kommune i lista.")
+    hits = queries_profil.search(code or raw)
+    exact = hits.filter(pl.col("rang").is_in([0, 2] if code else [1, 3]))
+    if exact.is_empty():
+        what = f"nummer «{md_escape(raw, 12)}»" if code else f"navnet «{md_escape(raw, 40)}»"
+        return Resolution(None, message=f"Fant ingen kommune med {what}. Velg en kommune i lista, eller søk "
+                                        "på navn eller nummer, også gamle.")
+    return _from_hits(exact, asked=raw)
+
+
+def search(text: str, known: Mapping[str, str]) -> Resolution:
+    """Free-text search (name or number, also old ones) → the best match, the others as alternatives."""
+    text = text.strip()
+    if not text:
+        return Resolution(None)
+    code = normalise_code(text)
+    if code in known:
+        return Resolution(code)
+    hits = queries_profil.search(code or text[:40])
+    if hits.is_empty():
+        return Resolution(None, message=f"Fant ingen kommune som passer «{md_escape(text, 40)}». Prøv et annet "
+                                        "navn eller et kommunenummer.")
+    return _from_hits(hits, asked=text)
+
+
+def _from_hits(hits: pl.DataFrame, asked: str) -> Resolution:
+    """The best hit as today's municipality; a note when it was found by a former number or name."""
+    best = hits.row(0, named=True)
+    others = tuple((r["kommunenummer"], r["kommunenavn"]) for r in hits.slice(1, 8).iter_rows(named=True))
+    merknad = md_escape(best["merknad"]) if best["merknad"] else ""
+    if best["rang"] == 2:
+        code = normalise_code(asked) or asked
+        old = queries.kommune_lookup(code).row(0, named=True)
+        note = (f"Kommunenummer {code} var {md_escape(old['navn'])} ({old['gyldig_fra']}–{old['gyldig_til']}) "
+                f"og er ikke i bruk lenger. {merknad}")
+    elif best["rang"] == 3:
+        note = f"«{md_escape(asked, 40)}» er et tidligere kommunenavn. {merknad}"
+    elif best["rang"] >= 4 and best["treff"]:
+        note = f"Treff på tidligere kommuner: {md_escape(best['treff'])}."
+    else:
+        note = ""
+    if others and best["rang"] in (2, 3):
+        note += f" Viser {md_escape(best['kommunenavn'])} ({best['kommunenummer']}), som fikk den største delen."
+    return Resolution(best["kommunenummer"], note=note.strip() or None, alternatives=others)
+
+
+def known_municipalities() -> dict[str, str]:
+    """Today's 357 municipalities: number → name."""
+    return dict(queries.kommuner().select("kommunenummer", "kommunenavn").iter_rows())
+
+
+def option_label(known: Mapping[str, str]):
+    """The picker's label for a number: 'Ålesund (1508)'."""
+    return lambda code: f"{known.get(code, code)} ({code})"
+
+
+# ---- the profile -----------------------------------------------------------------------------------------
+
+@dataclass
+class Profile:
+    """Everything the profile shows about one municipality (data only)."""
+
+    code: str
+    info: dict
+    key: pl.DataFrame
+    rounds: pl.DataFrame
+    shares: dict
+    categories: pl.DataFrame
+    grasrot: pl.DataFrame
+    orgs: pl.DataFrame
+    centres: pl.DataFrame
+    history: pl.DataFrame
+    snapshot: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The short name ('Trondheim', not 'Trondheim - Tråante')."""
+        return self.info["kommunenavn_kort"]
+
+    @property
+    def county(self) -> str:
+        """The county's short name, 'Oslo fylke' where county and municipality share the name."""
+        f = self.info["fylkesnavn_kort"]
+        return f"{f} fylke" if f == self.name else f
+
+    def key_row(self, indikator: str) -> dict | None:
+        """One key-figure row by indicator key."""
+        d = self.key.filter(pl.col("indikator") == indikator)
+        return d.row(0, named=True) if d.height else None
+
+
+def load(code: str) -> Profile:
+    """Query everything the profile needs for a (valid, 2024) municipality number."""
+    info = queries_profil.kommune(code)
+    if info is None:
+        raise ValueError(f"ukjent kommune: {code!r}")
+    rounds = queries_profil.policy_rounds(code)
+    latest = int(rounds["runde"].max()) if rounds.height else None
+    return Profile(
+        code=code, info=info, key=queries_profil.key_figures(code), rounds=rounds,
+        shares=queries_profil.policy_shares(code, latest) if latest else {},
+        categories=queries_profil.org_categories(code), grasrot=queries_profil.grasrot_compare(code),
+        orgs=queries_profil.org_change(code), centres=queries_profil.volunteer_centres(code),
+        history=queries_profil.history_notes(code), snapshot=queries.snapshot_date("frivillighetsregisteret"),
+    )
+
+
+def subtitle(p: Profile) -> str:
+    """'Kommune i Møre og Romsdal · 58 509 innbyggere (1.1.2024) · størrelsesgruppe 50 000 og over · nr. 1508'."""
+    i = p.info
+    return (f"Kommune i {i['fylkesnavn']} · {fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024 · "
+            f"størrelsesgruppe {i['storrelsesgruppe']} · kommunenummer {i['kommunenummer']}")
+
+
+def history_note(p: Profile) -> str | None:
+    """The former municipalities behind today's one, and any split, as one plain sentence or two (or None)."""
+    h = p.history
+    if h.is_empty():
+        return None
+    me = f"{p.info['kommunenavn']} ({p.code})"
+    short = p.name.lower()
+    if all(n.lower() == short for n in h["navn"].to_list()) and h["vekt"].min() == 1:
+        numbers = [f"{r['kode']} ({r['gyldig_fra']}–{r['gyldig_til']})" for r in h.iter_rows(named=True)]
+        return f"{me} hadde tidligere kommunenummer {_join(numbers)}."
+    parts = [("en del av " if r["vekt"] < 1 else "") + f"{r['navn']} ({r['kode']}, {r['gyldig_fra']}–{r['gyldig_til']})"
+             for r in h.iter_rows(named=True)]
+    text = f"{me} består av det som var {_join(parts)}."
+    splits = list(dict.fromkeys(r["merknad"] for r in h.iter_rows(named=True) if r["vekt"] < 1))
+    return " ".join([text, *splits])
+
+
+def split_note(p: Profile) -> str | None:
+    """A caveat on figures from before 2024 when part of the municipality came from a code that was split."""
+    split = p.history.filter(pl.col("vekt") < 1)
+    if split.is_empty():
+        return None
+    olds = _join([f"{r['navn']} ({r['kode']}, {r['gyldig_fra']}–{r['gyldig_til']})"
+                  for r in split.iter_rows(named=True)])
+    return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Grasrotmottakere som ikke finnes i "
+            "registrene, er for årene før delingen plassert i kommunen som fikk den største delen, så tallene før og "
+            "etter 2024 er ikke helt sammenlignbare.")
+
+
+def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> str:
+    """The year of a figure; a register figure of the snapshot year is '30.9.2025' ('per 30. september 2025')."""
+    if indikator.startswith("org") or indikator == "frivilligsentraler":
+        last = p.orgs["aar"].max() if p.orgs.height else None
+        if aar == last and p.snapshot:
+            if not short:
+                return f"per {fmt_date(p.snapshot)}"
+            d = dt.date.fromisoformat(p.snapshot[:10])
+            return f"{d.day}.{d.month}.{d.year}"
+        return str(aar) if short else f"ved utgangen av {aar}"
+    return str(aar)
+
+
+def policy_sentence(p: Profile) -> str:
+    """'Ålesund har vedtatt frivillighetspolitikk (2024).' and the measures the municipality reports."""
+    if p.rounds.is_empty():
+        return f"Vi har ingen svar fra {p.name} om frivillighetspolitikk."
+    r = p.rounds.row(0, named=True)
+    runde, name = r["runde"], p.name
+    status = r["status"]
+    if status == "ja":
+        year = f" ({r['vedtaksaar']})" if r["vedtaksaar"] else ""
+        first = f"{name} har vedtatt frivillighetspolitikk{year}, ifølge kommuneundersøkelsen {runde}."
+    elif status == "under_arbeid":
+        first = f"{name} arbeider med en frivillighetspolitikk, men har ikke vedtatt den (kommuneundersøkelsen {runde})."
+    elif status == "nei":
+        first = f"{name} har ikke vedtatt frivillighetspolitikk (kommuneundersøkelsen {runde})."
+    elif status == "vet_ikke":
+        first = f"{name} svarte «vet ikke» på om kommunen har frivillighetspolitikk (kommuneundersøkelsen {runde})."
+    else:
+        first = (f"Vi vet ikke om {name} har frivillighetspolitikk: kommunen svarte ikke i kommuneundersøkelsen "
+                 f"{runde}.")
+    has = [MEASURES[m] for m in MEASURES if r[m] == "ja"]
+    partly = [MEASURES[m] for m in MEASURES if r[m] == "delvis"]
+    lacks = [MEASURES[m] for m in MEASURES if r[m] == "nei"]
+    parts = []
+    if has:
+        parts.append("Kommunen har " + _join(has))
+    if partly:
+        parts.append(("delvis " if has else "Kommunen har delvis ") + _join(partly))
+    text = first
+    if parts:
+        text += " " + ", ".join(parts)
+        text += (", men ikke " + _join(lacks) + ".") if lacks else "."
+    elif lacks:
+        text += " Kommunen har ikke " + _join(lacks) + "."
+    return text
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def sentences(p: Profile) -> list[str]:
+    """Plain Norwegian sentences for the top of the profile: policy, volunteer centres, organisations, grasrot."""
+    out = [policy_sentence(p)]
+    n = p.centres.height
+    survey = p.rounds.row(0, named=True)["antall_frivilligsentraler"] if p.rounds.height else None
+    centre = ("Kommunen har ingen frivilligsentral i Frivillighetsregisteret" if n == 0 else
+              f"Kommunen har {n} frivilligsentral{'er' if n != 1 else ''} i Frivillighetsregisteret")
+    if survey is not None and survey != n:
+        centre += f" (i kommuneundersøkelsen oppga kommunen {survey})"
+    out.append(centre + ".")
+    org = p.key_row("org_antall")
+    per = p.key_row("org_per_1000")
+    if org and per:
+        out.append(f"Det er {fmt_int(org['kommune'])} registrerte frivillige organisasjoner i {p.name} "
+                   f"{_year_label(p, org['aar'], 'org_antall', short=False)}: {fmt_num(per['kommune'], 1)} per 1 000 innbyggere, "
+                   f"mot {fmt_num(per['land'], 1)} i hele landet og {fmt_num(per['median_gruppe'], 1)} i lignende "
+                   "kommuner.")
+    g = p.key_row("grasrot_kr_per_innbygger")
+    own = p.grasrot.filter((pl.col("nivaa") == "kommune") & (pl.col("aar") == (g["aar"] if g else -1)))
+    if g and own.height:
+        out.append(f"Lag og foreninger i {p.name} fikk {fmt_nok_short(own['belop'][0])} i grasrotandel i "
+                   f"{g['aar']}, {fmt_num(g['kommune'])} kr per innbygger (landet: {fmt_num(g['land'])} kr).")
+    return out
+
+
+def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The key figures as a display table (text cells) and as a download table (numbers; shares in per cent)."""
+    rows, data = [], []
+    for r in p.key.iter_rows(named=True):
+        f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
+        name = f"{figures_profil.SHORT_NAMES.get(r['indikator'], r['navn'])} ({_year_label(p, r['aar'], r['indikator'])})"
+        rows.append({"Nøkkeltall": name, p.name: f(r["kommune"]), p.county: f(r["fylke"]),
+                     "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
+        scale = 100 if r["enhet"] == "andel" else 1
+        data.append({"nøkkeltall": r["navn"], "enhet": "prosent" if scale == 100 else r["enhet"], "aar": r["aar"],
+                     **{k: (None if r[src] is None else float(r[src]) * scale)
+                        for k, src in (("kommune", "kommune"), ("fylke", "fylke"), ("landet", "land"),
+                                       ("median_lignende_kommuner", "median_gruppe"))}})
+    if p.rounds.height:
+        r = p.rounds.row(0, named=True)
+        s = p.shares
+        status = STATUS_LABELS.get(r["status"], r["status"])
+        if r["status"] == "ja" and r["vedtaksaar"]:
+            status += f" ({r['vedtaksaar']})"
+
+        def share(level: str) -> str:
+            x = s.get(level)
+            return f"{fmt_pct(x['andel'], 0)} har" if x else "–"
+
+        rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
+                     p.county: share("fylke"), "Hele landet": share("land"),
+                     "Lignende kommuner": share("storrelsesgruppe")})
+        data.append({"nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk", "enhet": "prosent",
+                     "aar": r["runde"], "kommune": 100.0 if r["status"] == "ja" else 0.0,
+                     **{k: (None if s.get(lv) is None else float(s[lv]["andel"]) * 100)
+                        for k, lv in (("fylke", "fylke"), ("landet", "land"),
+                                      ("median_lignende_kommuner", "storrelsesgruppe"))}})
+    display = pl.DataFrame(rows) if rows else pl.DataFrame({"Nøkkeltall": []})
+    return display, pl.DataFrame(data) if data else pl.DataFrame({"nøkkeltall": []})
+
+
+def changes(p: Profile) -> list[str]:
+    """'What changed': policy status and measures since the previous round, organisations since last year,
+    grasrot since the year before."""
+    out = []
+    if p.rounds.height >= 2:
+        new, old = p.rounds.row(0, named=True), p.rounds.row(1, named=True)
+        a, b = ANSWERS.get(old["status"]).lower(), ANSWERS.get(new["status"]).lower()
+        if old["status"] != new["status"]:
+            out.append(f"**Frivillighetspolitikk:** {a} i {old['runde']}, {b} i {new['runde']}.")
+        else:
+            out.append(f"**Frivillighetspolitikk:** uendret ({b}) fra {old['runde']} til {new['runde']}.")
+        got = [MEASURES[m] for m in MEASURES if new[m] == "ja" and old[m] in ("nei", "delvis")]
+        lost = [MEASURES[m] for m in MEASURES if new[m] == "nei" and old[m] in ("ja", "delvis")]
+        if got:
+            out.append(f"**Nytt siden {old['runde']}:** " + _join(got) + ".")
+        if lost:
+            out.append(f"**Ikke lenger (etter svaret i {new['runde']}):** " + _join(lost) + ".")
+    if p.orgs.height >= 2:
+        new, old = p.orgs.row(0, named=True), p.orgs.row(1, named=True)
+        diff = new["antall"] - old["antall"]
+        when = f"per {fmt_date(p.snapshot)}" if p.snapshot else str(new["aar"])
+        out.append(f"**Organisasjoner:** {fmt_change(diff)} siden utgangen av {old['aar']} "
+                   f"({fmt_int(old['antall'])} → {fmt_int(new['antall'])} {when}).")
+        if new["frivilligsentraler"] != old["frivilligsentraler"]:
+            out.append(f"**Frivilligsentraler i registeret:** {fmt_int(old['frivilligsentraler'])} ved utgangen av "
+                       f"{old['aar']}, {fmt_int(new['frivilligsentraler'])} nå.")
+    g = p.key_row("grasrot_kr_per_innbygger")
+    if g and g["kommune_forrige"] is not None and g["kommune"] is not None:
+        rel = (g["kommune"] - g["kommune_forrige"]) / g["kommune_forrige"] if g["kommune_forrige"] else None
+        text = (f"**Grasrotandelen:** {fmt_num(g['kommune'])} kr per innbygger i {g['aar']}, mot "
+                f"{fmt_num(g['kommune_forrige'])} kr i {g['forrige_aar']}"
+                + (f" ({fmt_change(rel * 100, 0)} %)." if rel is not None else "."))
+        if g["forrige_aar"] < 2024 <= g["aar"] and split_note(p):
+            text += " Kommunedelingen i 2024 påvirker sammenligningen (se merknaden ved grafen for grasrotandelen)."
+        out.append(text)
+    return out
+
+
+def policy_table(p: Profile) -> pl.DataFrame:
+    """Policy status and measures per survey round (rounds as columns, newest first), Norwegian words."""
+    if p.rounds.is_empty():
+        return pl.DataFrame({"Spørsmål": []})
+    labels = {"status": "Frivillighetspolitikk", "vedtaksaar": "Vedtatt år", **{
+        m: MEASURES[m][0].upper() + MEASURES[m][1:] for m in MEASURES}, "antall_frivilligsentraler":
+        "Frivilligsentraler (oppgitt)"}
+    out: dict[str, list[str]] = {"Spørsmål": list(labels.values())}
+    for r in p.rounds.iter_rows(named=True):
+        col = []
+        for key in labels:
+            v = r[key]
+            if key == "vedtaksaar":
+                col.append(str(v) if v else "–")
+            elif key == "antall_frivilligsentraler":
+                col.append("Ikke svart" if v is None else fmt_int(v))
+            else:
+                col.append(ANSWERS.get(v, str(v)))
+        out[str(r["runde"])] = col
+    return pl.DataFrame(out)
+
+
+def policy_long(p: Profile) -> pl.DataFrame:
+    """The answers per round as a download table (codes as the view has them)."""
+    return p.rounds.select("runde", "status", "vedtaksaar", *MEASURES, "antall_frivilligsentraler", "harmonisert",
+                           "forgjengere")
+
+
+def policy_note(p: Profile) -> str | None:
+    """How earlier rounds were computed from the municipalities before today's borders (or None)."""
+    h = p.rounds.filter(pl.col("harmonisert") & pl.col("forgjengere").is_not_null())
+    if h.is_empty():
+        return None
+    parts = [f"{r['runde']}: {md_escape(r['forgjengere'])}" for r in h.sort("runde").iter_rows(named=True)]
+    return ("Tidligere runder er regnet om til dagens kommune ut fra svarene til kommunene som lå her da: "
+            + "; ".join(parts) + ". «Ikke svart» telles ikke som nei.")
+
+
+def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
+    """The registered volunteer centres as an escaped markdown list (at most `limit`), and how many were left out."""
+    if p.centres.is_empty():
+        return f"Ingen frivilligsentral i {md_escape(p.name)} er registrert i Frivillighetsregisteret.", 0
+    shown = p.centres if limit is None else p.centres.head(limit)
+    text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])})" for r in shown.iter_rows(named=True))
+    return text, p.centres.height - shown.height
+
+
+def _orgnr(orgnr: str) -> str:
+    s = re.sub(r"\D", "", str(orgnr))
+    return f"{s[:3]} {s[3:6]} {s[6:]}" if len(s) == 9 else md_escape(orgnr, 12)
+
+
+# ---- locator map, link and QR code ----------------------------------------------------------------------
+
+def locator(p: Profile, *, height: int = 260) -> tuple[pdk.Deck, str]:
+    """A small map of the county's municipalities in grey with this one highlighted; and its alt text."""
+    geoms = queries.geometries("kommune")
+    county = queries_profil.county_municipalities(p.info["fylkesnummer"])
+    areas = [maps.Area(code=r["kode"], name=r["navn"], geometry=geoms[r["kode"]],
+                       colour=HIGHLIGHT if r["kode"] == p.code else maps.NO_DATA,
+                       value_text="valgt kommune" if r["kode"] == p.code else p.info["fylkesnavn"],
+                       context=p.info["fylkesnavn"], highlight=r["kode"] == p.code)
+             for r in county.iter_rows(named=True) if r["kode"] in geoms]
+    i = p.info
+    view = maps.view_for_bounds(i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"], width_px=360,
+                                height_px=height)
+    deck = maps.choropleth(areas, view=view, value_label="Kommune", height=height)
+    alt = (f"Kart over {i['fylkesnavn']} med {i['fylke_antall_kommuner']} kommuner i grått; "
+           f"{p.name} er markert i oransje.")
+    return deck, alt
+
+
+def locator_svg(p: Profile) -> str:
+    """The locator map as a static SVG (for print): the county's municipalities, this one in orange."""
+    geoms = queries.geometries("kommune")
+    county = queries_profil.county_municipalities(p.info["fylkesnummer"])
+    areas = [(r["navn"], geoms[r["kode"]], r["kode"] == p.code) for r in county.iter_rows(named=True)
+             if r["kode"] in geoms]
+    i = p.info
+    return figures_profil.locator_svg(areas, (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"]),
+                                      title=f"{p.name} i {i['fylkesnavn']}")
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")
+DEFAULT_BASE = "http://localhost:8501"
+
+
+def base_url(configured: str | None, browser_url: str | None) -> str:
+    """The app's public address: a configured one, else the browser's (scheme and host only), validated."""
+    for candidate in (configured, browser_url):
+        if not candidate:
+            continue
+        parts = urlsplit(candidate)
+        if parts.scheme in ("http", "https") and _HOST.match(parts.netloc or ""):
+            prefix = parts.path.rstrip("/") if configured and candidate == configured else ""
+            if prefix and not re.fullmatch(r"(/[A-Za-z0-9_\-]+)*", prefix):
+                prefix = ""
+            return f"{parts.scheme}://{parts.netloc}{prefix}"
+    return DEFAULT_BASE
+
+
+def page_url(base: str, path: str, params: Mapping[str, str]) -> str:
+    """An absolute link to a page with (already validated) query parameters."""
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{base}/{path}" + (f"?{query}" if query else "")
+
+
+def fmt_date_today() -> str:
+    """Today's date in Norwegian ('23. november 2026'), for the printed page."""
+    return fmt_date(dt.date.today())
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of the URL as an SVG document (dark modules, no border beyond the quiet zone)."""
+    return segno.make(url, error="m").svg_inline(scale=4, dark="#1F2933", light="#FFFFFF")

@@ -1,0 +1,97 @@
+"""Browser tests of the municipality profile: it prints on one A4 page, and the selection survives navigation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import wait_ready
+
+SETTLED = """() => {
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const imgs = [...document.querySelectorAll('[class*="st-key-print-only"] img')];
+  return imgs.length >= 4 && imgs.every(i => i.complete && i.naturalWidth > 0);
+}"""
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Number of pages in a PDF: the page objects, checked against the page tree's /Count."""
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    counts = [int(c) for c in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf, re.S)]
+    counts += [int(c) for c in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf, re.S)]
+    if counts:
+        assert max(counts) == pages, (pages, counts)
+    return pages
+
+
+def open_profile(page, app_url: str, kode: str, name: str) -> None:
+    """Open a profile and wait until every element and the print images have loaded."""
+    page.goto(f"{app_url}/kommuneprofil?kommune={kode}")
+    wait_ready(page)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    assert page.locator("h1").first.inner_text().strip() == name
+
+
+@pytest.mark.parametrize(("kode", "name"), [("1508", "Ålesund"), ("0301", "Oslo")])
+def test_profile_prints_on_one_a4_page(app_url, page, kode, name):
+    open_profile(page, app_url, kode, name)
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    # what the printed page shows: no navigation or controls, the link and QR code back to the live page
+    assert page.locator("[data-testid='stSelectbox']").first.is_hidden()
+    assert page.locator("[data-testid='stDownloadButton']").first.is_hidden()
+    assert page.locator("[data-testid='stExpander']").first.is_hidden()
+    assert page.locator("[data-testid='stTopNav']").count() == 0 or page.locator("[data-testid='stTopNav']").is_hidden()
+    qr = page.locator(".st-key-print-only-lenke img")
+    assert qr.is_visible() and qr.get_attribute("alt").startswith("QR-kode med lenke")
+    assert f"kommuneprofil?kommune={kode}" in page.locator(".st-key-print-only-lenke").inner_text()
+    assert page.locator(".st-key-print-only-fig_grasrot img").is_visible()
+    assert page.locator(".st-key-fig_grasrot").is_hidden()  # the interactive chart gives way to the print one
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf_pages(pdf) == 1
+
+
+def test_profile_prints_on_one_page_without_print_preview(app_url, page):
+    """As when a reader presses Ctrl+P: printed straight from the screen layout, no redraw in between."""
+    open_profile(page, app_url, "1508", "Ålesund")
+    assert pdf_pages(page.pdf(format="A4", print_background=True)) == 1
+
+
+def test_selection_survives_navigation_in_the_browser(app_url, page):
+    page.goto(f"{app_url}/kommuneprofil?kommune=1508&aar=2022&indikator=grasrot_kr_per_innbygger")
+    wait_ready(page)
+    page.get_by_role("link", name="Kart").first.click()
+    page.wait_for_url(re.compile(r"/kart\?"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function("() => location.search.includes('kommune=1508')", timeout=30_000)
+    assert "aar=2022" in page.url and "indikator=grasrot_kr_per_innbygger" in page.url
+    page.get_by_role("link", name="Kommuneprofil").first.click()
+    page.wait_for_url(re.compile(r"/kommuneprofil\?"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
+                           "=== 'Ålesund'", timeout=30_000)
+    assert "kommune=1508" in page.url
+    # a reload keeps it
+    page.reload()
+    wait_ready(page)
+    assert page.locator("h1").first.inner_text().strip() == "Ålesund"
+
+
+def test_keyboard_reaches_the_municipality_search(app_url, page):
+    page.goto(f"{app_url}/kommuneprofil")
+    wait_ready(page)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        label = page.evaluate("() => document.activeElement && (document.activeElement.getAttribute('aria-label') "
+                              "|| (document.activeElement.labels && document.activeElement.labels[0] "
+                              "&& document.activeElement.labels[0].innerText) || '')")
+        if label.startswith("Søk på navn eller nummer"):
+            break
+    else:
+        pytest.fail("the search box was not reached with Tab")
+    page.keyboard.type("1534")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
+                           "=== 'Haram'", timeout=30_000)
+    assert "kommune=1580" in page.url

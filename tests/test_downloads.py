@@ -1,0 +1,121 @@
+"""Downloads: the XLSX and CSV files a user gets from every table and chart (dashboard/downloads.py)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import polars as pl
+import pytest
+
+from dashboard.downloads import Provenance, to_csv, to_xlsx
+
+PROV = Provenance(title="Nøkkeltall Ålesund", source="Brønnøysundregistrene: Frivillighetsregisteret",
+                  licence="NLOD 2.0", retrieved="30. september 2025", url="https://data.brreg.no", synthetic=True)
+EVIL = '=HYPERLINK("http://evil.example","Klikk her")'
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture()
+def table() -> pl.DataFrame:
+    """A small table like the ones on the pages: register names, counts, shares and rates."""
+    return pl.DataFrame({
+        "navn": ["ÅLESUND FRIVILLIGSENTRAL", EVIL, SCRIPT],
+        "orgnr": ["823403879", "844390866", "870613237"],
+        "aar": [2024, 2024, 2024],
+        "antall": [1234567, 12, 0],
+        "andel": [0.4849, 0.5, None],
+        "per_1000": [11.8834, 1.0, 0.25],
+    })
+
+
+def _book(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def _rows(ws) -> list[list[object]]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_xlsx_opens_with_source_and_licence_rows(table):
+    wb = _book(to_xlsx(table, PROV))
+    assert wb.sheetnames == ["Data", "Kilde"]
+    first_col = [r[0] for r in _rows(wb["Data"])]
+    assert first_col[0] == "Navn"  # Norwegian header
+    assert "Kilde: Brønnøysundregistrene: Frivillighetsregisteret" in first_col
+    assert "Lisens: NLOD 2.0" in first_col
+    assert "Hentet: 30. september 2025" in first_col
+    assert any(str(v).startswith("Merk: syntetiske testdata") for v in first_col if v)
+    meta = {r[0]: r[1] for r in _rows(wb["Kilde"])}
+    assert meta["Kilde"] == "Brønnøysundregistrene: Frivillighetsregisteret"
+    assert meta["Lisens"] == "NLOD 2.0"
+
+
+def test_xlsx_headers_are_norwegian(table):
+    header = _rows(_book(to_xlsx(table, PROV))["Data"])[0]
+    assert header == ["Navn", "Organisasjonsnummer", "År", "Antall", "Andel", "Per 1 000 innbyggere"]
+
+
+def test_xlsx_number_formats_on_numeric_cells(table):
+    ws = _book(to_xlsx(table, PROV))["Data"]
+    antall, andel, per = ws["D2"], ws["E2"], ws["F2"]
+    assert antall.value == 1234567 and antall.data_type == "n" and antall.number_format == "#,##0"
+    assert andel.value == pytest.approx(0.4849) and andel.number_format == "0.0%"
+    assert per.number_format == "#,##0.0"
+    # codes and years stay plain: no thousands separator in 2024 or an organisation number
+    assert ws["C2"].value == 2024 and ws["C2"].number_format == "General"
+    assert ws["B2"].value == "823403879" and ws["B2"].data_type == "s"
+    assert ws["E4"].value is None  # missing share is an empty cell, not 0
+
+
+def test_xlsx_register_text_is_inert(table):
+    data = to_xlsx(table, PROV)
+    ws = _book(data)["Data"]
+    assert ws["A3"].value == EVIL and ws["A3"].data_type == "s"
+    assert ws["A4"].value == SCRIPT and ws["A4"].data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+        links = [n for n in z.namelist() if "hyperlink" in n.lower() or n.endswith(".rels") and "worksheets" in n]
+    assert not any(b"<f>" in s or b"<f " in s for s in sheets), "a formula was written"
+    assert not any(b"<hyperlink" in s for s in sheets) and not links
+
+
+def test_csv_is_what_norwegian_excel_expects(table):
+    data = to_csv(table, PROV)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "Navn;Organisasjonsnummer;År;Antall;Andel;Per 1 000 innbyggere"
+    first = lines[1].split(";")
+    assert first == ["ÅLESUND FRIVILLIGSENTRAL", "823403879", "2024", "1234567", "0,4849", "11,8834"]
+    assert "Kilde: Brønnøysundregistrene: Frivillighetsregisteret" in lines
+    assert "Lisens: NLOD 2.0" in lines
+
+
+def test_csv_register_text_is_inert(table):
+    lines = to_csv(table, PROV).decode("utf-8-sig").split("\r\n")
+    # a formula is quoted and prefixed with an apostrophe, so a spreadsheet shows it as text
+    assert lines[2].startswith('"\'=HYPERLINK(""http://evil.example"",""Klikk her"")";')
+    assert not any(line.startswith("=") for line in lines)
+    assert lines[3].startswith(SCRIPT + ";")  # plain text in a CSV; never rendered as HTML
+
+
+def test_profile_download_from_the_database(mirror_db, monkeypatch):
+    """The key-figure table of a real profile, as the page offers it, opens and carries its sources."""
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+    from dashboard import profil, queries
+
+    p = profil.load("1508")
+    _, data = profil.key_table(p)
+    prov = queries.provenance("Nøkkeltall Ålesund", "frivillighetsregisteret", "grasrotandel",
+                              "kommuneundersokelse", "befolkning")
+    wb = _book(to_xlsx(data, prov))
+    rows = _rows(wb["Data"])
+    assert rows[0] == ["Nøkkeltall", "Enhet", "År", "Kommune", "Fylke", "Landet", "Median lignende kommuner"]
+    org = next(r for r in rows if r[0] == "Frivillige organisasjoner per 1 000 innbyggere")
+    assert isinstance(org[3], float) and 5 < org[3] < 30
+    first_col = [str(r[0]) for r in rows if r[0]]
+    assert any(c.startswith("Kilde: ") and "Brønnøysundregistrene" in c for c in first_col)
+    assert any(c.startswith("Lisens: ") and "NLOD" in c for c in first_col)
+    share = next(r for r in rows if r[0] == "Andel registrerte organisasjoner som mottar grasrotandel")
+    assert share[1] == "prosent" and 20 < share[3] < 80  # shares in per cent in the download

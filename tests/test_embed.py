@@ -1,0 +1,133 @@
+"""Embed mode: `?figur=<key>` shows one figure alone, with title, summary, source, test-data note and a link."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import embed
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def app(mirror_db, monkeypatch):
+    """Run the app with query parameters (and optionally on a page) against the mirror database."""
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+
+    def run(page: str | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=180)
+        if page:
+            at.switch_page(page)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+
+    return run
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def _link(at: AppTest) -> str:
+    links = [m for m in _markdown(at) if m.startswith("[Se hele siden")]
+    assert len(links) == 1
+    return re.search(r"\]\((.*)\)$", links[0]).group(1)
+
+
+def _is_alone(at: AppTest) -> None:
+    """Only the embedded figure: no page title, no big banner, no footer; the test-data note is there."""
+    assert not at.exception
+    assert not at.title, "a page ran in embed mode"
+    assert not at.warning, "the full synthetic-data banner is shown in embed mode"
+    captions = [c.value for c in at.caption]
+    assert any("Testdata – ikke offisiell statistikk" in c for c in captions)
+    assert any(c.startswith("Kilde: ") for c in captions)
+    assert not any(c.startswith("Frivillighetsstatistikk · Data hentet") for c in captions)
+
+
+def test_registry_has_the_promised_figures():
+    assert {"politikk-andel", "organisasjoner", "grasrot", "kart", "profil-nokkeltall", "profil-grasrot"} <= set(
+        embed.keys())
+
+
+@pytest.mark.parametrize(("key", "title", "path"), [
+    ("politikk-andel", "## Andel kommuner med vedtatt frivillighetspolitikk", "/frivillighetspolitikk"),
+    ("organisasjoner", "## Registrerte frivillige organisasjoner", "/"),
+    ("grasrot", "## Grasrotandelen, utbetalt per år", "/tilskudd"),
+])
+def test_national_figures_alone(app, key, title, path):
+    at = app(figur=key, embed="true")
+    _is_alone(at)
+    assert _markdown(at)[0] == title
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.expander) == 1  # the table alternative
+    assert _link(at).endswith(path)
+
+
+def test_map_with_its_parameters(app):
+    at = app(figur="kart", indikator="grasrot_kr_per_innbygger", aar="2022", nivaa="kommune", kommune="1508")
+    _is_alone(at)
+    assert _markdown(at)[0] == "## Grasrotandelen, kroner per innbygger, 2022"
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == 1
+    features = json.loads(decks[0].proto.json)["layers"][0]["data"]["features"]
+    assert len(features) == 357
+    highlighted = [f["properties"]["kode"] for f in features if f["properties"]["width"] == 3]
+    assert highlighted == ["1508"]
+    link = _link(at)
+    assert "/kart?" in link and "aar=2022" in link and "indikator=grasrot_kr_per_innbygger" in link
+
+
+def test_map_with_invalid_parameters_falls_back_politely(app):
+    at = app(figur="kart", indikator="<script>", aar="1900", nivaa="xyz")
+    _is_alone(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Ukjent tall i lenken" in captions and "Ukjent år i lenken" in captions
+    assert _markdown(at)[0].startswith("## Frivillige organisasjoner per 1 000 innbyggere")
+
+
+def test_profile_key_figures_for_a_municipality(app):
+    at = app("pages/kommuneprofil.py", figur="profil-nokkeltall", kommune="1508")
+    _is_alone(at)
+    assert _markdown(at)[0] == "## Ålesund sammenlignet med fylket, landet og lignende kommuner"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["y"] == ["Ålesund", "Møre og Romsdal", "Hele landet", "Lignende kommuner"]
+    assert _link(at).endswith("/kommuneprofil?kommune=1508")
+
+
+def test_profile_grasrot_follows_an_old_number(app):
+    at = app(figur="profil-grasrot", kommune="1534")
+    _is_alone(at)
+    assert _markdown(at)[0] == "## Grasrotandelen i Haram, kroner per innbygger"
+    assert any("Kommunenummer 1534 var Haram" in c.value for c in at.caption)
+    assert _link(at).endswith("/kommuneprofil?kommune=1580")
+
+
+@pytest.mark.parametrize("params", [{"figur": "profil-grasrot"}, {"figur": "profil-nokkeltall", "kommune": "9999"}])
+def test_profile_figure_without_a_valid_municipality(app, params):
+    at = app(**params)
+    assert not at.exception and not at.title
+    assert len(at.info) == 1 and not at.get("plotly_chart")
+
+
+def test_unknown_figure_is_a_friendly_message(app):
+    at = app(figur="<b>finnes-ikke</b>")
+    assert not at.exception and not at.title
+    assert _markdown(at)[0] == "## Fant ikke figuren"
+    message = at.info[0].value
+    assert "finnes ikke" in message and "<b>" not in message
+    for key in embed.keys():
+        assert f"`{key}`" in message
+
+
+def test_without_figur_the_page_runs_normally(app):
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == "Frivillighet i Norge"

@@ -1,0 +1,277 @@
+"""Kommuneprofil: the page (AppTest), the URL state on every page, and the profile's pure builders."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import figures_profil, profil
+from dashboard.format import fmt_num
+from dashboard.theme import HIGHLIGHT
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PROFILE = "pages/kommuneprofil.py"
+PAGES = ["pages/oversikt.py", "pages/kart.py", "pages/frivillighetspolitikk.py", "pages/tilskudd.py",
+         "pages/kommuneprofil.py", "pages/om_dataene.py"]
+STATE = {"kommune": "1508", "aar": "2022", "indikator": "grasrot_kr_per_innbygger", "nivaa": "kommune"}
+
+
+def plain(text: str) -> str:
+    """Markdown text as a reader sees it (backslash escapes and bold markers removed)."""
+    return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
+
+
+def texts(at: AppTest) -> str:
+    """Everything written as markdown, captions, info and warnings, as plain text."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    return plain("\n".join(parts))
+
+
+@pytest.fixture()
+def app(mirror_db, monkeypatch):
+    """A function that runs the app on a page with query parameters (against the mirror database)."""
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+
+    def run(page: str = PROFILE, **params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.switch_page(page)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+
+    return run
+
+
+@pytest.fixture()
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every download button, by file name (captured from Streamlit's media storage)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return files
+
+
+# ---- the page ---------------------------------------------------------------------------------------------
+
+def test_aalesund_profile(app, con):
+    at = app(kommune="1508")
+    assert not at.exception
+    assert at.title[0].value == "Ålesund"
+    assert at.query_params["kommune"] == ["1508"] or at.query_params["kommune"] == "1508"
+    text = texts(at)
+    assert "Ålesund har vedtatt frivillighetspolitikk (2024)" in text
+    assert "Kommune i Møre og Romsdal" in text
+    # the sentence on volunteer centres agrees with the list of centres shown
+    n = int(re.search(r"Kommunen har (\d+) frivilligsentral", text).group(1))
+    listed = [m for m in at.markdown if "(org.nr. " in m.value][0].value.count("(org.nr. ")
+    assert n == listed == 3
+    # key figures against county, country and the size group's median
+    key = at.table[0].value
+    assert list(key.columns) == ["Nøkkeltall", "Ålesund", "Møre og Romsdal", "Hele landet", "Lignende kommuner"]
+    row = key[key["Nøkkeltall"].str.startswith("Organisasjoner per 1 000")].iloc[0]
+    year = int(re.search(r"(\d{4})\)", row["Nøkkeltall"]).group(1))
+    median = con.sql("""SELECT median(v.verdi) FROM indikator_verdi v JOIN kommune k ON k.kommunenummer = v.kode
+                        WHERE v.indikator = 'org_per_1000' AND v.nivaa = 'kommune' AND v.aar = $1
+                          AND k.storrelsesgruppe_kode = (SELECT storrelsesgruppe_kode FROM kommune
+                                                         WHERE kommunenummer = '1508')""",
+                     params=[year]).fetchall()[0][0]
+    assert row["Lignende kommuner"] == fmt_num(median, 1)
+    own = con.sql("SELECT verdi FROM indikator_verdi WHERE indikator = 'org_per_1000' AND nivaa = 'kommune' "
+                  "AND kode = '1508' AND aar = $1", params=[year]).fetchall()[0][0]
+    assert row["Ålesund"] == fmt_num(own, 1)
+    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk")].iloc[0]
+    assert policy["Ålesund"].startswith("Ja")
+    # policy answers per round, newest first, and what changed
+    answers = at.table[1].value
+    assert list(answers.columns)[:3] == ["Spørsmål", "2024", "2021"]
+    assert "Frivillighetspolitikk: nei i 2021, ja i 2024." in text
+    # charts with a text summary and a table alternative each
+    assert len(at.get("plotly_chart")) == 3
+    assert len(at.expander) >= 3
+    assert len(at.get("deck_gl_json_chart")) == 1
+
+
+def test_old_number_before_2020_opens_todays_haram(app):
+    at = app(kommune="1534")
+    assert not at.exception
+    assert at.title[0].value == "Haram"
+    assert at.query_params["kommune"] in ("1580", ["1580"])
+    note = plain(at.info[0].value)
+    assert "Kommunenummer 1534 var Haram (2018–2019)" in note
+    assert "slått sammen" in note and "til Ålesund (1507) i 2020" in note
+    assert "delt i 2024 i Ålesund (1508) og Haram (1580)" in note
+    # figures from before the split are not quite comparable, and the page says so
+    text = texts(at)
+    assert "Før 2024 hørte Haram til Ålesund (1507, 2020–2023), som ble delt i 2024" in text
+    assert "Kommunedelingen i 2024 påvirker sammenligningen" in text
+
+
+def test_split_number_offers_both_successors(app):
+    at = app(kommune="1507")
+    assert not at.exception
+    assert at.title[0].value == "Ålesund"  # the larger share
+    note = plain(at.info[0].value)
+    assert "delt i 2024" in note and "Viser Ålesund (1508), som fikk den største delen" in note
+    links = at.get("page_link")
+    assert [(link.proto.label, link.proto.query_string) for link in links] == [("Haram (1580)", "kommune=1580")]
+
+
+@pytest.mark.parametrize("value", ["9999", "abc", "<script>alert(1)</script>", "15O8", "[x](javascript:1)"])
+def test_unknown_municipality_gives_a_friendly_message(app, value):
+    at = app(kommune=value)
+    assert not at.exception
+    assert at.title[0].value == "Kommuneprofil"
+    message = plain(at.info[0].value)
+    assert message.startswith(("Fant ingen kommune", "Lenken inneholder ikke"))
+    assert "<script>" not in at.info[0].value and "](" not in at.info[0].value
+    assert at.selectbox[0].value is None  # the picker waits for a choice
+    assert "kommune" not in at.query_params
+
+
+def test_search_by_name_and_old_number(app):
+    at = app()
+    assert at.title[0].value == "Kommuneprofil"
+    at.text_input(key="profil_sok").input("Haram").run()
+    assert at.title[0].value == "Haram"
+    assert at.query_params["kommune"] in ("1580", ["1580"])
+    assert "Ålesund (1507) ble delt i 2024 i Ålesund (1508) og Haram (1580)" in texts(at)
+    at.text_input(key="profil_sok").input("1534").run()
+    assert at.title[0].value == "Haram"
+    assert "Kommunenummer 1534 var Haram (2018–2019)" in plain(at.info[0].value)
+    at.text_input(key="profil_sok").input("Fantasiby").run()
+    assert not at.exception
+    assert "Fant ingen kommune som passer «Fantasiby»" in plain(at.info[0].value)
+
+
+def test_choosing_another_municipality_updates_url_and_figures(app):
+    at = app(kommune="1508")
+    before = json.loads(at.get("plotly_chart")[2].proto.spec)
+    at.selectbox(key="w_kommune").select("0301").run()
+    assert not at.exception
+    assert at.query_params["kommune"] in ("0301", ["0301"])
+    assert at.title[0].value == "Oslo"
+    after = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert before["data"][0]["name"] == "Ålesund" and after["data"][0]["name"] == "Oslo"
+    assert before["data"][0]["y"] != after["data"][0]["y"]
+    # Oslo is its own county: the county is not drawn twice
+    assert [t["name"] for t in after["data"]] == ["Oslo", "Hele landet"]
+    assert "Oslo fylke" in at.table[0].value.columns
+
+
+def test_print_link_and_qr_code(app):
+    at = app(kommune="1508")
+    link = [m.value for m in at.markdown if "Oppdaterte tall" in m.value][0]
+    assert "/kommuneprofil?kommune=1508" in link
+    alts = [img.alt for e in at.get("image") for img in e.proto.imgs]
+    assert "QR-kode med lenke til kommuneprofilen for Ålesund" in alts
+    assert any(a.startswith("Kart over Møre og Romsdal") and "Ålesund er markert" in a for a in alts)
+    # the printed charts carry their title and summary as alt text
+    assert any(a.startswith("Grasrotandelen, kroner per innbygger. Grasrotandelen i Ålesund") for a in alts)
+
+
+def test_every_table_and_chart_has_csv_and_xlsx(app, downloads):
+    at = app(kommune="1508")
+    keys = {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
+    for what in ("nokkeltall", "sammenligning", "sentraler", "politikk", "kategorier", "grasrot"):
+        assert {f"csv_{what}", f"xlsx_{what}"} <= keys
+    xlsx = {name: data for name, data in downloads.items() if name.endswith(".xlsx")}
+    assert "frivilligsentraler-alesund.xlsx" in xlsx
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx["frivilligsentraler-alesund.xlsx"]))
+    rows = [r for r in wb["Data"].iter_rows(values_only=True)]
+    assert rows[0][:2] == ("Navn", "Organisasjonsnummer")
+    assert any(str(r[0]).startswith("Lisens: ") for r in rows if r[0])
+    assert any(str(r[0]).startswith("Kilde: ") for r in rows if r[0])
+
+
+# ---- the URL state on every page --------------------------------------------------------------------------
+
+def _params(at: AppTest) -> dict[str, str]:
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def test_selection_survives_moving_between_pages(app):
+    at = app(PROFILE, **STATE)
+    assert not at.exception
+    assert _params(at) == STATE
+    for page in [p for p in PAGES if p != PROFILE] + [PROFILE]:
+        at.query_params.clear()  # the browser drops the query string when the user changes page
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, page
+        assert _params(at) == STATE, page
+    assert at.title[0].value == "Ålesund"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_invalid_values_are_friendly_on_every_page(app, page):
+    at = app(page, kommune="9999", aar="abc", indikator="<script>", nivaa="xyz")
+    assert not at.exception, page
+    assert not at.get("exception")
+
+
+# ---- pure builders ------------------------------------------------------------------------------------------
+
+KEY = pl.DataFrame({
+    "indikator": ["org_per_1000", "grasrot_kr_per_innbygger", "grasrot_andel_mottar"],
+    "navn": ["Organisasjoner per 1 000", "Grasrot kr", "Andel mottar"],
+    "enhet": ["per 1 000 innbyggere", "kr per innbygger", "andel"], "desimaler": [1, 0, 1],
+    "aar": [2025, 2024, 2024], "kommune": [11.88, 127.4, 0.485], "fylke": [15.3, 173.3, 0.487],
+    "land": [12.9, 145.9, 0.486], "median_gruppe": [10.7, 122.3, 0.495],
+})
+
+
+def test_key_comparison_chart():
+    fig = figures_profil.key_comparison(KEY, kommune="Ålesund", fylke="Møre og Romsdal")
+    assert len(fig.data) == 3
+    bars = fig.data[0]
+    assert list(bars.y) == ["Ålesund", "Møre og Romsdal", "Hele landet", "Lignende kommuner"]
+    assert bars.marker.color[0] == HIGHLIGHT
+    assert list(bars.text) == ["11,9", "15,3", "12,9", "10,7"]
+    assert list(fig.data[2].text)[0] == "48,5\u00a0%"
+    text = figures_profil.describe_key(KEY, kommune="Ålesund")
+    assert "Organisasjoner per 1 000 2025: Ålesund 11,9, fylket 15,3, landet 12,9" in text
+
+
+def test_print_svgs_escape_text_and_group_small_categories():
+    cats = pl.DataFrame({"aar": [2025] * 10, "gruppenavn": ["<script>x</script>", *[f"G{i}" for i in range(9)]],
+                         "antall": list(range(10, 0, -1)), "andel": [0.3, *[0.07] * 9],
+                         "andel_land": [0.25, *[0.075] * 9]})
+    svg = figures_profil.categories_svg(cats, kommune="A&B", limit=8)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "A&amp;B" in svg
+    assert svg.count('fill="' + HIGHLIGHT + '"') == 8 + 1  # 8 rows (7 groups + 'Øvrige grupper') + legend
+    assert "Øvrige grupper" in svg
+    empty = figures_profil.grasrot_svg(pl.DataFrame(schema={"aar": pl.Int32, "nivaa": pl.String, "sted": pl.String,
+                                                            "kr_per_innbygger": pl.Float64}), kommune="X")
+    assert "Ingen tall" in empty
+    square = {"type": "Polygon", "coordinates": [[[5, 60], [6, 60], [6, 61], [5, 61], [5, 60]]]}
+    loc = figures_profil.locator_svg([("Her", square, True), ("Der", square, False)], (5, 60, 6, 61))
+    assert loc.count(HIGHLIGHT) == 1 and "<title>Her</title>" in loc
+
+
+def test_register_text_and_urls_are_made_safe():
+    assert profil.md_escape("[klikk](javascript:alert(1))") == r"\[klikk\]\(javascript\:alert\(1\)\)"
+    assert profil.md_escape("<b>x</b>") == r"\<b\>x\</b\>"
+    assert profil.base_url(None, "javascript:alert(1)//x") == profil.DEFAULT_BASE
+    assert profil.base_url(None, "https://evil.example/<x>/kommuneprofil") == "https://evil.example"
+    assert profil.base_url("https://frivillighet.example/app", None) == "https://frivillighet.example/app"
+    assert profil.base_url(None, "http://a b.example/") == profil.DEFAULT_BASE
+    assert profil.page_url("https://x.no", "kommuneprofil", {"kommune": "0301"}) == \
+        "https://x.no/kommuneprofil?kommune=0301"
+    assert profil.qr_svg("https://x.no/kommuneprofil?kommune=0301").lstrip().startswith("<svg")
+    assert profil.normalise_code("301") == "0301" and profil.normalise_code("abc") is None
