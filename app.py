@@ -26,7 +26,7 @@ PAGES = [
 
 figur = embed.requested()  # ?figur=<key>: one figure alone, for embedding in articles
 page = st.navigation(PAGES, position="hidden" if figur else "top")
-state.restore()
+state.restore(page.url_path)
 try:
     db.handle()
 except db.DatabaseMissing as exc:

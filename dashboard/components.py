@@ -52,6 +52,10 @@ def source_line(*source_ids: str, note: str | None = None) -> None:
     st.caption(caption)
 
 
+#: Defers building a download's bytes until the button is clicked (tests replace it to build at once).
+lazy = functools.partial
+
+
 def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
     """CSV and XLSX download buttons for the data behind a figure or table."""
     prov = queries.provenance(title, *source_ids)
@@ -61,7 +65,7 @@ def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som CSV: {title}")
     # the workbook is built only when the button is clicked (about 20 ms each, on every rerun otherwise)
-    c2.download_button("Excel", functools.partial(to_xlsx, df, prov), file_name=f"{name}.xlsx",
+    c2.download_button("Excel", lazy(to_xlsx, df, prov), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som Excel-fil: {title}")

@@ -2,8 +2,9 @@
 
 The URL is the source of truth, so links can be shared. Streamlit clears the query string when the user moves
 to another page; the last selection is therefore also kept in the session and written back to the URL when a
-page opens without it. Values are validated by the page against known values; invalid ones give a friendly
-message and are removed from the URL.
+page opens without it. Values are validated by the page against known values; an invalid one gives a friendly
+message and is removed from this page's URL, but stays in the session for the other pages, where it may be
+valid (`aar=2022` is a grant year but not a survey round).
 """
 
 from __future__ import annotations
@@ -15,17 +16,25 @@ import streamlit as st
 PARAMS = ("kommune", "aar", "indikator", "nivaa")
 NIVAAER = {"kommune": "Kommuner", "fylke": "Fylker"}
 _SESSION = "_sel_"
+_DROPPED = "_sel_dropped"  # parameter → the page that found its value invalid
+_PAGE = "_sel_page"
 
 
-def restore() -> None:
-    """Put the session's last selection back into the URL where the URL lacks it (after a page switch)."""
+def restore(page: str = "") -> None:
+    """Put the session's last selection back into the URL where the URL lacks it (after a page switch).
+
+    A value the current page has dropped as invalid is not put back on that page."""
+    st.session_state[_PAGE] = page
+    dropped = st.session_state.setdefault(_DROPPED, {})
     for name in PARAMS:
         url_value = st.query_params.get(name)
         saved = st.session_state.get(_SESSION + name)
-        if url_value is None and saved is not None:
+        if url_value is None and saved is not None and dropped.get(name) != page:
             st.query_params[name] = saved
         elif url_value is not None:
             st.session_state[_SESSION + name] = url_value
+            if url_value != saved:
+                dropped.pop(name, None)
 
 
 def get(name: str) -> str | None:
@@ -36,6 +45,7 @@ def get(name: str) -> str | None:
 
 def set(name: str, value: str | int | None) -> None:
     """Write a parameter to the URL and the session; None removes it."""
+    st.session_state.setdefault(_DROPPED, {}).pop(name, None)
     if value is None or value == "":
         st.query_params.pop(name, None)
         st.session_state.pop(_SESSION + name, None)
@@ -74,6 +84,7 @@ def choose(name: str, options: Sequence[str], default: str | None, *, label: str
 
 
 def drop_invalid(name: str, message: str) -> None:
-    """Show a friendly message about an invalid URL value and remove it from the URL."""
+    """Show a friendly message about an invalid URL value and remove it from this page's URL (not the session)."""
     st.info(message, icon=":material/info:")
-    set(name, None)
+    st.query_params.pop(name, None)
+    st.session_state.setdefault(_DROPPED, {})[name] = st.session_state.get(_PAGE, "")

@@ -64,6 +64,10 @@ def downloads(monkeypatch) -> dict[str, bytes]:
         return original(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    # the app builds workbooks lazily, on click; build them at once here so their bytes can be inspected
+    import dashboard.components as components
+
+    monkeypatch.setattr(components, "lazy", lambda f, *a, **k: f(*a, **k))
     return files
 
 
@@ -214,7 +218,13 @@ def test_selection_survives_moving_between_pages(app):
         at.switch_page(page)
         at.run()
         assert not at.exception, page
-        assert _params(at) == STATE, page
+        params = _params(at)
+        missing = set(STATE) - set(params)
+        assert all(params[k] == STATE[k] for k in params), page
+        # a page may find a value invalid for itself (aar=2022 is no survey round): it says so and drops it
+        # from its own address only; the next page gets it back
+        assert not missing or at.info, f"{page} dropped {missing} without a message"
+    assert _params(at) == STATE
     assert at.title[0].value == "Ålesund"
 
 
