@@ -27,15 +27,9 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
                               expected="UTF-8 text") from exc
 
 
-def parse_nok(value: object) -> float | None:
-    """A Norwegian-formatted amount ('12 345,50', '12\u00a0345', '-1 000', 1234) as float; '' and None are None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, int | float):
-        return float(value)
-    text = _SPACES.sub("", str(value)).replace("kr", "").replace("\u2212", "-")
+def _number_text(value: str) -> str | None:
+    """Norwegian number text → plain '-1234.5' text (None for blank); spaces, NBSP, 'kr' and U+2212 allowed."""
+    text = _SPACES.sub("", value).replace("kr", "").replace("\u2212", "-")
     if text in {"", "-", "."}:
         return None
     if "," in text:
@@ -44,7 +38,19 @@ def parse_nok(value: object) -> float | None:
         text = text.replace(".", "").replace(",", ".")
     if not _NUMBER.match(text):
         raise ValueError(f"not a number: {value!r}")
-    return float(text)
+    return text
+
+
+def parse_nok(value: object) -> float | None:
+    """A Norwegian-formatted amount ('12 345,50', '12\u00a0345', '-1 000', 1234) as float; '' and None are None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    text = _number_text(str(value))
+    return None if text is None else float(text)
 
 
 def parse_int(value: object) -> int | None:
@@ -117,13 +123,5 @@ def parse_nok_decimal(value: object) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))  # the shortest text that round-trips: 0.1 → Decimal('0.1')
-    text = _SPACES.sub("", str(value)).replace("kr", "").replace("\u2212", "-")
-    if text in {"", "-", "."}:
-        return None
-    if "," in text:
-        if text.count(",") > 1:
-            raise ValueError(f"not a number: {value!r}")
-        text = text.replace(".", "").replace(",", ".")
-    if not _NUMBER.match(text):
-        raise ValueError(f"not a number: {value!r}")
-    return Decimal(text)
+    text = _number_text(str(value))
+    return None if text is None else Decimal(text)
