@@ -47,6 +47,28 @@ def valid_codes_2019(changes_2020: pl.DataFrame, codes_2020: set[str]) -> set[st
     return set(changes_2020["gammel_kode"]) | (codes_2020 - set(changes_2020["ny_kode"]))
 
 
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
+
+
+def codes_valid_in(con: duckdb.DuckDBPyConnection, year: int) -> set[str] | None:
+    """Municipality codes valid in a year (2018–2019: 422, 2020–2023: 356, 2024: 357) from the loaded reference
+    tables; None when the tables that year needs are not loaded (a source tested on its own)."""
+    if year < FIRST_YEAR:
+        raise ValueError(f"no municipality codes for {year} (the reference data starts in {FIRST_YEAR})")
+    needed = ["src_kommune_grense_2024"] if year >= BASE_YEAR else ["src_kommune_2020"] if year >= 2020 else \
+        ["src_kommune_2020", "src_kommuneendring"]
+    if not all(_has_table(con, t) for t in needed):
+        return None
+    if year >= BASE_YEAR:
+        return {c for (c,) in con.sql("SELECT kode FROM src_kommune_grense_2024").fetchall()}
+    codes_2020 = {c for (c,) in con.sql("SELECT kode FROM src_kommune_2020").fetchall()}
+    if year >= 2020:
+        return codes_2020
+    changes = con.sql("SELECT gammel_kode, ny_kode FROM src_kommuneendring WHERE reform_aar = 2020").pl()
+    return valid_codes_2019(changes, codes_2020)
+
+
 def build_mapping(changes: pl.DataFrame, codes_2020: set[str], codes_2024: set[str],
                   weights: pl.DataFrame) -> pl.DataFrame:
     """Change files (reform_aar, gammel_kode, ny_kode) + valid code sets + split weights → mapping rows."""

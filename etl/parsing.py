@@ -15,16 +15,17 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 def decode_text(data: bytes, file: str) -> tuple[str, str]:
     """Decode a text file: UTF-8 (with or without BOM), else Windows-1252; returns (text, encoding used)."""
-    if not data.strip():
-        raise SourceError(file, "file is empty")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         try:
-            return data.decode("cp1252"), "cp1252"
+            text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             raise SourceError(file, f"not UTF-8 (byte {exc.start}) and not Windows-1252 either",
                               expected="UTF-8 text") from exc
+    if not text.strip():  # nothing, or only whitespace or a byte-order mark
+        raise SourceError(file, "file is empty")
+    return text, encoding
 
 
 def _number_text(value: str) -> str | None:

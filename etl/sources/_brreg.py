@@ -57,6 +57,13 @@ def open_text(path: Path) -> io.TextIOBase:
     return open(path, encoding="utf-8-sig")
 
 
+def not_utf8(file: str, exc: UnicodeDecodeError, row: int | None = None) -> SourceError:
+    """The error for a file that is not UTF-8 (brreg writes UTF-8; a re-saved copy may be Windows-1252)."""
+    return SourceError(file, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot be decoded): "
+                             "a copy re-saved in another encoding, e.g. Windows-1252? Download it again",
+                       row=row, expected="UTF-8 text, as Brønnøysundregistrene publish it")
+
+
 def gunzip_bytes(data: bytes, file: str) -> bytes:
     """Bytes of a possibly gzipped file, decompressed; a truncated or corrupt gzip raises SourceError."""
     if not data.startswith(GZIP_MAGIC):
@@ -115,6 +122,8 @@ class _Reader:
             raise SourceError(self.file, f"the gzip file is truncated or corrupt near line {self.line} "
                                          f"({exc}); download it again", row=self.line,
                               expected="a complete gzip file") from exc
+        except UnicodeDecodeError as exc:
+            raise not_utf8(self.file, exc, row=self.line + self.buf.count("\n", self.pos)) from exc
         self.line += self.buf.count("\n", 0, self.pos)
         self.buf, self.pos = self.buf[self.pos:] + chunk, 0
         self.eof = not chunk

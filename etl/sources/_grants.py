@@ -9,10 +9,11 @@ from decimal import Decimal
 import polars as pl
 
 from etl.errors import BuildLog, SourceError
-from etl.parsing import fold
+from etl.parsing import fold, parse_nok_decimal
 
 #: Amounts are kept exact: kroner with two decimals (øre), summed as DECIMAL in DuckDB.
 AMOUNT = pl.Decimal(18, 2)
+MAX_AMOUNT = Decimal(10) ** 16
 #: Labels of a total row (folded); a row with no organisasjonsnummer and one of these is a total, not a recipient.
 TOTAL_LABELS = {"sum", "sum totalt", "totalt", "total", "i alt", "sum alle", "totalsum"}
 _ORGNR = re.compile(r"^\d{9}$")
@@ -51,6 +52,21 @@ def normalise_orgnr(value: object) -> str | None:
     if not _ORGNR.match(text):
         raise ValueError(f"not an organisation number: {value!r}")
     return text
+
+
+def amount(value: object) -> Decimal | None:
+    """A Norwegian-formatted amount in kroner with at most two decimals (øre): '12 345,50' → Decimal('12345.50').
+
+    More decimals ('45,005') or an amount beyond the database type (10^16 kr) raise ValueError, instead of being
+    rounded or overflowing silently."""
+    number = parse_nok_decimal(value)
+    if number is None:
+        return None
+    if abs(number) >= MAX_AMOUNT:
+        raise ValueError(f"amount too large: {value!r}")
+    if number != number.quantize(Decimal("0.01")):
+        raise ValueError(f"more than two decimals (kroner and øre): {value!r}")
+    return number
 
 
 def is_total_row(cells: list[object]) -> bool:

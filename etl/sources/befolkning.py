@@ -19,7 +19,8 @@ META = SourceMeta.load(__file__)
 
 COLUMNS = {"region": "region", "år": "aar", "befolkning": "folketall", "personer": "folketall"}
 REGION = re.compile(r"^\s*(\d{1,4})\s+(.+?)\s*$")
-SCHEMA = {"nivaa": pl.String, "kode": pl.String, "navn": pl.String, "aar": pl.Int32, "folketall": pl.Int64}
+SCHEMA = {"nivaa": pl.String, "kode": pl.String, "navn": pl.String, "aar": pl.Int32, "folketall": pl.Int64,
+          "rad": pl.Int32}
 LEVELS = {1: "land", 2: "fylke", 4: "kommune"}
 
 
@@ -28,14 +29,18 @@ def fetch(ctx: FetchContext) -> list[RawFile]:
     return fetch_files(META, ctx)
 
 
+def _is_header(line: str) -> bool:
+    """True for the header line: one of its ';'-separated fields is 'region' (in any column order)."""
+    return "region" in {fold(f.strip().strip('"')) for f in line.split(";")}
+
+
 def parse(data: bytes, file: str) -> pl.DataFrame:
-    """Statistikkbanken CSV bytes → DataFrame(nivaa, kode, navn, aar, folketall); '.' becomes null."""
+    """Statistikkbanken CSV bytes → DataFrame(nivaa, kode, navn, aar, folketall, rad); '.' becomes null."""
     text, _ = decode_text(data, file)
     lines = text.splitlines()
-    header_at = next((i for i, line in enumerate(lines[:10]) if fold(line).replace('"', "").startswith("region")),
-                     None)
+    header_at = next((i for i, line in enumerate(lines[:10]) if _is_header(line)), None)
     if header_at is None:
-        raise SourceError(file, "no header line starting with 'region' in the first 10 lines",
+        raise SourceError(file, "no header line with a 'region' column in the first 10 lines",
                           expected='"region";"år";"Befolkning"')
     reader = csv.reader(io.StringIO("\n".join(lines[header_at:])), delimiter=";")
     header = next(reader)
@@ -52,12 +57,18 @@ def parse(data: bytes, file: str) -> pl.DataFrame:
                               expected="'0 Hele landet', a 2-digit county or a 4-digit municipality code")
         code = m.group(1)
         try:
-            year = int(rec[cols["aar"]])
+            year = parse_int(rec[cols["aar"]])
+        except ValueError as exc:
+            raise SourceError(file, str(exc), row=n, column=header[cols["aar"]], expected="a year") from exc
+        if year is None:
+            raise SourceError(file, "no year", row=n, column=header[cols["aar"]], expected="a year")
+        try:
             value = parse_int(rec[cols["folketall"]].strip().replace(":", ""))
         except ValueError as exc:
-            raise SourceError(file, str(exc), row=n, column="år/Befolkning") from exc
+            raise SourceError(file, str(exc), row=n, column=header[cols["folketall"]],
+                              expected="a whole number, or '.' for not applicable") from exc
         rows.append({"nivaa": LEVELS[len(code)], "kode": code, "navn": m.group(2), "aar": year,
-                     "folketall": value})
+                     "folketall": value, "rad": n})
     return pl.DataFrame(rows, schema=SCHEMA)
 
 
@@ -67,7 +78,9 @@ def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
         raise SourceError(file, "no data rows")
     dup = df.filter(pl.struct("kode", "aar").is_duplicated())
     if dup.height:
-        raise SourceError(file, f"region {dup['kode'][0]} year {dup['aar'][0]} appears twice", column="region")
+        first = dup.filter((pl.col("kode") == dup["kode"][0]) & (pl.col("aar") == dup["aar"][0]))
+        raise SourceError(file, f"region {dup['kode'][0]} year {dup['aar'][0]} appears twice (also on row "
+                                f"{first['rad'][0]})", row=int(first["rad"][1]), column="region")
     if df.filter(pl.col("folketall") < 0).height:
         raise SourceError(file, "negative population", column="Befolkning")
     years = set(df["aar"].unique())
@@ -77,12 +90,27 @@ def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
     return df
 
 
+def check_regions(df: pl.DataFrame, file: str, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every municipality and county is one of 2024 (the boundaries are loaded before this source): a code of
+    another division means the table was exported with the wrong regional grouping."""
+    for level, table in (("kommune", "src_kommune_grense_2024"), ("fylke", "src_fylke_grense_2024")):
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]:
+            continue
+        known = {c for (c,) in con.sql(f"SELECT kode FROM {table}").fetchall()}  # noqa: S608 - constant names
+        for r in df.filter((pl.col("nivaa") == level) & ~pl.col("kode").is_in(sorted(known))).head(1).iter_rows(
+                named=True):
+            raise SourceError(file, f"{r['kode']} {r['navn']} is not a {level} of the 2024 division (an old or "
+                                    "unknown number)", row=r["rad"], column="region",
+                              expected="table 07459 exported with the 2024 municipalities and counties")
+    return df
+
+
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
     """Write src_befolkning; values SSB marks '.' (municipality did not exist) are logged as ignored."""
     (raw,) = files
-    df = validate(parse(read_bytes(raw), label(raw)), label(raw))
+    df = check_regions(validate(parse(read_bytes(raw), label(raw)), label(raw)), label(raw), con)
     for rec in df.filter(pl.col("folketall").is_null()).iter_rows(named=True):
         log.add(META.id, label(raw), "missing_value", "ignorert",
                 f"no population for {rec['kode']} {rec['navn']} in {rec['aar']} ('.' in SSB's table)",
                 column="Befolkning", value=".")
-    return {raw.name: write_table(con, "src_befolkning", df.sort("nivaa", "kode", "aar"))}
+    return {raw.name: write_table(con, "src_befolkning", df.sort("nivaa", "kode", "aar").drop("rad"))}

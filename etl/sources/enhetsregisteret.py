@@ -18,6 +18,7 @@ Treatment of bad input (every corrected or rejected record is logged in `_avvik`
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import json
@@ -38,7 +39,7 @@ from etl.cache import RawCache, RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
 from etl.parsing import map_columns, normalise_kommunenummer
-from etl.sources._brreg import FieldSpec, is_gzip, is_orgnr, open_text, scan_json_records
+from etl.sources._brreg import FieldSpec, is_gzip, is_orgnr, not_utf8, open_text, scan_json_records
 from etl.sources._common import FetchContext, label, write_table
 
 META = SourceMeta.load(__file__)
@@ -374,13 +375,34 @@ def _read_error(exc: duckdb.Error, path: Path, file: str, is_csv: bool) -> Sourc
     if "gzip" in text.lower() or "zlib" in text.lower() or "decompress" in text.lower():
         return SourceError(file, "the gzip file is truncated or corrupt (unexpected end of the compressed "
                                  "stream); download it again", expected="a complete gzip file")
-    if not is_csv:
-        try:
+    try:
+        if is_csv:
+            _scan_csv(path, file)
+        else:
             for _ in scan_json_records(path, file, SCAN_SPEC):
                 pass
-        except SourceError as located:
-            return located
+    except SourceError as located:
+        return located
     return SourceError(file, f"cannot be read: {text.splitlines()[0]}")
+
+
+def _scan_csv(path: Path, file: str) -> None:
+    """Read a CSV dump with Python to name the first bad line (after DuckDB refused it): a line with another
+    number of fields than the header (a truncated file?) or a quote that is never closed."""
+    header, sep = csv_header(path, file)
+    with open_text(path) as fh:
+        reader = csv.reader(fh, delimiter=sep, quotechar='"', doublequote=True, strict=True)
+        try:
+            next(reader)
+            for rec in reader:
+                if rec and len(rec) != len(header):
+                    raise SourceError(file, f"{len(rec)} fields", row=reader.line_num,
+                                      expected=f"{len(header)} fields, as in the header (truncated file?)")
+        except csv.Error as exc:
+            raise SourceError(file, f"not valid CSV ({exc}); a truncated download?", row=reader.line_num,
+                              expected="a complete CSV file") from exc
+        except UnicodeDecodeError as exc:
+            raise not_utf8(file, exc, row=reader.line_num + 1) from exc
 
 
 def read_base(con: duckdb.DuckDBPyConnection, raw: RawFile, table: str = "_enhet_base") -> None:
@@ -397,6 +419,8 @@ def read_base(con: duckdb.DuckDBPyConnection, raw: RawFile, table: str = "_enhet
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:  # gzip unreadable from the start
         raise SourceError(file, f"the gzip file is truncated or corrupt ({exc}); download it again",
                           expected="a complete gzip file") from exc
+    except UnicodeDecodeError as exc:  # the first lines (format sniffing, CSV header) are not UTF-8
+        raise not_utf8(file, exc, row=exc.object[:exc.start].count(b"\n") + 1) from exc
 
 
 def read_updates(con: duckdb.DuckDBPyConnection, files: list[RawFile], table: str = "_enhet_oppdatering") -> None:
@@ -647,9 +671,15 @@ def load_base(con: duckdb.DuckDBPyConnection, raw: RawFile, log: BuildLog, table
     """The dump → temp `table` of possible voluntary organisations: read, reject bad orgnr, drop duplicates."""
     read_base(con, raw, table)
     unit = "line" if ".csv" in raw.name else "record"
-    reject_bad_orgnr(con, table, log, label(raw), unit)
+    rejected = reject_bad_orgnr(con, table, log, label(raw), unit)
     drop_duplicates(con, table, log, label(raw), unit)
-    return con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+    n = con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+    if n == 0:
+        why = (f"{rejected} records without a valid organisasjonsnummer (a renamed field?)" if rejected
+               else "the file has no records (empty, or truncated at the start?)")
+        raise SourceError(label(raw), f"no voluntary organisation with a valid organisasjonsnummer: {why}",
+                          column="organisasjonsnummer", expected="the full dump of about 1.5 million entities")
+    return n
 
 
 def landing_sql(table: str) -> str:

@@ -4,7 +4,7 @@ Online, `fetch` pages through /frivillige-organisasjoner with cursor paging (siz
 organisation number, until a page comes back empty or without a `next` link) and stores the records raw, one
 per line, gzipped. Treatment of bad records (each logged in `_avvik`):
 - a line that is not JSON, or a truncated gzip: the build stops with the file and line;
-- no or malformed organisasjonsnummer: record rejected ('avvist');
+- no or malformed organisasjonsnummer: record rejected ('avvist'); a JSON number (912345678) is read as text;
 - the same organisasjonsnummer twice: the last line wins, earlier ones rejected ('avvist');
 - no category with rekkefoelge 1: the lowest rekkefoelge is taken as primary ('rettet');
 - no ICNPO category at all: kept without a primary category ('ignorert');
@@ -181,12 +181,16 @@ def _categories(rec: dict, line: int, orgnr: str, issues: list[Issue]) -> list[t
             continue
         if any(c == code for c, _ in cats):
             continue
+        if isinstance(rank, str) and rank.strip().isdigit():  # a number written as text: "1"
+            rank = int(rank)
         cats.append((code, rank if isinstance(rank, int) and not isinstance(rank, bool) else None))
     return cats
 
 
 def _record(rec: dict, line: int, issues: list[Issue]) -> tuple[dict, list[tuple[str, int | None]]] | None:
     orgnr = rec.get("organisasjonsnummer")
+    if isinstance(orgnr, int) and not isinstance(orgnr, bool):  # a JSON number instead of text: 912345678
+        orgnr = str(orgnr)
     if not is_orgnr(orgnr):
         code = "missing_orgnr" if orgnr in (None, "") else "invalid_orgnr"
         issues.append(Issue(code, "avvist", "record without a valid 9-digit organisasjonsnummer rejected", line,

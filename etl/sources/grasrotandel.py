@@ -12,11 +12,12 @@ import polars as pl
 from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
-from etl.parsing import decode_text, map_columns, normalise_kommunenummer, parse_int, parse_nok_decimal
+from etl.parsing import decode_text, map_columns, normalise_kommunenummer, parse_int
 from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
 from etl.sources._grants import (
     AMOUNT,
     Note,
+    amount,
     check_total,
     is_total_row,
     log_notes,
@@ -82,7 +83,7 @@ def _row(rec: list[str], cols: dict[str, int], file: str, n: int) -> dict:
     """One CSV record → typed fields; a value that cannot be read raises with its row and column."""
     out: dict = {}
     for key, conv in (("orgnr", normalise_orgnr), ("kommunenummer", normalise_kommunenummer),
-                      ("givere", parse_int), ("belop", parse_nok_decimal)):
+                      ("givere", parse_int), ("belop", amount)):
         try:
             out[key] = conv(rec[cols[key]])
         except ValueError as exc:

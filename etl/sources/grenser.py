@@ -35,29 +35,51 @@ def _prop(props: dict, keys: tuple[str, ...]) -> object:
     return None
 
 
+def _county_code(value: object) -> str:
+    """A county number as 2 digits: 3 → '03', '46' → '46'; anything else raises ValueError."""
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= len(text) <= 2:
+        raise ValueError(f"not a county number: {value!r}")
+    return text.zfill(2)
+
+
 def parse(data: bytes, file: str, *, code_digits: int) -> pl.DataFrame:
     """GeoJSON bytes → DataFrame(kode, navn, geojson, lon, lat, bbox); codes padded to code_digits."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise SourceError(file, f"not valid GeoJSON: not UTF-8 text (byte {exc.start})",
+                          expected="a GeoJSON FeatureCollection in UTF-8") from exc
+    except json.JSONDecodeError as exc:
         raise SourceError(file, f"not valid GeoJSON: {exc}", expected="a GeoJSON FeatureCollection") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
         raise SourceError(file, "no 'features' array", expected="a GeoJSON FeatureCollection")
     rows = []
     for i, feat in enumerate(doc["features"], start=1):
-        props = feat.get("properties") or {}
+        if not isinstance(feat, dict):
+            raise SourceError(file, f"feature {i} is not a JSON object", row=i, column="features",
+                              expected='{"type": "Feature", "properties": {...}, "geometry": {...}}')
+        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
         code, name = _prop(props, CODE_KEYS), _prop(props, NAME_KEYS)
         if code is None or name is None:
             raise SourceError(file, "feature without code or name", row=i, column="properties",
                               expected=f"one of {CODE_KEYS[:2]} and {NAME_KEYS[:2]}")
         try:
-            code = normalise_kommunenummer(code) if code_digits == 4 else str(int(str(code))).zfill(2)
+            code = normalise_kommunenummer(code) if code_digits == 4 else _county_code(code)
         except ValueError as exc:
             raise SourceError(file, str(exc), row=i, column="properties.code") from exc
+        if not isinstance(feat.get("geometry"), dict):
+            raise SourceError(file, "feature without geometry", row=i, column="geometry",
+                              expected="a GeoJSON Polygon or MultiPolygon")
         try:
             geom = shape(feat["geometry"])
         except Exception as exc:  # shapely raises several types for bad geometry
             raise SourceError(file, f"bad geometry: {exc}", row=i, column="geometry") from exc
+        if geom.is_empty:
+            raise SourceError(file, "empty geometry", row=i, column="geometry",
+                              expected="a GeoJSON Polygon or MultiPolygon with coordinates")
         point = geom.representative_point()
         minx, miny, maxx, maxy = geom.bounds
         rows.append({"kode": code, "navn": str(name).strip(),
@@ -69,6 +91,8 @@ def parse(data: bytes, file: str, *, code_digits: int) -> pl.DataFrame:
 
 def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
     """Unique codes and plausible WGS84 coordinates for Norway (counts are checked in sql/checks)."""
+    if df.is_empty():
+        raise SourceError(file, "no features", expected="one feature per municipality or county")
     dup = df.filter(pl.col("kode").is_duplicated())
     if dup.height:
         raise SourceError(file, f"duplicate code {dup['kode'][0]}", column="kode")

@@ -23,7 +23,6 @@ import polars as pl
 
 from etl import harmonise
 from etl.cache import RawFile
-from etl.config import BASE_YEAR
 from etl.errors import BuildLog, SourceError
 from etl.meta import FileSpec, SourceMeta
 from etl.parsing import fold, map_columns, normalise_kommunenummer, parse_int
@@ -188,7 +187,8 @@ def read_sheet(data: bytes, file: str, rnd: Round) -> pl.DataFrame:
                              read_options=opts or None)
     except Exception as exc:
         where = f"sheet {rnd.sheet!r}" if rnd.sheet else "the first sheet"
-        raise SourceError(file, f"cannot read {where}: {exc}", expected="an .xlsx export") from exc
+        raise SourceError(file, f"cannot read {where}: {str(exc).splitlines()[0]} (truncated, or another format "
+                                "saved as .xlsx?)", expected="an .xlsx export") from exc
 
 
 def unmapped_columns(header: Iterable[str], rnd: Round) -> list[str]:
@@ -215,13 +215,13 @@ def _parse_row(row: tuple, n: int, file: str, rnd: Round, cols: dict[str, int],
                                        f"[answers.{vocab}] in kommuneundersokelse.toml)") from None
     rec["svar_politikk"] = _cell(row, cols, "politikk")
     rec["status"] = rec.pop("politikk") or "ukjent"
-    stamp = _cell(row, cols, "innsendt")
-    try:
-        rec["innsendt"] = parse_timestamp(stamp) if stamp else None
-        rec["vedtaksaar"] = parse_int(_cell(row, cols, "vedtaksaar"))
-        rec["antall_frivilligsentraler"] = parse_int(_cell(row, cols, "antall_frivilligsentraler"))
-    except ValueError as exc:
-        raise SourceError(file, str(exc), row=n, column="Innsendt/Vedtaksår/Antall frivilligsentraler") from exc
+    for stable, read in (("innsendt", parse_timestamp), ("vedtaksaar", parse_int),
+                         ("antall_frivilligsentraler", parse_int)):
+        raw = _cell(row, cols, stable)
+        try:
+            rec[stable] = read(raw) if raw else None
+        except ValueError as exc:
+            raise SourceError(file, str(exc), row=n, column=rnd.header_of(stable)) from exc
     year = rec["vedtaksaar"]
     if year is not None and not FIRST_ADOPTION_YEAR <= year <= rnd.year:
         raise SourceError(file, f"adoption year {year}", row=n, column=rnd.header_of("vedtaksaar"),
@@ -307,15 +307,11 @@ def screen(df: pl.DataFrame, file: str, codes: set[str], rnd: Round) -> tuple[pl
 
 def valid_codes(con: duckdb.DuckDBPyConnection, year: int) -> set[str]:
     """Municipality codes valid in a year (2018–2019: 422, 2020–2023: 356, 2024: 357), from the reference tables."""
-    codes_2020 = {c for (c,) in con.sql("SELECT kode FROM src_kommune_2020").fetchall()}
-    if year >= BASE_YEAR:
-        return {c for (c,) in con.sql("SELECT kode FROM src_kommune_grense_2024").fetchall()}
-    if year >= 2020:
-        return codes_2020
-    if year >= 2018:
-        changes = con.sql("SELECT gammel_kode, ny_kode FROM src_kommuneendring WHERE reform_aar = 2020").pl()
-        return harmonise.valid_codes_2019(changes, codes_2020)
-    raise ValueError(f"no municipality codes for {year} (the reference data starts in 2018)")
+    codes = harmonise.codes_valid_in(con, year)
+    if codes is None:
+        raise SourceError("reference tables", f"no municipality codes for {year}: load grenser and "
+                                              "kommuneendringer first")
+    return codes
 
 
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:

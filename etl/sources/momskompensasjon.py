@@ -14,11 +14,12 @@ import polars as pl
 from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
-from etl.parsing import fold, map_columns, normalise_kommunenummer, parse_nok_decimal
+from etl.parsing import fold, map_columns, normalise_kommunenummer
 from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
 from etl.sources._grants import (
     AMOUNT,
     Note,
+    amount,
     check_total,
     is_total_row,
     log_notes,
@@ -77,10 +78,16 @@ def read_sheet(data: bytes, year: int, file: str) -> tuple[pl.DataFrame, int]:
     try:
         sheets = fastexcel.read_excel(data).sheet_names
     except Exception as exc:  # calamine raises its own error types for files that are not spreadsheets
-        raise SourceError(file, f"not a readable .xlsx file ({exc.__class__.__name__}: {exc})") from exc
+        raise SourceError(file, f"not a readable .xlsx file ({exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+                                "); truncated, or another format saved as .xlsx?",
+                          expected="an Excel workbook (.xlsx)") from exc
     sheet = sheet_name(list(sheets), year, file)
-    df = pl.read_excel(data, sheet_name=sheet, engine="calamine", has_header=False, drop_empty_rows=False,
-                       read_options={"header_row": None, "dtypes": "string"})
+    try:
+        df = pl.read_excel(data, sheet_name=sheet, engine="calamine", has_header=False, drop_empty_rows=False,
+                           read_options={"header_row": None, "dtypes": "string"})
+    except pl.exceptions.NoDataError as exc:
+        raise SourceError(file, f"the sheet '{sheet}' is empty",
+                          expected="title rows, a header row and one row per payment") from exc
     return df, first_row(data, sheet)
 
 
@@ -128,7 +135,7 @@ def _row(rec: tuple, cols: dict[str, int], file: str, n: int) -> dict:
     """One sheet row (cells as text) → typed fields; a value that cannot be read raises with its row and column."""
     out: dict = {}
     for key, conv in (("orgnr", normalise_orgnr), ("kommunenummer", normalise_kommunenummer),
-                      ("sokt", parse_nok_decimal), ("utbetalt", parse_nok_decimal)):
+                      ("sokt", amount), ("utbetalt", amount)):
         try:
             out[key] = conv(rec[cols[key]]) if key in cols else None
         except ValueError as exc:
@@ -151,6 +158,15 @@ def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
     return df
 
 
+def duplicates(df: pl.DataFrame) -> list[Note]:
+    """Notes for an organisation listed more than once under the same ordning in one year's file (added together
+    in the views; one organisation under both models, forenklet and dokumentert, is normal and not noted)."""
+    dup = df.filter(pl.struct("orgnr", "ordning").is_duplicated())
+    return [Note("duplicate_orgnr", "rettet", "organisation listed more than once under the same ordning: its "
+                 "rows are added together", row=int(r["rad"]), column=HEADERS["orgnr"], value=r["orgnr"])
+            for r in dup.iter_rows(named=True)]
+
+
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
     """Write src_momskompensasjon (one row per payment row of every year's file, with the file it came from)."""
     frames, counts = [], {}
@@ -159,7 +175,7 @@ def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) ->
         year = year_from_name(raw.name, "momskompensasjon", file)
         df, notes = parse(read_bytes(raw), file, year)
         df = validate(df, file)
-        log_notes(log, META.id, file, notes)
+        log_notes(log, META.id, file, notes + duplicates(df))
         frames.append(df.with_columns(pl.lit(file).alias("fil")))
         counts[raw.name] = df.height
     years = [int(f["aar"][0]) for f in frames]

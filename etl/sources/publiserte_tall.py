@@ -107,6 +107,19 @@ def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
     return df
 
 
+def check_counties(df: pl.DataFrame, file: str, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every county number is a 2024 county (from the boundaries loaded before this source, if loaded)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'src_fylke_grense_2024'"
+                       ).fetchall()[0][0]:
+        return df
+    known = {c for (c,) in con.sql("SELECT kode FROM src_fylke_grense_2024").fetchall()}
+    for r in df.filter(~pl.col("fylkesnummer").is_in(sorted(known))).head(1).iter_rows(named=True):
+        raise SourceError(file, f"county number {r['fylkesnummer']} ({r['fylkesnavn']}) is not a county of 2024 "
+                                "(an old or unknown number)", row=r["rad"], column="fylkesnummer",
+                          expected=f"one of {', '.join(sorted(known))}")
+    return df
+
+
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
     """Write src_publisert_politikk (national rows) and src_publisert_politikk_fylke (county table)."""
     rows = {}
@@ -116,7 +129,7 @@ def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) ->
             raise SourceError(file, "unexpected file for publiserte_tall", expected=", ".join(TABLES))
         if "fylke" in raw.name:
             year = int(_YEAR_IN_NAME.findall(raw.name)[-1])
-            df = validate(parse_county(read_bytes(raw), file, year), file)
+            df = check_counties(validate(parse_county(read_bytes(raw), file, year), file), file, con)
         else:
             df = validate(parse_national(read_bytes(raw), file), file)
         rows[raw.name] = write_table(con, TABLES[raw.name], df.drop("rad"))

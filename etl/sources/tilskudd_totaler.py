@@ -11,9 +11,9 @@ import polars as pl
 from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
-from etl.parsing import decode_text, map_columns, parse_int, parse_nok_decimal
+from etl.parsing import decode_text, map_columns, parse_int
 from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
-from etl.sources._grants import AMOUNT
+from etl.sources._grants import AMOUNT, amount
 
 META = SourceMeta.load(__file__)
 
@@ -47,18 +47,21 @@ def parse(data: bytes, file: str) -> pl.DataFrame:
         if len(rec) < len(header):
             raise SourceError(file, f"{len(rec)} fields", row=n, expected=f"{len(header)} fields")
         get = {k: (rec[i].strip() or None) for k, i in cols.items()}
-        try:
-            rows.append({"ordning": get["ordning"], "aar": parse_int(get["aar"]),
-                         "mottakere": parse_int(get.get("mottakere")), "utbetalt": parse_nok_decimal(get["utbetalt"]),
-                         "sokt": parse_nok_decimal(get.get("sokt")), "givere": parse_int(get.get("givere")),
-                         "status": get["status"], "kilde": get.get("kilde"), "merknad": get.get("merknad")})
-        except ValueError as exc:
-            raise SourceError(file, str(exc), row=n) from exc
+        row = {k: get.get(k) for k in ("ordning", "status", "kilde", "merknad")}
+        for key, read in (("aar", parse_int), ("mottakere", parse_int), ("utbetalt", amount), ("sokt", amount),
+                          ("givere", parse_int)):
+            try:
+                row[key] = read(get.get(key))
+            except ValueError as exc:
+                raise SourceError(file, str(exc), row=n, column=header[cols[key]]) from exc
+        rows.append(row)
     return pl.DataFrame(rows, schema=SCHEMA)
 
 
 def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
-    """Known schemes and statuses, a paid total on every row, one row per scheme and year."""
+    """At least one row; known schemes and statuses, a paid total on every row, one row per scheme and year."""
+    if df.is_empty():
+        raise SourceError(file, "no rows", expected="one row per scheme and year")
     for col, allowed in (("ordning", SCHEMES), ("status", STATUSES)):
         bad = df.filter(~pl.col(col).is_in(list(allowed)) | pl.col(col).is_null())
         if bad.height:
