@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -10,7 +11,7 @@ from decimal import Decimal
 from etl.errors import SourceError
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007']+")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII digits only: "٣٠١" is not a number here
 
 
 def decode_text(data: bytes, file: str) -> tuple[str, str]:
@@ -49,6 +50,8 @@ def parse_nok(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a number: {value!r}")
         return float(value)
     text = _number_text(str(value))
     return None if text is None else float(text)
@@ -71,7 +74,7 @@ def normalise_kommunenummer(value: object) -> str | None:
     if isinstance(value, bool):
         raise ValueError(f"not a municipality number: {value!r}")
     if isinstance(value, float):
-        if value != int(value):
+        if not value.is_integer():  # also NaN and ±inf
             raise ValueError(f"not a municipality number: {value!r}")
         value = int(value)
     text = str(value).strip()
@@ -79,7 +82,7 @@ def normalise_kommunenummer(value: object) -> str | None:
         text = text[:-2]
     if text == "":
         return None
-    if not text.isdigit() or not 1 <= len(text) <= 4 or (len(text) < 3):
+    if not (text.isascii() and text.isdigit()) or not 3 <= len(text) <= 4:
         raise ValueError(f"not a municipality number: {value!r}")
     return text.zfill(4)
 
@@ -123,6 +126,8 @@ def parse_nok_decimal(value: object) -> Decimal | None:
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a number: {value!r}")
         return Decimal(repr(value))  # the shortest text that round-trips: 0.1 → Decimal('0.1')
     text = _number_text(str(value))
     return None if text is None else Decimal(text)

@@ -40,7 +40,7 @@ def _county_code(value: object) -> str:
     text = str(value).strip()
     if text.endswith(".0"):
         text = text[:-2]
-    if isinstance(value, bool) or not text.isdigit() or not 1 <= len(text) <= 2:
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not 1 <= len(text) <= 2:
         raise ValueError(f"not a county number: {value!r}")
     return text.zfill(2)
 

@@ -27,7 +27,7 @@ def normalise_code(value: object) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     text = str(value).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         return None
     return text.lstrip("0") or None
 

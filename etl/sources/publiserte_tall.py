@@ -82,7 +82,7 @@ def parse_county(data: bytes, file: str, year: int) -> pl.DataFrame:
     rows = []
     for n, r in _records(data, file, COUNTY, ["url"]):
         code = r["fylkesnummer"] or ""
-        if not code.isdigit() or len(code) > 2:
+        if not (code.isascii() and code.isdigit()) or len(code) > 2:
             raise SourceError(file, f"county number {code!r}", row=n, column="fylkesnummer", expected="2 digits")
         if not r.get("kilde"):
             raise SourceError(file, "no citation", row=n, column="kilde", expected="the publication the figure is from")
