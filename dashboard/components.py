@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
+from dashboard import figures, queries
 from dashboard.downloads import Provenance, to_csv, to_xlsx
 from dashboard.format import fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct
 from dashboard.labels import label
@@ -36,6 +36,15 @@ def synthetic_banner() -> None:
             "ekte. Se «Om dataene».",
             icon=":material/science:",
         )
+
+
+def metric_card(container, card, *, delta_color: str = "normal") -> None:
+    """A headline figure in a bordered box: st.metric and, below it, an accessible inline-SVG trend line."""
+    with container.container(border=True):
+        st.metric(card.label, card.value, card.delta, help=card.help, delta_color=delta_color)
+        spark = figures.sparkline_svg(card.spark, f"Trendgraf for {card.label.lower()}, {len(card.spark)} år")
+        if spark:
+            st.html(spark)
 
 
 def source_line(*source_ids: str, note: str | None = None) -> None:

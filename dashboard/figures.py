@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -113,6 +114,27 @@ def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", coun
 def sparkline_values(df: pl.DataFrame, value: str, x: str = "aar") -> list[float]:
     """The values of a small trend chart in time order (for st.metric chart_data)."""
     return [float(v) if v is not None else 0.0 for v in df.sort(x)[value].to_list()]
+
+
+def sparkline_svg(values: Sequence[float], description: str, *, width: int = 160, height: int = 34) -> str:
+    """A small trend line as inline SVG (role img, the description as its accessible name); '' for < 2 values."""
+    vals = [float(v) for v in values if v is not None]
+    if len(vals) < 2:
+        return ""
+    lo, hi = min(vals), max(vals)
+    span = (hi - lo) or 1.0
+    pad = 3
+    step = (width - 2 * pad) / (len(vals) - 1)
+    pts = [(pad + i * step, height - pad - (v - lo) / span * (height - 2 * pad)) for i, v in enumerate(vals)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+    label = html.escape(description, quote=True)
+    last_x, last_y = pts[-1]
+    return (f'<svg class="sparkline" role="img" aria-label="{label}" width="100%" height="{height}" '
+            f'viewBox="0 0 {width} {height}" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
+            f"<title>{label}</title>"
+            f'<polyline points="{path}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="2" '
+            'vector-effect="non-scaling-stroke" stroke-linejoin="round" stroke-linecap="round"/>'
+            f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="{CATEGORICAL[0]}"/></svg>')
 
 
 def describe_trend(df: pl.DataFrame, *, x: str, y: str, what: str, unit: str = "", decimals: int = 0,

@@ -172,10 +172,11 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
 def legend_html(items: Sequence[LegendItem], title: str) -> str:
     """The legend as escaped HTML (swatches and labels), for st.html."""
     rows = "".join(
-        f'<li><span style="background:{html.escape(i.colour)}"></span>{html.escape(i.label)}</li>' for i in items)
+        f'<li><span aria-hidden="true" style="background:{html.escape(i.colour)}"></span>{html.escape(i.label)}</li>' for i in items)
     return (
-        '<div class="map-legend" role="list" aria-label="Tegnforklaring">'
-        f"<p><b>{html.escape(title)}</b></p><ul>{rows}</ul></div>"
+        '<div class="map-legend">'
+        f'<p><b>{html.escape(title)}</b></p><ul aria-label="Tegnforklaring: {html.escape(title, quote=True)}">'
+        f"{rows}</ul></div>"
         "<style>.map-legend ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}"
         ".map-legend li{display:flex;align-items:center;gap:.4rem;font-size:.9rem}"
         ".map-legend span{display:inline-block;width:1.1rem;height:1.1rem;border:1px solid #9AA5B1}"

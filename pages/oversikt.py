@@ -17,8 +17,7 @@ moms = queries.moms_series()
 cards = [*oversikt.org_cards(orgs, queries.snapshot_date("frivillighetsregisteret")),
          oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot)]
 for col, card in zip(st.columns(len(cards)), cards, strict=True):
-    col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark, chart_type="line",
-               border=True, delta_color="normal")
+    components.metric_card(col, card)
 
 st.caption(oversikt.since_last_build(queries.headline_changes()))
 

@@ -23,8 +23,7 @@ HEAD_OFFICE_ICON = ":material/apartment:"
 if view.place_note:
     st.warning(view.place_note, icon=HEAD_OFFICE_ICON)
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
-    col.metric(card.label, card.value, card.delta, help=card.help, chart_data=card.spark or None, chart_type="line",
-               border=True, delta_color="off")
+    components.metric_card(col, card, delta_color="off")
 if view.year_status:
     st.info(f"Landstallet for {aar} har status «{view.year_status}»: {tilskudd.STATUS_TEXT[view.year_status][1]} "
             "Se «Landstall» nederst på siden.", icon=":material/info:")

@@ -1,0 +1,129 @@
+"""Browser tests of every page: it renders without error at desktop and phone width, passes axe-core, and the
+map redraws when the reader picks another indicator or level."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import run_axe, wait_ready
+
+#: (address, the page's heading, a selector for its first figure)
+PAGES = [
+    ("/", "Frivillighet i Norge", "[data-testid='stMetric']"),
+    ("/kart", "Kart", "[data-testid='stDeckGlJsonChart'] canvas"),
+    ("/frivillighetspolitikk", "Frivillighets\u00adpolitikk i kommunene", ".js-plotly-plot"),
+    ("/tilskudd", "Tilskudd", ".js-plotly-plot"),
+    ("/kommuneprofil?kommune=1508", "Ålesund", "[data-testid='stTable']"),
+    ("/om_dataene", "Om dataene", "[data-testid='stDataFrame']"),
+]
+BANNER = "Testdata – ikke offisiell statistikk"
+
+
+def open_page(pg, url: str, heading: str) -> None:
+    """Go to a page, wait until Streamlit has run it, and check the heading and the synthetic-data banner."""
+    pg.goto(url)
+    wait_ready(pg)
+    pg.wait_for_function("(h) => { const e = document.querySelector('h1'); return e && e.innerText.trim() === h }",
+                         arg=heading, timeout=30_000)
+    assert BANNER in pg.locator(".st-key-synthetic_banner").inner_text()
+
+
+@pytest.fixture()
+def phone(browser):
+    """A fresh context at phone width (390 px, touch), failing the test on JavaScript errors."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True,
+                              has_touch=True, locale="nb-NO")
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+    assert not errors, f"JavaScript errors: {errors[:3]}"
+
+
+@pytest.mark.parametrize(("path", "heading", "figure"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_renders_and_passes_axe(app_url, page, axe_source, path, heading, figure):
+    open_page(page, app_url + path, heading)
+    page.locator(figure).first.wait_for(state="visible", timeout=30_000)
+    # every page with figures names their sources under them (Om dataene is the list of sources itself)
+    if path != "/om_dataene":
+        assert page.get_by_text(re.compile(r"^Kilde: ")).count() >= 1
+    violations = run_axe(page, axe_source)
+    assert violations == [], violations
+
+
+@pytest.mark.parametrize(("path", "heading", "figure"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_works_at_phone_width(app_url, phone, axe_source, path, heading, figure):
+    open_page(phone, app_url + path, heading)
+    phone.locator(figure).first.wait_for(state="visible", timeout=30_000)
+    # nothing pushes the page wider than the screen (tables and maps scroll or shrink inside it)
+    overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page is {overflow} px wider than a 390 px screen"
+    violations = run_axe(phone, axe_source)
+    assert violations == [], violations
+
+
+def choose_option(pg, label: str, option: str) -> None:
+    """Pick an option in the Streamlit selectbox with the given label, as a reader does with the mouse."""
+    pg.get_by_role("combobox", name=label, exact=True).click()
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def legend_title(pg) -> str:
+    return pg.locator(".map-legend p").first.inner_text().strip()
+
+
+def test_map_redraws_for_another_indicator_and_level(app_url, page):
+    open_page(page, app_url + "/kart", "Kart")
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    first_legend = legend_title(page)
+    assert page.locator(".map-legend li").count() >= 3, "the legend has no class breaks"
+
+    choose_option(page, "Tall", "Grasrotandelen, kroner per innbygger")
+    page.wait_for_url(re.compile(r"indikator=grasrot_kr_per_innbygger"), timeout=30_000)
+    wait_ready(page)
+    page.wait_for_function("(old) => { const p = document.querySelector('.map-legend p'); "
+                           "return p && p.innerText.trim() !== old }", arg=first_legend, timeout=30_000)
+    assert "grasrot" in legend_title(page).lower()
+    assert canvas.is_visible() and canvas.bounding_box()["height"] > 300
+    assert "Grasrotandelen, kroner per innbygger" in page.locator("h4").first.inner_text()
+
+    choose_option(page, "Nivå", "Fylker")
+    page.wait_for_url(re.compile(r"nivaa=fylke"), timeout=30_000)
+    wait_ready(page)
+    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(state="visible", timeout=30_000)
+    # the summary under the map now speaks of the 15 counties
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').innerText"
+                           ".includes('for 15 fylker')", timeout=30_000)
+    assert page.locator(".map-legend li").count() >= 3
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_old_municipality_number_in_a_link_leads_to_today(app_url, page):
+    page.goto(f"{app_url}/kommuneprofil?kommune=1534")
+    wait_ready(page)
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
+                           "=== 'Haram'", timeout=30_000)
+    assert "kommune=1580" in page.url
+    assert "1534" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_unknown_municipality_gives_a_friendly_message(app_url, page):
+    page.goto(f"{app_url}/kommuneprofil?kommune=9999")
+    wait_ready(page)
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "9999" in main
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_csv_download_from_the_map_page(app_url, page):
+    open_page(page, app_url + "/kart", "Kart")
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="CSV").first
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    text = info.value.path().read_text(encoding="utf-8-sig")
+    assert text.count("\n") >= 357, "the CSV should hold a row per municipality"
+    assert "Ålesund" in text
