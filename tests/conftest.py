@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -12,6 +15,9 @@ from etl.config import ROOT, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MIRROR = Path(os.environ.get("FRIVILLIG_TEST_MIRROR", ROOT.parent / "shared" / "mirror")).resolve()
+MAKE_MIRROR = ROOT.parent / "shared" / "tools" / "make_mirror.py"
+#: The seed of the messy (quirks) mirror; its figures are calibrated, so any seed gives the same totals.
+QUIRKS_SEED = 7
 
 
 def fixture_bytes(*parts: str) -> bytes:
@@ -36,6 +42,24 @@ def mirror_build(tmp_path_factory, mirror_dir) -> Settings:
     settings = Settings(db_path=base / "frivillig.duckdb", raw_dir=base / "raw", mirror=mirror_dir)
     build(settings, quiet=True)
     return settings
+
+
+@pytest.fixture(scope="session")
+def quirks_mirror(tmp_path_factory, mirror_dir) -> Path:
+    """A copy of the mirror rewritten by `make_mirror.py all --quirks` (about 40 s, once per session).
+
+    Returns the base directory: `mirror/` (the messy mirror), `broken/enheter_alle.json.gz` (a truncated dump)
+    and `QUIRKS.md` (the injected defects)."""
+    if not MAKE_MIRROR.exists():
+        pytest.skip("make_mirror.py not available")
+    base = tmp_path_factory.mktemp("quirks")
+    mirror = base / "mirror"
+    shutil.copytree(mirror_dir, mirror)
+    for p in mirror.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    subprocess.run([sys.executable, str(MAKE_MIRROR), "all", "--out", str(mirror), "--seed", str(QUIRKS_SEED),
+                    "--quirks"], check=True, capture_output=True)
+    return base
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
 from etl.build import build
-from etl.config import ROOT, SQL_DIR, Settings
+from etl.config import SQL_DIR, Settings
 from etl.errors import SourceError
 from etl.sources import befolkning as befolkning_src
 from etl.sources import (
@@ -22,24 +20,15 @@ from etl.sources import (
     kommuneendringer,
 )
 
-MAKE_MIRROR = ROOT.parent / "shared" / "tools" / "make_mirror.py"
 SOURCES = [grenser, befolkning_src, kommuneendringer, kommunedeling_vekter, icnpo, frivillighetsregisteret,
            enhetsregisteret]
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def quirks(tmp_path_factory, mirror_dir):
-    if not MAKE_MIRROR.exists():
-        pytest.skip("make_mirror.py not available")
-    base = tmp_path_factory.mktemp("quirks")
-    mirror = base / "mirror"
-    shutil.copytree(mirror_dir, mirror)
-    for p in mirror.rglob("*"):
-        p.chmod(0o755 if p.is_dir() else 0o644)
-    subprocess.run([sys.executable, str(MAKE_MIRROR), "all", "--out", str(mirror), "--seed", "7", "--quirks"],
-                   check=True, capture_output=True)
-    return base
+def quirks(quirks_mirror):
+    """The messy mirror of the session (tests/conftest.py), shared with test_quirks_mirror.py."""
+    return quirks_mirror
 
 
 def register_sql(dest):
