@@ -61,9 +61,73 @@ LABELS: dict[str, str] = {
     "per": "Tidspunkt",
     "vedtaksaar": "Vedtatt år",
     "verdi": "Verdi",
+    "avvik": "Avvik",
+    "behandling": "Behandling",
 }
 
 
 def label(column: str) -> str:
     """The Norwegian header for a column name (the column name itself, tidied, when unknown)."""
     return LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+#: English phrases in source metadata and citations (licences in the mirror's manifest, the published-figures
+#: files), in Norwegian for the page. Longest first: a phrase is replaced before any phrase inside it.
+NORSK: tuple[tuple[str, str], ...] = (
+    ("synthetic data (no third-party records); formats follow the public sources",
+     "syntetiske data (ingen opplysninger om virkelige organisasjoner eller personer); formatet følger de "
+     "offentlige kildene"),
+    ("facts where status is 'publisert'; calibration values otherwise",
+     "fakta der status er «publisert», ellers kalibreringsverdier"),
+    ("facts quoted from the cited publications", "fakta gjengitt fra publikasjonene det vises til"),
+    ("facts; SSB data under NLOD 2.0", "fakta; SSB-data under NLOD 2.0"),
+    ("names; no licence stated, SSB KLASS origin", "navn; ingen lisens oppgitt, opprinnelig fra SSB KLASS"),
+    ("Frivillighetsregisteret field names", "feltnavn fra Frivillighetsregisteret"),
+    ("Brreg field names (Brreg data:", "feltnavn fra Brreg (Brreg-data:"),
+    ("reconstructed code list", "rekonstruert kodeliste"),
+    ("extracted via", "hentet ut via"),
+    ("derived via", "avledet via"),
+    ("Frivillighet Norge press release July 2024", "Frivillighet Norges pressemelding juli 2024"),
+    ("Frivillighet Norge press release", "pressemelding fra Frivillighet Norge"),
+    ("press release", "pressemelding"),
+    ("undated, c.", "udatert, ca."),
+    ("first national map", "første landsoversikt"),
+)
+
+#: How a file's data were made (the `kind` of a source file).
+KINDS = {"real": "ekte", "synthetic": "syntetisk", "mixed": "blandet"}
+
+#: What the ETL did to a row (`_avvik.code`), in words.
+DEVIATIONS = {
+    "missing_value": "Manglende verdi i kilden",
+    "unknown_field": "Ukjent felt",
+    "total_row": "Sumrad",
+    "old_municipality_code": "Gammelt kommunenummer",
+    "split_municipality_code": "Kommunenummer for en delt kommune",
+    "invalid_date": "Ugyldig dato",
+    "duplicate_orgnr": "Organisasjonsnummer oppgitt flere ganger",
+    "duplicate": "Dublett",
+    "unmapped_column": "Kolonne som ikke brukes",
+    "unknown_municipality": "Ukjent kommunenummer",
+    "invalid_municipality": "Ugyldig kommunenummer",
+    "no_municipality": "Mangler kommune",
+    "status": "Ukjent status",
+    "not_in_enhetsregisteret": "Finnes ikke i Enhetsregisteret",
+    "no_primary_icnpo": "Mangler hovedkategori",
+    "missing_icnpo": "Mangler kategori",
+    "invalid_icnpo": "Ugyldig kategori",
+    "invalid_orgnr": "Ugyldig organisasjonsnummer",
+    "frivillig_flag_mismatch": "Frivillig-merket stemmer ikke med registeret",
+    "leading_zero": "Manglende null foran nummeret",
+    "encoding": "Feil tegnkoding",
+    "blank_answer": "Tomt svar",
+}
+
+
+def norsk(text: str | None) -> str | None:
+    """Source metadata and citations with their known English phrases in Norwegian (other text unchanged)."""
+    if not text:
+        return text
+    for english, norwegian in NORSK:
+        text = text.replace(english, norwegian)
+    return text

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import db, maps
 from dashboard.downloads import Provenance
 from dashboard.format import fmt_date
+from dashboard.labels import norsk
 
 SYNTHETIC_KINDS = ("synthetic", "mixed")
 
@@ -22,6 +23,11 @@ def _cached(sql: str, params: tuple, fingerprint: tuple) -> pl.DataFrame:
 def run(sql: str, *params: object) -> pl.DataFrame:
     """Run a query through the cache; the database fingerprint is part of the key, so a rebuild refreshes it."""
     return _cached(sql, tuple(params), db.current_fingerprint())
+
+
+def in_norwegian(df: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Citation and metadata columns with their known English phrases in Norwegian (labels.NORSK)."""
+    return df.with_columns(pl.col(c).map_elements(norsk, return_dtype=pl.String) for c in columns if c in df.columns)
 
 
 # ---- build metadata -----------------------------------------------------------------------------------
@@ -249,9 +255,9 @@ def policy_rounds(nivaa: str = "land", kode: str = "0") -> pl.DataFrame:
 
 def policy_timeline() -> pl.DataFrame:
     """Share with a policy over time from published counts and survey rounds (kilde_type says which)."""
-    return run("""SELECT aar, per, kilde_type, kilde, kommuner_med_politikk, antall_kommuner,
-                         andel_prosent / 100 AS andel, merknad
-                  FROM frivillighetspolitikk_tidsserie ORDER BY aar, kilde_type""")
+    return in_norwegian(run("""SELECT aar, per, kilde_type, kilde, kommuner_med_politikk, antall_kommuner,
+                                      andel_prosent / 100 AS andel, merknad
+                               FROM frivillighetspolitikk_tidsserie ORDER BY aar, kilde_type"""), "kilde")
 
 
 def county_overview(org_year: int, policy_round: int, grasrot_year: int) -> pl.DataFrame:

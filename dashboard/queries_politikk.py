@@ -11,7 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import db, maps, queries
-from dashboard.queries import run
+from dashboard.queries import in_norwegian, run
 
 #: Source ids as `_sources` names them (for source lines and downloads).
 SURVEY = "kommuneundersokelse"
@@ -57,7 +57,7 @@ def trend() -> pl.DataFrame:
     only a year is known), kommuner_med_politikk, antall_kommuner, andel (fraction), andel_oppgitt (true when
     the published share is as published, false when computed from the count), kilde.
     """
-    return run("""
+    return in_norwegian(run("""
         WITH felt AS (
             SELECT runde, month(median(innsendt)) AS mnd
             FROM frivillighetspolitikk_runde WHERE innsendt IS NOT NULL GROUP BY runde)
@@ -72,7 +72,7 @@ def trend() -> pl.DataFrame:
         FROM frivillighetspolitikk_tidsserie t
         LEFT JOIN felt f ON f.runde = t.aar AND t.kilde_type <> 'publisert'
         LEFT JOIN publisert_frivillighetspolitikk p ON t.kilde_type = 'publisert' AND p.per = t.per
-        ORDER BY t.kilde_type, tidspunkt""")
+        ORDER BY t.kilde_type, tidspunkt"""), "kilde")
 
 
 def status_by(runde: int, nivaa: str) -> pl.DataFrame:
@@ -111,7 +111,7 @@ def county_comparison(aar: int) -> pl.DataFrame:
     (fraction, over the published denominator), undersokelse_ja, undersokelse_svart, antall_kommuner,
     differanse_ja, differanse_kommuner, stemmer, forklaring, kilde.
     """
-    return run("""
+    return in_norwegian(run("""
         SELECT s.fylkesnummer, coalesce(f.fylkesnavn_kort, s.fylkesnavn) AS fylkesnavn, publisert_med_politikk,
                publisert_antall_kommuner, publisert_med_politikk / publisert_antall_kommuner AS publisert_andel,
                undersokelse_ja, undersokelse_svart, s.antall_kommuner, differanse_ja, differanse_kommuner,
@@ -119,7 +119,7 @@ def county_comparison(aar: int) -> pl.DataFrame:
         FROM frivillighetspolitikk_fylke_sammenligning s
         LEFT JOIN fylke f USING (fylkesnummer)
         WHERE s.aar = $1
-        ORDER BY s.fylkesnummer""", aar)
+        ORDER BY s.fylkesnummer""", aar), "kilde", "forklaring")
 
 
 def municipalities(runde: int) -> pl.DataFrame:
