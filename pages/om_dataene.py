@@ -6,7 +6,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import boot, components, queries
-from dashboard.format import fmt_date
+from dashboard.format import fmt_date, fmt_int
+from dashboard.om_dataene import deviations_table, sources_table
 
 boot.guard()
 
@@ -17,11 +18,7 @@ st.subheader("Kilder")
 src = queries.sources()
 st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'].n_unique()} kilder**. "
             "*Ekte* betyr offentlige data; *syntetisk* betyr testdata i offisielt format.")
-components.table(
-    src.select("title", "producer", "file", "licence", "retrieved", "rows", "kind", "sha256", "url"),
-    formats={"sha256": "text"},
-    key="sources",
-)
+components.table(sources_table(src), formats={"sha256": "text"}, key="sources")
 components.downloads(src, "Kilder", *src["source_id"].unique().to_list(), key="sources")
 
 st.subheader("Metode")
@@ -32,7 +29,7 @@ dev = queries.deviations_summary()
 if dev.is_empty():
     st.markdown("Ingen rader ble rettet eller avvist i siste bygg.")
 else:
-    components.table(dev, key="avvik")
+    components.table(deviations_table(dev, src), key="avvik")
 
 st.subheader("Last ned data")
 st.markdown("Alle offentlige visninger i databasen, som CSV eller Excel. Kolonnene er beskrevet i "
@@ -40,7 +37,7 @@ st.markdown("Alle offentlige visninger i databasen, som CSV eller Excel. Kolonne
 views = queries.public_views()
 chosen = st.selectbox("Visning", views, index=views.index("kommune") if "kommune" in views else 0)
 data = queries.view_data(chosen)
-st.caption(f"{data.height} rader, {data.width} kolonner.")
+st.caption(f"{fmt_int(data.height)} rader, {fmt_int(data.width)} kolonner.")
 components.downloads(data, chosen, *src["source_id"].unique().to_list(), key="view")
 info = queries.build_info()
 st.caption(f"Database bygd {fmt_date(info.get('built_at'))}, inndata-sjekksum {str(info.get('input_hash', ''))[:12]}.")

@@ -102,4 +102,5 @@ def test_about_page_lists_every_source_with_checksum(app):
     sources = [df.value for df in at.dataframe if "sha256" in df.value.columns][0]
     assert len(sources) >= 29
     assert sources["sha256"].str.len().eq(64).all()
-    assert set(sources["kind"]) >= {"real", "synthetic", "mixed"}
+    assert set(sources["kind"]) >= {"ekte", "syntetisk", "blandet"}  # in Norwegian on the page
+    assert not sources["licence"].str.contains("synthetic data").any()
