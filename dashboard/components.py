@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import figures, queries
 from dashboard.downloads import Provenance, to_csv, to_xlsx
-from dashboard.format import fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct
+from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct
 from dashboard.labels import label
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "modeBarButtonsToRemove": ["lasso2d", "select2d"],
@@ -41,7 +41,10 @@ def synthetic_banner() -> None:
 def metric_card(container, card, *, delta_color: str = "normal") -> None:
     """A headline figure in a bordered box: st.metric and, below it, an accessible inline-SVG trend line."""
     with container.container(border=True):
-        st.metric(card.label, card.value, card.delta, help=card.help, delta_color=delta_color)
+        arrow = delta_direction(card.delta)
+        if delta_color == "normal":  # colour by the sign as written (Streamlit would call '−3' positive)
+            delta_color = {"up": "green", "down": "red"}.get(arrow, "gray")
+        st.metric(card.label, card.value, card.delta, help=card.help, delta_color=delta_color, delta_arrow=arrow)
         spark = figures.sparkline_svg(card.spark, f"Trendgraf for {card.label.lower()}, {len(card.spark)} år")
         if spark:
             st.html(spark)
@@ -69,12 +72,13 @@ def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
     """CSV and XLSX download buttons for the data behind a figure or table."""
     prov = queries.provenance(title, *source_ids)
     name = slug(title)
-    c1, c2, _ = st.columns([1, 1, 2], gap="small")
-    c1.download_button("CSV", to_csv(df, prov), file_name=f"{name}.csv", mime="text/csv",
+    # side by side, also on a phone (columns would stack); hidden when printing
+    row = st.container(horizontal=True, gap="small", key=f"no-print-dl_{key}")
+    row.download_button("CSV", to_csv(df, prov), file_name=f"{name}.csv", mime="text/csv",
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som CSV: {title}")
     # the workbook is built only when the button is clicked (about 20 ms each, on every rerun otherwise)
-    c2.download_button("Excel", lazy(to_xlsx, df, prov), file_name=f"{name}.xlsx",
+    row.download_button("Excel", lazy(to_xlsx, df, prov), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som Excel-fil: {title}")
@@ -101,6 +105,10 @@ def _cell_formatter(spec: str | None, dtype: pl.DataType):
     return None
 
 
+#: Formats of columns that mean the same on every page: years as plain numbers, whole kroner without decimals.
+DEFAULT_FORMATS = {"aar": "year", "runde": "year", "belop": "num0", "utbetalt": "num0", "sokt": "num0"}
+
+
 def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
           key: str | None = None, static: bool = False) -> None:
     """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
@@ -110,11 +118,11 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
     static=True gives a plain HTML table instead (small tables: prints, and screen readers read it as a table);
     st.table renders cells as markdown, so never pass register text to a static table.
     """
-    formats = formats or {}
+    formats = {**DEFAULT_FORMATS, **(formats or {})}
     pdf = df.to_pandas()
     fmt = {}
     for col, dtype in df.schema.items():
-        f = _cell_formatter(formats.get(col, "year" if col in ("aar", "runde") else None), dtype)
+        f = _cell_formatter(formats.get(col), dtype)
         if f is not None:
             fmt[col] = (lambda g: (lambda v: "–" if v is None or v != v else g(v)))(f)
     styler = pdf.style.format(fmt) if fmt else pdf.style

@@ -71,3 +71,16 @@ def fmt_date(d: dt.date | str | None) -> str:
     if isinstance(d, str):
         d = dt.date.fromisoformat(d[:10])
     return format_date(d, format="long", locale=LOCALE)
+
+
+def delta_direction(delta: str | None) -> str:
+    """The arrow for a change written by fmt_change: '+12 …' → 'up', '−3 …' → 'down', '0 …' or None → 'off'.
+
+    Streamlit reads only an ASCII '-' as negative, so a delta starting with the minus sign '−' would get an
+    upward arrow; pass this as st.metric's delta_arrow."""
+    text = (delta or "").lstrip()
+    if text.startswith(("−", "-")):
+        return "down"
+    if text.startswith("+"):
+        return "up"
+    return "off"
