@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import components, figures, figures_profil, maps, profil, queries, state
+from dashboard import components, figures, figures_profil, maps, oversikt, profil, queries, state
 from dashboard.kart import indicator_view
 
 PARAM = "figur"
@@ -60,7 +60,7 @@ def _politikk_andel() -> Link:
     timeline = queries.policy_timeline()
     components.figure(
         figures.policy_timeline(rounds, timeline.filter(timeline["kilde_type"] == "publisert"), height=320),
-        timeline.select("aar", "per", "kilde_type", "kommuner_med_politikk", "antall_kommuner", "andel", "kilde"),
+        oversikt.timeline_table(timeline),
         title="Andel kommuner med vedtatt frivillighetspolitikk",
         summary=figures.describe_trend(rounds, x="aar", y="andel_ja_alle", what="andelen kommuner med politikk "
                                        "i kommuneundersøkelsen", percent=True),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dashboard.figures_politikk import fmt_period
 from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct
 
 
@@ -99,3 +100,28 @@ def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
     """The sentence above the county table, naming the year of each column."""
     return (f"Organisasjoner per 1 000 innbyggere ({org_year}), andel kommuner med frivillighetspolitikk "
             f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Klikk på en kolonne for å sortere.")
+
+
+def county_table(counties: pl.DataFrame) -> pl.DataFrame:
+    """The county table for the screen, narrow enough not to scroll sideways at desktop width: the county number
+    and the count of municipalities with a policy are left out (the share is shown; the download has both)."""
+    return counties.select(pl.exclude("fylkesnummer", "kommuner_med_politikk"))
+
+
+#: What each kind of point in the policy time series is, in words (table and download headers).
+TIMELINE_KINDS = {
+    "undersokelse_runde": "Kommuneundersøkelsen (kommunene slik de var i rundens år)",
+    "undersokelse_2024_grenser": "Kommuneundersøkelsen (omregnet til dagens 357 kommuner)",
+    "publisert": "Publisert (Frivillighet Norge)",
+}
+
+
+def timeline_table(timeline: pl.DataFrame) -> pl.DataFrame:
+    """The policy time series (`queries.policy_timeline`) as a table: periode ('juli 2019'), serie (in words),
+    kommuner_med_politikk, antall_kommuner, andel, kilde."""
+    return timeline.select(
+        pl.col("per").map_elements(fmt_period, return_dtype=pl.String).alias("periode"),
+        pl.col("kilde_type").replace_strict(TIMELINE_KINDS, default=pl.col("kilde_type"), return_dtype=pl.String)
+        .alias("serie"),
+        "kommuner_med_politikk", "antall_kommuner", "andel", "kilde",
+    )

@@ -42,7 +42,7 @@ with right:
     timeline = queries.policy_timeline()
     components.figure(
         figures.policy_timeline(rounds, timeline, height=300),
-        timeline.select("aar", "per", "kilde_type", "kommuner_med_politikk", "antall_kommuner", "andel", "kilde"),
+        oversikt.timeline_table(timeline),
         title="Andel kommuner med vedtatt frivillighetspolitikk",
         summary=figures.describe_trend(rounds, x="aar", y="andel_ja_alle", what="andelen kommuner med politikk "
                                        "i kommuneundersøkelsen", percent=True),
@@ -61,8 +61,8 @@ st.subheader("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)
 counties = queries.county_overview(*years)
 st.markdown(oversikt.county_intro(*years))
-components.table(counties, formats={"fylkesnummer": "text", "per_1000": "num1", "andel_politikk": "pct0",
-                                    "grasrot_kr_per_innbygger": "num0"}, key="fylker")
+components.table(oversikt.county_table(counties), formats={"per_1000": "num1", "andel_politikk": "pct0",
+                                                           "grasrot_kr_per_innbygger": "num0"}, key="fylker")
 components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning")
 components.downloads(counties, "Nøkkeltall per fylke", "frivillighetsregisteret", "kommuneundersokelse",
                      "grasrotandel", "befolkning", key="fylker")
