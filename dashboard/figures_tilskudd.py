@@ -7,7 +7,7 @@ import polars as pl
 
 from dashboard import figures
 from dashboard.format import fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
-from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED
+from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, TEXT
 
 APPLIED_COLOUR = "#9ECAE1"
 
@@ -141,16 +141,21 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
     cut = [cap is not None and v > cap for v in values]
     fig = go.Figure(go.Bar(
         x=[min(v, cap) if cap else v for v in values], y=d["navn_kort"].to_list(), orientation="h",
-        marker_color=colours, text=[f"{fmt_num(v, 0)} kr ▸" if c else fmt_num(v, 0) for v, c in zip(values, cut,
-                                                                                                  strict=True)],
-        textposition=["inside" if c else "outside" for c in cut], insidetextanchor="end", cliponaxis=False,
-        textfont={"size": 12},
+        marker_color=colours, text=[f"{fmt_num(v, 0)} kr ▸" if c else "" for v, c in zip(values, cut, strict=True)],
+        textposition="inside", insidetextanchor="end", cliponaxis=False, textfont={"size": 12},
         customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
         hovertemplate="%{y}: %{customdata[0]} kr per innbygger (%{customdata[1]})<extra></extra>",
     ))
     top = max(cap or (max(values) if values else 0), reference or 0) * 1.12
     if reference is not None:
         reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)} kr", x_max=top)
+    # the values beside the bars are annotations on a white ground, so the dashed country line never runs
+    # through a number (bar text has no background); a cut bar keeps its value inside
+    for name, v, c in zip(d["navn_kort"].to_list(), values, cut, strict=True):
+        if not c:
+            fig.add_annotation(x=v, y=name, xref="x", yref="y", text=fmt_num(v, 0), showarrow=False,
+                               xanchor="left", xshift=2, bgcolor="white", borderpad=1,
+                               font={"size": 12, "color": TEXT})
     fig.update_xaxes(range=[0, top])
     fig.update_layout(hovermode="closest", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(automargin=True)
