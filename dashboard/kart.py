@@ -67,8 +67,9 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
             summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + ".",
             note="Ukjent betyr at kommunen ikke svarte; det telles ikke som nei.",
             sources=("kommuneundersokelse",),
-            table=table.rename({"kode": "kommunenummer", "navn": "kommunenavn", "fylkesnavn": "fylkesnavn"}),
-            formats={"kommunenummer": "text"},
+            table=table.select(pl.col("navn").alias("kommunenavn"), "status", "vedtaksaar", "fylkesnavn",
+                               pl.col("kode").alias("kommunenummer")),
+            formats={"kommunenummer": "text", "vedtaksaar": "year"},
         )
     meta = queries.indicators().filter(pl.col("indikator") == indicator).row(0, named=True)
     fmt = formatter(meta["enhet"], meta["desimaler"])
@@ -80,9 +81,9 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     note = queries.text("momskompensasjon_sted") if indicator.startswith("moms") else None
     code_col = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
     name_col = "fylkesnavn" if nivaa == "fylke" else "kommunenavn"
-    table = df.select(pl.col("kode").alias(code_col), pl.col("navn").alias(name_col),
-                      *([] if nivaa == "fylke" else [pl.col("fylkesnavn")]),
-                      pl.col("verdi").alias(meta["navn"]))
+    # name and value first: on a phone they are what shows before the table scrolls sideways
+    table = df.select(pl.col("navn").alias(name_col), pl.col("verdi").alias(meta["navn"]),
+                      *([] if nivaa == "fylke" else [pl.col("fylkesnavn")]), pl.col("kode").alias(code_col))
     fmt_spec = "pct" if meta["enhet"] == "andel" else f"num{meta['desimaler']}"
     return MapView(
         title=f"{meta['navn']}, {aar}",

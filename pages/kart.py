@@ -27,11 +27,14 @@ aar = int(state.choose("aar", years, years[0], label="År", container=c3))
 
 view = indicator_view(indikator, nivaa, aar, highlight=state.get("kommune"))
 st.markdown(f"#### {view.title}")
-st.pydeck_chart(view.deck, height=620, key="kart")
-st.html(maps.legend_html(view.legend, view.legend_title))
-st.markdown(view.summary)
-if view.note:
+if view.note:  # momskompensasjon per place: the head-office caveat comes before the map
     st.warning(view.note, icon=":material/info:")
+st.html(maps.legend_html(view.legend, view.legend_title))
+map_col, side_col = st.columns([3, 2], gap="medium")
+map_col.pydeck_chart(view.deck, height=620, key="kart")
+with side_col:
+    st.markdown(view.summary)
+    st.caption("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å zoome.")
 components.source_line(*view.sources)
 
 st.markdown(f"#### Tabell: {view.title}")
