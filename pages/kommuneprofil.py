@@ -96,6 +96,7 @@ with st.container(key="profil"):
             with st.container(key="print-only-kart"):
                 st.image(profil.locator_svg(p), width="stretch", alt=alt)
             st.caption(f"{p.name} (oransje) i {p.info['fylkesnavn']}.")
+            components.source_line("grenser")
         with st.container(key="no-print-sammenligning"):
             components.figure(
                 figures_profil.key_comparison(p.key, kommune=p.name, fylke=p.county), data,
@@ -115,6 +116,7 @@ with st.container(key="profil"):
                 st.caption(f"… og {rest} til.")
                 with st.expander(f"Vis alle {p.centres.height} frivilligsentralene"):
                     st.markdown(profil.centres_markdown(p)[0])
+            components.source_line("frivillighetsregisteret", "enhetsregisteret")
             components.downloads(p.centres, f"Frivilligsentraler {p.name}", "frivillighetsregisteret",
                                  "enhetsregisteret", key="sentraler")
         with right:
