@@ -13,8 +13,9 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 .block-container { padding-top: 3.5rem; max-width: 1200px; }
 @media (max-width: 640px) {
   .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
-  h1 { font-size: 1.7rem; }
-  h2 { font-size: 1.45rem; }  /* an embedded figure's title (level 2) should not take four lines */
+  :is([data-testid="stHeading"], [data-testid="stMarkdownContainer"]) h1 { font-size: 1.7rem; }
+  /* an embedded figure's title (level 2) should not take four lines */
+  :is([data-testid="stHeading"], [data-testid="stMarkdownContainer"]) h2 { font-size: 1.45rem; }
   .st-key-profil [data-testid="stTableStyledTable"] { font-size: 0.8rem; }
   .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.3rem 0.3rem; hyphens: auto; }
 }
