@@ -123,7 +123,7 @@ def _kart() -> Link:
     with st.expander("Vis tallene som tabell"):
         components.table(view.table, formats=view.formats, key="embed_kart_tabell", height=320)
     components.source_line(*view.sources)
-    components.downloads(view.table, view.title, *view.sources, key="embed_kart")
+    components.downloads(view.download_table(), view.title, *view.sources, key="embed_kart")
     params = {"indikator": indikator, "nivaa": nivaa, "aar": str(aar)}
     if highlight:
         params["kommune"] = highlight

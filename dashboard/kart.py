@@ -25,6 +25,11 @@ class MapView:
     sources: tuple[str, ...]
     table: pl.DataFrame
     formats: dict[str, str]
+    download: pl.DataFrame | None = None  # the table with full column names (None: the table itself)
+
+    def download_table(self) -> pl.DataFrame:
+        """The data behind the map for CSV/Excel: the indicator's full name as the value column's header."""
+        return self.table if self.download is None else self.download
 
 
 def formatter(unit: str, decimals: int):
@@ -81,8 +86,10 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     note = queries.text("momskompensasjon_sted") if indicator.startswith("moms") else None
     code_col = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
     name_col = "fylkesnavn" if nivaa == "fylke" else "kommunenavn"
-    # name and value first: on a phone they are what shows before the table scrolls sideways
-    table = df.select(pl.col("navn").alias(name_col), pl.col("verdi").alias(meta["navn"]),
+    # name and value first: on a phone they are what shows before the table scrolls sideways; the value column
+    # is headed by the unit (the title above names the indicator), so it is narrow enough to show its numbers
+    unit = meta["enhet"][:1].upper() + meta["enhet"][1:]
+    table = df.select(pl.col("navn").alias(name_col), pl.col("verdi").alias(unit),
                       *([] if nivaa == "fylke" else [pl.col("fylkesnavn")]), pl.col("kode").alias(code_col))
     fmt_spec = "pct" if meta["enhet"] == "andel" else f"num{meta['desimaler']}"
     return MapView(
@@ -92,5 +99,6 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         legend_title=meta["navn"],
         summary=summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"],
         note=note, sources=sources, table=table,
-        formats={code_col: "text", meta["navn"]: fmt_spec},
+        formats={code_col: "text", unit: fmt_spec, meta["navn"]: fmt_spec},
+        download=table.rename({unit: meta["navn"]}),
     )

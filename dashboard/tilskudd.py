@@ -22,6 +22,7 @@ from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
 from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
 from dashboard.oversikt import Card
+from dashboard.profil import md_escape
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO
 
 
@@ -143,7 +144,7 @@ def choose_scheme(container) -> str:
     if raw and scheme is None:
         known = {queries.POLICY_STATUS, *queries.indicators()["indikator"].to_list()}
         if raw not in known:
-            state.drop_invalid("indikator", f"Fant ikke tallet «{raw}». Viser grasrotandelen.")
+            state.drop_invalid("indikator", f"Fant ikke tallet «{md_escape(raw, 40)}». Viser grasrotandelen.")
 
     def _changed() -> None:
         state.set("indikator", SCHEMES[st.session_state["w_ordning"]].indikator)
@@ -159,11 +160,12 @@ def choose_place(kommuner: pl.DataFrame, fylker: pl.DataFrame, c_fylke, c_kommun
     f_names = dict(fylker.select("fylkesnummer", "fylkesnavn").iter_rows())
     k, f = state.get("kommune"), state.get("fylke")
     if k and k not in county_of:
-        state.drop_invalid("kommune", f"Fant ingen kommune med nummer «{k}» (dagens kommuner, fire sifre). "
-                                      "Viser hele landet.")
+        state.drop_invalid("kommune", f"Fant ingen kommune med nummer «{md_escape(k, 12)}» (dagens kommuner, fire "
+                                      "sifre). Viser hele landet.")
         k = None
     if f and f not in f_names:
-        state.drop_invalid("fylke", f"Fant ikke fylket «{f}» (dagens fylker, to sifre). Viser hele landet.")
+        state.drop_invalid("fylke", f"Fant ikke fylket «{md_escape(f, 12)}» (dagens fylker, to sifre). Viser hele "
+                                    "landet.")
         f = None
     if k:
         f = county_of[k]
@@ -197,8 +199,8 @@ def choose_year(scheme: str, years: list[int], container) -> int:
     options = [str(y) for y in years]
     raw = state.get("aar")
     if raw and raw not in options:
-        state.drop_invalid("aar", f"{SCHEMES[scheme].label} har tall for {years[-1]}–{years[0]}, ikke for «{raw}». "
-                                  f"Viser {years[0]}.")
+        state.drop_invalid("aar", f"{SCHEMES[scheme].label} har tall for {years[-1]}–{years[0]}, ikke for "
+                                  f"«{md_escape(raw, 12)}». Viser {years[0]}.")
     return int(state.choose("aar", options, options[0], label="År", container=container))
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import boot, components, maps, queries, state
 from dashboard.kart import indicator_view
+from dashboard.profil import md_escape
 
 boot.guard()
 
@@ -14,15 +15,16 @@ st.markdown("Velg et tall og et år. Kartet viser dagens 357 kommuner eller 15 f
 options, names = queries.map_indicator_options()
 c1, c2, c3 = st.columns([3, 1.2, 1])
 if state.get("indikator") and state.get("indikator") not in options:
-    state.drop_invalid("indikator", f"Fant ikke tallet «{state.get('indikator')}». Viser organisasjoner per "
-                                    "1 000 innbyggere i stedet.")
+    state.drop_invalid("indikator", f"Fant ikke tallet «{md_escape(state.get('indikator'), 40)}». Viser "
+                                    "organisasjoner per 1 000 innbyggere i stedet.")
 indikator = state.choose("indikator", options, "org_per_1000", label="Tall", format_func=names.get, container=c1)
 nivaa = state.choose("nivaa", list(state.NIVAAER), "kommune", label="Nivå", format_func=state.NIVAAER.get,
                      container=c2)
 indikator = queries.indicator_for_level(indikator, nivaa)
 years = [str(y) for y in queries.indicator_years(indikator, nivaa)]
 if state.get("aar") and state.get("aar") not in years:
-    state.drop_invalid("aar", f"Det finnes ikke tall for {state.get('aar')} for dette tallet. Viser siste år.")
+    state.drop_invalid("aar", f"Det finnes ikke tall for «{md_escape(state.get('aar'), 12)}» for dette tallet. "
+                              "Viser siste år.")
 aar = int(state.choose("aar", years, years[0], label="År", container=c3))
 
 view = indicator_view(indikator, nivaa, aar, highlight=state.get("kommune"))
@@ -39,4 +41,4 @@ components.source_line(*view.sources)
 
 st.markdown(f"#### Tabell: {view.title}")
 components.table(view.table, formats=view.formats, key="kart_tabell", height=420)
-components.downloads(view.table, view.title, *view.sources, key="kart")
+components.downloads(view.download_table(), view.title, *view.sources, key="kart")
