@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 import xlsxwriter
@@ -38,17 +39,31 @@ def _headers(df: pl.DataFrame) -> list[str]:
     return [label(c) for c in df.columns]
 
 
+#: First characters that make a spreadsheet read a cell as a formula (also after spaces, and in full width).
+FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def is_formula_like(text: str) -> bool:
+    """True for text a spreadsheet would take for a formula ('=HYPERLINK(…)', '+47…', '@SUM', ' =1+1')."""
+    return text.lstrip(" \u00a0")[:1] in FORMULA_START
+
+
 def _csv_cell(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
         return "ja" if v else "nei"
+    if isinstance(v, int):
+        return str(v)  # a number, also when negative: never neutralised as if it were a formula
     if isinstance(v, float):
         return f"{v:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(v, Decimal):
+        return format(v, "f").replace(".", ",")
     text = str(v)
-    if any(ch in text for ch in ';"\n\r') or text[:1] in ("=", "+", "-", "@"):
-        # quote, and neutralise spreadsheet formulas from register text
-        text = '"' + ("'" + text if text[:1] in ("=", "+", "-", "@") else text).replace('"', '""') + '"'
+    formula = is_formula_like(text)
+    if formula or any(ch in text for ch in ';"\n\r'):
+        # quote, and neutralise spreadsheet formulas from register text with a leading apostrophe
+        text = '"' + ("'" + text if formula else text).replace('"', '""') + '"'
     return text
 
 
@@ -92,10 +107,10 @@ def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data") -> bytes:
                 continue
             if isinstance(v, bool):
                 ws.write_string(r, j, "ja" if v else "nei")
-            elif isinstance(v, int | float):
+            elif isinstance(v, int | float | Decimal):
                 ws.write_number(r, j, float(v), formats[j])
             else:
-                ws.write_string(r, j, str(v))
+                ws.write_string(r, j, str(v))  # always a text cell: never a formula or a link
     for j, h in enumerate(_headers(df)):
         ws.set_column(j, j, max(10, min(50, len(h) + 2)))
     ws.freeze_panes(1, 0)
