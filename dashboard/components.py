@@ -45,9 +45,10 @@ def metric_card(container, card, *, delta_color: str = "normal") -> None:
         if delta_color == "normal":  # colour by the sign as written (Streamlit would call '−3' positive)
             delta_color = {"up": "green", "down": "red"}.get(arrow, "gray")
         st.metric(card.label, card.value, card.delta, help=card.help, delta_color=delta_color, delta_arrow=arrow)
-        spark = figures.sparkline_svg(card.spark, f"Trendgraf for {card.label.lower()}, {len(card.spark)} år")
-        if spark:
-            st.html(spark)
+        description = f"Trendgraf for {card.label.lower()}, {len(card.spark)} år"
+        spark = figures.sparkline_svg(card.spark, description)
+        if spark:  # as an image: st.html's sanitiser drops inline SVG, which left the cards without their line
+            st.image(spark, width="stretch", alt=description)
 
 
 def source_line(*source_ids: str, note: str | None = None) -> None:

@@ -129,7 +129,7 @@ def sparkline_svg(values: Sequence[float], description: str, *, width: int = 160
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
     label = html.escape(description, quote=True)
     last_x, last_y = pts[-1]
-    return (f'<svg class="sparkline" role="img" aria-label="{label}" width="100%" height="{height}" '
+    return (f'<svg class="sparkline" role="img" aria-label="{label}" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
             f"<title>{label}</title>"
             f'<polyline points="{path}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="2" '
