@@ -103,9 +103,11 @@ def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
 
 
 def county_table(counties: pl.DataFrame) -> pl.DataFrame:
-    """The county table for the screen, narrow enough not to scroll sideways at desktop width: the county number
+    """The county table for the screen, narrow enough not to scroll sideways at desktop width: the three figures
+    the intro names first (on a phone they show before the table scrolls), then the context; the county number
     and the count of municipalities with a policy are left out (the share is shown; the download has both)."""
-    return counties.select(pl.exclude("fylkesnummer", "kommuner_med_politikk"))
+    return counties.select("fylkesnavn", "per_1000", "andel_politikk", "grasrot_kr_per_innbygger",
+                           "organisasjoner", "folketall_2024", "antall_kommuner")
 
 
 #: What each kind of point in the policy time series is, in words (table and download headers).
