@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard.format import fmt_nok, fmt_num
@@ -45,6 +45,7 @@ def norwegian_amount(draw, *, max_kr: int = 10**15) -> tuple[str, Decimal]:
     return draw(PAD) + text + draw(PAD), -value if negative else value
 
 
+@settings(deadline=None)
 @given(norwegian_amount())
 @example(("12 345,50", Decimal("12345.50")))
 @example(("1.234.567,89", Decimal("1234567.89")))
@@ -56,6 +57,7 @@ def test_every_norwegian_way_of_writing_an_amount_parses_exactly(case):
     assert parse_nok(text) == float(value)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=25))
 def test_any_text_is_a_number_or_a_value_error_never_another_exception(text):
     try:
@@ -73,6 +75,7 @@ def test_any_text_is_a_number_or_a_value_error_never_another_exception(text):
         assert exact.is_finite()
 
 
+@settings(deadline=None)
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_numeric_cells_are_finite_numbers_or_refused(x):
     try:
@@ -84,6 +87,7 @@ def test_numeric_cells_are_finite_numbers_or_refused(x):
     assert parse_nok_decimal(x) == Decimal(repr(x))
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(whitelist_categories=("L",)), min_size=1, max_size=10))
 def test_words_are_never_numbers(word):
     assume(word.replace("kr", "") != "")
@@ -91,6 +95,7 @@ def test_words_are_never_numbers(word):
         parse_nok_decimal(word)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from([0, 1, 2]))
 def test_the_dashboards_own_number_format_parses_back(cents, decimals):
     x = cents / 100
@@ -98,6 +103,7 @@ def test_the_dashboards_own_number_format_parses_back(cents, decimals):
     assert parse_nok(fmt_nok(round(x))) == round(x)
 
 
+@settings(deadline=None)
 @given(norwegian_amount(max_kr=10**12))
 def test_whole_numbers_parse_as_ints_and_fractions_are_refused(case):
     text, value = case
@@ -108,12 +114,14 @@ def test_whole_numbers_parse_as_ints_and_fractions_are_refused(case):
             parse_int(text)
 
 
+@settings(deadline=None)
 @given(norwegian_amount(max_kr=10**15))
 def test_grant_amounts_keep_every_ore(case):
     text, value = case
     assert amount(text) == value
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=1, max_value=9))
 def test_grant_amounts_with_fractions_of_an_ore_are_refused_not_rounded(kr, thousandths):
     with pytest.raises(ValueError, match="more than two decimals"):
@@ -122,6 +130,7 @@ def test_grant_amounts_with_fractions_of_an_ore_are_refused_not_rounded(kr, thou
 
 # ---- municipality and organisation numbers ------------------------------------------------------------------
 
+@settings(deadline=None)
 @given(st.integers(min_value=100, max_value=9999), st.sampled_from(["{}", " {} ", "{}.0", "{:04d}", "\t{:04d}"]),
        st.booleans())
 def test_a_municipality_number_is_four_digits_however_it_is_written(code, form, as_float):
@@ -133,6 +142,7 @@ def test_a_municipality_number_is_four_digits_however_it_is_written(code, form, 
     assert normalise_kommunenummer(expected) == expected  # idempotent
 
 
+@settings(deadline=None)
 @given(st.one_of(st.text(max_size=8), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none()))
 @example("0")
 @example("12")
@@ -154,6 +164,7 @@ def test_municipality_numbers_are_four_ascii_digits_or_refused(value):
     assert normalise_kommunenummer(code) == code
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=100_000_000, max_value=999_999_999), st.sampled_from(["", " ", "\u00a0"]))
 def test_organisation_numbers_with_spaces_are_nine_digits(orgnr, sep):
     text = str(orgnr)
@@ -163,6 +174,7 @@ def test_organisation_numbers_with_spaces_are_nine_digits(orgnr, sep):
     assert normalise_orgnr(float(orgnr)) == text
 
 
+@settings(deadline=None)
 @given(st.text(max_size=12))
 def test_organisation_numbers_are_nine_ascii_digits_or_refused(text):
     try:
@@ -200,17 +212,20 @@ def _vocabulary_phrases() -> list[tuple[str, str, str]]:
 PHRASES = _vocabulary_phrases()
 
 
+@settings(deadline=None)
 @given(st.sampled_from(PHRASES).flatmap(lambda p: st.tuples(st.just(p), spelled(p[1]))))
 def test_every_accepted_spelling_in_every_vocabulary_normalises_to_its_value(case):
     (vocabulary, _, value), text = case
     assert ku.normalise_answer(text, ku.CONFIG.answers[vocabulary]) == value
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1900, max_value=2099), st.sampled_from(["Ja, vedtatt {}", "Vedtatt i {}", "Ja {}"]))
 def test_a_year_after_a_yes_is_still_yes(year, form):
     assert ku.normalise_answer(form.format(year), ku.CONFIG.answers["politikk"]) == "ja"
 
 
+@settings(deadline=None)
 @given(st.sampled_from(sorted(ku.CONFIG.answers)), st.text(max_size=20))
 def test_an_answer_is_a_known_value_blank_or_refused_in_every_vocabulary(vocabulary, text):
     vocab = ku.CONFIG.answers[vocabulary]
@@ -225,6 +240,7 @@ def test_an_answer_is_a_known_value_blank_or_refused_in_every_vocabulary(vocabul
         assert ku.answer_key(text) in vocab  # only a listed spelling gets a value: nothing is guessed
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["Ja", "Nei", "Vet ikke", "Under arbeid"]), st.sampled_from(["ikke ", "nesten ", "kanskje "]))
 def test_a_qualified_answer_is_refused_not_read_as_the_plain_one(word, qualifier):
     with pytest.raises(ValueError):
