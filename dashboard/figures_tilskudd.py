@@ -146,7 +146,7 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
         customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
         hovertemplate="%{y}: %{customdata[0]} kr per innbygger (%{customdata[1]})<extra></extra>",
     ))
-    top = max(cap or (max(values) if values else 0), reference or 0) * 1.12
+    top = max(cap or (max(values) if values else 0), reference or 0) * 1.2  # room for the longest value
     if reference is not None:
         reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)} kr", x_max=top)
     # the values beside the bars are annotations on a white ground, so the dashed country line never runs

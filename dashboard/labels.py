@@ -33,6 +33,7 @@ LABELS: dict[str, str] = {
     "utbetalt": "Utbetalt (kr)",
     "sokt": "Søkt (kr)",
     "ordning": "Ordning",
+    "beregningsmodell": "Beregningsmodell",
     "status": "Status",
     "andel": "Andel",
     "andel_ja_alle": "Andel med politikk (av alle kommuner)",

@@ -463,7 +463,8 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
     # name and amount first: on a phone the table scrolls sideways
     cols = ["navn", "utbetalt", "kategori", *([] if place.nivaa == "kommune" else ["kommunenavn"]),
             *(["sokt", "ordning"] if scheme == MOMS else ["givere"]), "gruppenavn", "orgnr", "i_registrene"]
-    return Table(recipients.select(cols), f"De største mottakerne av {SCHEMES[scheme].what}, {where} {aar}",
+    # the VAT scheme's 'ordning' is its calculation model, not the scheme the page's «Ordning» chooses
+    return Table(recipients.select(cols).rename({"ordning": "beregningsmodell"}, strict=False), f"De største mottakerne av {SCHEMES[scheme].what}, {where} {aar}",
                  ft.describe_recipients(recipients, place=where, aar=aar, total=total),
                  (scheme, "frivillighetsregisteret", "enhetsregisteret"), f"{scheme}_mottakere_liste",
                  SHORT_NOTE if note else None, {"orgnr": "text", **MONEY})
