@@ -190,7 +190,7 @@ def _note(name: str, code: str, events: list[str], targets: list[tuple[str, floa
     if len(targets) == 1:
         today = f"I dag: {names_2024[targets[0][0]]} ({targets[0][0]})."
     else:
-        shares = ", ".join(f"{names_2024[t]} ({t}) {w:.0%}".replace(".", ",") for t, w in targets)
+        shares = ", ".join(f"{names_2024[t]} ({t}) {round(w * 100)}\u00a0%" for t, w in targets)
         today = f"Tall for {code} fordeles i dag på {shares}."
     story = ", og ".join(events) if events else "fikk endret kommuneinndeling"
     return f"{name} ({code}) {story}. {today}"
