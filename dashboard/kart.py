@@ -67,7 +67,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         table = df.with_columns(pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")))
         return MapView(
             title=f"Frivillighetspolitikk i kommunene, {aar}",
-            deck=maps.choropleth(areas, view=view, value_label="Status"),
+            deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status")),
             legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
             summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + ".",
             note="Ukjent betyr at kommunen ikke svarte; det telles ikke som nei.",
@@ -94,7 +94,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     fmt_spec = "pct" if meta["enhet"] == "andel" else f"num{meta['desimaler']}"
     return MapView(
         title=f"{meta['navn']}, {aar}",
-        deck=maps.choropleth(areas, view=view, value_label=meta["navn"]),
+        deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0),
         legend_title=meta["navn"],
         summary=summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"],
