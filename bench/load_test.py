@@ -317,7 +317,7 @@ def report(stats: Stats, args: argparse.Namespace, elapsed: float, load: tuple[f
 def main(argv: list[str] | None = None) -> int:
     """Parse options, serve the app, run the load, print and store the report; 1 if there were errors."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--mode", choices=["browser", "ws"], default="browser")
+    p.add_argument("--mode", choices=["browser", "ws"], default="ws")
     p.add_argument("--db", type=Path, default=DEFAULT_DB, help="database to serve (build it first, see README)")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--rounds", type=int, default=1, help="passes over the page sequence per session")
