@@ -74,3 +74,24 @@ def con(mirror_db):
     c = duckdb.connect(str(mirror_db), read_only=True)
     yield c
     c.close()
+
+
+@pytest.fixture()
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every download button an AppTest run renders, by file name (from Streamlit's media storage)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    import dashboard.components as components
+
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    # the app builds workbooks lazily, on click; build them at once here so their bytes can be inspected
+    monkeypatch.setattr(components, "lazy", lambda f, *a, **k: f(*a, **k))
+    return files

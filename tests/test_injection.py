@@ -100,26 +100,6 @@ def hostile_db(mirror_db, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture()
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every download button, by file name (workbooks built at once instead of on click)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    import dashboard.components as components
-
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    monkeypatch.setattr(components, "lazy", lambda f, *a, **k: f(*a, **k))
-    return files
-
-
 def run_page(db: Path, monkeypatch, page: str, **params: str) -> AppTest:
     monkeypatch.setenv("FRIVILLIG_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=180)

@@ -50,27 +50,6 @@ def app(mirror_db, monkeypatch):
     return run
 
 
-@pytest.fixture()
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every download button, by file name (captured from Streamlit's media storage)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    # the app builds workbooks lazily, on click; build them at once here so their bytes can be inspected
-    import dashboard.components as components
-
-    monkeypatch.setattr(components, "lazy", lambda f, *a, **k: f(*a, **k))
-    return files
-
-
 # ---- the page ---------------------------------------------------------------------------------------------
 
 def test_aalesund_profile(app, con):

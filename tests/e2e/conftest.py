@@ -86,16 +86,21 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser):
-    """A fresh browser context and page at desktop width; fails the test on JavaScript errors."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+def checked_page(browser, **context):
+    """A page in a fresh browser context (Playwright context options); fails the test on JavaScript errors."""
+    ctx = browser.new_context(locale="nb-NO", **context)
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
     ctx.close()
     assert not errors, f"JavaScript errors: {errors[:3]}"
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh page at desktop width."""
+    yield from checked_page(browser, viewport={"width": 1280, "height": 900})
 
 
 def wait_ready(pg, timeout: int = 60_000) -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import run_axe, wait_ready
+from tests.e2e.conftest import checked_page, run_axe, wait_ready
 
 #: (address, the page's heading, a selector for its first figure)
 PAGES = [
@@ -32,15 +32,9 @@ def open_page(pg, url: str, heading: str) -> None:
 
 @pytest.fixture()
 def phone(browser):
-    """A fresh context at phone width (390 px, touch), failing the test on JavaScript errors."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True,
-                              has_touch=True, locale="nb-NO")
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    ctx.close()
-    assert not errors, f"JavaScript errors: {errors[:3]}"
+    """A fresh page at phone width (390 px, touch)."""
+    yield from checked_page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True,
+                            has_touch=True)
 
 
 @pytest.mark.parametrize(("path", "heading", "figure"), PAGES, ids=[p[0] for p in PAGES])
