@@ -67,6 +67,8 @@ def source_line(*source_ids: str, note: str | None = None) -> None:
 
 #: Defers building a download's bytes until the button is clicked (tests replace it to build at once).
 lazy = functools.partial
+#: Table alternatives under charts are built when the reader opens them (tests turn this off to see them all).
+LAZY_TABLES = True
 
 
 def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
@@ -152,8 +154,11 @@ def figure(fig: go.Figure, data: pl.DataFrame, *, title: str, summary: str, sour
         with st.container(key=f"print-only-fig_{key}"):
             st.image(print_svg, width="stretch", alt=f"{title}. {summary}")
     st.markdown(summary)
-    with st.expander("Vis tallene som tabell"):
-        table(data, formats=formats)
+    # built only when the reader opens it (a rerun): formatting every hidden table cost a third of a page's run
+    alternative = st.expander("Vis tallene som tabell", key=f"tabell_{key}", on_change="rerun")
+    if alternative.open or not LAZY_TABLES:
+        with alternative:
+            table(data, formats=formats)
     source_line(*sources, note=note)
     downloads(data, title, *sources, key=key)
 

@@ -95,3 +95,11 @@ def downloads(monkeypatch) -> dict[str, bytes]:
     # the app builds workbooks lazily, on click; build them at once here so their bytes can be inspected
     monkeypatch.setattr(components, "lazy", lambda f, *a, **k: f(*a, **k))
     return files
+
+
+@pytest.fixture(autouse=True)
+def eager_table_alternatives(monkeypatch):
+    """Every chart's table alternative is built at once in tests (a reader's click opens it in the app)."""
+    import dashboard.components as components
+
+    monkeypatch.setattr(components, "LAZY_TABLES", False)

@@ -104,3 +104,16 @@ def test_about_page_lists_every_source_with_checksum(app):
     assert sources["sha256"].str.len().eq(64).all()
     assert set(sources["kind"]) >= {"ekte", "syntetisk", "blandet"}  # in Norwegian on the page
     assert not sources["licence"].str.contains("synthetic data").any()
+
+
+def test_table_alternatives_are_built_when_opened(app, monkeypatch):
+    import dashboard.components as components
+
+    monkeypatch.setattr(components, "LAZY_TABLES", True)
+    at = app()
+    assert len(at.expander) >= 4 and all(e.label == "Vis tallene som tabell" for e in at.expander[:4])
+    assert not any("antall" in d.value.columns and "nye" in d.value.columns for d in at.dataframe)
+    at.session_state["tabell_org"] = True  # what the reader's click on the organisations chart's expander does
+    at.run()
+    table = next(d.value for d in at.dataframe if "nye" in d.value.columns)
+    assert len(table) >= 15 and table["antall"].max() == 72_800
