@@ -6,30 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-
-@st.cache_resource(show_spinner=False)
-def _import_once() -> bool:
-    """Import the libraries and every dashboard module in one thread, the first time any reader arrives.
-
-    Several first visits after a restart run this script in parallel threads. Without this, one thread could
-    see a module another thread was still importing (plotly reads pandas from sys.modules: 'partially
-    initialized module pandas has no attribute Series'); cache_resource lets one thread import while the
-    others wait.
-    """
-    import importlib
-    import pkgutil
-
-    import dashboard
-    for name in ("pandas", "polars", "duckdb", "plotly.graph_objects", "pydeck"):
-        importlib.import_module(name)
-    for mod in pkgutil.iter_modules(dashboard.__path__):
-        importlib.import_module(f"dashboard.{mod.name}")
-    return True
-
-
-_import_once()
-
-from dashboard import boot, components, db, embed, state, style, theme  # noqa: E402, F401 - theme: the plotly template
+from dashboard import boot, components, db, embed, state, style, theme  # noqa: F401 - theme: the plotly template
 
 st.set_page_config(page_title="Frivillighetsstatistikk", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide", menu_items={"About": "Frivillighetsstatistikk: frivillige organisasjoner og "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# pandas before plotly: plotly's validators read pandas from sys.modules without importing it, so a session
+# thread building a figure while another thread was still importing pandas got a half-initialised module.
+import pandas  # noqa: F401  isort: skip
 import plotly.graph_objects as go
 import plotly.io as pio
 
