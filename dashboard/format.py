@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -84,3 +85,14 @@ def delta_direction(delta: str | None) -> str:
     if text.startswith("+"):
         return "up"
     return "off"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+
+
+def md_escape(text: object, limit: int | None = None) -> str:
+    """Text from data or a URL, made inert for st.markdown (every markdown/HTML character backslash-escaped)."""
+    s = " ".join(str(text).split())
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", s)

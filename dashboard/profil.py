@@ -17,7 +17,7 @@ import segno
 
 from dashboard import figures_profil, maps, queries, queries_profil
 from dashboard.figures_profil import fmt_value
-from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, md_escape
 from dashboard.theme import HIGHLIGHT, STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
@@ -30,15 +30,6 @@ MEASURES = {
 }
 ANSWERS = {"ja": "Ja", "nei": "Nei", "delvis": "Delvis", "vet_ikke": "Vet ikke", "under_arbeid": "Under arbeid",
            "ukjent": "Ikke svart", None: "Ikke svart"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
-
-
-def md_escape(text: object, limit: int | None = None) -> str:
-    """Text from data or a URL, made inert for st.markdown (every markdown/HTML character backslash-escaped)."""
-    s = " ".join(str(text).split())
-    if limit is not None and len(s) > limit:
-        s = s[:limit] + "…"
-    return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 # ---- which municipality -------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import boot, components, maps, queries, state
+from dashboard.format import md_escape
 from dashboard.kart import indicator_view
-from dashboard.profil import md_escape
 
 boot.guard()
 
