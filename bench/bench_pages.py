@@ -66,7 +66,8 @@ TIMEOUT_MS = 90_000
 
 PLOTLY = ".js-plotly-plot"
 DECK = "[data-testid='stDeckGlJsonChart'] canvas"
-METRIC = "[data-testid='stMetric']"
+CARD = "[class*='st-key-kort-'] [data-testid='stMarkdownContainer']"  # components.headline
+LOCATOR = ".st-key-profil-kart img"
 DATAFRAME = "[data-testid='stDataFrame']"
 
 
@@ -83,17 +84,17 @@ class Page:
     select: str | None = None  # accessible name (label) of the selectbox changed for the redraw
 
 
-# The first figure is the first figure in reading order: the headline cards (st.metric) on Oversikt,
-# Frivillighetspolitikk and Tilskudd; the deck.gl canvas on Kart and on Kommuneprofil (the locator map beside
-# the key table); the sources table on Om dataene, which has no chart. Oversikt has no selectbox.
+# The first figure is the first figure in reading order: the headline cards (label, value, change) on Oversikt,
+# Frivillighetspolitikk and Tilskudd; the deck.gl canvas on Kart; the locator map beside the key table on
+# Kommuneprofil; the sources table on Om dataene, which has no chart. Oversikt has no selectbox.
 PAGES = [
-    Page("oversikt", "pages/oversikt.py", "/", first=METRIC, first_what="st.metric (headline cards)"),
+    Page("oversikt", "pages/oversikt.py", "/", first=CARD, first_what="headline cards"),
     Page("kart", "pages/kart.py", "/kart", first=DECK, first_what="pydeck canvas", select="Tall"),
-    Page("frivillighetspolitikk", "pages/frivillighetspolitikk.py", "/frivillighetspolitikk", first=METRIC,
-         first_what="st.metric (status cards)", select="Runde av kommuneundersøkelsen"),
-    Page("tilskudd", "pages/tilskudd.py", "/tilskudd", first=METRIC, first_what="st.metric (cards)", select="År"),
+    Page("frivillighetspolitikk", "pages/frivillighetspolitikk.py", "/frivillighetspolitikk", first=CARD,
+         first_what="status cards", select="Runde av kommuneundersøkelsen"),
+    Page("tilskudd", "pages/tilskudd.py", "/tilskudd", first=CARD, first_what="headline cards", select="År"),
     Page("kommuneprofil", "pages/kommuneprofil.py", "/kommuneprofil?kommune=1508", {"kommune": "1508"},
-         first=DECK, first_what="pydeck canvas (locator map)", select="Kommune"),
+         first=LOCATOR, first_what="locator map (SVG image)", select="Kommune"),
     Page("om_dataene", "pages/om_dataene.py", "/om_dataene", first=DATAFRAME, first_what="st.dataframe (sources)",
          select="Visning"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 
@@ -11,7 +12,7 @@ import streamlit as st
 
 from dashboard import figures, queries
 from dashboard.downloads import Provenance, to_csv, to_xlsx
-from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct
+from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
 from dashboard.labels import label
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "modeBarButtonsToRemove": ["lasso2d", "select2d"],
@@ -38,17 +39,40 @@ def synthetic_banner() -> None:
         )
 
 
+def headline(container, label: str, value: str, *, delta: str | None = None, delta_color: str = "normal",
+             help: str | None = None, spark: list[float] | None = None, key: str | None = None) -> None:
+    """A headline figure in a bordered box: label (with its help), value, change and an optional trend line.
+
+    Built from st.markdown only. Streamlit loads st.metric, st.image and the charts as separate scripts and
+    shows them together once the last one (plotly, 4.7 MB) has loaded; markdown is shown as soon as it
+    arrives, so the headline figures are the first thing the reader sees. delta_color 'normal' colours the
+    change by its sign as written (green up, red down), 'off' leaves it grey."""
+    arrow = delta_direction(delta)
+    with container.container(border=True, key=f"kort-{key or slug(label)}"):
+        st.markdown(md_escape(label), help=help)
+        body = [md_escape(value)]
+        if delta:
+            colour = {"up": "green", "down": "red"}.get(arrow, "gray") if delta_color == "normal" else "gray"
+            symbol = {"up": "↑ ", "down": "↓ "}.get(arrow, "")
+            body.append(f":{colour}[{symbol}{md_escape(delta)}]")
+        description = f"Trendgraf for {label.lower()}, {len(spark)} år" if spark else ""
+        svg = figures.sparkline_svg(spark, description) if spark else ""
+        if svg:
+            body.append(svg_markdown(svg, description))
+        st.markdown("\n\n".join(body))
+
+
+def svg_markdown(svg: str, alt: str) -> str:
+    """An SVG document as a markdown image (a data URI) with alt text: shown as soon as it arrives, unlike
+    st.image, and kept whole (st.markdown and st.html drop inline SVG)."""
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"![{md_escape(alt)}]({uri})"
+
+
 def metric_card(container, card, *, delta_color: str = "normal") -> None:
-    """A headline figure in a bordered box: st.metric and, below it, an accessible inline-SVG trend line."""
-    with container.container(border=True):
-        arrow = delta_direction(card.delta)
-        if delta_color == "normal":  # colour by the sign as written (Streamlit would call '−3' positive)
-            delta_color = {"up": "green", "down": "red"}.get(arrow, "gray")
-        st.metric(card.label, card.value, card.delta, help=card.help, delta_color=delta_color, delta_arrow=arrow)
-        description = f"Trendgraf for {card.label.lower()}, {len(card.spark)} år"
-        spark = figures.sparkline_svg(card.spark, description)
-        if spark:  # as an image: st.html's sanitiser drops inline SVG, which left the cards without their line
-            st.image(spark, width="stretch", alt=description)
+    """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help) as a `headline` box."""
+    headline(container, card.label, card.value, delta=card.delta, delta_color=delta_color, help=card.help,
+             spark=card.spark)
 
 
 def source_line(*source_ids: str, note: str | None = None) -> None:

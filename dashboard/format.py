@@ -87,12 +87,13 @@ def delta_direction(delta: str | None) -> str:
     return "off"
 
 
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 
 
 def md_escape(text: object, limit: int | None = None) -> str:
     """Text from data or a URL, made inert for st.markdown (every markdown/HTML character backslash-escaped)."""
-    s = " ".join(str(text).split())
+    s = _SPACES.sub(" ", str(text)).strip()  # runs of spaces and line breaks; no-break spaces are kept
     if limit is not None and len(s) > limit:
         s = s[:limit] + "…"
     return _MD_SPECIAL.sub(r"\\\1", s)

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import polars as pl
-import pydeck as pdk
 import segno
 
-from dashboard import figures_profil, maps, queries, queries_profil
+from dashboard import figures_profil, queries, queries_profil
 from dashboard.figures_profil import fmt_value
 from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, md_escape
-from dashboard.theme import HIGHLIGHT, STATUS_LABELS
+from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
 MEASURES = {
@@ -409,26 +408,16 @@ def _orgnr(orgnr: str) -> str:
 
 # ---- locator map, link and QR code ----------------------------------------------------------------------
 
-def locator(p: Profile, *, height: int = 260) -> tuple[pdk.Deck, str]:
-    """A small map of the county's municipalities in grey with this one highlighted; and its alt text."""
-    geoms = queries.geometries("kommune")
-    county = queries_profil.county_municipalities(p.info["fylkesnummer"])
-    areas = [maps.Area(code=r["kode"], name=r["navn"], geometry=geoms[r["kode"]],
-                       colour=HIGHLIGHT if r["kode"] == p.code else maps.NO_DATA,
-                       value_text="valgt kommune" if r["kode"] == p.code else p.info["fylkesnavn"],
-                       context=p.info["fylkesnavn"], highlight=r["kode"] == p.code)
-             for r in county.iter_rows(named=True) if r["kode"] in geoms]
+def locator_alt(p: Profile) -> str:
+    """The locator map's alt text: the county, its number of municipalities, and this one in orange."""
     i = p.info
-    view = maps.view_for_bounds(i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"], width_px=360,
-                                height_px=height)
-    deck = maps.choropleth(areas, view=view, value_label="Kommune", height=height)
-    alt = (f"Kart over {i['fylkesnavn']} med {i['fylke_antall_kommuner']} kommuner i grått; "
-           f"{p.name} er markert i oransje.")
-    return deck, alt
+    return (f"Kart over {i['fylkesnavn']} med {i['fylke_antall_kommuner']} kommuner i grått; "
+            f"{p.name} er markert i oransje.")
 
 
 def locator_svg(p: Profile) -> str:
-    """The locator map as a static SVG (for print): the county's municipalities, this one in orange."""
+    """The locator map as a static SVG (on screen and in print): the county's municipalities, this one in
+    orange (an image, so it needs no WebGL and prints as shown)."""
     geoms = queries.geometries("kommune")
     county = queries_profil.county_municipalities(p.info["fylkesnummer"])
     areas = [(r["navn"], geoms[r["kode"]], r["kode"] == p.code) for r in county.iter_rows(named=True)

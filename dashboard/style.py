@@ -8,7 +8,14 @@ CSS = """
 <style>
 /* calmer, statistics-office look */
 h1, h2, h3, h4 { letter-spacing: -0.01em; }
-[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+/* headline cards (components.headline): label, then the value large, its change and a trend line */
+[class*="st-key-kort-"] [data-testid="stMarkdownContainer"] p { margin-bottom: 0.25rem; }
+[class*="st-key-kort-"] > [data-testid="stElementContainer"]:first-child p { font-size: 0.875rem; }
+[class*="st-key-kort-"] > [data-testid="stElementContainer"]:nth-child(2) p:first-child {
+  font-size: 2.1rem; line-height: 1.25; font-variant-numeric: tabular-nums; }
+[class*="st-key-kort-"] img { display: block; width: 100%; height: 34px; margin-top: 0.25rem; }
+/* the stylesheet's own element takes no room */
+[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) { display: none; }
 [data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */
 .block-container { padding-top: 3.5rem; max-width: 1200px; }
 @media (max-width: 640px) {
@@ -54,9 +61,7 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
     > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stDownloadButton"]),
   .st-key-profil [data-testid="stElementContainer"]:has([data-testid="stExpander"]) { display: none !important; }
   .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.1rem 0.45rem; line-height: 1.3; }
-  .st-key-profil [class*="st-key-print-only-fig"] img, .st-key-print-only-kart img {
-    width: 100% !important; height: auto !important; }
-  .st-key-print-only-kart img { max-height: 260px; object-fit: contain; object-position: left top; }
+  .st-key-profil [class*="st-key-print-only-fig"] img { width: 100% !important; height: auto !important; }
   /* link and QR code top right, beside the title; the app footer is left out */
   .st-key-profil { position: relative; }
   .st-key-print-only-lenke { position: absolute; top: 0; right: 0; width: 33% !important; z-index: 1; }
@@ -69,11 +74,15 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 /* the municipality profile on screen: section headings a step smaller than Streamlit's; figures right-aligned */
 .st-key-profil h2 { font-size: 1.75rem; }
 .st-key-profil h3 { font-size: 1.25rem; }
+/* the locator map: the whole county in at most 260 px height, left-aligned */
+.st-key-profil-kart img { display: block; width: 100%; height: auto; max-height: 260px; object-fit: contain;
+  object-position: left top; }
 .st-key-profil [data-testid="stTableStyledTable"] :is(td, th):not(:first-child) { text-align: right !important; }
 </style>
 """
 
 
 def apply() -> None:
-    """Inject the stylesheet once per run."""
-    st.html(CSS)
+    """Inject the stylesheet once per run, as markdown: st.html is loaded as a separate script and would be
+    applied only once every chart's script has loaded (a flash of unstyled cards)."""
+    st.markdown(CSS, unsafe_allow_html=True)

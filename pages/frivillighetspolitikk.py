@@ -42,16 +42,16 @@ kommune = state.choose("kommune", ["", *names], "", label="Marker en kommune (va
 h = qp.headline(aar).row(0, named=True)
 st.subheader(f"Status i {aar}")
 m = st.columns(4)
-m[0].metric("Kommuner med politikk", f"{fmt_int(h['ja'])} av {fmt_int(h['antall_kommuner'])}", border=True,
-            help="Kommuner som svarte «ja, vedtatt», i dagens kommuneinndeling (357 kommuner).")
-m[1].metric("Andel av alle kommuner", fmt_pct(h["andel_ja_alle"]), border=True,
-            help="Kommuner som ikke svarte, er med i nevneren, men regnes ikke som «nei».")
-m[2].metric("Andel av dem som svarte", fmt_pct(h["andel_ja_svarte"]), border=True,
-            delta=f"svarprosent {fmt_pct(h['svarprosent'])}", delta_color="off", delta_arrow="off",
-            help=f"{fmt_int(h['ja'])} av {fmt_int(h['svart'])} kommuner som svarte. Svarprosent: "
-                 f"{fmt_int(h['svart'])} av {fmt_int(h['antall_kommuner'])} kommuner svarte på spørsmålet.")
-m[3].metric("Andel av befolkningen", fmt_pct(h["andel_befolkning_ja"]), border=True,
-            help=f"Andelen av befolkningen (1. januar {aar}) som bor i en kommune med vedtatt politikk.")
+components.headline(m[0], "Kommuner med politikk", f"{fmt_int(h['ja'])} av {fmt_int(h['antall_kommuner'])}",
+                    help="Kommuner som svarte «ja, vedtatt», i dagens kommuneinndeling (357 kommuner).")
+components.headline(m[1], "Andel av alle kommuner", fmt_pct(h["andel_ja_alle"]),
+                    help="Kommuner som ikke svarte, er med i nevneren, men regnes ikke som «nei».")
+components.headline(m[2], "Andel av dem som svarte", fmt_pct(h["andel_ja_svarte"]),
+                    delta=f"svarprosent {fmt_pct(h['svarprosent'])}", delta_color="off",
+                    help=f"{fmt_int(h['ja'])} av {fmt_int(h['svart'])} kommuner som svarte. Svarprosent: "
+                         f"{fmt_int(h['svart'])} av {fmt_int(h['antall_kommuner'])} kommuner svarte på spørsmålet.")
+components.headline(m[3], "Andel av befolkningen", fmt_pct(h["andel_befolkning_ja"]),
+                    help=f"Andelen av befolkningen (1. januar {aar}) som bor i en kommune med vedtatt politikk.")
 st.markdown(fp.headline_text(h))
 
 # ---- 3. the chosen municipality ---------------------------------------------------------------------------

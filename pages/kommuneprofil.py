@@ -90,11 +90,8 @@ with st.container(key="profil"):
             components.downloads(data, f"Nøkkeltall {p.name}", "frivillighetsregisteret", "grasrotandel",
                                  "kommuneundersokelse", "befolkning", key="nokkeltall")
         with right:
-            deck, alt = profil.locator(p)
-            with st.container(key="no-print-kart"):
-                st.pydeck_chart(deck, height=260, key="profil_kart", alt=alt)
-            with st.container(key="print-only-kart"):
-                st.image(profil.locator_svg(p), width="stretch", alt=alt)
+            with st.container(key="profil-kart"):
+                st.markdown(components.svg_markdown(profil.locator_svg(p), profil.locator_alt(p)))
             st.caption(f"{p.name} (oransje) i {p.info['fylkesnavn']}.")
             components.source_line("grenser")
         with st.container(key="no-print-sammenligning"):

@@ -32,7 +32,8 @@ def app(mirror_db, monkeypatch):
 
 
 def _markdown(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown]
+    """The markdown texts on the page, without the app's stylesheet (style.apply)."""
+    return [m.value for m in at.markdown if not m.value.startswith("<style>")]
 
 
 def _link(at: AppTest) -> str:

@@ -56,8 +56,10 @@ MARKDOWN = MarkdownIt("commonmark", {"html": True})  # as if raw HTML were allow
 
 
 def bodies(at: AppTest) -> list[str]:
-    """The source text of every element Streamlit renders as markdown."""
-    return [str(e.value) for kind in TEXT_KINDS for e in at.get(kind)]
+    """The source text of every element Streamlit renders as markdown (but the app's constant stylesheet)."""
+    from dashboard.style import CSS
+
+    return [str(e.value) for kind in TEXT_KINDS for e in at.get(kind) if str(e.value).strip() != CSS.strip()]
 
 
 def visible(body: str) -> str:
@@ -68,6 +70,8 @@ def visible(body: str) -> str:
 def assert_inert(body: str, markup: list[str]) -> None:
     """Markdown source that renders no active HTML and contains none of the given markup unescaped."""
     for tag in re.findall(r"<[^>]+>", MARKDOWN.render(body)):
+        if re.fullmatch(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="[^"<>]*" />', tag):
+            continue  # components.svg_markdown: one of our SVG builders' images, its alt text escaped
         assert not re.match(r"</?(script|img|iframe|object|svg|style)\b", tag, re.I), (tag, body[:300])
         assert not re.search(r"\bon\w+=|javascript:", tag, re.I), (tag, body[:300])
     for text in markup:  # a backslash before it makes markdown show it as text
@@ -546,7 +550,7 @@ def test_every_html_block_the_dashboard_renders_comes_from_an_escaping_builder()
                 continue
             f = node.func
             if any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
-                   for k in node.keywords):
+                   for k in node.keywords) and not (node.args and ast.unparse(node.args[0]) == "CSS"):
                 found.append(f"{path.name}:{node.lineno} unsafe_allow_html")
             if isinstance(f, ast.Attribute) and f.attr == "html" and node.args:
                 arg = node.args[0]

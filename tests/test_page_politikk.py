@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
 from etl.config import ROOT
@@ -31,7 +32,7 @@ def app(mirror_db, monkeypatch):
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value.replace("\xa0", " ") for m in at.metric}
+    return {label: c.value.replace("\xa0", " ") for label, c in cards(at).items()}
 
 
 def texts(at: AppTest) -> str:
@@ -59,8 +60,8 @@ def test_latest_round_by_default_107_of_357_with_shares_and_response_rate(app):
     assert m["Kommuner med politikk"] == "107 av 357"
     assert m["Andel av alle kommuner"] == "30,0 %"
     assert m["Andel av dem som svarte"] == "36,4 %"
-    delta = next(x for x in at.metric if x.label == "Andel av dem som svarte").proto.delta
-    assert delta.replace("\xa0", " ") == "svarprosent 82,4 %"
+    answered = cards(at)["Andel av dem som svarte"]
+    assert answered.delta.replace("\xa0", " ") == "svarprosent 82,4 %" and answered.colour == "gray"
     assert m["Andel av befolkningen"] == "66,9 %"
     assert at.selectbox[0].value == "2024"
     assert "«ukjent», ikke som «nei»" in texts(at)

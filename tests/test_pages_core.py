@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
 from etl.config import ROOT
@@ -36,7 +37,7 @@ def _text(at: AppTest) -> str:
 
 def test_overview_headline_figures(app):
     at = app()
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {label: c.value for label, c in cards(at).items()}
     assert metrics["Frivillige organisasjoner"] == "72\u00a0800"
     assert metrics["Kommuner med politikk 2024"] == "107 av 357"
     assert metrics["Grasrotandelen 2024"] == "810,0\u00a0mill.\u00a0kr"

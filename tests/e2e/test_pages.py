@@ -11,11 +11,11 @@ from tests.e2e.conftest import checked_page, run_axe, wait_ready
 
 #: (address, the page's heading, a selector for its first figure)
 PAGES = [
-    ("/", "Frivillighet i Norge", "[data-testid='stMetric']"),
+    ("/", "Frivillighet i Norge", "[class*='st-key-kort-'] img"),
     ("/kart", "Kart", "[data-testid='stDeckGlJsonChart'] canvas"),
     ("/frivillighetspolitikk", "Frivillighets\u00adpolitikk i kommunene", ".js-plotly-plot"),
     ("/tilskudd", "Tilskudd", ".js-plotly-plot"),
-    ("/kommuneprofil?kommune=1508", "Ålesund", "[data-testid='stTable']"),
+    ("/kommuneprofil?kommune=1508", "Ålesund", ".st-key-profil-kart img"),
     ("/om_dataene", "Om dataene", "[data-testid='stDataFrame']"),
 ]
 BANNER = "Testdata – ikke offisiell statistikk"

@@ -10,7 +10,7 @@ from tests.e2e.conftest import wait_ready
 
 SETTLED = """() => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  const imgs = [...document.querySelectorAll('[class*="st-key-print-only"] img')];
+  const imgs = [...document.querySelectorAll('[class*="st-key-print-only"] img, .st-key-profil-kart img')];
   return imgs.length >= 4 && imgs.every(i => i.complete && i.naturalWidth > 0);
 }"""
 
@@ -47,6 +47,8 @@ def test_profile_prints_on_one_a4_page(app_url, page, kode, name):
     assert qr.is_visible() and qr.get_attribute("alt").startswith("QR-kode med lenke")
     assert f"kommuneprofil?kommune={kode}" in page.locator(".st-key-print-only-lenke").inner_text()
     assert page.locator(".st-key-print-only-fig_grasrot img").is_visible()
+    assert page.locator(".st-key-profil-kart img").get_attribute("alt").startswith("Kart over ")  # locator map
+    assert page.locator(".st-key-profil-kart img").is_visible()
     assert page.locator(".st-key-fig_grasrot").is_hidden()  # the interactive chart gives way to the print one
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf_pages(pdf) == 1

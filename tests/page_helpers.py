@@ -1,0 +1,62 @@
+"""Reading what a reader sees from an AppTest run: headline cards and markdown images (not fixtures)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+_IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\((data:image/[^)]+)\)")
+_COLOURED = re.compile(r"^:(\w+)\[(.*)\]$", re.S)
+
+
+def unescape(md: str) -> str:
+    """Markdown text with its backslash escapes removed (what the reader sees)."""
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline card as shown: label, value, change (text and colour), help text, trend line alt text."""
+
+    label: str
+    value: str
+    delta: str | None
+    colour: str | None
+    help: str
+    spark_alt: str | None
+
+
+def _blocks(node) -> list[Block]:
+    out = []
+    for child in getattr(node, "children", {}).values():
+        if isinstance(child, Block):
+            out.append(child)
+            out.extend(_blocks(child))
+    return out
+
+
+def cards(at: AppTest) -> dict[str, Card]:
+    """Every headline card (components.headline) on the page, by label, in page order."""
+    found: dict[str, Card] = {}
+    for block in _blocks(at.main):
+        if "-kort-" not in (getattr(block.proto, "id", "") or ""):
+            continue
+        label_md, body_md = [c for c in block.children.values() if c.type == "markdown"][:2]
+        paragraphs = body_md.value.split("\n\n")
+        value, delta, colour, spark = unescape(paragraphs[0]), None, None, None
+        for p in paragraphs[1:]:
+            if m := _IMAGE.fullmatch(p):
+                spark = unescape(m.group(1))
+            elif m := _COLOURED.match(p):
+                colour, delta = m.group(1), unescape(m.group(2))
+        found[unescape(label_md.value)] = Card(unescape(label_md.value), value, delta, colour,
+                                               label_md.proto.help, spark)
+    return found
+
+
+def markdown_images(at: AppTest) -> list[str]:
+    """The alt text of every image drawn through markdown (components.svg_markdown), in page order."""
+    return [unescape(m.group(1)) for md in at.markdown for m in _IMAGE.finditer(md.value)]
