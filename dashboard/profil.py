@@ -418,7 +418,7 @@ def locator_alt(p: Profile) -> str:
 def locator_svg(p: Profile) -> str:
     """The locator map as a static SVG (on screen and in print): the county's municipalities, this one in
     orange (an image, so it needs no WebGL and prints as shown)."""
-    geoms = queries.geometries("kommune")
+    geoms = queries.geometries("kommune", simplified=False)
     county = queries_profil.county_municipalities(p.info["fylkesnummer"])
     areas = [(r["navn"], geoms[r["kode"]], r["kode"] == p.code) for r in county.iter_rows(named=True)
              if r["kode"] in geoms]

@@ -198,18 +198,20 @@ def text(key: str) -> str | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _geometries(nivaa: str, fingerprint: tuple) -> dict[str, dict]:
+def _geometries(nivaa: str, simplified: bool, fingerprint: tuple) -> dict[str, dict]:
     table = "fylke" if nivaa == "fylke" else "kommune"
     code = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
     df = db.query(f"SELECT {code} AS kode, geojson FROM {table}")  # noqa: S608 - constants only
-    return {k: maps.geometry(g) for k, g in df.iter_rows()}
+    stored = {k: maps.geometry(g) for k, g in df.iter_rows()}
+    return maps.simplified(stored, maps.SIMPLIFY[nivaa]) if simplified else stored
 
 
-def geometries(nivaa: str) -> dict[str, dict]:
-    """Boundary geometry per code for a level (parsed once per database file)."""
+def geometries(nivaa: str, *, simplified: bool = True) -> dict[str, dict]:
+    """Boundary geometry per code for a level (parsed once per database file); simplified for the national
+    maps (maps.SIMPLIFY), as stored for drawing one county (the profile's locator map)."""
     if nivaa not in ("kommune", "fylke"):
         raise ValueError(nivaa)
-    return _geometries(nivaa, db.current_fingerprint())
+    return _geometries(nivaa, simplified, db.current_fingerprint())
 
 
 def map_indicator_options() -> tuple[list[str], dict[str, str]]:

@@ -74,3 +74,43 @@ def test_rounded_geometry_keeps_shape(digits):
     g = maps.geometry('{"type":"Polygon","coordinates":[[[10.123456,60.987654],[10.2,61.0],[10.1,61.1],'
                       '[10.123456,60.987654]]]}', digits)
     assert g["coordinates"][0][0] == [round(10.123456, digits), round(60.987654, digits)]
+
+
+def _points(coords) -> list:
+    """The positions in GeoJSON coordinates of any depth."""
+    if coords and isinstance(coords[0], int | float):
+        return [coords]
+    return [p for c in coords for p in _points(c)]
+
+
+def _wiggly_pair() -> dict[str, dict]:
+    """Two neighbours, 1° × 1°, sharing a border with 50 tiny wiggles (a coastline-like detail)."""
+    border = [(1.0 + (0.002 if i % 2 else 0.0), i / 50) for i in range(51)]  # from (1, 0) up to (1, 1)
+    west = [(0.0, 0.0), *border, (0.0, 1.0), (0.0, 0.0)]
+    east = [*border, (2.0, 1.0), (2.0, 0.0), border[0]]
+    return {"0001": {"type": "Polygon", "coordinates": [west]},
+            "0002": {"type": "Polygon", "coordinates": [east]}}
+
+
+def test_simplified_map_geometry_drops_detail_but_keeps_shared_borders():
+    from shapely.geometry import shape
+
+    before = _wiggly_pair()
+    after = maps.simplified(before, tolerance=0.02)
+    assert set(after) == {"0001", "0002"}
+    n = {k: len(_points(g["coordinates"])) for k, g in after.items()}
+    assert all(n[k] < len(before[k]["coordinates"][0]) / 3 for k in n), n  # the wiggles are gone
+    west, east = shape(after["0001"]), shape(after["0002"])
+    assert west.is_valid and east.is_valid
+    assert west.intersection(east).area < 1e-9  # no overlap ...
+    assert abs(west.union(east).area - 2.0) < 0.01  # ... and no gap between the neighbours
+    coords = [c for g in after.values() for p in _points(g["coordinates"]) for c in p]
+    assert all(round(c, 3) == c for c in coords)  # three decimals
+
+
+def test_simplified_map_geometry_keeps_every_area_and_multipolygons():
+    tiny = {"type": "MultiPolygon", "coordinates": [[[(5.0, 60.0), (5.001, 60.0), (5.001, 60.001), (5.0, 60.0)]],
+                                                   [[(6.0, 60.0), (6.5, 60.0), (6.5, 60.5), (6.0, 60.0)]]]}
+    after = maps.simplified({"4601": tiny}, tolerance=0.02)
+    assert list(after) == ["4601"] and after["4601"]["type"] in ("MultiPolygon", "Polygon")
+    assert after["4601"]["coordinates"]
