@@ -75,6 +75,15 @@ def metric_card(container, card, *, delta_color: str = "normal") -> None:
              spark=card.spark)
 
 
+def slot():
+    """A place on the page that is always there, for something shown only sometimes: write to it, or not.
+
+    Streamlit's browser side matches the parts of a page between runs by their position. A message that comes
+    and goes with a selection shifts everything after it, and every chart in the columns below is then drawn
+    anew (8 charts on Tilskudd for a change of year). In a slot, it shifts nothing."""
+    return st.container()
+
+
 def source_line(*source_ids: str, note: str | None = None) -> None:
     """'Kilde: producer (title), hentet date' under a figure; flags synthetic sources."""
     parts = []

@@ -14,6 +14,13 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [class*="st-key-kort-"] > [data-testid="stElementContainer"]:nth-child(2) p:first-child {
   font-size: 2.1rem; line-height: 1.25; font-variant-numeric: tabular-nums; }
 [class*="st-key-kort-"] img { display: block; width: 100%; height: 34px; margin-top: 0.25rem; }
+/* cards in a row are as tall as the tallest (some have no change line) */
+[data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] > [class*="st-key-kort-"])
+  > [data-testid="stVerticalBlock"] { height: 100%; }
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-kort-"]) { flex: 1 1 auto; }
+[class*="st-key-kort-"] { height: 100%; }
+/* a chart's drawing area is its own layout root: plotly measures its texts without relaying out the page */
+.js-plotly-plot .svg-container { contain: strict; }
 /* the stylesheet's own element takes no room */
 [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) { display: none; }
 [data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */

@@ -56,8 +56,9 @@ st.markdown(fp.headline_text(h))
 
 # ---- 3. the chosen municipality ---------------------------------------------------------------------------
 status_df = qp.municipalities(aar)
+chosen_slot = components.slot()  # a slot: the sections below keep their place whether or not one is chosen
 if kommune:
-    with st.container(border=True):
+    with chosen_slot.container(border=True):
         st.markdown(f"#### {names[kommune]}")
         group = qp.size_group(aar, kommune)
         st.markdown(fp.municipality_text(qp.municipality_rounds(kommune), group.row(0, named=True)
@@ -96,20 +97,23 @@ for tab, nivaa, title, what in (
 # ---- 6. the published county table (2024 only) ----------------------------------------------------------
 st.subheader("Frivillighet Norges fylketabell og undersøkelsen")
 comparison = qp.county_comparison(aar)
-if comparison.is_empty():
-    st.markdown(f"Frivillighet Norge har publisert tall per fylke bare for juli 2024. Velg runde 2024 for å se "
-                f"dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
-else:
-    st.markdown(fp.comparison_note(comparison))
-    components.table(fp.comparison_table(comparison), key="sammenligning", height=fp.table_height(comparison.height))
-    explanations = fp.comparison_explanations(comparison)
-    if explanations:
-        with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)"):
-            for county, text in explanations:
-                st.markdown(f"**{county}.** {text}")
-    components.source_line(*SRC_TREND, note=f"Publisert tabell: {comparison['kilde'][0]}")
-    components.downloads(fp.comparison_table(comparison, full=True), "Frivillighet Norges fylketabell 2024 og undersøkelsen",
-                         *SRC_TREND, key="sammenligning")
+section = components.slot()  # one place on the page whichever round is shown (so the map below is not redrawn)
+with section:
+    if comparison.is_empty():
+        st.markdown(f"Frivillighet Norge har publisert tall per fylke bare for juli 2024. Velg runde 2024 for å se "
+                    f"dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
+    else:
+        st.markdown(fp.comparison_note(comparison))
+        components.table(fp.comparison_table(comparison), key="sammenligning",
+                         height=fp.table_height(comparison.height))
+        explanations = fp.comparison_explanations(comparison)
+        if explanations:
+            with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)"):
+                for county, text in explanations:
+                    st.markdown(f"**{county}.** {text}")
+        components.source_line(*SRC_TREND, note=f"Publisert tabell: {comparison['kilde'][0]}")
+        components.downloads(fp.comparison_table(comparison, full=True),
+                             "Frivillighet Norges fylketabell 2024 og undersøkelsen", *SRC_TREND, key="sammenligning")
 
 # ---- 7. map and table ------------------------------------------------------------------------------------
 st.subheader(f"Kart: status i hver kommune, {aar}")
