@@ -19,8 +19,6 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   > [data-testid="stVerticalBlock"] { height: 100%; }
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-kort-"]) { flex: 1 1 auto; }
 [class*="st-key-kort-"] { height: 100%; }
-/* a chart's drawing area is its own layout root: plotly measures its texts without relaying out the page */
-.js-plotly-plot .svg-container { contain: strict; }
 /* the stylesheet's own element takes no room */
 [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) { display: none; }
 [data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */
