@@ -80,20 +80,35 @@ STATE_CLOCK_JS = """(() => {
 })();"""
 
 
-# Resolves when the script run that started after `after` (page clock) has finished, no element is stale and
-# two frames have been painted; a run (or element change) within 300 ms after it is waited for as well.
-# Returns {done, painted} (page clock, ms) or null on timeout.
-SETTLED_JS = """async ([after, timeoutMs]) => {
+# The page clock time of the first of three frames in a row that each came within 50 ms of the one before:
+# the main thread is no longer busy. deck.gl builds and draws a map in a long task after its canvas appears
+# (a second or more with software WebGL), and a chart can be redrawn in one after the script run has ended.
+QUIET_FRAMES_JS = """async function __quiet(deadline) {
   const frame = () => new Promise(r => requestAnimationFrame(r));
+  let prev = await frame(), start = prev, quick = 0;
+  while (performance.now() < deadline) {
+    const t = await frame();
+    if (t - prev < 50) { if (++quick >= 3) return start; } else { quick = 0; start = t; }
+    prev = t;
+  }
+  return null;
+}"""
+
+# Resolves when the script run that started after `after` (page clock) has finished, no element is stale and
+# the main thread is quiet again (every chart and map drawn); a run (or element change) within 300 ms after it
+# is waited for as well. Returns {done, painted} (page clock, ms) or null on timeout.
+SETTLED_JS = """async ([after, timeoutMs]) => {
+  """ + QUIET_FRAMES_JS + """
   const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const frame = () => new Promise(r => requestAnimationFrame(r));
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const done = window.__benchDone(after);
     if (done !== false) {
-      await frame(); await frame();
-      const painted = performance.now();
+      const painted = await __quiet(deadline);
+      if (painted === null) return null;
       await sleep(300);
-      if (window.__benchDone(after) === done) return {done, painted};
+      if (window.__benchDone(after) === done) return {done, painted: Math.max(painted, done)};
       continue;
     }
     await frame();
@@ -101,15 +116,27 @@ SETTLED_JS = """async ([after, timeoutMs]) => {
   return null;
 }"""
 
-# Resolves at the first painted frame in which the selector matches a visible element (page clock).
-VISIBLE_JS = """async ([selector, timeoutMs]) => {
+# Resolves at the first painted frame in which the selector matches a visible element (page clock). With
+# `drawn` (a WebGL canvas: the deck.gl map): at the first frame in which the canvas shows the map, i.e. more
+# than 20 of 48 × 48 sampled pixels are neither transparent nor near-white. deck.gl builds the layers and
+# compiles its shaders after the canvas appears: with software WebGL that takes 0.5-1.5 s.
+VISIBLE_JS = """async ([selector, timeoutMs, drawn]) => {
   const frame = () => new Promise(r => requestAnimationFrame(r));
   const visible = el => { const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+  const probe = document.createElement('canvas'); probe.width = 48; probe.height = 48;
+  const ctx = probe.getContext('2d', {willReadFrequently: true});
+  const painted = c => {
+    ctx.clearRect(0, 0, 48, 48); ctx.drawImage(c, 0, 0, 48, 48);
+    const d = ctx.getImageData(0, 0, 48, 48).data; let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240)) n++;
+    return n > 20;
+  };
   const [css, text] = selector.split(' >> text=');
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const hit = [...document.querySelectorAll(css)].some(el => visible(el) && (!text || el.innerText.includes(text)));
+    const hit = [...document.querySelectorAll(css)].some(el => visible(el) && (!text || el.innerText.includes(text))
+                                                            && (!drawn || painted(el)));
     if (hit) return performance.now();
     await frame();
   }

@@ -229,7 +229,7 @@ def visit(pg, url: str, page: Page, errors: list[str], cpu: CpuMeter, server_pid
     """Load the page; (first figure visible, page complete) from navigation start, with CPU to completion."""
     c0 = cpu.snapshot(server_pid)
     pg.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-    fig = pg.evaluate(VISIBLE_JS, [page.first, TIMEOUT_MS])
+    fig = pg.evaluate(VISIBLE_JS, [page.first, TIMEOUT_MS, page.first == DECK])
     settled = pg.evaluate(SETTLED_JS, [0, TIMEOUT_MS])
     c1 = cpu.snapshot(server_pid)
     if fig is None or settled is None:

@@ -325,7 +325,7 @@ def map_summary(df: pl.DataFrame, runde: int, highlight: str | None = None) -> s
         row = df.filter(pl.col("kommunenummer") == highlight)
         if row.height:
             r = row.row(0, named=True)
-            text += f" {r['kommunenavn']} er markert med oransje kant: {status_label(r['status']).lower()}."
+            text += f" {r['kommunenavn']} er markert med en oransje ring: {status_label(r['status']).lower()}."
     return text
 
 

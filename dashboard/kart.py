@@ -54,6 +54,15 @@ def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -
     return text
 
 
+def marked_text(areas: list[maps.Area]) -> str:
+    """' X er markert med en oransje ring.' for the highlighted area ('kant' where boundaries are drawn)."""
+    marked = [a.name for a in areas if a.highlight]
+    if not marked:
+        return ""
+    how = "oransje kant" if len(areas) <= maps.OUTLINE_MAX_AREAS else "en oransje ring"
+    return f" {marked[0]} er markert med {how}."
+
+
 def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | None = None) -> MapView:
     """Build the map view for a numeric indicator, or policy status when indicator is POLICY_STATUS."""
     level_word = "fylker" if nivaa == "fylke" else "kommuner"
@@ -69,7 +78,8 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
             title=f"Frivillighetspolitikk i kommunene, {aar}",
             deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status")),
             legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
-            summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + ".",
+            summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + "."
+            + marked_text(areas),
             note="Ukjent betyr at kommunen ikke svarte; det telles ikke som nei.",
             sources=("kommuneundersokelse",),
             table=table.select(pl.col("navn").alias("kommunenavn"), "status", "vedtaksaar", "fylkesnavn",
@@ -97,7 +107,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0),
         legend_title=meta["navn"],
-        summary=summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"],
+        summary=summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"] + marked_text(areas),
         note=note, sources=sources, table=table,
         formats={code_col: "text", unit: fmt_spec, meta["navn"]: fmt_spec},
         download=table.rename({unit: meta["navn"]}),

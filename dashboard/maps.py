@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pydeck as pdk
 
-from dashboard.theme import MUTED, SEQUENTIAL
+from dashboard.theme import HIGHLIGHT, MUTED, SEQUENTIAL
 
 #: Served by Streamlit's static file serving (server.enableStaticServing): no external map style or tiles.
 BLANK_STYLE = "/app/static/blank-style.json"
@@ -140,15 +140,33 @@ def view_for_bounds(min_lon: float, min_lat: float, max_lon: float, max_lat: flo
 NORWAY = dict(min_lon=4.5, min_lat=57.9, max_lon=31.2, max_lat=71.2)
 
 
+#: Up to this many areas the map draws every boundary; above it (the 357 municipalities) only the highlighted
+#: area's. Boundaries are a deck.gl PathLayer, whose shaders take 1.3-1.5 s to compile with software WebGL
+#: (SwiftShader here, and on thin clients without a GPU) whatever the number of vertices: the map of the
+#: municipalities was drawn 3.0 s after the page was opened instead of 1.6 s.
+OUTLINE_MAX_AREAS = 60
+
+
+def marker_position(geometry: dict) -> list[float]:
+    """A point inside the area (GeoJSON geometry) for a marker: [lon, lat], rounded to 4 decimals."""
+    from shapely.geometry import shape
+
+    p = shape(geometry).representative_point()
+    return [round(p.x, 4), round(p.y, 4)]
+
+
 def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, value_label: str = "Verdi",
-               height: int = 620) -> pdk.Deck:
-    """A pydeck Deck with one GeoJsonLayer; tooltip shows name, value and county; no map tiles."""
+               height: int = 620, outlines: bool | None = None) -> pdk.Deck:
+    """A pydeck Deck: one GeoJsonLayer of the areas (tooltip: name, value and county; no map tiles), with their
+    boundaries when `outlines` (default: at most OUTLINE_MAX_AREAS areas; the highlighted ones in orange), else
+    an orange ring on each highlighted area."""
+    outlines = len(areas) <= OUTLINE_MAX_AREAS if outlines is None else outlines
     layer = pdk.Layer(
         "GeoJsonLayer",
         data=feature_collection(areas),
         id="choropleth",
         pickable=True,
-        stroked=True,
+        stroked=outlines,
         filled=True,
         get_fill_color="properties.fill",
         get_line_color="properties.line",
@@ -159,12 +177,20 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
         auto_highlight=True,
         highlight_color=[213, 94, 0, 120],
     )
+    layers = [layer]
+    marked = [a for a in areas if a.highlight]
+    if marked and not outlines:  # a ring on the area (cheap to draw, and seen even where the area is tiny)
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=[{"position": marker_position(a.geometry)} for a in marked], id="markering",
+            pickable=False, stroked=True, filled=False, get_position="position", get_line_color=hex_to_rgb(HIGHLIGHT),
+            radius_units=pdk.types.String("pixels"), get_radius=11, line_width_units=pdk.types.String("pixels"),
+            get_line_width=3))
     tooltip = {
         "html": "<b>{navn}</b><br/>" + html.escape(value_label) + ": {verdi}<br/><span>{kontekst}</span>",
         "style": {"backgroundColor": "white", "color": "#1F2933", "fontSize": "14px",
                   "border": f"1px solid {MUTED}"},
     }
-    return pdk.Deck(layers=[layer], initial_view_state=view or view_for_bounds(**NORWAY),
+    return pdk.Deck(layers=layers, initial_view_state=view or view_for_bounds(**NORWAY),
                     map_style=BLANK_STYLE, map_provider=None, tooltip=tooltip, height=height,
                     views=[pdk.View(type="MapView", controller=True)])
 

@@ -114,3 +114,31 @@ def test_simplified_map_geometry_keeps_every_area_and_multipolygons():
     after = maps.simplified({"4601": tiny}, tolerance=0.02)
     assert list(after) == ["4601"] and after["4601"]["type"] in ("MultiPolygon", "Polygon")
     assert after["4601"]["coordinates"]
+
+
+def _areas(n: int, highlight: int | None = None) -> list[maps.Area]:
+    square = {"type": "Polygon", "coordinates": [[[5, 60], [6, 60], [6, 61], [5, 61], [5, 60]]]}
+    return [maps.Area(code=f"{i:04d}", name=f"K{i}", geometry=square, colour="#08519C", value_text="1",
+                      context="F", highlight=i == highlight) for i in range(n)]
+
+
+def test_many_areas_are_drawn_without_boundaries_and_the_chosen_one_gets_a_ring():
+    """357 municipalities: no boundary lines (their shaders cost 1.3–1.5 s with software WebGL); a ring on the
+    chosen one instead, inside its area."""
+    deck = json.loads(maps.freeze(maps.choropleth(_areas(357, highlight=7))).to_json())
+    fill, ring = deck["layers"]
+    assert fill["stroked"] is False and len(fill["data"]["features"]) == 357
+    assert ring["@@type"] == "ScatterplotLayer" and ring["stroked"] is True and ring["filled"] is False
+    (marker,) = ring["data"]
+    lon, lat = marker["position"]
+    assert 5 < lon < 6 and 60 < lat < 61
+    plain = json.loads(maps.freeze(maps.choropleth(_areas(357))).to_json())
+    assert len(plain["layers"]) == 1  # nothing chosen, no ring
+
+
+def test_few_areas_keep_their_boundaries_and_the_chosen_one_is_outlined():
+    deck = json.loads(maps.freeze(maps.choropleth(_areas(15, highlight=3))).to_json())
+    (layer,) = deck["layers"]
+    assert layer["stroked"] is True
+    widths = [f["properties"]["width"] for f in layer["data"]["features"]]
+    assert widths.count(3) == 1 and widths[3] == 3
