@@ -17,13 +17,15 @@ AppTest (each page in its own fresh Python process):
   caches cleared  a run after st.cache_data.clear() and st.cache_resource.clear() (modules already imported);
   warm          the median of --runs runs, each a new AppTest session, with the caches filled.
 Browser (one Chromium; each page on its own freshly started server on 127.0.0.1):
-  first figure  from navigation start until the page's first figure is visible (page clock);
-  page complete until the script run has finished and no element is stale, plus two painted frames;
+  first figure  from navigation start until the page's first figure is visible (page clock); a deck.gl map
+                counts once its canvas shows the map (sampled pixels), not when the empty canvas appears;
+  page complete until the script run has finished, no element is stale and the main thread is quiet (three
+                frames in a row within 50 ms of each other: maps and charts drawn after the run count);
   cold context  a new browser context and the first visit of the page on the fresh server (all caches empty);
   warm          the median of --visits further visits in the context that has loaded the app (browser cache
                 and the server's caches warm);
   redraw        from the click on another option of the page's selectbox until the run it causes has finished
-                and two frames are painted: the first change (a selection not seen before: the server computes
+                and the main thread is quiet (as page complete): the first change (a selection not seen before: the server computes
                 it) and the median of the next ones (back and forth between selections seen before).
 CPU columns: CPU seconds of the Python side (the AppTest process, or the app server) and of Chromium (all its
 processes, approximate) during the measurement; on a busy machine a steadier signal than wall time.

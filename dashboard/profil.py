@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+import plotly.graph_objects as go
 import polars as pl
 import segno
+import streamlit as st
 
-from dashboard import figures_profil, queries, queries_profil
+from dashboard import db, figures_profil, queries, queries_profil
 from dashboard.figures_profil import fmt_value
 from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, md_escape
 from dashboard.theme import STATUS_LABELS
@@ -417,14 +419,28 @@ def locator_alt(p: Profile) -> str:
 
 def locator_svg(p: Profile) -> str:
     """The locator map as a static SVG (on screen and in print): the county's municipalities, this one in
-    orange (an image, so it needs no WebGL and prints as shown)."""
-    geoms = queries.geometries("kommune", simplified=False)
-    county = queries_profil.county_municipalities(p.info["fylkesnummer"])
-    areas = [(r["navn"], geoms[r["kode"]], r["kode"] == p.code) for r in county.iter_rows(named=True)
-             if r["kode"] in geoms]
+    orange (an image, so it needs no WebGL and prints as shown). Drawn once per municipality and database."""
     i = p.info
-    return figures_profil.locator_svg(areas, (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"]),
-                                      title=f"{p.name} i {i['fylkesnavn']}")
+    return _locator_svg(p.code, i["fylkesnummer"], (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"]),
+                        f"{p.name} i {i['fylkesnavn']}", db.current_fingerprint())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _locator_svg(code: str, county: str, bbox: tuple, title: str, fingerprint: tuple) -> str:
+    geoms = queries.geometries("kommune", simplified=False)
+    areas = [(r["navn"], geoms[r["kode"]], r["kode"] == code)
+             for r in queries_profil.county_municipalities(county).iter_rows(named=True) if r["kode"] in geoms]
+    return figures_profil.locator_svg(areas, bbox, title=title)
+
+
+def comparison_figure(p: Profile) -> go.Figure:
+    """figures_profil.key_comparison for the profile, built once per municipality and database (60 ms)."""
+    return _comparison_figure(p.code, db.current_fingerprint(), p)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _comparison_figure(code: str, fingerprint: tuple, _p: Profile) -> go.Figure:  # _p: not part of the key
+    return figures_profil.key_comparison(_p.key, kommune=_p.name, fylke=_p.county)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")
