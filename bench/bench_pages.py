@@ -91,7 +91,7 @@ class Page:
 # Kommuneprofil; the sources table on Om dataene, which has no chart. Oversikt has no selectbox.
 PAGES = [
     Page("oversikt", "pages/oversikt.py", "/", first=CARD, first_what="headline cards"),
-    Page("kart", "pages/kart.py", "/kart", first=DECK, first_what="pydeck canvas", select="Tall"),
+    Page("kart", "pages/kart.py", "/kart", first=DECK, first_what="deck.gl map drawn", select="Tall"),
     Page("frivillighetspolitikk", "pages/frivillighetspolitikk.py", "/frivillighetspolitikk", first=CARD,
          first_what="status cards", select="Runde av kommuneundersøkelsen"),
     Page("tilskudd", "pages/tilskudd.py", "/tilskudd", first=CARD, first_what="headline cards", select="År"),
@@ -494,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         "warm = later visits in that context.",
         "redraw = from the click on another option of the selectbox ("
         + ", ".join(f"{pg.key} «{pg.select}»" for pg in pages if pg.select)
-        + ") until the run has finished and two frames are painted.",
+        + ") until the run has finished and the main thread is quiet.",
         *notes,
     ])
     print("\n" + text)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import functools
 import re
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import figures, queries
+from dashboard import db, figures, queries
 from dashboard.downloads import Provenance, to_csv, to_xlsx
 from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
 from dashboard.labels import label
@@ -73,6 +74,17 @@ def metric_card(container, card, *, delta_color: str = "normal") -> None:
     """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help) as a `headline` box."""
     headline(container, card.label, card.value, delta=card.delta, delta_color=delta_color, help=card.help,
              spark=card.spark)
+
+
+def cached_figure(name: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure `build()` makes, built once per (name, key) and database file: key must hold everything the
+    figure depends on besides the database (the selection). Building a plotly figure costs 20-60 ms."""
+    return _cached_figure(name, key, db.current_fingerprint(), build)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_figure(name: str, key: tuple, fingerprint: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()  # _build: not part of the cache key (a new lambda every run)
 
 
 def slot():

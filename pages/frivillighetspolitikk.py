@@ -74,7 +74,8 @@ if kommune:
 st.subheader("Utviklingen over tid")
 trend = qp.trend()
 components.figure(
-    fp.trend_figure(trend, chosen=aar), fp.trend_table(trend), formats={"andel": "pct"},
+    components.cached_figure("trend", (aar,), lambda: fp.trend_figure(trend, chosen=aar)), fp.trend_table(trend),
+    formats={"andel": "pct"},
     title="Andel kommuner med vedtatt frivillighetspolitikk",
     summary=fp.trend_summary(trend), sources=SRC_TREND, key="trend",
     note=("Linjer med prikker: kommuneundersøkelsen. Ruter uten linje: tall publisert av Frivillighet Norge "
@@ -90,7 +91,8 @@ for tab, nivaa, title, what in (
     with tab:
         by = qp.status_by(aar, nivaa)
         components.figure(
-            fp.status_figure(by), fp.status_table(by, group_label=nivaa), formats=fp.SHARE_FORMATS,
+            components.cached_figure("status", (aar, nivaa), lambda by=by: fp.status_figure(by)),
+            fp.status_table(by, group_label=nivaa), formats=fp.SHARE_FORMATS,
             title=title, summary=fp.status_summary(by, what=what), sources=SRC, key=f"status_{nivaa}",
             note="Dagens kommuneinndeling. Andeler av alle kommuner i gruppen; «ukjent» = svarte ikke.")
 
@@ -136,7 +138,7 @@ components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighet
 st.subheader(f"Tiltak i kommuner med og uten politikk, {aar}")
 tiltak = qp.measures(aar)
 components.figure(
-    fp.measures_figure(tiltak), fp.measures_table(tiltak), formats=fp.SHARE_FORMATS,
+    components.cached_figure("tiltak", (aar,), lambda: fp.measures_figure(tiltak)), fp.measures_table(tiltak), formats=fp.SHARE_FORMATS,
     title=f"Andel kommuner med hvert tiltak, {aar}", summary=fp.measures_summary(tiltak, aar), sources=SRC,
     key="tiltak",
     note=("Blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år. "

@@ -25,14 +25,16 @@ st.subheader("Utviklingen")
 left, right = st.columns(2, gap="large")
 with left:
     components.figure(
-        figures.line_trend(orgs, x="aar", y="antall", y_title="Organisasjoner", height=300),
+        components.cached_figure("org", (), lambda: figures.line_trend(orgs, x="aar", y="antall",
+                                                                        y_title="Organisasjoner", height=300)),
         orgs.select("aar", "antall", "nye", "per_1000"),
         title="Registrerte frivillige organisasjoner",
         summary=figures.describe_trend(orgs, x="aar", y="antall", what="antallet registrerte organisasjoner"),
         sources=("frivillighetsregisteret", "enhetsregisteret"), key="org",
         note="Siste år er beholdningen ved datouttaket.")
     components.figure(
-        figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt", money=True, hover_format=",.1f"),
+        components.cached_figure("grasrot", (), lambda: figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt",
+                                                                            money=True, hover_format=",.1f")),
         grasrot.select("aar", "belop", "mottakere", "givere"),
         title="Grasrotandelen, utbetalt per år",
         summary=figures.describe_trend(grasrot, x="aar", y="belop", what="grasrotandelen", unit=" mill. kr",
@@ -41,7 +43,7 @@ with left:
 with right:
     timeline = queries.policy_timeline()
     components.figure(
-        figures.policy_timeline(rounds, timeline, height=300),
+        components.cached_figure("politikk", (), lambda: figures.policy_timeline(rounds, timeline, height=300)),
         oversikt.timeline_table(timeline),
         title="Andel kommuner med vedtatt frivillighetspolitikk",
         summary=figures.describe_trend(rounds, x="aar", y="andel_ja_alle", what="andelen kommuner med politikk "
@@ -49,7 +51,7 @@ with right:
         sources=("kommuneundersokelse", "publiserte_tall"), key="politikk",
         formats={"andel": "pct"})
     components.figure(
-        figures.paid_and_applied(moms),
+        components.cached_figure("moms", (), lambda: figures.paid_and_applied(moms)),
         moms.select("aar", "sokt", "utbetalt", "mottakere", "andel_oslo"),
         title="Momskompensasjon, søkt og utbetalt",
         summary=figures.describe_trend(moms, x="aar", y="utbetalt", what="utbetalt momskompensasjon",
