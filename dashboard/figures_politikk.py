@@ -15,7 +15,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import figures, maps
-from dashboard.format import fmt_int, fmt_pct
+from dashboard.format import fmt_int, fmt_pct, map_strings
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
@@ -336,7 +336,7 @@ def municipality_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
     size group and the measures.
     """
     harmonised = df["harmonisert"].any() if df.height else False
-    out = df.with_columns(pl.col("status").map_elements(status_label, return_dtype=pl.String),
+    out = df.with_columns(map_strings(df["status"], status_label),
                           pl.col("forgjengere").alias("svar_fra_kommunene_i_runden"))
     cols = ["kommunenavn", "fylkesnavn", "status", "vedtaksaar"]
     if harmonised:
@@ -358,7 +358,7 @@ def municipality_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
 def measures_figure(df: pl.DataFrame, height: int | None = None) -> go.Figure:
     """Grouped horizontal bars: share with each measure, municipalities with and without a policy."""
     d = df.with_columns(
-        pl.col("tiltak_navn").map_elements(lambda t: wrap(t, 22), return_dtype=pl.String).alias("_navn"),
+        map_strings(df["tiltak_navn"], lambda t: wrap(t, 22)).alias("_navn"),
         pl.col("har_politikk").cast(pl.String).alias("_gruppe"))
     counts = {k: int(v) for k, v in d.group_by("har_politikk").agg(pl.col("antall").max()).iter_rows()}
     labels = {str(k).lower(): f"{name} (n = {fmt_int(counts.get(k))})" for k, (name, _) in POLICY_GROUPS.items()}

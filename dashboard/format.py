@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
+import polars as pl
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -97,3 +100,12 @@ def md_escape(text: object, limit: int | None = None) -> str:
     if limit is not None and len(s) > limit:
         s = s[:limit] + "…"
     return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def map_strings(series: pl.Series, f: Callable[[Any], str | None]) -> pl.Series:
+    """f applied in Python to every non-null value of a series → a String series with the same name.
+
+    Never polars' map_elements in the dashboard: polars runs a Python function on its own thread pool, whose
+    threads then wait for the GIL while a Streamlit script thread holds the GIL and waits for that pool. Under
+    20 concurrent sessions this deadlocked the whole server (tests/test_injection.py checks it stays out)."""
+    return pl.Series(series.name, [None if v is None else f(v) for v in series.to_list()], dtype=pl.String)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard.format import map_strings
 from dashboard.labels import DEVIATIONS, KINDS, norsk
 
 
@@ -12,7 +13,7 @@ def sources_table(src: pl.DataFrame) -> pl.DataFrame:
     rows, kind ('ekte', 'syntetisk', 'blandet'), sha256, url."""
     return src.select(
         "title", "producer", "file",
-        pl.col("licence").map_elements(norsk, return_dtype=pl.String),
+        map_strings(src["licence"], norsk),
         pl.col("retrieved").cast(pl.Date).dt.strftime("%d.%m.%Y"),
         "rows",
         pl.col("kind").replace_strict(KINDS, default=pl.col("kind"), return_dtype=pl.String),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.figures_politikk import fmt_period
-from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, map_strings
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def timeline_table(timeline: pl.DataFrame) -> pl.DataFrame:
     """The policy time series (`queries.policy_timeline`) as a table: periode ('juli 2019'), serie (in words),
     kommuner_med_politikk, antall_kommuner, andel, kilde."""
     return timeline.select(
-        pl.col("per").map_elements(fmt_period, return_dtype=pl.String).alias("periode"),
+        map_strings(timeline["per"], fmt_period).alias("periode"),
         pl.col("kilde_type").replace_strict(TIMELINE_KINDS, default=pl.col("kilde_type"), return_dtype=pl.String)
         .alias("serie"),
         "kommuner_med_politikk", "antall_kommuner", "andel", "kilde",

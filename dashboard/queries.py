@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import db, maps
 from dashboard.downloads import Provenance
-from dashboard.format import fmt_date
+from dashboard.format import fmt_date, map_strings
 from dashboard.labels import norsk
 
 SYNTHETIC_KINDS = ("synthetic", "mixed")
@@ -27,7 +27,7 @@ def run(sql: str, *params: object) -> pl.DataFrame:
 
 def in_norwegian(df: pl.DataFrame, *columns: str) -> pl.DataFrame:
     """Citation and metadata columns with their known English phrases in Norwegian (labels.NORSK)."""
-    return df.with_columns(pl.col(c).map_elements(norsk, return_dtype=pl.String) for c in columns if c in df.columns)
+    return df.with_columns(map_strings(df[c], norsk) for c in columns if c in df.columns)
 
 
 # ---- build metadata -----------------------------------------------------------------------------------
