@@ -132,3 +132,45 @@ def norsk(text: str | None) -> str | None:
     for english, norwegian in NORSK:
         text = text.replace(english, norwegian)
     return text
+
+
+#: What each public view holds, in words, for the download list on Om dataene (the view name follows in brackets).
+VIEW_TITLES = {
+    "befolkning": "Folketall per år for landet, fylkene og kommunene",
+    "frivillighetspolitikk": "Frivillighetspolitikk per kommune og runde (dagens kommuner)",
+    "frivillighetspolitikk_andel": "Frivillighetspolitikk: antall og andel per fylke og størrelsesgruppe",
+    "frivillighetspolitikk_fylke_sammenligning": "Frivillighet Norges fylketabell 2024 mot kommuneundersøkelsen",
+    "frivillighetspolitikk_runde": "Kommuneundersøkelsen: svarene slik kommunene var i rundens år",
+    "frivillighetspolitikk_runde_andel": "Kommuneundersøkelsen: landstall per runde",
+    "frivillighetspolitikk_tidsserie": "Andel kommuner med frivillighetspolitikk over tid (undersøkelse og publisert)",
+    "frivillighetspolitikk_tiltak": "Tiltak (koordinator, råd, plattform, lokaler, tilskudd) etter politikk",
+    "fylke": "Fylkene (2024) med antall kommuner og folketall",
+    "grasrot_icnpo": "Grasrotandelen per kategori (ICNPO), sted og år",
+    "grasrot_indikator": "Grasrotandelen per sted og år, med kroner per innbygger",
+    "grasrotandel": "Grasrotandelen per mottaker og år",
+    "icnpo_kategori": "Kategoriene for frivillige organisasjoner (ICNPO)",
+    "indikator_definisjon": "Tallene på kartet: navn, enhet og beskrivelse",
+    "indikator_verdi": "Tallene på kartet per sted og år",
+    "kommune": "Kommunene (2024) med fylke, folketall og størrelsesgruppe",
+    "kommune_historikk": "Tidligere kommunenummer og -navn og hvor de ligger i dag",
+    "kommunekode_mapping": "Kommunenummer per år omregnet til dagens kommuner (med vekter)",
+    "moms_icnpo": "Momskompensasjon per kategori (ICNPO), sted og år",
+    "moms_indikator": "Momskompensasjon per sted og år, med kroner per innbygger",
+    "momskompensasjon": "Momskompensasjon per mottaker og år",
+    "nokkeltall": "Nøkkeltallene på forsiden",
+    "nokkeltall_endring": "Nøkkeltallene på forsiden og endringen siden forrige oppdatering",
+    "organisasjon": "Frivillige organisasjoner i registrene",
+    "organisasjon_kategori": "Organisasjonenes kategorier (ICNPO)",
+    "organisasjoner_icnpo": "Registrerte organisasjoner per kategori, sted og år",
+    "organisasjoner_indikator": "Registrerte organisasjoner per sted og år, med antall per 1 000 innbyggere",
+    "publisert_frivillighetspolitikk": "Frivillighet Norges publiserte tall for hele landet",
+    "publisert_frivillighetspolitikk_fylke": "Frivillighet Norges publiserte tall per fylke",
+    "storrelsesgruppe": "Størrelsesgruppene etter folketall",
+    "tilskudd_tekst": "Forklaringer til tilskuddstallene",
+    "tilskudd_totaler": "Tilskudd: landstall publisert og beregnet",
+}
+
+
+def view_title(name: str) -> str:
+    """'Kommunene (2024) med fylke, folketall og størrelsesgruppe (kommune)'; an unknown view: its name."""
+    return f"{VIEW_TITLES[name]} ({name})" if name in VIEW_TITLES else name

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import boot, components, queries
 from dashboard.format import fmt_date, fmt_int
+from dashboard.labels import view_title
 from dashboard.om_dataene import deviations_table, sources_table
 
 boot.guard()
@@ -35,7 +36,8 @@ st.subheader("Last ned data")
 st.markdown("Alle offentlige visninger i databasen, som CSV eller Excel. Kolonnene er beskrevet i "
             "`sql/README.md` i kildekoden.")
 views = queries.public_views()
-chosen = st.selectbox("Visning", views, index=views.index("kommune") if "kommune" in views else 0)
+chosen = st.selectbox("Visning", views, index=views.index("kommune") if "kommune" in views else 0,
+                      format_func=view_title)
 data = queries.view_data(chosen)
 st.caption(f"{fmt_int(data.height)} rader, {fmt_int(data.width)} kolonner.")
 components.downloads(data, chosen, *src["source_id"].unique().to_list(), key="view")

@@ -50,3 +50,15 @@ def test_meta_tables_are_documented(con):
                                       params=[table]).fetchall()]
         assert table in docs
         assert not [c for c in cols if c not in docs[table]], f"{table} columns undocumented"
+
+
+def test_every_public_view_has_a_norwegian_title_for_the_download_list(con):
+    """Om dataene lists the views by what they hold, not by their names alone."""
+    from dashboard.labels import VIEW_TITLES, view_title
+
+    views = con.sql("""SELECT table_name FROM information_schema.tables
+                       WHERE table_type = 'VIEW' AND table_schema = 'main' ORDER BY 1""").fetchall()
+    public = {v for (v,) in views if not v.startswith(INTERNAL)}
+    assert public - VIEW_TITLES.keys() == set(), "views without a title in dashboard/labels.py VIEW_TITLES"
+    assert VIEW_TITLES.keys() - public == set(), "titles for views that do not exist"
+    assert view_title("kommune") == "Kommunene (2024) med fylke, folketall og størrelsesgruppe (kommune)"
