@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pydeck as pdk
+import shapely
+from shapely.geometry import mapping, shape
 
 from dashboard.theme import HIGHLIGHT, MUTED, SEQUENTIAL
 
@@ -149,8 +151,6 @@ OUTLINE_MAX_AREAS = 60
 
 def marker_position(geometry: dict) -> list[float]:
     """A point inside the area (GeoJSON geometry) for a marker: [lon, lat], rounded to 4 decimals."""
-    from shapely.geometry import shape
-
     p = shape(geometry).representative_point()
     return [round(p.x, 4), round(p.y, 4)]
 
@@ -227,9 +227,6 @@ SIMPLIFY = {"kommune": 0.02, "fylke": 0.03}
 def simplified(geometries: dict[str, dict], tolerance: float, digits: int = 3) -> dict[str, dict]:
     """Geometries (code → GeoJSON dict) simplified together as one coverage, coordinates rounded (3 decimals:
     about 100 m north–south), and consecutive repeated points dropped; an area never disappears."""
-    import shapely
-    from shapely.geometry import mapping, shape
-
     if not geometries:
         return {}
     codes = list(geometries)
