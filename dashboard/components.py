@@ -96,6 +96,14 @@ def slot():
     return st.container()
 
 
+def message(text: str | None, *, kind: str = "warning", icon: str | None = None) -> None:
+    """An st.warning (or st.info: kind) shown only when there is a text, in a slot (see slot): the page keeps
+    its structure whether or not it is shown."""
+    place = slot()
+    if text:
+        getattr(place, kind)(text, icon=icon)
+
+
 def source_line(*source_ids: str, note: str | None = None) -> None:
     """'Kilde: producer (title), hentet date' under a figure; flags synthetic sources."""
     parts = []

@@ -111,11 +111,6 @@ def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", coun
     return _layout(fig, height=height or max(260, 26 * n + 90))
 
 
-def sparkline_values(df: pl.DataFrame, value: str, x: str = "aar") -> list[float]:
-    """The values of a small trend chart in time order (for st.metric chart_data)."""
-    return [float(v) if v is not None else 0.0 for v in df.sort(x)[value].to_list()]
-
-
 def sparkline_svg(values: Sequence[float], description: str, *, width: int = 160, height: int = 34) -> str:
     """A small trend line as inline SVG (role img, the description as its accessible name); '' for < 2 values."""
     vals = [float(v) for v in values if v is not None]

@@ -80,8 +80,8 @@ def fmt_date(d: dt.date | str | None) -> str:
 def delta_direction(delta: str | None) -> str:
     """The arrow for a change written by fmt_change: '+12 …' → 'up', '−3 …' → 'down', '0 …' or None → 'off'.
 
-    Streamlit reads only an ASCII '-' as negative, so a delta starting with the minus sign '−' would get an
-    upward arrow; pass this as st.metric's delta_arrow."""
+    Decided from the text as written, so the minus sign '−' counts (Streamlit's st.metric reads only an ASCII
+    '-' as negative); components.headline picks the arrow and colour from it."""
     text = (delta or "").lstrip()
     if text.startswith(("−", "-")):
         return "down"

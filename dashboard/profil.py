@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-import plotly.graph_objects as go
 import polars as pl
 import segno
 import streamlit as st
@@ -431,16 +430,6 @@ def _locator_svg(code: str, county: str, bbox: tuple, title: str, fingerprint: t
     areas = [(r["navn"], geoms[r["kode"]], r["kode"] == code)
              for r in queries_profil.county_municipalities(county).iter_rows(named=True) if r["kode"] in geoms]
     return figures_profil.locator_svg(areas, bbox, title=title)
-
-
-def comparison_figure(p: Profile) -> go.Figure:
-    """figures_profil.key_comparison for the profile, built once per municipality and database (60 ms)."""
-    return _comparison_figure(p.code, db.current_fingerprint(), p)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _comparison_figure(code: str, fingerprint: tuple, _p: Profile) -> go.Figure:  # _p: not part of the key
-    return figures_profil.key_comparison(_p.key, kommune=_p.name, fylke=_p.county)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")

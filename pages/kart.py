@@ -29,9 +29,9 @@ aar = int(state.choose("aar", years, years[0], label="År", container=c3))
 
 view = indicator_view(indikator, nivaa, aar, highlight=state.get("kommune"))
 st.markdown(f"#### {view.title}")
-note_slot = components.slot()  # always there, so the map keeps its place (and its WebGL context)
-if view.note:  # momskompensasjon per place: the head-office caveat comes before the map
-    note_slot.warning(view.note, icon=":material/info:")
+# momskompensasjon per place: the head-office caveat comes before the map (in a slot: the map keeps its place
+# and its WebGL context)
+components.message(view.note, icon=":material/info:")
 st.html(maps.legend_html(view.legend, view.legend_title))
 map_col, side_col = st.columns([3, 2], gap="medium")
 map_col.pydeck_chart(view.deck, height=620, key="kart")

@@ -96,7 +96,8 @@ with st.container(key="profil"):
             components.source_line("grenser")
         with st.container(key="no-print-sammenligning"):
             components.figure(
-                profil.comparison_figure(p), data,
+                components.cached_figure("sammenligning", (p.code,), lambda: figures_profil.key_comparison(
+                    p.key, kommune=p.name, fylke=p.county)), data,
                 title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
                 summary=figures_profil.describe_key(p.key, kommune=p.name),
                 sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3)

@@ -21,21 +21,15 @@ st.caption(view.about)
 HEAD_OFFICE_ICON = ":material/apartment:"
 
 # messages that come and go with the selection sit in slots, so the charts below keep their place
-note_slot = components.slot()
-if view.place_note:
-    note_slot.warning(view.place_note, icon=HEAD_OFFICE_ICON)
+components.message(view.place_note, icon=HEAD_OFFICE_ICON)
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
     components.metric_card(col, card, delta_color="off")
-status_slot = components.slot()
-if view.year_status:
-    status_slot.info(f"Landstallet for {aar} har status «{view.year_status}»: "
-                     f"{tilskudd.STATUS_TEXT[view.year_status][1]} Se «Landstall» nederst på siden.",
-                     icon=":material/info:")
+components.message(f"Landstallet for {aar} har status «{view.year_status}»: "
+                   f"{tilskudd.STATUS_TEXT[view.year_status][1]} Se «Landstall» nederst på siden."
+                   if view.year_status else None, kind="info", icon=":material/info:")
 
 st.subheader("Utviklingen")
-note_slot = components.slot()
-if view.place_note:
-    note_slot.warning(view.place_note, icon=HEAD_OFFICE_ICON)
+components.message(view.place_note, icon=HEAD_OFFICE_ICON)
 for row in (view.time_charts[:2], view.time_charts[2:]):
     for col, chart in zip(st.columns(2, gap="large"), row, strict=False):
         with col:
@@ -43,31 +37,25 @@ for row in (view.time_charts[:2], view.time_charts[2:]):
 
 st.subheader("Etter kategori")
 st.markdown(view.category_intro)
-note_slot, empty_slot = components.slot(), components.slot()
-if view.place_note:
-    note_slot.warning(view.place_note, icon=HEAD_OFFICE_ICON)
-if not view.group_charts:
-    empty_slot.info(f"Ingen mottakere i {place.navn} i {aar}.", icon=":material/info:")
+components.message(view.place_note, icon=HEAD_OFFICE_ICON)
+components.message(None if view.group_charts else f"Ingen mottakere i {place.navn} i {aar}.", kind="info",
+                   icon=":material/info:")
 for col, chart in zip(st.columns(2, gap="large"), view.group_charts, strict=False):
     with col:
         components.figure(**chart.kwargs())
 
 st.subheader("Fylker og kommuner")
-note_slot = components.slot()
-if view.note:  # momskompensasjon: every figure here is per place
-    note_slot.warning(view.note, icon=HEAD_OFFICE_ICON)
+components.message(view.note, icon=HEAD_OFFICE_ICON)  # momskompensasjon: every figure here is per place
 for col, chart in zip(st.columns(2, gap="large"), view.ranking, strict=True):
     with col:
         components.figure(**chart.kwargs())
 link_slot = components.slot()
 if not place.fylke:
     link_slot.page_link("pages/kart.py", label="Se alle kommunene på kartet", icon=":material/map:",
-                 query_params=tilskudd.map_link(ordning, aar))
+                        query_params=tilskudd.map_link(ordning, aar))
 
 st.subheader("Største mottakere")
-note_slot = components.slot()
-if view.note:
-    note_slot.warning(view.place_note or tilskudd.NATIONAL_NOTE, icon=HEAD_OFFICE_ICON)
+components.message((view.place_note or tilskudd.NATIONAL_NOTE) if view.note else None, icon=HEAD_OFFICE_ICON)
 components.data_table(**view.recipients.kwargs())
 
 st.subheader("Landstall: publisert og beregnet")
