@@ -27,7 +27,7 @@ from etl import harmonise
 from etl.cache import RawCache, RawFile
 from etl.config import ROOT, SQL_DIR, Settings
 from etl.errors import BuildLog, CheckFailed
-from etl.mirror import Mirror
+from etl.mirror import Mirror, checksum_mismatches
 from etl.sources import SOURCES
 from etl.sources._common import FetchContext, write_table
 from etl.sqlrun import run_checks, run_layers
@@ -133,6 +133,18 @@ def clean_stale(db_path: Path) -> list[Path]:
     return removed
 
 
+def note_checksum_mismatches(mirror: Mirror, files: list[RawFile], log: BuildLog, quiet: bool = False) -> None:
+    """Warn about, and log in `_avvik`, mirror files whose checksum is not the one in MANIFEST.json.
+
+    Not an error: air-gapped sites may put a newer download into their mirror by hand. The file is loaded (and
+    its own errors, if it is damaged, name its rows), but the manifest's description of it may no longer hold."""
+    for f, expected in checksum_mismatches(mirror, files):
+        message = (f"sha256 {f.sha256[:12]}… is not the {expected[:12]}… that MANIFEST.json lists: the file was "
+                   f"changed after the mirror was made, so the manifest's kind ({f.kind}) may not describe it")
+        log.add(f.source_id, f.origin, "checksum_mismatch", "ignorert", message)
+        _say(f"warning {f.origin}: {message}", quiet)
+
+
 def fetch_all(ctx: FetchContext, sources: list[ModuleType], quiet: bool = False) -> dict[str, list[RawFile]]:
     """Run every source's fetch step; returns its raw files per source id."""
     out = {}
@@ -204,6 +216,8 @@ def build(settings: Settings, *, force: bool = False, quiet: bool = False, offli
     tmp = temp_path(db_path)
     tmp.unlink(missing_ok=True)
     log = BuildLog()
+    if mirror is not None:
+        note_checksum_mismatches(mirror, all_files, log, quiet)
     try:
         con = duckdb.connect(str(tmp))
         try:

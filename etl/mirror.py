@@ -6,6 +6,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from etl.cache import RawFile
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,14 @@ class Mirror:
         if self.snapshot_date and self.entry(path) is not None:
             return self.snapshot_date
         return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+
+
+def checksum_mismatches(mirror: Mirror, files: list[RawFile]) -> list[tuple[RawFile, str]]:
+    """Files (RawFile) copied from the mirror whose sha256 differs from the one MANIFEST.json lists for them,
+    each with the manifest's checksum: the file was changed (or damaged) after the mirror was made."""
+    out = []
+    for f in files:
+        entry = mirror.entries.get(f.origin)
+        if entry is not None and entry.sha256 and entry.sha256 != f.sha256:
+            out.append((f, entry.sha256))
+    return out

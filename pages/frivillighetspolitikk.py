@@ -84,10 +84,13 @@ components.figure(
 
 # ---- 5. by county and size group --------------------------------------------------------------------------
 st.subheader(f"Fylker og kommunestørrelse, {aar}")
-tab_fylke, tab_storrelse = st.tabs(["Etter fylke", "Etter kommunestørrelse"])
+# lazy tabs bound to the URL (?fordeling=...): only the open tab's chart is computed and drawn
+tab_fylke, tab_storrelse = st.tabs(["Etter fylke", "Etter kommunestørrelse"], key="fordeling", bind="query-params")
 for tab, nivaa, title, what in (
         (tab_fylke, "fylke", f"Status for frivillighetspolitikk per fylke, {aar}", "fylke"),
         (tab_storrelse, "storrelsesgruppe", f"Status etter antall innbyggere i kommunen, {aar}", "storrelsesgruppe")):
+    if not tab.open:
+        continue
     with tab:
         by = qp.status_by(aar, nivaa)
         components.figure(

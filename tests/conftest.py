@@ -92,7 +92,7 @@ def downloads(monkeypatch) -> dict[str, bytes]:
         return original(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    # the app builds workbooks lazily, on click; build them at once here so their bytes can be inspected
+    # the app builds its CSV files and workbooks lazily, on click; build them at once here to inspect their bytes
     monkeypatch.setattr(components, "lazy", lambda f, *a, **k: f(*a, **k))
     return files
 

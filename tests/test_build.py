@@ -106,3 +106,34 @@ def test_raw_cache_files_are_read_only_versions(mirror_build):
     for f in files:
         assert f.stat().st_mode & 0o222 == 0, f"{f} is writable"
         assert f.parent.name.split("_")[0] == "2025-09-30", "mirror files take the manifest's snapshot date"
+
+
+def test_a_mirror_file_changed_after_the_manifest_is_warned_about_and_logged(tmp_path, capsys):
+    import json
+
+    from etl.build import note_checksum_mismatches
+    from etl.cache import RawCache
+    from etl.errors import BuildLog
+    from etl.mirror import Mirror
+
+    mirror = tmp_path / "mirror"
+    (mirror / "grants").mkdir(parents=True)
+    same, edited = mirror / "grants" / "a.csv", mirror / "grants" / "b.csv"
+    same.write_text("aar;belop\n2024;1\n", encoding="utf-8")
+    edited.write_text("aar;belop\n2024;1\n", encoding="utf-8")
+    digest = hashlib.sha256(same.read_bytes()).hexdigest()
+    (mirror / "MANIFEST.json").write_text(json.dumps({"snapshot_date": "2025-09-30", "files": [
+        {"path": "grants/a.csv", "kind": "synthetic", "sha256": digest},
+        {"path": "grants/b.csv", "kind": "synthetic", "sha256": digest}]}), encoding="utf-8")
+    edited.write_text("aar;belop\n2024;2\n", encoding="utf-8")  # a newer file put in by hand
+    m, cache, log = Mirror(mirror), RawCache(tmp_path / "raw"), BuildLog()
+    files = [cache.store("grasrotandel", p.name, p, retrieved="2025-09-30", origin=m.relpath(p), kind="synthetic")
+             for p in (same, edited)]
+    note_checksum_mismatches(m, files, log)
+    assert [(d.file, d.code) for d in log.deviations] == [("grants/b.csv", "checksum_mismatch")]
+    assert digest[:12] in log.deviations[0].message
+    assert "warning grants/b.csv" in capsys.readouterr().out
+
+
+def test_the_mirror_build_found_every_file_as_its_manifest_lists_it(con):
+    assert con.sql("SELECT file FROM _avvik WHERE code = 'checksum_mismatch'").fetchall() == []

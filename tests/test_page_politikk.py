@@ -101,8 +101,15 @@ def test_county_view_2024_has_rogaland_17_and_unknown_apart_from_no(app):
     spec = plotly(at, 1)
     names = [t["name"] for t in spec["data"]]
     assert names[-2:] == ["Vet ikke", "Ukjent (ikke svart)"] and "Nei" in names
+    assert not any("storrelsesgruppe" in d.value.columns for d in at.dataframe), "the closed tab was built"
+
+
+def test_size_group_tab_from_a_shared_link_shows_all_357_municipalities(app):
+    at = app(fordeling="Etter kommunestørrelse")
     sizes = frame(at, "storrelsesgruppe")
     assert sizes["antall_kommuner"].sum() == 357
+    assert sizes.set_index("storrelsesgruppe")["Ja, vedtatt"].sum() == 107
+    assert not any("fylke" in d.value.columns for d in at.dataframe if "Ja, vedtatt" in d.value.columns)
 
 
 # ---- published county table --------------------------------------------------------------------------------
@@ -161,7 +168,7 @@ def test_municipality_table_in_earlier_rounds_shows_former_municipalities_answer
 
 def test_measures_by_having_a_policy_with_a_text_summary(app):
     at = app()
-    spec = plotly(at, 3)
+    spec = plotly(at, 2)  # trend, the open tab (county), measures
     assert [t["name"] for t in spec["data"]] == ["Med vedtatt politikk (n = 107)",
                                                  "Uten vedtatt politikk (nei, under arbeid, vet ikke) (n = 187)"]
     assert all(0 <= x <= 1 for t in spec["data"] for x in t["x"])

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,19 @@ def test_the_dashboards_own_number_format_parses_back(cents, decimals):
 
 
 @settings(deadline=None)
+@given(st.one_of(st.integers(min_value=-(10**13), max_value=10**13),
+                 st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)), st.sampled_from([0, 1, 2, 3]))
+@example(-0.04, 1)
+@example(2.5, 0)
+@example(0.125, 2)
+def test_number_format_is_babels_norwegian_format(x, decimals):
+    """fmt_num is hand-written for speed; babel's nb_NO pattern is the reference it must match character for character."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    rounded = round(float(x), decimals) if decimals else round(float(x))
+    expected = format_decimal(rounded, format=pattern, locale="nb_NO").replace("-", "−")
+    assert fmt_num(x, decimals) == expected
+
+
 @given(norwegian_amount(max_kr=10**12))
 def test_whole_numbers_parse_as_ints_and_fractions_are_refused(case):
     text, value = case

@@ -121,3 +121,15 @@ def test_csv_download_from_the_map_page(app_url, page):
     text = info.value.path().read_text(encoding="utf-8-sig")
     assert text.count("\n") >= 357, "the CSV should hold a row per municipality"
     assert "Ålesund" in text
+
+
+def test_size_group_tab_is_drawn_when_opened_and_kept_in_the_link(app_url, page):
+    open_page(page, app_url + "/frivillighetspolitikk", "Frivillighets\u00adpolitikk i kommunene")
+    title = "Status etter antall innbyggere i kommunen"
+    assert page.get_by_text(title).count() == 0, "the closed tab should not be built"
+    page.get_by_role("tab", name="Etter kommunestørrelse").click()
+    page.get_by_text(title).first.wait_for(timeout=30_000)
+    wait_ready(page)
+    assert page.locator("[data-testid='stTabs'] .js-plotly-plot").count() == 1
+    assert "fordeling=" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
