@@ -122,6 +122,7 @@ DEVIATIONS = {
     "leading_zero": "Manglende null foran nummeret",
     "encoding": "Feil tegnkoding",
     "blank_answer": "Tomt svar",
+    "checksum_mismatch": "Filen er ikke den manifestet beskriver (annen sjekksum)",
 }
 
 
