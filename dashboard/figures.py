@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import theme  # noqa: F401 - registers the template
+from dashboard import theme  # also registers the template
 from dashboard.format import fmt_num
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
 
@@ -19,7 +19,7 @@ def _layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", height: int
                       xaxis_title=x_title or None, yaxis_title=y_title or None)
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, None])
-    return fig
+    return theme.norwegian_percent(fig)
 
 
 def line_trend(df: pl.DataFrame, *, x: str, y: str, series: str | None = None, y_title: str = "",

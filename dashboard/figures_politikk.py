@@ -16,7 +16,7 @@ import pydeck as pdk
 
 from dashboard import figures, maps
 from dashboard.format import fmt_int, fmt_pct, map_strings
-from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
+from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
 
@@ -129,7 +129,7 @@ def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400)
     fig.update_layout(hovermode="closest", height=height, template="frivillig", showlegend=True,
                       legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    return fig
+    return norwegian_percent(fig)
 
 
 def trend_table(df: pl.DataFrame) -> pl.DataFrame:

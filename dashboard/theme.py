@@ -5,10 +5,13 @@ from __future__ import annotations
 # pandas before plotly: plotly's validators read pandas from sys.modules without importing it, so a session
 # thread building a figure while another thread was still importing pandas got a half-initialised module.
 import pandas  # noqa: F401  isort: skip
+import math
+import re
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.format import PLOTLY_SEPARATORS
+from dashboard.format import PLOTLY_SEPARATORS, fmt_pct
 
 #: Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -55,3 +58,54 @@ TEMPLATE = go.layout.Template(
 )
 pio.templates["frivillig"] = TEMPLATE
 pio.templates.default = "frivillig"
+
+
+# ---- percent in Norwegian: "30 %", not d3's "30%" ------------------------------------------------------------
+
+_PERCENT_HOVER = re.compile(r"%\{([xy]):[^}]*?\.(\d)%\}")
+_PERCENT_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0)
+
+
+def percent_ticks(lo: float, hi: float, max_ticks: int = 6) -> tuple[list[float], list[str]]:
+    """Tick values and Norwegian labels ('0 %', '20 %', …) for shares from lo to hi (one tick beyond hi)."""
+    span = max(hi - lo, 1e-9)
+    step = next((s for s in _PERCENT_STEPS if span / s <= max_ticks), _PERCENT_STEPS[-1])
+    decimals = 1 if step < 0.01 else 0
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9) + 1
+    values = [round(i * step, 6) for i in range(first, last + 1)]
+    return values, [fmt_pct(v, decimals) for v in values]
+
+
+def _numbers(values: object) -> list[float]:
+    return [float(v) for v in (values if values is not None else ()) if isinstance(v, int | float)]
+
+
+def norwegian_percent(fig: go.Figure) -> go.Figure:
+    """Percent axes and hover texts of a figure in Norwegian style, '30 %' and '30,1 %' (d3 writes '30%').
+
+    Axes with a percent tickformat get explicit ticks and labels; a hovertemplate's `%{x:.1%}` becomes
+    `%{hovertext}` with the value formatted by fmt_pct. Changes the figure in place and returns it; a figure
+    already converted is left as it is."""
+    for letter in ("x", "y"):
+        axis = fig.layout[f"{letter}axis"]
+        if not (axis.tickformat or "").endswith("%"):
+            continue
+        values = [v for trace in fig.data for v in _numbers(getattr(trace, letter, None))]
+        lo, hi = min([0.0, *values]), max([0.0, *values])
+        if axis.range is not None and axis.range[1] is not None:
+            lo, hi = float(axis.range[0] or 0), float(axis.range[1])
+        elif fig.layout.barmode == "stack":
+            hi = max(hi, 1.0)
+        axis.tickvals, axis.ticktext = percent_ticks(lo, hi)
+        axis.tickformat = None
+    for trace in fig.data:
+        template = getattr(trace, "hovertemplate", None)
+        found = _PERCENT_HOVER.findall(template) if isinstance(template, str) else []
+        if len(found) != 1 or getattr(trace, "hovertext", None) is not None:
+            continue
+        letter, decimals = found[0]
+        raw = getattr(trace, letter, None)
+        trace.hovertext = [fmt_pct(v if isinstance(v, int | float) else None, int(decimals))
+                           for v in (raw if raw is not None else ())]
+        trace.hovertemplate = _PERCENT_HOVER.sub("%{hovertext}", template)
+    return fig

@@ -89,7 +89,8 @@ def test_published_counts_are_lone_markers_and_survey_rounds_are_lines():
 def test_trend_plots_shares_as_fractions_with_a_percent_axis():
     fig = fp.trend_figure(TREND)
     assert all(0 <= y <= 1 for t in fig.data for y in t.y)
-    assert fig.layout.yaxis.tickformat == ".0%"
+    assert fig.layout.yaxis.tickformat is None  # Norwegian labels instead of d3's "30%"
+    assert list(fig.layout.yaxis.ticktext[:3]) == ["0\u00a0%", "10\u00a0%", "20\u00a0%"]
 
 
 def test_trend_hover_says_where_a_published_figure_comes_from_and_how_its_share_was_made():

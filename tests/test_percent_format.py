@@ -1,0 +1,66 @@
+"""Percentages in charts are written the Norwegian way, '30 %' and '30,1 %', like the text and tables beside them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import figures
+from dashboard.theme import norwegian_percent, percent_ticks
+from etl.config import ROOT
+
+D3_PERCENT = re.compile(r"%\{[^}]*%\}")
+
+
+def test_percent_ticks_are_round_norwegian_labels_covering_the_range():
+    values, labels = percent_ticks(0.0, 0.37)
+    assert values[0] == 0 and values[-1] >= 0.37 and len(values) <= 8
+    assert labels[:3] == ["0\u00a0%", "10\u00a0%", "20\u00a0%"]
+    assert percent_ticks(0.0, 1.0)[1][-2:] == ["100\u00a0%", "120\u00a0%"]
+    assert percent_ticks(0.0, 0.004)[1][1] == "0,1\u00a0%"  # small shares keep a decimal
+
+
+def test_a_ranked_percent_bar_chart_has_norwegian_ticks_and_hover():
+    df = pl.DataFrame({"navn": ["A", "B", "C"], "andel": [0.123, 0.301, None]})
+    fig = figures.bar_ranked(df, category="navn", value="andel", percent=True)
+    assert fig.layout.xaxis.tickformat is None
+    assert "30\u00a0%" in fig.layout.xaxis.ticktext
+    bar = fig.data[0]
+    assert "%{hovertext}" in bar.hovertemplate and not D3_PERCENT.search(bar.hovertemplate)
+    assert dict(zip(bar.y, bar.hovertext, strict=True)) == {"A": "12,3\u00a0%", "B": "30,1\u00a0%", "C": "–"}
+
+
+def test_converting_twice_changes_nothing_more():
+    fig = go.Figure(go.Scatter(x=[2020, 2024], y=[0.1, 0.33], hovertemplate="%{y:.1%}<extra></extra>"))
+    fig.update_yaxes(tickformat=".0%")
+    once = norwegian_percent(fig).to_json()
+    assert norwegian_percent(fig).to_json() == once
+
+
+PAGES = [("pages/oversikt.py", {}), ("pages/kart.py", {}), ("pages/frivillighetspolitikk.py", {}),
+         ("pages/frivillighetspolitikk.py", {"fordeling": "Etter kommunestørrelse"}),
+         ("pages/tilskudd.py", {}), ("pages/tilskudd.py", {"indikator": "moms_kr_per_innbygger", "kommune": "4601"}),
+         ("pages/kommuneprofil.py", {"kommune": "1508"})]
+
+
+@pytest.mark.parametrize(("page", "params"), PAGES, ids=[f"{p[0]}{p[1]}" for p in PAGES])
+def test_no_chart_on_any_page_writes_percent_without_the_space(mirror_db, monkeypatch, page, params):
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for name, axis in spec["layout"].items():
+            if name.startswith(("xaxis", "yaxis")):
+                assert "%" not in (axis.get("tickformat") or ""), (page, name, axis.get("tickformat"))
+        for trace in spec["data"]:
+            assert not D3_PERCENT.search(trace.get("hovertemplate") or ""), (page, trace.get("hovertemplate"))
