@@ -1,4 +1,4 @@
-"""Reading what a reader sees from an AppTest run: headline cards and markdown images (not fixtures)."""
+"""Reading what a reader sees from an AppTest run: headline cards and markdown images; opening a page (not fixtures)."""
 
 from __future__ import annotations
 
@@ -60,3 +60,16 @@ def cards(at: AppTest) -> dict[str, Card]:
 def markdown_images(at: AppTest) -> list[str]:
     """The alt text of every image drawn through markdown (components.svg_markdown), in page order."""
     return [unescape(m.group(1)) for md in at.markdown for m in _IMAGE.finditer(md.value)]
+
+
+def run_page(page: str, **params: str) -> AppTest:
+    """The app opened on a page with URL parameters and run once, checked for exceptions (FRIVILLIG_DB set)."""
+    from etl.config import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -6,10 +6,8 @@ import json
 import time
 
 import pytest
-from page_helpers import cards
+from page_helpers import cards, run_page
 from streamlit.testing.v1 import AppTest
-
-from etl.config import ROOT
 
 PAGE = "pages/frivillighetspolitikk.py"
 
@@ -20,13 +18,7 @@ def app(mirror_db, monkeypatch):
     monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
 
     def open_(**params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.switch_page(PAGE)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return run_page(PAGE, **params)
 
     return open_
 

@@ -8,11 +8,10 @@ import re
 import plotly.graph_objects as go
 import polars as pl
 import pytest
-from streamlit.testing.v1 import AppTest
+from page_helpers import run_page
 
 from dashboard import figures
 from dashboard.theme import norwegian_percent, percent_ticks
-from etl.config import ROOT
 
 D3_PERCENT = re.compile(r"%\{[^}]*%\}")
 
@@ -51,12 +50,7 @@ PAGES = [("pages/oversikt.py", {}), ("pages/kart.py", {}), ("pages/frivillighets
 @pytest.mark.parametrize(("page", "params"), PAGES, ids=[f"{p[0]}{p[1]}" for p in PAGES])
 def test_no_chart_on_any_page_writes_percent_without_the_space(mirror_db, monkeypatch, page, params):
     monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page(page)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_page(page, **params)
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         for name, axis in spec["layout"].items():
