@@ -53,8 +53,8 @@ def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = 
     chosen = d.filter(pl.col("er_valgt") & (pl.col("nivaa") != "land"))
     country = d.filter(pl.col("nivaa") == "land")
     country_style = (CATEGORICAL[0], 2.5, "dash") if chosen.height else (CATEGORICAL[0], 3.5, "solid")
-    # the country is drawn first so the place's line stays visible where they coincide; the legend lists the place first
-    for part, colour, width, dash, rank in ((country, *country_style, 2), (chosen, HIGHLIGHT, 3.5, "solid", 1)):
+    # the thinner, dashed country line is drawn over the place's thick one, so both show where they coincide
+    for part, colour, width, dash, rank in ((chosen, HIGHLIGHT, 3.5, "solid", 1), (country, *country_style, 2)):
         if part.is_empty():
             continue
         fig.add_trace(go.Scatter(

@@ -94,6 +94,8 @@ def norwegian_percent(fig: go.Figure) -> go.Figure:
         lo, hi = min([0.0, *values]), max([0.0, *values])
         if axis.range is not None and axis.range[1] is not None:
             lo, hi = float(axis.range[0] or 0), float(axis.range[1])
+            if letter == "x":  # room for the label of the tick at the right end ('100 %'): plotly hides it
+                fig.layout.margin.r = max(fig.layout.margin.r or 0, 28)
         elif fig.layout.barmode == "stack":
             hi = max(hi, 1.0)
         axis.tickvals, axis.ticktext = percent_ticks(lo, hi)

@@ -59,10 +59,11 @@ def test_small_amounts_switch_to_thousands():
 
 def test_place_line_is_orange_and_country_dashed_blue():
     fig = ft.place_vs_country(_series(), y="kr_per_innbygger", y_title="Kr per innbygger")
-    country, place = fig.data  # the place is drawn on top
+    place, country = fig.data  # the thin dashed country line on top: both show where they coincide
     assert (place.name, country.name) == ("Bergen", "Hele landet")
     assert place.line.color == "#D55E00" and country.line.dash == "dash"
-    assert place.legendrank < country.legendrank
+    assert country.line.width < place.line.width
+    assert place.legendrank < country.legendrank  # the legend still lists the place first
 
 
 def test_outlier_bar_is_cut_and_keeps_its_value_as_text():

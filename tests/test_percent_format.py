@@ -34,6 +34,13 @@ def test_a_ranked_percent_bar_chart_has_norwegian_ticks_and_hover():
     assert dict(zip(bar.y, bar.hovertext, strict=True)) == {"A": "12,3\u00a0%", "B": "30,1\u00a0%", "C": "–"}
 
 
+def test_a_stacked_share_chart_labels_its_right_end_100_percent():
+    df = pl.DataFrame({"fylke": ["A", "A", "B"], "status": ["ja", "nei", "ja"], "antall": [3, 1, 2]})
+    fig = figures.status_bars(df, category="fylke")
+    assert tuple(fig.layout.xaxis.range) == (0, 1) and "100\u00a0%" in fig.layout.xaxis.ticktext
+    assert fig.layout.margin.r >= 28, "plotly hides a tick label at the very edge without room for it"
+
+
 def test_converting_twice_changes_nothing_more():
     fig = go.Figure(go.Scatter(x=[2020, 2024], y=[0.1, 0.33], hovertemplate="%{y:.1%}<extra></extra>"))
     fig.update_yaxes(tickformat=".0%")
@@ -58,3 +65,8 @@ def test_no_chart_on_any_page_writes_percent_without_the_space(mirror_db, monkey
                 assert "%" not in (axis.get("tickformat") or ""), (page, name, axis.get("tickformat"))
         for trace in spec["data"]:
             assert not D3_PERCENT.search(trace.get("hovertemplate") or ""), (page, trace.get("hovertemplate"))
+    texts = [re.sub(r"\(data:[^)]*\)", "", e.value) for kind in ("markdown", "caption", "info", "warning")
+             for e in getattr(at, kind) if not e.value.startswith("<style>")]  # the stylesheet and SVG images aside
+    glued = [t for t in texts if re.search(r"\d%", t)]
+    assert not glued, f"{page}: a percent sign without the space before it: {glued[:2]}"
+
