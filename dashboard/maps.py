@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pydeck as pdk
-import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
 from dashboard.theme import HIGHLIGHT, MUTED, SEQUENTIAL
+from etl.geometry import round_coords
 
 #: Served by Streamlit's static file serving (server.enableStaticServing): no external map style or tiles.
 BLANK_STYLE = "/app/static/blank-style.json"
@@ -210,48 +210,10 @@ def legend_html(items: Sequence[LegendItem], title: str) -> str:
     )
 
 
-def _round(coords, digits: int):
-    if isinstance(coords, list | tuple):
-        if coords and isinstance(coords[0], int | float):
-            return [round(c, digits) for c in coords]
-        return [_round(c, digits) for c in coords]
-    return coords
-
-
-#: Coverage simplification tolerance (degrees) per level for the maps: drawn at country scale, the boundaries
-#: as stored carry more detail than a screen shows, and the browser parses every vertex (deck.gl reads its JSON
-#: with a slow JSON5 parser). Shared borders stay shared (no slivers between neighbours).
-SIMPLIFY = {"kommune": 0.02, "fylke": 0.03}
-
-
-def simplified(geometries: dict[str, dict], tolerance: float, digits: int = 3) -> dict[str, dict]:
-    """Geometries (code → GeoJSON dict) simplified together as one coverage, coordinates rounded (3 decimals:
-    about 100 m north–south), and consecutive repeated points dropped; an area never disappears."""
-    if not geometries:
-        return {}
-    codes = list(geometries)
-    shapes = [shape(geometries[c]) for c in codes]
-    shapes = [g if g.is_valid else shapely.make_valid(g) for g in shapes]
-    polygonal = [shapely.get_parts(g) for g in shapes]
-    shapes = [shapely.multipolygons([p for p in parts if p.geom_type == "Polygon"]) for parts in polygonal]
-    out = {}
-    for code, original, simple in zip(codes, geometries.values(), shapely.coverage_simplify(shapes, tolerance),
-                                      strict=True):
-        geom = mapping(simple) if not simple.is_empty else original
-        out[code] = {"type": geom["type"], "coordinates": _dedupe(_round(geom["coordinates"], digits))}
-    return out
-
-
-def _dedupe(coords):
-    if coords and isinstance(coords[0], list | tuple) and coords[0] and isinstance(coords[0][0], int | float):
-        return [p for i, p in enumerate(coords) if i == 0 or p != coords[i - 1]]
-    return [_dedupe(c) for c in coords]
-
-
 def geometry(geojson_text: str, digits: int = 4) -> dict:
     """Parse a geometry column value, coordinates rounded (4 decimals ≈ 10 m) to halve what the browser loads."""
     geom = json.loads(geojson_text)
-    return {"type": geom["type"], "coordinates": _round(geom["coordinates"], digits)}
+    return {"type": geom["type"], "coordinates": round_coords(geom["coordinates"], digits)}
 
 
 def numeric_areas(rows: Sequence[dict], geometries: dict[str, dict], breaks: Sequence[float],

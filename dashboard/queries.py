@@ -201,14 +201,14 @@ def text(key: str) -> str | None:
 def _geometries(nivaa: str, simplified: bool, fingerprint: tuple) -> dict[str, dict]:
     table = "fylke" if nivaa == "fylke" else "kommune"
     code = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
-    df = db.query(f"SELECT {code} AS kode, geojson FROM {table}")  # noqa: S608 - constants only
-    stored = {k: maps.geometry(g) for k, g in df.iter_rows()}
-    return maps.simplified(stored, maps.SIMPLIFY[nivaa]) if simplified else stored
+    column = "geojson_kart" if simplified else "geojson"
+    df = db.query(f"SELECT {code} AS kode, {column} FROM {table}")  # noqa: S608 - constants only
+    return {k: maps.geometry(g) for k, g in df.iter_rows()}
 
 
 def geometries(nivaa: str, *, simplified: bool = True) -> dict[str, dict]:
     """Boundary geometry per code for a level (parsed once per database file); simplified for the national
-    maps (maps.SIMPLIFY), as stored for drawing one county (the profile's locator map)."""
+    maps (the build's `geojson_kart`), as stored for drawing one county (the profile's locator map)."""
     if nivaa not in ("kommune", "fylke"):
         raise ValueError(nivaa)
     return _geometries(nivaa, simplified, db.current_fingerprint())

@@ -137,3 +137,10 @@ def test_a_mirror_file_changed_after_the_manifest_is_warned_about_and_logged(tmp
 
 def test_the_mirror_build_found_every_file_as_its_manifest_lists_it(con):
     assert con.sql("SELECT file FROM _avvik WHERE code = 'checksum_mismatch'").fetchall() == []
+
+
+def test_the_build_simplifies_the_map_boundaries_once_for_the_dashboard(con):
+    rows = con.sql("SELECT count(*), sum(length(geojson_kart)) < sum(length(geojson)) / 2 FROM kommune "
+                   "WHERE geojson_kart IS NOT NULL").fetchall()
+    assert rows == [(357, True)]
+    assert con.sql("SELECT count(*) FROM fylke WHERE geojson_kart IS NOT NULL").fetchall() == [(15,)]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dashboard import maps
 from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from etl.geometry import simplified
 from etl.parsing import parse_nok
 
 
@@ -96,7 +97,7 @@ def test_simplified_map_geometry_drops_detail_but_keeps_shared_borders():
     from shapely.geometry import shape
 
     before = _wiggly_pair()
-    after = maps.simplified(before, tolerance=0.02)
+    after = simplified(before, tolerance=0.02)
     assert set(after) == {"0001", "0002"}
     n = {k: len(_points(g["coordinates"])) for k, g in after.items()}
     assert all(n[k] < len(before[k]["coordinates"][0]) / 3 for k in n), n  # the wiggles are gone
@@ -111,7 +112,7 @@ def test_simplified_map_geometry_drops_detail_but_keeps_shared_borders():
 def test_simplified_map_geometry_keeps_every_area_and_multipolygons():
     tiny = {"type": "MultiPolygon", "coordinates": [[[(5.0, 60.0), (5.001, 60.0), (5.001, 60.001), (5.0, 60.0)]],
                                                    [[(6.0, 60.0), (6.5, 60.0), (6.5, 60.5), (6.0, 60.0)]]]}
-    after = maps.simplified({"4601": tiny}, tolerance=0.02)
+    after = simplified({"4601": tiny}, tolerance=0.02)
     assert list(after) == ["4601"] and after["4601"]["type"] in ("MultiPolygon", "Polygon")
     assert after["4601"]["coordinates"]
 

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 from shapely.geometry import shape
 
+from etl import geometry
 from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
@@ -102,16 +103,27 @@ def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
     return df
 
 
+def with_map_geometry(df: pl.DataFrame, tolerance: float) -> pl.DataFrame:
+    """The boundaries with a column `geojson_kart`: all of them simplified together for the national maps
+    (etl.geometry.simplified), so the dashboard does not do it on a reader's first visit."""
+    simple = geometry.simplified({k: json.loads(g) for k, g in df.select("kode", "geojson").iter_rows()},
+                                 tolerance)
+    return df.with_columns(pl.Series("geojson_kart", [json.dumps(simple[k], separators=(",", ":"))
+                                                      for k in df["kode"]], dtype=pl.String))
+
+
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
-    """Write src_kommune_grense_2024, src_fylke_grense_2024 and src_kommune_2020."""
-    targets = {"kommuner-2024.geojson": ("src_kommune_grense_2024", 4),
-               "fylker-2024.geojson": ("src_fylke_grense_2024", 2),
-               "kommuner-2020.geojson": ("src_kommune_2020", 4)}
+    """Write src_kommune_grense_2024, src_fylke_grense_2024 (with the map geometry) and src_kommune_2020."""
+    targets = {"kommuner-2024.geojson": ("src_kommune_grense_2024", 4, "kommune"),
+               "fylker-2024.geojson": ("src_fylke_grense_2024", 2, "fylke"),
+               "kommuner-2020.geojson": ("src_kommune_2020", 4, None)}
     rows = {}
     for raw in files:
-        table, digits = targets[raw.name]
+        table, digits, level = targets[raw.name]
         df = validate(parse(read_bytes(raw), label(raw), code_digits=digits), label(raw))
-        if table == "src_kommune_2020":
+        if level is None:
             df = df.select("kode", "navn")
+        else:
+            df = with_map_geometry(df, geometry.SIMPLIFY[level])
         rows[raw.name] = write_table(con, table, df.sort("kode"))
     return rows

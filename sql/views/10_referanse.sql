@@ -22,7 +22,8 @@ SELECT
     (SELECT count(*) FROM src_kommune_grense_2024 k WHERE left(k.kode, 2) = f.kode) AS antall_kommuner,
     b.folketall AS folketall_2024,
     f.lon, f.lat, f.min_lon, f.min_lat, f.max_lon, f.max_lat,
-    f.geojson
+    f.geojson,
+    f.geojson_kart
 FROM src_fylke_grense_2024 f
 LEFT JOIN src_befolkning b ON b.nivaa = 'fylke' AND b.kode = f.kode AND b.aar = 2024;
 
@@ -37,7 +38,8 @@ SELECT
     g.storrelsesgruppe,
     b.folketall AS folketall_2024,
     k.lon, k.lat, k.min_lon, k.min_lat, k.max_lon, k.max_lat,
-    k.geojson
+    k.geojson,
+    k.geojson_kart
 FROM src_kommune_grense_2024 k
 LEFT JOIN src_fylke_grense_2024 f ON f.kode = left(k.kode, 2)
 LEFT JOIN src_befolkning b ON b.nivaa = 'kommune' AND b.kode = k.kode AND b.aar = 2024
