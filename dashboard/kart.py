@@ -59,7 +59,7 @@ def marked_text(areas: list[maps.Area]) -> str:
     marked = [a.name for a in areas if a.highlight]
     if not marked:
         return ""
-    how = "oransje kant" if len(areas) <= maps.OUTLINE_MAX_AREAS else "en oransje ring"
+    how = "oransje kant" if maps.draws_outlines(len(areas)) else "en oransje ring"
     return f" {marked[0]} er markert med {how}."
 
 

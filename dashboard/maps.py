@@ -149,6 +149,11 @@ NORWAY = dict(min_lon=4.5, min_lat=57.9, max_lon=31.2, max_lat=71.2)
 OUTLINE_MAX_AREAS = 60
 
 
+def draws_outlines(n_areas: int) -> bool:
+    """Whether a map of this many areas draws every boundary (else a ring marks the highlighted area)."""
+    return n_areas <= OUTLINE_MAX_AREAS
+
+
 def marker_position(geometry: dict) -> list[float]:
     """A point inside the area (GeoJSON geometry) for a marker: [lon, lat], rounded to 4 decimals."""
     p = shape(geometry).representative_point()
@@ -160,7 +165,7 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
     """A pydeck Deck: one GeoJsonLayer of the areas (tooltip: name, value and county; no map tiles), with their
     boundaries when `outlines` (default: at most OUTLINE_MAX_AREAS areas; the highlighted ones in orange), else
     an orange ring on each highlighted area."""
-    outlines = len(areas) <= OUTLINE_MAX_AREAS if outlines is None else outlines
+    outlines = draws_outlines(len(areas)) if outlines is None else outlines
     layer = pdk.Layer(
         "GeoJsonLayer",
         data=feature_collection(areas),

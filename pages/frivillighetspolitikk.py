@@ -141,7 +141,8 @@ components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighet
 st.subheader(f"Tiltak i kommuner med og uten politikk, {aar}")
 tiltak = qp.measures(aar)
 components.figure(
-    components.cached_figure("tiltak", (aar,), lambda: fp.measures_figure(tiltak)), fp.measures_table(tiltak), formats=fp.SHARE_FORMATS,
+    components.cached_figure("tiltak", (aar,), lambda: fp.measures_figure(tiltak)), fp.measures_table(tiltak),
+    formats=fp.SHARE_FORMATS,
     title=f"Andel kommuner med hvert tiltak, {aar}", summary=fp.measures_summary(tiltak, aar), sources=SRC,
     key="tiltak",
     note=("Blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år. "
