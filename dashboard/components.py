@@ -165,6 +165,18 @@ def _cell_formatter(spec: str | None, dtype: pl.DataType):
 DEFAULT_FORMATS = {"aar": "year", "runde": "year", "belop": "num0", "utbetalt": "num0", "sokt": "num0"}
 
 
+#: A table at least this wide keeps its first column in view when scrolled sideways on a phone, if that column
+#: names the place (a short text: the row's label).
+PIN_MIN_COLUMNS = 4
+NAME_COLUMNS = frozenset({"kommunenavn", "fylkesnavn", "navn", "sted"})
+
+
+def pinned_columns(df: pl.DataFrame) -> list[str]:
+    """The column of a wide table that stays in view when it is scrolled sideways: its first, if a place name."""
+    first = df.columns[0] if df.width else None
+    return [first] if df.width >= PIN_MIN_COLUMNS and first in NAME_COLUMNS else []
+
+
 def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
           key: str | None = None, static: bool = False) -> None:
     """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
@@ -185,7 +197,8 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
     if static:
         st.table(styler.relabel_index([label(c) for c in df.columns], axis="columns"), hide_index=True)
         return
-    config = {col: st.column_config.Column(label(col)) for col in df.columns}
+    pinned = set(pinned_columns(df))
+    config = {col: st.column_config.Column(label(col), pinned=col in pinned or None) for col in df.columns}
     st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
                  placeholder="–")  # empty cells: the styler's "–" is not used for nulls
 

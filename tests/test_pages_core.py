@@ -89,6 +89,24 @@ def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
     assert "Ja, vedtatt: 107" in _text(at)
 
 
+def test_map_table_keeps_the_municipality_name_in_view_when_scrolled_sideways(app):
+    at = app("pages/kart.py")
+    table = next(d for d in at.dataframe if "kommunenummer" in d.value.columns)
+    config = json.loads(table.proto.columns)
+    assert [c for c, v in config.items() if v.get("pinned")] == ["kommunenavn"]
+
+
+def test_only_a_wide_table_led_by_a_place_name_pins_it():
+    import polars as pl
+
+    from dashboard.components import pinned_columns
+
+    wide = pl.DataFrame({"fylkesnavn": ["Agder"], "a": [1], "b": [2], "c": [3]})
+    assert pinned_columns(wide) == ["fylkesnavn"]
+    assert pinned_columns(wide.select("fylkesnavn", "a")) == []  # narrow: nothing to scroll
+    assert pinned_columns(wide.rename({"fylkesnavn": "title"})) == []  # long texts would fill a phone
+
+
 @pytest.mark.parametrize("params", [{"indikator": "<script>x</script>"}, {"aar": "1999"},
                                     {"nivaa": "by"}, {"aar": "2024 OR 1=1"}])
 def test_map_invalid_url_values_give_a_friendly_message(app, params):
