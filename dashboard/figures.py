@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme  # also registers the template
-from dashboard.format import fmt_num
+from dashboard.format import fmt_num, nobreak
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
 
 
@@ -141,7 +141,7 @@ def describe_trend(df: pl.DataFrame, *, x: str, y: str, what: str, unit: str = "
     first, last = d.row(0, named=True), d.row(-1, named=True)
 
     def f(v: float) -> str:
-        return f"{fmt_num(v * 100, 1)} %" if percent else f"{fmt_num(v, decimals)}{unit}"
+        return f"{fmt_num(v * 100, 1)}\u00a0%" if percent else nobreak(f"{fmt_num(v, decimals)}{unit}")
 
     if d.height == 1:
         return f"{what.capitalize()} var {f(last[y])} i {last[x]}."
@@ -177,9 +177,9 @@ def paid_and_applied(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
     d = df.sort("aar")
     fig = go.Figure()
     fig.add_trace(go.Bar(x=d["aar"].to_list(), y=[v / 1e6 for v in d["sokt"].to_list()], name="Søkt",
-                         marker_color="#9ECAE1", hovertemplate="Søkt %{x}: %{y:,.0f} mill. kr<extra></extra>"))
+                         marker_color="#9ECAE1", hovertemplate="Søkt %{x}: %{y:,.0f}\u00a0mill. kr<extra></extra>"))
     fig.add_trace(go.Bar(x=d["aar"].to_list(), y=[v / 1e6 for v in d["utbetalt"].to_list()], name="Utbetalt",
-                         marker_color=CATEGORICAL[0], hovertemplate="Utbetalt %{x}: %{y:,.0f} mill. kr<extra></extra>"))
+                         marker_color=CATEGORICAL[0], hovertemplate="Utbetalt %{x}: %{y:,.0f}\u00a0mill. kr<extra></extra>"))
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="mill. kr", height=height)

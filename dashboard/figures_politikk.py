@@ -15,7 +15,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import figures, maps
-from dashboard.format import fmt_int, fmt_pct, map_strings
+from dashboard.format import fmt_int, fmt_pct, map_strings, size_group_words
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
@@ -201,14 +201,6 @@ def status_table(df: pl.DataFrame, *, group_label: str = "navn") -> pl.DataFrame
     return out.rename({"navn": group_label, **{k: STATUS_LABELS[k] for k in STATUS_ORDER}})
 
 
-def _size_words(group: str) -> str:
-    """'50 000 og over' → 'kommunene med 50 000 innbyggere eller flere'; 'Under 2 000' → '… under 2 000 innbyggere'."""
-    g = group[0].lower() + group[1:]
-    if g.endswith(" og over"):
-        return f"kommunene med {g.removesuffix(' og over')} innbyggere eller flere"
-    return f"kommunene med {g} innbyggere"
-
-
 def status_summary(df: pl.DataFrame, *, what: str) -> str:
     """Where the share with a policy is highest and lowest (what: 'fylke' or 'storrelsesgruppe')."""
     t = status_table(df)
@@ -221,7 +213,7 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
     if what == "fylke":
         place, low_names = f"i {hi['navn']}", "i " + (" og ".join(lows) if len(lows) <= 3 else f"{len(lows)} fylker")
     else:
-        place, low_names = f"blant {_size_words(hi['navn'])}", "blant " + " og ".join(_size_words(x) for x in lows)
+        place, low_names = f"blant {size_group_words(hi['navn'])}", "blant " + " og ".join(size_group_words(x) for x in lows)
     text = (f"Andelen kommuner med vedtatt politikk er høyest {place} "
             f"({fmt_pct(hi['andel_ja_alle'])}, {_share_of(hi[ja], hi['antall_kommuner'])}) og lavest "
             f"{low_names} ({fmt_pct(lo['andel_ja_alle'])}, {_share_of(lo[ja], lo['antall_kommuner'])}).")
@@ -426,7 +418,7 @@ def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -
     history = " · ".join(f"{x['runde']}: {status_label(x['status']).lower()}" for x in rounds.iter_rows(named=True))
     lines.append(f"Alle runder (dagens kommuneinndeling): {history}.")
     if group:
-        lines.append(f"Lignende kommuner: blant {_size_words(group['navn'])} hadde "
+        lines.append(f"Lignende kommuner: blant {size_group_words(group['navn'])} hadde "
                      f"{_share_of(group['ja'], group['antall_kommuner'])} ({fmt_pct(group['andel_ja_alle'])}) "
                      f"vedtatt politikk i {runde}.")
     return "\n\n".join(lines)

@@ -11,14 +11,14 @@ from plotly.subplots import make_subplots
 
 from dashboard import theme
 from dashboard.figures import _layout
-from dashboard.format import fmt_num, fmt_pct
+from dashboard.format import fmt_num, fmt_pct, nobreak
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED
 
 #: Indicators the comparison chart shows (per inhabitant or shares, so places of any size compare).
 COMPARE = ("org_per_1000", "grasrot_kr_per_innbygger", "grasrot_andel_mottar")
 #: Short names for tables and narrow charts.
 SHORT_NAMES = {
-    "org_per_1000": "Organisasjoner per 1 000 innbyggere",
+    "org_per_1000": "Organisasjoner per 1\u00a0000 innbyggere",
     "org_antall": "Registrerte organisasjoner",
     "frivilligsentraler": "Frivilligsentraler",
     "grasrot_kr_per_innbygger": "Grasrotandel, kr per innbygger",
@@ -26,7 +26,7 @@ SHORT_NAMES = {
 }
 #: Two-line titles of the comparison chart's panels (short enough for a phone).
 TITLES = {
-    "org_per_1000": "Organisasjoner per<br>1 000 innbyggere",
+    "org_per_1000": "Organisasjoner per<br>1\u00a0000 innbyggere",
     "grasrot_kr_per_innbygger": "Grasrotandelen,<br>kroner per innbygger",
     "grasrot_andel_mottar": "Andel organisasjoner<br>som får grasrotandel",
 }
@@ -75,7 +75,7 @@ def describe_key(key: pl.DataFrame, *, kommune: str) -> str:
         if r["indikator"] not in COMPARE or r["kommune"] is None:
             continue
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
-        parts.append(f"{r['navn']} {r['aar']}: {kommune} {f(r['kommune'])}, fylket {f(r['fylke'])}, "
+        parts.append(f"{nobreak(r['navn'])} {r['aar']}: {kommune} {f(r['kommune'])}, fylket {f(r['fylke'])}, "
                      f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
     return " ".join(parts) if parts else f"Ingen nøkkeltall for {kommune}."
 
@@ -131,7 +131,7 @@ def grasrot_lines(df: pl.DataFrame, *, height: int = 280) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=g["aar"].to_list(), y=g["kr_per_innbygger"].to_list(), name=g["sted"][0], mode="lines+markers",
             line={"color": colour, "width": width, "dash": dash}, marker={"size": 6},
-            hovertemplate="%{y:,.0f} kr<extra>%{fullData.name}</extra>"))
+            hovertemplate="%{y:,.0f}\u00a0kr<extra>%{fullData.name}</extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="Kr per innbygger", height=height)
 
@@ -143,10 +143,10 @@ def describe_grasrot(df: pl.DataFrame, *, kommune: str) -> str:
         return f"Ingen tall for grasrotandelen i {kommune}."
     first, last = own.row(0, named=True), own.row(-1, named=True)
     land = df.filter((pl.col("nivaa") == "land") & (pl.col("aar") == last["aar"]))
-    text = (f"Grasrotandelen i {kommune} var {fmt_num(first['kr_per_innbygger'])} kr per innbygger i "
-            f"{first['aar']} og {fmt_num(last['kr_per_innbygger'])} kr i {last['aar']}")
+    text = (f"Grasrotandelen i {kommune} var {fmt_num(first['kr_per_innbygger'])}\u00a0kr per innbygger i "
+            f"{first['aar']} og {fmt_num(last['kr_per_innbygger'])}\u00a0kr i {last['aar']}")
     if land.height:
-        text += f" (landet: {fmt_num(land['kr_per_innbygger'][0])} kr)"
+        text += f" (landet: {fmt_num(land['kr_per_innbygger'][0])}\u00a0kr)"
     return text + "."
 
 

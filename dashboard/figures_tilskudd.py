@@ -15,7 +15,7 @@ APPLIED_COLOUR = "#9ECAE1"
 def money_scale(values: list[float | None]) -> tuple[float, str]:
     """The divisor and axis unit for amounts: millions from 1 mill. kr, else thousands."""
     top = max((abs(v) for v in values if v is not None), default=0)
-    return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1 000 kr")
+    return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1\u00a0000 kr")
 
 
 def amount_by_year(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
@@ -49,7 +49,7 @@ def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = 
     if d.is_empty():
         return figures.empty_figure("Ingen tall for dette valget")
     fig = go.Figure()
-    hover = "%{y:.1%}" if percent else "%{y:,.0f} kr"
+    hover = "%{y:.1%}" if percent else "%{y:,.0f}\u00a0kr"
     chosen = d.filter(pl.col("er_valgt") & (pl.col("nivaa") != "land"))
     country = d.filter(pl.col("nivaa") == "land")
     country_style = (CATEGORICAL[0], 2.5, "dash") if chosen.height else (CATEGORICAL[0], 3.5, "solid")
@@ -141,14 +141,14 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
     cut = [cap is not None and v > cap for v in values]
     fig = go.Figure(go.Bar(
         x=[min(v, cap) if cap else v for v in values], y=d["navn_kort"].to_list(), orientation="h",
-        marker_color=colours, text=[f"{fmt_num(v, 0)} kr ▸" if c else "" for v, c in zip(values, cut, strict=True)],
+        marker_color=colours, text=[f"{fmt_num(v, 0)}\u00a0kr ▸" if c else "" for v, c in zip(values, cut, strict=True)],
         textposition="inside", insidetextanchor="end", cliponaxis=False, textfont={"size": 12},
         customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
-        hovertemplate="%{y}: %{customdata[0]} kr per innbygger (%{customdata[1]})<extra></extra>",
+        hovertemplate="%{y}: %{customdata[0]}\u00a0kr per innbygger (%{customdata[1]})<extra></extra>",
     ))
     top = max(cap or (max(values) if values else 0), reference or 0) * 1.2  # room for the longest value
     if reference is not None:
-        reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)} kr", x_max=top)
+        reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)}\u00a0kr", x_max=top)
     # the values beside the bars are annotations on a white ground, so the dashed country line never runs
     # through a number (bar text has no background); a cut bar keeps its value inside
     for name, v, c in zip(d["navn_kort"].to_list(), values, cut, strict=True):
@@ -194,7 +194,7 @@ def describe_place_vs_country(df: pl.DataFrame, *, y: str, aar: int, what: str, 
         return f"Ingen tall for {what} i {aar}."
 
     def f(v: float | None) -> str:
-        return fmt_pct(v) if percent else f"{fmt_num(v, 0)} kr"
+        return fmt_pct(v) if percent else f"{fmt_num(v, 0)}\u00a0kr"
 
     text = f"{what.capitalize()} i {aar}: {chosen['navn'][0]} {f(chosen[y][0])}"
     if chosen["nivaa"][0] != "land" and country.height:
@@ -265,12 +265,12 @@ def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: 
     if d.is_empty():
         return f"Ingen tall per innbygger for {level_word} i {aar}."
     top, low = d.row(0, named=True), d.row(-1, named=True)
-    text = (f"Kroner per innbygger i {aar}: høyest i {top['navn']} ({fmt_num(top['kr_per_innbygger'], 0)} kr), "
-            f"lavest i {low['navn']} ({fmt_num(low['kr_per_innbygger'], 0)} kr), blant {d.height} {level_word}.")
+    text = (f"Kroner per innbygger i {aar}: høyest i {top['navn']} ({fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr), "
+            f"lavest i {low['navn']} ({fmt_num(low['kr_per_innbygger'], 0)}\u00a0kr), blant {d.height} {level_word}.")
     codes = d["kode"].to_list()
     if highlight in codes:
         row = d.row(codes.index(highlight), named=True)
-        text += (f" {row['navn']}: {fmt_num(row['kr_per_innbygger'], 0)} kr, nummer {codes.index(highlight) + 1} "
+        text += (f" {row['navn']}: {fmt_num(row['kr_per_innbygger'], 0)}\u00a0kr, nummer {codes.index(highlight) + 1} "
                  f"av {d.height}.")
     return text
 

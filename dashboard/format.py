@@ -73,6 +73,24 @@ def fmt_change(x: float | int | None, decimals: int = 0, unit: str = "") -> str:
     return f"{sign}{fmt_num(x, decimals)}{unit}"
 
 
+_BREAKABLE = re.compile(r"(?<=\d) (?=\d{3}\b|%|kr\b|mill\.|mrd\.)|(?<=\bmill\.) (?=kr\b)|(?<=\bmrd\.) (?=kr\b)")
+
+
+def nobreak(text: str) -> str:
+    """Text with no-break spaces where a line must not break: inside a number ('2 000'), before its unit
+    ('14,6 %', '810 kr', '698 mill. kr'). For texts from the database or labels; fmt_* already write them."""
+    return _BREAKABLE.sub("\u00a0", text)
+
+
+def size_group_words(group: str) -> str:
+    """A size group in a sentence: '50 000 og over' → 'kommunene med 50 000 innbyggere eller flere',
+    'Under 2 000' → 'kommunene med under 2 000 innbyggere' (no-break spaces in the numbers)."""
+    g = nobreak(group[:1].lower() + group[1:])
+    if g.endswith(" og over"):
+        return f"kommunene med {g.removesuffix(' og over')} innbyggere eller flere"
+    return f"kommunene med {g} innbyggere"
+
+
 def fmt_date(d: dt.date | str | None) -> str:
     """2025-09-30 → '30. september 2025'."""
     if d is None:

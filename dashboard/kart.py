@@ -8,7 +8,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import maps, queries
-from dashboard.format import fmt_num, fmt_pct
+from dashboard.format import fmt_num, fmt_pct, nobreak
 from dashboard.theme import STATUS_LABELS
 
 
@@ -103,11 +103,12 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
                       *([] if nivaa == "fylke" else [pl.col("fylkesnavn")]), pl.col("kode").alias(code_col))
     fmt_spec = "pct" if meta["enhet"] == "andel" else f"num{meta['desimaler']}"
     return MapView(
-        title=f"{meta['navn']}, {aar}",
+        title=nobreak(f"{meta['navn']}, {aar}"),
         deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0),
         legend_title=meta["navn"],
-        summary=summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"] + marked_text(areas),
+        summary=nobreak(summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"]
+                        + marked_text(areas)),
         note=note, sources=sources, table=table,
         formats={code_col: "text", unit: fmt_spec, meta["navn"]: fmt_spec},
         download=table.rename({unit: meta["navn"]}),

@@ -163,7 +163,7 @@ VIEW_TITLES = {
     "organisasjon": "Frivillige organisasjoner i registrene",
     "organisasjon_kategori": "Organisasjonenes kategorier (ICNPO)",
     "organisasjoner_icnpo": "Registrerte organisasjoner per kategori, sted og år",
-    "organisasjoner_indikator": "Registrerte organisasjoner per sted og år, med antall per 1 000 innbyggere",
+    "organisasjoner_indikator": "Registrerte organisasjoner per sted og år, med antall per 1\u00a0000 innbyggere",
     "publisert_frivillighetspolitikk": "Frivillighet Norges publiserte tall for hele landet",
     "publisert_frivillighetspolitikk_fylke": "Frivillighet Norges publiserte tall per fylke",
     "storrelsesgruppe": "Størrelsesgruppene etter folketall",

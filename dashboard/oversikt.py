@@ -41,9 +41,9 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
              [float(v) for v in orgs["antall"].to_list()],
              f"Organisasjoner i Frivillighetsregisteret {as_of}. Trenden viser beholdningen ved hvert årsskifte "
              "siden registeret åpnet i 2009."),
-        Card("Per 1 000 innbyggere", fmt_num(per_last["per_1000"], 1), per_delta,
+        Card("Per 1\u00a0000 innbyggere", fmt_num(per_last["per_1000"], 1), per_delta,
              [float(v) for v in orgs["per_1000"].to_list()],
-             "Registrerte organisasjoner per 1 000 innbyggere (folketall 1. januar året etter)."),
+             "Registrerte organisasjoner per 1\u00a0000 innbyggere (folketall 1. januar året etter)."),
     ]
 
 
@@ -63,7 +63,7 @@ def grasrot_card(grasrot: pl.DataFrame) -> Card:
     """Card for grasrotandelen paid out in the latest year."""
     last, prev = _last_two(grasrot, "belop")
     change = (last["belop"] - prev["belop"]) / prev["belop"] if prev and prev["belop"] else None
-    delta = f"{fmt_change(change * 100, 1)} % fra {prev['aar']}" if change is not None else None
+    delta = f"{fmt_change(change * 100, 1)}\u00a0% fra {prev['aar']}" if change is not None else None
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
                 [float(v) for v in grasrot["belop"].to_list()],
                 f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}.")
@@ -98,7 +98,7 @@ def latest_years(orgs: pl.DataFrame, rounds: pl.DataFrame, grasrot: pl.DataFrame
 
 def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
     """The sentence above the county table, naming the year of each column."""
-    return (f"Organisasjoner per 1 000 innbyggere ({org_year}), andel kommuner med frivillighetspolitikk "
+    return (f"Organisasjoner per 1\u00a0000 innbyggere ({org_year}), andel kommuner med frivillighetspolitikk "
             f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Klikk på en kolonne for å sortere.")
 
 

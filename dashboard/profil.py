@@ -17,7 +17,17 @@ import streamlit as st
 
 from dashboard import db, figures_profil, queries, queries_profil
 from dashboard.figures_profil import fmt_value
-from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, md_escape
+from dashboard.format import (
+    fmt_change,
+    fmt_date,
+    fmt_int,
+    fmt_nok_short,
+    fmt_num,
+    fmt_pct,
+    md_escape,
+    nobreak,
+    size_group_words,
+)
 from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
@@ -171,7 +181,14 @@ def subtitle(p: Profile) -> str:
     """'Kommune i Møre og Romsdal · 58 509 innbyggere (1.1.2024) · størrelsesgruppe 50 000 og over · nr. 1508'."""
     i = p.info
     return (f"Kommune i {i['fylkesnavn']} · {fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024 · "
-            f"størrelsesgruppe {i['storrelsesgruppe']} · kommunenummer {i['kommunenummer']}")
+            f"størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} · kommunenummer {i['kommunenummer']}")
+
+
+def similar_note(p: Profile) -> str:
+    """What 'Lignende kommuner' in the key table means: the median of the size group (the share, for policy)."""
+    return (f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} "
+            f"{size_group_words(p.info['storrelsesgruppe'])} (for frivillighetspolitikk: andelen av dem som har "
+            "vedtatt). Fylket og landet: tallet for hele fylket og hele landet.")
 
 
 def history_note(p: Profile) -> str | None:
@@ -270,14 +287,14 @@ def sentences(p: Profile) -> list[str]:
     per = p.key_row("org_per_1000")
     if org and per:
         out.append(f"Det er {fmt_int(org['kommune'])} registrerte frivillige organisasjoner i {p.name} "
-                   f"{_year_label(p, org['aar'], 'org_antall', short=False)}: {fmt_num(per['kommune'], 1)} per 1 000 innbyggere, "
+                   f"{_year_label(p, org['aar'], 'org_antall', short=False)}: {fmt_num(per['kommune'], 1)} per 1\u00a0000 innbyggere, "
                    f"mot {fmt_num(per['land'], 1)} i hele landet og {fmt_num(per['median_gruppe'], 1)} i lignende "
                    "kommuner.")
     g = p.key_row("grasrot_kr_per_innbygger")
     own = p.grasrot.filter((pl.col("nivaa") == "kommune") & (pl.col("aar") == (g["aar"] if g else -1)))
     if g and own.height:
         out.append(f"Lag og foreninger i {p.name} fikk {fmt_nok_short(own['belop'][0])} i grasrotandel i "
-                   f"{g['aar']}, {fmt_num(g['kommune'])} kr per innbygger (landet: {fmt_num(g['land'])} kr).")
+                   f"{g['aar']}, {fmt_num(g['kommune'])}\u00a0kr per innbygger (landet: {fmt_num(g['land'])}\u00a0kr).")
     return out
 
 
@@ -346,9 +363,9 @@ def changes(p: Profile) -> list[str]:
     g = p.key_row("grasrot_kr_per_innbygger")
     if g and g["kommune_forrige"] is not None and g["kommune"] is not None:
         rel = (g["kommune"] - g["kommune_forrige"]) / g["kommune_forrige"] if g["kommune_forrige"] else None
-        text = (f"**Grasrotandelen:** {fmt_num(g['kommune'])} kr per innbygger i {g['aar']}, mot "
-                f"{fmt_num(g['kommune_forrige'])} kr i {g['forrige_aar']}"
-                + (f" ({fmt_change(rel * 100, 0)} %)." if rel is not None else "."))
+        text = (f"**Grasrotandelen:** {fmt_num(g['kommune'])}\u00a0kr per innbygger i {g['aar']}, mot "
+                f"{fmt_num(g['kommune_forrige'])}\u00a0kr i {g['forrige_aar']}"
+                + (f" ({fmt_change(rel * 100, 0)}\u00a0%)." if rel is not None else "."))
         if g["forrige_aar"] < 2024 <= g["aar"] and split_note(p):
             text += " Kommunedelingen i 2024 påvirker sammenligningen (se merknaden ved grafen for grasrotandelen)."
         out.append(text)
@@ -404,7 +421,7 @@ def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
 
 def _orgnr(orgnr: str) -> str:
     s = re.sub(r"\D", "", str(orgnr))
-    return f"{s[:3]} {s[3:6]} {s[6:]}" if len(s) == 9 else md_escape(orgnr, 12)
+    return f"{s[:3]}\u00a0{s[3:6]}\u00a0{s[6:]}" if len(s) == 9 else md_escape(orgnr, 12)
 
 
 # ---- locator map, link and QR code ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dashboard import db, queries, state
 from dashboard import figures_tilskudd as ft
 from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
-from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct, md_escape
+from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct, md_escape, nobreak
 from dashboard.oversikt import Card
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO
 
@@ -44,7 +44,7 @@ SCHEMES = {
 STATUS_TEXT = {
     "publisert": ("Publisert", "tallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
     "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så "
-                                                    "filene kan avvike med opptil 500 000 kr."),
+                                                    "filene kan avvike med opptil 500\u00a0000\u00a0kr."),
     "interpolert": ("Interpolert, ikke publisert", "ingen offentlig kilde; tallet er regnet ut mellom to publiserte "
                                                   "år og brukes bare som kalibreringsverdi. Ikke siter det som et "
                                                   "offisielt tall."),
@@ -270,16 +270,16 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     change = (r["utbetalt"] - p["utbetalt"]) / p["utbetalt"] if p and p["utbetalt"] else None
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
-             f"{fmt_change(change * 100, 1)} % fra {aar - 1}" if change is not None else None,
+             f"{fmt_change(change * 100, 1)}\u00a0% fra {aar - 1}" if change is not None else None,
              _spark(mine, "utbetalt"), paid_help),
         Card(f"Mottakere {aar}", fmt_int(r["mottakere"]),
              f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
              _spark(mine, "mottakere"), f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
-        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)} kr",
-             None if place.nivaa == "land" else f"{fmt_change(r['kr_per_innbygger'] - c['kr_per_innbygger'])} kr "
+        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr",
+             None if place.nivaa == "land" else f"{fmt_change(r['kr_per_innbygger'] - c['kr_per_innbygger'])}\u00a0kr "
                                                  "mot landet",
              _spark(mine, "kr_per_innbygger"),
-             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)} kr."),
+             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr."),
     ]
     if scheme == GRASROT:
         out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
@@ -499,12 +499,13 @@ def page_view(scheme: str, place: Place, aar: int) -> PageView:
 def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None, kommune: str | None,
                fylkesnavn: str | None, aar: int, fingerprint: tuple) -> PageView:
     place = Place(nivaa, kode, navn, fylke=fylke, kommune=kommune, fylkesnavn=fylkesnavn)
-    texts = qt.texts()
+    texts = {k: nobreak(v) for k, v in qt.texts().items()}  # texts from the database: no breaks in '7 %'
     series = qt.series(scheme, nivaa, kode)
     totals = qt.totals(scheme)
     groups = qt.by_group(scheme, nivaa, kode, aar)
     counties = qt.ranking(scheme, "fylke", aar)
     note = head_office_note(scheme, aar, series, groups, counties, fallback=texts.get("momskompensasjon_sted"))
+    note = nobreak(note) if note else None
     place_note = note if place.per_place else None
     status = status_of(totals, aar)
     intro = "Organisasjonene er gruppert etter hovedkategorien sin i Frivillighetsregisteret (ICNPO-gruppe)."

@@ -16,7 +16,7 @@ options, names = queries.map_indicator_options()
 c1, c2, c3 = st.columns([3, 1.2, 1])
 if state.get("indikator") and state.get("indikator") not in options:
     state.drop_invalid("indikator", f"Fant ikke tallet «{md_escape(state.get('indikator'), 40)}». Viser "
-                                    "organisasjoner per 1 000 innbyggere i stedet.")
+                                    "organisasjoner per 1\u00a0000 innbyggere i stedet.")
 indikator = state.choose("indikator", options, "org_per_1000", label="Tall", format_func=names.get, container=c1)
 nivaa = state.choose("nivaa", list(state.NIVAAER), "kommune", label="Nivå", format_func=state.NIVAAER.get,
                      container=c2)

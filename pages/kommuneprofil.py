@@ -83,9 +83,7 @@ with st.container(key="profil"):
         with left:
             display, data = profil.key_table(p)
             components.table(display, static=True)
-            st.caption(f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} kommunene med "
-                       f"{p.info['storrelsesgruppe']} innbyggere (for frivillighetspolitikk: andelen av dem som har "
-                       "vedtatt). Fylket og landet: tallet for hele fylket og hele landet.")
+            st.caption(profil.similar_note(p))
             components.source_line("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
             components.downloads(data, f"Nøkkeltall {p.name}", "frivillighetsregisteret", "grasrotandel",
                                  "kommuneundersokelse", "befolkning", key="nokkeltall")

@@ -91,7 +91,7 @@ def test_map_with_invalid_parameters_falls_back_politely(app):
     _is_alone(at)
     captions = " ".join(c.value for c in at.caption)
     assert "Ukjent tall i lenken" in captions and "Ukjent år i lenken" in captions
-    assert _markdown(at)[0].startswith("## Frivillige organisasjoner per 1 000 innbyggere")
+    assert _markdown(at)[0].startswith("## Frivillige organisasjoner per 1\u00a0000 innbyggere")
 
 
 def test_profile_key_figures_for_a_municipality(app):

@@ -53,7 +53,7 @@ def test_moms_amounts_show_applied_for_beside_paid():
 
 
 def test_small_amounts_switch_to_thousands():
-    assert ft.money_scale([250_000.0, None]) == (1e3, "1 000 kr")
+    assert ft.money_scale([250_000.0, None]) == (1e3, "1\u00a0000 kr")
     assert ft.money_scale([2_500_000.0]) == (1e6, "mill. kr")
 
 
@@ -72,9 +72,9 @@ def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
     fig = ft.ranked_per_inhabitant(df, highlight="4601", reference=408.0)
     bar = fig.data[0]
     assert bar.y[-1] == "Solund" and bar.x[-1] < 15033
-    assert bar.text[-1] == f"15{NBSP}033 kr ▸"
+    assert bar.text[-1] == f"15{NBSP}033{NBSP}kr ▸"
     assert bar.marker.color[0] == "#D55E00"  # Bergen, the chosen municipality
-    assert fig.layout.annotations[0].text == "Hele landet: 408 kr"
+    assert fig.layout.annotations[0].text == f"Hele landet: 408{NBSP}kr"
 
 
 def test_no_outlier_no_cut():
@@ -99,7 +99,7 @@ def test_amount_summary_says_direction_and_share_paid():
 
 def test_place_vs_country_summary_names_both():
     text = ft.describe_place_vs_country(_series(), y="kr_per_innbygger", aar=2021, what="kroner per innbygger")
-    assert text == "Kroner per innbygger i 2021: Bergen 72 kr, hele landet 132 kr."
+    assert text == f"Kroner per innbygger i 2021: Bergen 72{NBSP}kr, hele landet 132{NBSP}kr."
 
 
 def test_recipient_summary_never_contains_names():
@@ -126,7 +126,7 @@ def test_cards_show_amount_change_and_country_comparison():
     assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger",
                                         "Andel registrerte som mottar"]
     assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
-    assert "Hele landet: 132 kr" in cards[2].help
+    assert f"Hele landet: 132{NBSP}kr" in cards[2].help
 
 
 def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():

@@ -143,3 +143,13 @@ def test_few_areas_keep_their_boundaries_and_the_chosen_one_is_outlined():
     assert layer["stroked"] is True
     widths = [f["properties"]["width"] for f in layer["data"]["features"]]
     assert widths.count(3) == 1 and widths[3] == 3
+
+
+def test_numbers_and_their_units_are_kept_on_one_line():
+    from dashboard.format import nobreak, size_group_words
+
+    nb = "\u00a0"
+    assert nobreak("høyest (14,6 %), 810 kr, 698 mill. kr, under 2 000, 2024 2025") == (
+        f"høyest (14,6{nb}%), 810{nb}kr, 698{nb}mill.{nb}kr, under 2{nb}000, 2024 2025")
+    assert size_group_words("Under 2 000") == f"kommunene med under 2{nb}000 innbyggere"
+    assert size_group_words("50 000 og over") == f"kommunene med 50{nb}000 innbyggere eller flere"

@@ -68,7 +68,7 @@ def test_aalesund_profile(app, con):
     # key figures against county, country and the size group's median
     key = at.table[0].value
     assert list(key.columns) == ["Nøkkeltall", "Ålesund", "Møre og Romsdal", "Hele landet", "Lignende kommuner"]
-    row = key[key["Nøkkeltall"].str.startswith("Organisasjoner per 1 000")].iloc[0]
+    row = key[key["Nøkkeltall"].str.startswith("Organisasjoner per 1\u00a0000")].iloc[0]
     year = int(re.search(r"(\d{4})\)", row["Nøkkeltall"]).group(1))
     median = con.sql("""SELECT median(v.verdi) FROM indikator_verdi v JOIN kommune k ON k.kommunenummer = v.kode
                         WHERE v.indikator = 'org_per_1000' AND v.nivaa = 'kommune' AND v.aar = $1
@@ -235,7 +235,7 @@ def test_key_comparison_chart():
     assert list(bars.text) == ["11,9", "15,3", "12,9", "10,7"]
     assert list(fig.data[2].text)[0] == "48,5\u00a0%"
     text = figures_profil.describe_key(KEY, kommune="Ålesund")
-    assert "Organisasjoner per 1 000 2025: Ålesund 11,9, fylket 15,3, landet 12,9" in text
+    assert "Organisasjoner per 1\u00a0000 2025: Ålesund 11,9, fylket 15,3, landet 12,9" in text
 
 
 def test_print_svgs_escape_text_and_group_small_categories():

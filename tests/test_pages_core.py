@@ -62,7 +62,7 @@ def test_map_default_is_organisations_per_1000_for_357_municipalities(app):
     features = deck["layers"][0]["data"]["features"]
     assert len(features) == 357
     assert at.selectbox(key="w_indikator").value == "org_per_1000"
-    assert "Frivillige organisasjoner per 1 000 innbyggere" in _text(at)
+    assert "Frivillige organisasjoner per 1\u00a0000 innbyggere" in _text(at)
 
 
 def test_map_changing_indicator_updates_url_and_map(app):

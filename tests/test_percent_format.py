@@ -14,6 +14,8 @@ from dashboard import figures
 from dashboard.theme import norwegian_percent, percent_ticks
 
 D3_PERCENT = re.compile(r"%\{[^}]*%\}")
+#: a plain space between a number and '%', 'kr', 'mill.' / 'mrd.', or between the groups of a number ('2 000')
+BREAKABLE = re.compile(r"\d (?:%|kr\b|mill\.|mrd\.|\d{3}\b)")
 
 
 def test_percent_ticks_are_round_norwegian_labels_covering_the_range():
@@ -69,4 +71,7 @@ def test_no_chart_on_any_page_writes_percent_without_the_space(mirror_db, monkey
              for e in getattr(at, kind) if not e.value.startswith("<style>")]  # the stylesheet and SVG images aside
     glued = [t for t in texts if re.search(r"\d%", t)]
     assert not glued, f"{page}: a percent sign without the space before it: {glued[:2]}"
+    # a number and its unit, or a number's groups, never break across lines ('14,6 / %' on a narrow column)
+    breakable = [m.group(0) for t in texts for m in BREAKABLE.finditer(t)]
+    assert not breakable, f"{page}: a plain space inside a number or before its unit: {breakable[:5]}"
 
