@@ -59,14 +59,21 @@ def policy_card(rounds: pl.DataFrame) -> Card:
                 f"{fmt_pct(last['svarprosent'], 0)} svarte; kommuner som ikke svarte telles ikke som nei.")
 
 
-def grasrot_card(grasrot: pl.DataFrame) -> Card:
-    """Card for grasrotandelen paid out in the latest year."""
+def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> Card:
+    """Card for grasrotandelen paid out in the latest year; `totals` (queries_tilskudd.totals) says whether that
+    year's national total is published: if not, the change line says so ('· landstall ikke publisert')."""
     last, prev = _last_two(grasrot, "belop")
     change = (last["belop"] - prev["belop"]) / prev["belop"] if prev and prev["belop"] else None
     delta = f"{fmt_change(change * 100, 1)}\u00a0% fra {prev['aar']}" if change is not None else None
+    row = totals.filter(pl.col("aar") == last["aar"]) if totals is not None else None
+    status = row["status"][0] if row is not None and row.height else None
+    help_text = f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}."
+    if status is not None and not status.startswith("publisert"):
+        delta = (f"{delta} · " if delta else "") + "landstall ikke publisert"
+        help_text += (f" Norsk Tipping har ikke publisert landstallet for {last['aar']}: tallet her er et {status} "
+                      "tall, ikke et offisielt. Se «Landstall» på siden Tilskudd.")
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
-                [float(v) for v in grasrot["belop"].to_list()],
-                f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}.")
+                [float(v) for v in grasrot["belop"].to_list()], help_text)
 
 
 def since_last_build(changes: pl.DataFrame) -> str:

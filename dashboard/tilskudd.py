@@ -429,9 +429,14 @@ def map_link(scheme: str, aar: int) -> dict[str, str]:
 
 def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
     """National totals per year: published figure, the files' sum, the difference and the status in words."""
-    labelled = totals.with_columns(pl.col("status").replace_strict(
-        {k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")))
-    cols = ["aar", "status", "publisert_utbetalt", "utbetalt_ifølge_filene", "differanse",
+    is_published = pl.col("status").str.starts_with("publisert")
+    # a figure that is not published is not shown under "Publisert …": the amount is the files' calibration value
+    labelled = totals.with_columns(
+        pl.when(~is_published).then(pl.col("publisert_utbetalt")).alias("kalibreringsverdi"),
+        *(pl.when(is_published).then(pl.col(c)).alias(c)
+          for c in ("publisert_utbetalt", "publisert_søkt", "publisert_mottakere")),
+        pl.col("status").replace_strict({k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")))
+    cols = ["aar", "status", "publisert_utbetalt", "kalibreringsverdi", "utbetalt_ifølge_filene", "differanse",
             *(["publisert_søkt", "søkt_ifølge_filene"] if scheme == MOMS else []),
             "publisert_mottakere", "mottakere_i_filene", "filene_stemmer", "kilde", "merknad"]
     published = totals.filter(pl.col("status").str.starts_with("publisert"))["aar"].to_list()
@@ -446,7 +451,7 @@ def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
                     else f"Filene avviker fra totalen i {(~agree).sum()} år.")
     return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra filene",
                  summary, (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
-                 {"publisert_utbetalt": "nok", "utbetalt_ifølge_filene": "nok", "differanse": "nok",
+                 {"publisert_utbetalt": "nok", "kalibreringsverdi": "nok", "utbetalt_ifølge_filene": "nok", "differanse": "nok",
                   "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text", "merknad": "text"})
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import boot, components, figures, oversikt, queries
+from dashboard import queries_tilskudd as qt
 
 boot.guard()
 
@@ -15,7 +16,7 @@ rounds = queries.policy_rounds()
 grasrot = queries.grasrot_series()
 moms = queries.moms_series()
 cards = [*oversikt.org_cards(orgs, queries.snapshot_date("frivillighetsregisteret")),
-         oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot)]
+         oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot, qt.totals(qt.GRASROT))]
 for col, card in zip(st.columns(len(cards)), cards, strict=True):
     components.metric_card(col, card)
 

@@ -204,3 +204,6 @@ def test_totals_keep_published_and_calibration_apart(qt):
     table = tilskudd.totals_table(GRASROT, t)
     assert "For 2021, 2022 og 2024 er landstallet en kalibreringsverdi" in table.summary
     assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
+    published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
+    assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
+    assert dict(table.data.select("aar", "kalibreringsverdi").iter_rows())[2024] == 810_000_000

@@ -63,6 +63,10 @@ def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
     assert totals.loc["2023", "publisert_utbetalt"] == f"794{NBSP}000{NBSP}000{NBSP}kr"
     assert totals.loc["2021", "status"] == "Interpolert, ikke publisert"
+    # a year without a published total has nothing under "Publisert": its value is the calibration value
+    assert totals.loc["2021", "publisert_utbetalt"] == "–"
+    assert totals.loc["2021", "kalibreringsverdi"] == f"742{NBSP}666{NBSP}667{NBSP}kr"
+    assert totals.loc["2019", "kalibreringsverdi"] == "–"
     assert totals.loc["2024", "status"] == "Antatt, ikke publisert"
     page = texts(at)
     # the status column explained in words, and the 2024 calibration value flagged at the top

@@ -41,6 +41,8 @@ def test_overview_headline_figures(app):
     assert metrics["Frivillige organisasjoner"] == "72\u00a0800"
     assert metrics["Kommuner med politikk 2024"] == "107 av 357"
     assert metrics["Grasrotandelen 2024"] == "810,0\u00a0mill.\u00a0kr"
+    grasrot = cards(at)["Grasrotandelen 2024"]  # the 2024 national total is assumed, not published: it says so
+    assert grasrot.delta.endswith("landstall ikke publisert") and "ikke et offisielt" in grasrot.help
     assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
     assert "første oppdatering av databasen" in _text(at), "the first build has nothing to compare with"
     assert [t.value for t in at.title] == ["Frivillighet i Norge"]
