@@ -123,6 +123,7 @@ DEVIATIONS = {
     "encoding": "Feil tegnkoding",
     "blank_answer": "Tomt svar",
     "checksum_mismatch": "Filen er ikke den manifestet beskriver (annen sjekksum)",
+    "even_split": "Delt kommune med likt fordelt folketall, fordelt etter vekt",
 }
 
 

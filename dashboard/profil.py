@@ -215,9 +215,10 @@ def split_note(p: Profile) -> str | None:
         return None
     olds = _join([f"{r['navn']} ({r['kode']}, {r['gyldig_fra']}–{r['gyldig_til']})"
                   for r in split.iter_rows(named=True)])
-    return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Grasrotmottakere som ikke finnes i "
-            "registrene, er for årene før delingen plassert i kommunen som fikk den største delen, så tallene før og "
-            "etter 2024 er ikke helt sammenlignbare.")
+    return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Folketallet før delingen er beregnet: "
+            "den gamle kommunens folketall fordelt etter folketallet 1. januar 2024. Grasrotmottakere som ikke finnes "
+            "i registrene, er for årene før delingen plassert i kommunen som fikk den største delen. Tallene før og "
+            "etter 2024 er derfor ikke helt sammenlignbare.")
 
 
 def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> str:

@@ -144,3 +144,14 @@ def test_the_build_simplifies_the_map_boundaries_once_for_the_dashboard(con):
                    "WHERE geojson_kart IS NOT NULL").fetchall()
     assert rows == [(357, True)]
     assert con.sql("SELECT count(*) FROM fylke WHERE geojson_kart IS NOT NULL").fetchall() == [(15,)]
+
+
+def test_haram_and_alesund_before_2024_are_split_by_population_not_evenly(con):
+    # the population file splits old Ålesund (1507) evenly between today's Ålesund and Haram before 2024: a
+    # councillor in Haram would see grasrot kroner per inhabitant jump 260 % in 2024. The build re-splits it.
+    pop = dict(con.sql("SELECT kode || '-' || aar, folketall FROM befolkning WHERE kode IN ('1508', '1580') "
+                       "AND aar IN (2023, 2024)").fetchall())
+    assert 0.95 < pop["1580-2023"] / pop["1580-2024"] < 1.05
+    assert 0.95 < pop["1508-2023"] / pop["1508-2024"] < 1.05
+    logged = con.sql("SELECT count(*) FROM _avvik WHERE code = 'even_split'").fetchall()[0][0]
+    assert logged == 2, "each re-split part is listed among the deviations on Om dataene"

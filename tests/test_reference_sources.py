@@ -88,3 +88,24 @@ def test_split_weights_must_sum_to_one():
     bad = fixture_bytes("kommunedeling_vekter", "vekter-small.csv").replace(b'"0.1379"', b'"0.2"')
     with pytest.raises(SourceError, match="sum to 1.0621"):
         kommunedeling_vekter.validate(kommunedeling_vekter.parse(bad, "v.csv"), "v.csv")
+
+
+def test_an_even_split_of_a_divided_municipality_is_resplit_by_its_weights():
+    import polars as pl
+
+    from etl.errors import BuildLog
+
+    pop = pl.DataFrame({"nivaa": ["kommune"] * 6, "kode": ["1508", "1580", "1508", "1580", "1806", "1875"],
+                        "navn": ["Ålesund", "Haram", "Ålesund", "Haram", "Narvik", "Hamarøy"],
+                        "aar": [2023, 2023, 2024, 2024, 2019, 2019], "folketall": [33758, 33758, 58509, 9357, 21000, 2700],
+                        "rad": [1, 2, 3, 4, 5, 6]})
+    weights = pl.DataFrame({"kode": ["1507", "1507", "1850", "1850"], "gyldig_fra": [2020, 2020, 2018, 2018],
+                            "gyldig_til": [2023, 2023, 2019, 2019], "kommunenummer_2024": ["1508", "1580", "1806", "1875"],
+                            "vekt": [0.8621, 0.1379, 0.5, 0.5]})
+    log = BuildLog()
+    out = befolkning.resplit(pop, befolkning.even_splits(pop, weights), "befolkning.csv", log)
+    got = {(r["kode"], r["aar"]): r["folketall"] for r in out.iter_rows(named=True)}
+    assert got[("1508", 2023)] == round(67516 * 0.8621) and got[("1580", 2023)] == round(67516 * 0.1379)
+    assert got[("1508", 2024)] == 58509, "the year after the division is SSB's own figure"
+    assert got[("1806", 2019)] == 21000, "parts with different figures are counts, not an even split: kept"
+    assert [d.code for d in log.deviations] == ["even_split", "even_split"]

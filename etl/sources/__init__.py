@@ -22,9 +22,9 @@ from etl.sources import (
 #: Every source the build loads, in order (reference data first: later sources join to it).
 SOURCES: list[ModuleType] = [
     grenser,
-    befolkning,
     kommuneendringer,
-    kommunedeling_vekter,
+    kommunedeling_vekter,  # before befolkning: it re-splits the parts of a divided municipality by these weights
+    befolkning,
     icnpo,
     frivillighetsregisteret,
     enhetsregisteret,

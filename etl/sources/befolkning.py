@@ -105,12 +105,53 @@ def check_regions(df: pl.DataFrame, file: str, con: duckdb.DuckDBPyConnection) -
     return df
 
 
+def even_splits(df: pl.DataFrame, weights: pl.DataFrame) -> pl.DataFrame:
+    """The municipality-years to re-split: parts of a municipality divided after that year, all given the same
+    population (an even split of the old municipality, not a count; csdata's 07459 in 2024 borders does this for
+    1508 Ålesund and 1580 Haram before 2024). `weights` (src_kommunedeling_vekt) holds the parts' shares.
+
+    Returns kode, aar, folketall (the file's), ny_folketall (the parts' sum × the part's weight), vekt, fra_kode."""
+    groups = ["fra_kode", "gyldig_fra"]
+    divided = (weights.rename({"kode": "fra_kode", "kommunenummer_2024": "kode"})
+               .with_columns(n_parts=pl.len().over(groups)).filter(pl.col("n_parts") > 1)
+               .select(*groups, "gyldig_til", "kode", "vekt", "n_parts"))
+    parts = (df.filter(pl.col("nivaa") == "kommune").join(divided, on="kode")
+             .filter(pl.col("aar") <= pl.col("gyldig_til"))
+             .with_columns(lo=pl.col("folketall").min().over(*groups, "aar"),
+                           hi=pl.col("folketall").max().over(*groups, "aar"),
+                           total=pl.col("folketall").sum().over(*groups, "aar"),
+                           n=pl.col("folketall").count().over(*groups, "aar")))
+    even = parts.filter((pl.col("n") == pl.col("n_parts")) & (pl.col("hi") - pl.col("lo") <= 1))
+    return even.select("kode", "aar", "folketall",
+                       (pl.col("total") * pl.col("vekt")).round(0).cast(pl.Int64).alias("ny_folketall"),
+                       pl.col("vekt").cast(pl.Float64), "fra_kode").sort("kode", "aar")
+
+
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
-    """Write src_befolkning; values SSB marks '.' (municipality did not exist) are logged as ignored."""
+    """Write src_befolkning; values SSB marks '.' (municipality did not exist) are logged as ignored, and an even
+    split of a divided municipality is re-split by its population weights (logged)."""
     (raw,) = files
     df = check_regions(validate(parse(read_bytes(raw), label(raw)), label(raw)), label(raw), con)
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'src_kommunedeling_vekt'").fetchall()[0][0]:
+        df = resplit(df, even_splits(df, con.sql("SELECT * FROM src_kommunedeling_vekt").pl()), label(raw), log)
     for rec in df.filter(pl.col("folketall").is_null()).iter_rows(named=True):
         log.add(META.id, label(raw), "missing_value", "ignorert",
                 f"no population for {rec['kode']} {rec['navn']} in {rec['aar']} ('.' in SSB's table)",
                 column="Befolkning", value=".")
     return {raw.name: write_table(con, "src_befolkning", df.sort("nivaa", "kode", "aar").drop("rad"))}
+
+
+def resplit(df: pl.DataFrame, splits: pl.DataFrame, file: str, log: BuildLog) -> pl.DataFrame:
+    """The population with the even splits replaced by weighted ones; one deviation per part and year range."""
+    if splits.is_empty():
+        return df
+    for (kode, fra_kode, vekt), part in splits.group_by("kode", "fra_kode", "vekt", maintain_order=True):
+        years = part["aar"]
+        log.add(META.id, file, "even_split", "rettet",
+                f"{kode} {years.min()}–{years.max()}: the file gives the parts of {fra_kode} the same population "
+                f"(an even split, not a count); {vekt:.2%} of their sum is used (kommunedeling-vekter), e.g. "
+                f"{part['ny_folketall'][-1]} instead of {part['folketall'][-1]} in {years.max()}",
+                column="Befolkning", value=part["folketall"][-1])
+    new = splits.select("kode", "aar", "ny_folketall")
+    return (df.join(new, on=["kode", "aar"], how="left")
+            .with_columns(pl.coalesce("ny_folketall", "folketall").alias("folketall")).drop("ny_folketall"))
