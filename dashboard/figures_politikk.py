@@ -208,15 +208,23 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
         return "Ingen tall."
     ja = STATUS_LABELS["ja"]
     by = t.sort(["andel_ja_alle", "antall_kommuner"], descending=[True, True])
-    hi, lo = by.row(0, named=True), by.row(-1, named=True)
-    lows = by.filter(pl.col("andel_ja_alle") == lo["andel_ja_alle"])["navn"].to_list()
-    if what == "fylke":
-        place, low_names = f"i {hi['navn']}", "i " + (" og ".join(lows) if len(lows) <= 3 else f"{len(lows)} fylker")
-    else:
-        place, low_names = f"blant {size_group_words(hi['navn'])}", "blant " + " og ".join(size_group_words(x) for x in lows)
-    text = (f"Andelen kommuner med vedtatt politikk er høyest {place} "
-            f"({fmt_pct(hi['andel_ja_alle'])}, {_share_of(hi[ja], hi['antall_kommuner'])}) og lavest "
-            f"{low_names} ({fmt_pct(lo['andel_ja_alle'])}, {_share_of(lo[ja], lo['antall_kommuner'])}).")
+    plural = "fylker" if what == "fylke" else "størrelsesgrupper"
+
+    def end(word: str, share: float) -> str:
+        """'høyest i A (50,0 %, 3 av 6)', or for a tie 'høyest, 100,0 %, i A (6 av 6) og B (1 av 1)'."""
+        rows = list(by.filter(pl.col("andel_ja_alle") == share).iter_rows(named=True))
+        where = [(f"i {r['navn']}" if what == "fylke" else f"blant {size_group_words(r['navn'])}",
+                  _share_of(r[ja], r["antall_kommuner"])) for r in rows]
+        if len(where) == 1:
+            return f"{word} {where[0][0]} ({fmt_pct(share)}, {where[0][1]})"
+        if len(where) > 3:
+            return f"{word}, {fmt_pct(share)}, i {fmt_int(len(where))} {plural}"
+        names = [f"{w.removeprefix('i ') if i else w} ({n})" for i, (w, n) in enumerate(where)]
+        return f"{word}, {fmt_pct(share)}, " + ", ".join(names[:-1]) + " og " + names[-1]
+
+    high = end("høyest", by["andel_ja_alle"][0])
+    text = (f"Andelen kommuner med vedtatt politikk er {high}{',' if ' og ' in high else ''} og "
+            f"{end('lavest', by['andel_ja_alle'][-1])}.")
     unknown = int(t[STATUS_LABELS["ukjent"]].sum())
     text += (f" {fmt_int(unknown)} kommuner svarte ikke; de er vist i grått som «ukjent» og er ikke regnet som "
              "«nei».")

@@ -167,6 +167,14 @@ def test_status_summary_names_highest_and_lowest_and_says_unknown_is_not_no():
     assert "12 kommuner svarte ikke" in text and "ikke regnet som «nei»" in text
 
 
+def test_status_summary_names_every_tied_county_with_its_own_count():
+    tied = _status({"Vestfold": {"ja": 6}, "Oslo": {"ja": 1}, "Troms": {"nei": 21}, "Finnmark": {"nei": 18},
+                    "Agder": {"ja": 10, "nei": 15}})
+    text = plain(fp.status_summary(tied, what="fylke"))
+    assert "høyest, 100,0 %, i Vestfold (6 av 6) og Oslo (1 av 1), og lavest, 0,0 %, i Troms (0 av 21) og " \
+           "Finnmark (0 av 18)." in text
+
+
 def test_size_group_summary_reads_as_a_sentence():
     sizes = _status({"Under 2 000": {"ja": 1, "nei": 9}, "50 000 og over": {"ja": 9, "ukjent": 1}})
     text = plain(fp.status_summary(sizes, what="storrelsesgruppe"))
