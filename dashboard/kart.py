@@ -105,7 +105,8 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     return MapView(
         title=nobreak(f"{meta['navn']}, {aar}"),
         deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
-        legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0),
+        legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
+                                   step=10.0 ** -(meta["desimaler"] + (2 if meta["enhet"] == "andel" else 0))),
         legend_title=meta["navn"],
         summary=nobreak(summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"]
                         + marked_text(areas)),

@@ -69,15 +69,25 @@ def classify(value: float | None, breaks: Sequence[float]) -> int | None:
 
 
 def legend_numeric(breaks: Sequence[float], fmt: Callable[[float], str],
-                   palette: Sequence[str] = SEQUENTIAL, with_missing: bool = True) -> list[LegendItem]:
-    """Legend entries for class breaks: 'under 5', '5 – 10', …, '20 og over'."""
+                   palette: Sequence[str] = SEQUENTIAL, with_missing: bool = True,
+                   step: float | None = None) -> list[LegendItem]:
+    """Legend entries for class breaks (a class holds its lower break, not its upper): 'under 5', '5 – 10', …,
+    '20 og over'. With `step`, the smallest difference `fmt` shows (0.1 for one decimal, 1 for whole numbers), a
+    band ends one step below the next break, so no value reads as in two bands: '14,0 – 16,9', '17,0 – 18,9';
+    a band of one value shows it alone ('1')."""
     colours = _palette(len(breaks) + 1, palette)
+
+    def band(lo: float, hi: float) -> str:
+        if step is None:
+            return f"{fmt(lo)} – {fmt(hi)}"
+        top = hi - step
+        return fmt(lo) if abs(top - lo) < step / 2 else f"{fmt(lo)} – {fmt(top)}"
+
     if not breaks:
         items = [LegendItem(colours[0], "alle verdier")]
     else:
         items = [LegendItem(colours[0], f"under {fmt(breaks[0])}")]
-        items += [LegendItem(colours[i + 1], f"{fmt(breaks[i])} – {fmt(breaks[i + 1])}")
-                  for i in range(len(breaks) - 1)]
+        items += [LegendItem(colours[i + 1], band(breaks[i], breaks[i + 1])) for i in range(len(breaks) - 1)]
         items.append(LegendItem(colours[-1], f"{fmt(breaks[-1])} og over"))
     if with_missing:
         items.append(LegendItem(NO_DATA, NO_DATA_LABEL))

@@ -52,6 +52,15 @@ def test_legend_labels_use_norwegian_numbers():
     assert len({i.colour for i in items}) == 3
 
 
+def test_legend_bands_do_not_share_their_ends():
+    # a class holds its lower break: with one decimal shown, 17,0 is in '17,0 – 18,9', not also in '14,0 – 17,0'
+    items = maps.legend_numeric([14.0, 17.0, 19.0], lambda v: fmt_num(v, 1), with_missing=False, step=0.1)
+    assert [i.label for i in items] == ["under 14,0", "14,0 – 16,9", "17,0 – 18,9", "19,0 og over"]
+    counts = maps.legend_numeric([1.0, 2.0, 4.0], lambda v: fmt_num(v, 0), with_missing=False, step=1)
+    assert [i.label for i in counts] == ["under 1", "1", "2 – 3", "4 og over"]
+    assert maps.classify(17.0, [14.0, 17.0, 19.0]) == 2 and maps.classify(16.9, [14.0, 17.0, 19.0]) == 1
+
+
 def test_tooltip_text_from_registers_is_escaped():
     area = maps.Area("0301", "<script>alert(1)</script> & co", {"type": "Point", "coordinates": [10, 60]},
                      "#08519C", "<b>12</b>", "Oslo")
