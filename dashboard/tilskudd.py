@@ -223,6 +223,9 @@ def head_office_note(scheme: str, aar: int, *frames: pl.DataFrame, fallback: str
                         "fylke viser derfor hvor hovedkontorene ligger, ikke hvor aktiviteten foregår.")
 
 
+#: One line that repeats the head-office caveat in each later section of a page about momskompensasjon per place.
+HEAD_OFFICE_REMINDER = ("Husk: momskompensasjon per sted viser hvor hovedkontoret er registrert, ikke hvor pengene "
+                        "brukes (se merknaden øverst).")
 NATIONAL_NOTE = ("Mange av de største mottakerne er landsdekkende organisasjoner (sentralledd). Kommunen i tabellen "
                  "er der hovedkontoret er registrert, ikke der pengene brukes.")
 
@@ -484,6 +487,8 @@ class PageView:
     category_intro: str
     note: str | None
     place_note: str | None
+    #: the head-office caveat again, in one line, for the sections after the first full one
+    place_reminder: str | None
     cards: list[Card]
     year_status: str | None
     time_charts: list[Chart]
@@ -517,7 +522,7 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
     return PageView(
         about=texts.get("momskompensasjon_om" if scheme == MOMS else "grasrotandelen_om", ""),
         category_intro=intro + ("" if scheme == MOMS else " " + texts.get("andel_registrerte_om", "")),
-        note=note, place_note=place_note,
+        note=note, place_note=place_note, place_reminder=HEAD_OFFICE_REMINDER if place_note else None,
         cards=cards(scheme, series, place, aar, totals),
         year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
         time_charts=time_charts(scheme, series, place, aar, place_note),

@@ -29,7 +29,7 @@ components.message(f"Landstallet for {aar} har status «{view.year_status}»: "
                    if view.year_status else None, kind="info", icon=":material/info:")
 
 st.subheader("Utviklingen")
-components.message(view.place_note, icon=HEAD_OFFICE_ICON)
+components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
 for row in (view.time_charts[:2], view.time_charts[2:]):
     for col, chart in zip(st.columns(2, gap="large"), row, strict=False):
         with col:
@@ -37,7 +37,7 @@ for row in (view.time_charts[:2], view.time_charts[2:]):
 
 st.subheader("Etter kategori")
 st.markdown(view.category_intro)
-components.message(view.place_note, icon=HEAD_OFFICE_ICON)
+components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
 components.message(None if view.group_charts else f"Ingen mottakere i {place.navn} i {aar}.", kind="info",
                    icon=":material/info:")
 for col, chart in zip(st.columns(2, gap="large"), view.group_charts, strict=False):
@@ -55,7 +55,7 @@ if not place.fylke:
                         query_params=tilskudd.map_link(ordning, aar))
 
 st.subheader("Største mottakere")
-components.message((view.place_note or tilskudd.NATIONAL_NOTE) if view.note else None, icon=HEAD_OFFICE_ICON)
+components.message((view.place_reminder or tilskudd.NATIONAL_NOTE) if view.note else None, icon=HEAD_OFFICE_ICON)
 components.data_table(**view.recipients.kwargs())
 
 st.subheader("Landstall: publisert og beregnet")

@@ -100,6 +100,8 @@ def test_moms_for_a_municipality_always_carries_the_head_office_explanation(mirr
     # before the headline figures and in each section: over time, by category, by place, largest recipients
     assert len(warnings) >= 5
     assert "I 2023 gikk 55" in warnings[0]
+    # the full explanation at the top and by place; the other sections repeat it in one line
+    assert warnings.count(warnings[0]) <= 2 and sum(w.startswith("Husk:") for w in warnings) >= 3
     assert at.selectbox(key="w_fylke").value == "46" and at.selectbox(key="w_kommune").value == "4601"
     # the per-municipality figure is there, Bergen highlighted, and its source line repeats the caveat
     specs = charts(at)
