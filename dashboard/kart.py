@@ -39,6 +39,12 @@ def formatter(unit: str, decimals: int):
     return lambda v: fmt_num(v, decimals)
 
 
+def with_unit(fmt, unit: str):
+    """The formatter for a sentence: kroner get ' kr' ('høyest i Flakstad (10 315 kr)'); other units are in the
+    indicator's name or the value ('12,3 %')."""
+    return (lambda v: f"{fmt(v)}\u00a0kr") if unit.startswith("kr") else fmt
+
+
 def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -> str:
     """'Høyest: X (v), lavest: Y (v), median v.' over the areas with a value."""
     d = values.drop_nulls("verdi").sort("verdi", descending=True)
@@ -108,7 +114,8 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
                                    step=10.0 ** -(meta["desimaler"] + (2 if meta["enhet"] == "andel" else 0))),
         legend_title=meta["navn"],
-        summary=nobreak(summarise(df, meta["navn"], aar, fmt, level_word) + " " + meta["beskrivelse"]
+        summary=nobreak(summarise(df, meta["navn"], aar, with_unit(fmt, meta["enhet"]), level_word) + " "
+                        + meta["beskrivelse"]
                         + marked_text(areas)),
         note=note, sources=sources, table=table,
         formats={code_col: "text", unit: fmt_spec, meta["navn"]: fmt_spec},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pydeck as pdk
@@ -243,8 +243,14 @@ def numeric_areas(rows: Sequence[dict], geometries: dict[str, dict], breaks: Seq
             code=r["kode"], name=r["navn"], geometry=geometries[r["kode"]],
             colour=NO_DATA if cls is None else colours[cls],
             value_text=NO_DATA_LABEL if cls is None else fmt(r["verdi"]),
-            context=r.get("fylkesnavn") or "", highlight=r["kode"] == highlight))
+            context=_context(r), highlight=r["kode"] == highlight))
     return out
+
+
+def _context(row: Mapping[str, object]) -> str:
+    """The tooltip's last line: the county of a municipality; nothing for a county (it would repeat its name)."""
+    county = row.get("fylkesnavn") or ""
+    return "" if county == row.get("navn") else str(county)
 
 
 def status_areas(rows: Sequence[dict], geometries: dict[str, dict], *, highlight: str | None = None) -> list[Area]:
@@ -253,7 +259,7 @@ def status_areas(rows: Sequence[dict], geometries: dict[str, dict], *, highlight
 
     return [Area(code=r["kode"], name=r["navn"], geometry=geometries[r["kode"]],
                  colour=STATUS_COLOURS.get(r["status"], NO_DATA),
-                 value_text=STATUS_LABELS.get(r["status"], NO_DATA_LABEL), context=r.get("fylkesnavn") or "",
+                 value_text=STATUS_LABELS.get(r["status"], NO_DATA_LABEL), context=_context(r),
                  highlight=r["kode"] == highlight) for r in rows]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from page_helpers import cards
@@ -82,6 +83,9 @@ def test_map_county_level_and_head_office_warning(app):
     at = app("pages/kart.py", nivaa="fylke", indikator="moms_kr_per_innbygger", aar="2024")
     assert len(_deck(at)["layers"][0]["data"]["features"]) == 15
     assert any("hovedkontor" in w.value for w in at.warning), "momskompensasjon per place without explanation"
+    features = _deck(at)["layers"][0]["data"]["features"]
+    assert all(f["properties"]["kontekst"] == "" for f in features), "a county's tooltip repeats its name"
+    assert re.search(r"høyest i [^(]+\(\d[\d\u00a0]*\u00a0kr\)", _text(at)), "kroner without their unit"
 
 
 def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
