@@ -15,7 +15,9 @@ from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATU
 
 def _layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", height: int = 360,
             percent: bool = False, legend: bool = True) -> go.Figure:
-    fig.update_layout(template="frivillig", height=height, showlegend=legend, hovermode="x unified",
+    # a builder that chose its hover mode ('closest' for bars: one bar per year) keeps it
+    fig.update_layout(template="frivillig", height=height, showlegend=legend,
+                      hovermode=fig.layout.hovermode or "x unified",
                       xaxis_title=x_title or None, yaxis_title=y_title or None)
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, None])
@@ -35,7 +37,7 @@ def line_trend(df: pl.DataFrame, *, x: str, y: str, series: str | None = None, y
         fig.add_trace(go.Scatter(
             x=g[x].to_list(), y=g[y].to_list(), name=str(name) if name is not None else y_title,
             mode="lines+markers", line={"width": 3.5 if strong else 2, "color": colour},
-            marker={"size": 6}, hovertemplate=f"%{{y:{'.1%' if percent else hover_format}}}<extra>%{{fullData.name}}</extra>",
+            marker={"size": 6}, hovertemplate=f"%{{fullData.name}}: %{{y:{'.1%' if percent else hover_format}}}<extra></extra>",
         ))
     fig.update_xaxes(dtick=1 if df.height and df[x].n_unique() <= 12 else None, tickformat="d")
     return _layout(fig, y_title=y_title, percent=percent, legend=series is not None, height=height)

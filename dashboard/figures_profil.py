@@ -131,7 +131,7 @@ def grasrot_lines(df: pl.DataFrame, *, height: int = 280) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=g["aar"].to_list(), y=g["kr_per_innbygger"].to_list(), name=g["sted"][0], mode="lines+markers",
             line={"color": colour, "width": width, "dash": dash}, marker={"size": 6},
-            hovertemplate="%{y:,.0f}\u00a0kr<extra>%{fullData.name}</extra>"))
+            hovertemplate="%{fullData.name}: %{y:,.0f}\u00a0kr<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="Kr per innbygger", height=height)
 

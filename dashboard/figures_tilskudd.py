@@ -60,7 +60,7 @@ def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = 
         fig.add_trace(go.Scatter(
             x=part["aar"].to_list(), y=part[y].to_list(), name=part["navn"][0], mode="lines+markers",
             line={"color": colour, "width": width, "dash": dash}, marker={"size": 7}, legendrank=rank,
-            hovertemplate=f"{hover}<extra>%{{fullData.name}}</extra>",
+            hovertemplate=f"%{{fullData.name}}: {hover}<extra></extra>",
         ))
     fig.update_xaxes(dtick=1, tickformat="d")
     return figures._layout(fig, y_title=y_title, percent=percent, legend=True, height=height)
