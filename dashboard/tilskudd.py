@@ -110,7 +110,8 @@ class Table:
                 "key": self.key, "note": self.note, "formats": self.formats}
 
 
-MONEY = {"utbetalt": "nok", "sokt": "nok", "kr_per_innbygger": "num0", "andel_registrerte_mottar": "pct",
+MONEY = {"utbetalt": "num0", "sokt": "num0",  # the headers say «(kr)»
+         "kr_per_innbygger": "num0", "andel_registrerte_mottar": "pct",
          "andel_av_søkt_utbetalt": "pct", "andel_av_landet": "pct", "andel_av_beløpet": "pct", "andel_oslo": "pct",
          "kode": "text", "kommunenummer": "text", "fylkesnummer": "text"}
 TOP_MUNICIPALITIES = 20
