@@ -112,9 +112,11 @@ def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
 def county_table(counties: pl.DataFrame) -> pl.DataFrame:
     """The county table for the screen, narrow enough not to scroll sideways at desktop width: the three figures
     the intro names first (on a phone they show before the table scrolls), then the context; the county number
-    and the count of municipalities with a policy are left out (the share is shown; the download has both)."""
+    and the count of municipalities with a policy are left out (the share is shown; the download has both).
+    The population is the one the organisations are divided by, so a reader can redo the division."""
+    year = counties["folketall_aar"].max()
     return counties.select("fylkesnavn", "per_1000", "andel_politikk", "grasrot_kr_per_innbygger",
-                           "organisasjoner", "folketall_2024", "antall_kommuner")
+                           "organisasjoner", pl.col("folketall").alias(f"Folketall 1.1.{year}"), "antall_kommuner")
 
 
 #: What each kind of point in the policy time series is, in words (table and download headers).

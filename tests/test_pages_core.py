@@ -53,6 +53,12 @@ def test_overview_county_table_has_all_counties(app):
     at = app()
     counties = [df for df in at.dataframe if "fylkesnavn" in df.value.columns]
     assert counties and len(counties[0].value) == 15
+    # the population beside 'per 1 000' is the one it divides by: a reader can redo the division
+    table = counties[0].value
+    population = next(c for c in table.columns if c.startswith("Folketall 1.1."))
+    number = lambda s: float(str(s).replace("\u00a0", "").replace(",", "."))  # noqa: E731
+    for _, row in table.iterrows():
+        assert abs(number(row["organisasjoner"]) / number(row[population]) * 1000 - number(row["per_1000"])) < 0.06
 
 
 def _deck(at: AppTest) -> dict:
