@@ -402,13 +402,24 @@ def policy_long(p: Profile) -> pl.DataFrame:
 
 
 def policy_note(p: Profile) -> str | None:
-    """How earlier rounds were computed from the municipalities before today's borders (or None)."""
+    """How earlier rounds were computed from the municipalities before today's borders, and whether the rounds
+    gave different adoption years (or None)."""
+    notes = []
     h = p.rounds.filter(pl.col("harmonisert") & pl.col("forgjengere").is_not_null())
-    if h.is_empty():
-        return None
-    parts = [f"{r['runde']}: {md_escape(r['forgjengere'])}" for r in h.sort("runde").iter_rows(named=True)]
-    return ("Tidligere runder er regnet om til dagens kommune ut fra svarene til kommunene som lå her da: "
-            + "; ".join(parts) + ". «Ikke svart» telles ikke som nei.")
+    if not h.is_empty():
+        parts = [f"{r['runde']}: {md_escape(r['forgjengere'])}" for r in h.sort("runde").iter_rows(named=True)]
+        notes.append("Tidligere runder er regnet om til dagens kommune ut fra svarene til kommunene som lå her da: "
+                     + "; ".join(parts) + ". «Ikke svart» telles ikke som nei.")
+    years = p.rounds.filter(pl.col("vedtaksaar").is_not_null()).sort("runde")
+    if years["vedtaksaar"].n_unique() > 1:
+        by_year = years.group_by("vedtaksaar", maintain_order=True).agg("runde", "harmonisert")
+        given = _join([f"{r['vedtaksaar']} ({'rundene' if len(r['runde']) > 1 else 'runden'} "
+                       f"{_join([str(x) for x in r['runde']])})" for r in by_year.iter_rows(named=True)])
+        text = f"Svarene gir ulike vedtaksår: {given}. Årene er slik kommunen selv har svart."
+        if years["harmonisert"].any():
+            text += " I runder før en sammenslåing kan året gjelde en av kommunene som lå her da."
+        notes.append(text)
+    return " ".join(notes) or None
 
 
 def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:

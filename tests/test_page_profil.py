@@ -265,3 +265,14 @@ def test_register_text_and_urls_are_made_safe():
         "https://x.no/kommuneprofil?kommune=0301"
     assert profil.qr_svg("https://x.no/kommuneprofil?kommune=0301").lstrip().startswith("<svg")
     assert profil.normalise_code("301") == "0301" and profil.normalise_code("abc") is None
+
+
+def test_a_profile_says_when_the_rounds_give_different_adoption_years(app, con):
+    # Trondheim (merged with Klæbu in 2020) gave one adoption year in 2019 and another in 2021 and 2024
+    years = sorted({y for (y,) in con.sql("SELECT vedtaksaar FROM frivillighetspolitikk WHERE kommunenummer = '5001' "
+                                          "AND vedtaksaar IS NOT NULL").fetchall()})
+    assert len(years) > 1, "the mirror's Trondheim answers no longer differ: pick another municipality"
+    captions = " ".join(c.value for c in app(kommune="5001").caption)
+    assert "Svarene gir ulike vedtaksår" in captions and all(str(y) in captions for y in years)
+    assert "sammenslåing" in captions, "a year from before the merger may be a predecessor's"
+    assert "ulike vedtaksår" not in " ".join(c.value for c in app(kommune="0301").caption)
