@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -39,7 +40,7 @@ def formatter(unit: str, decimals: int):
     return lambda v: fmt_num(v, decimals)
 
 
-def with_unit(fmt, unit: str):
+def with_unit(fmt: Callable[[float], str], unit: str) -> Callable[[float], str]:
     """The formatter for a sentence: kroner get ' kr' ('høyest i Flakstad (10 315 kr)'); other units are in the
     indicator's name or the value ('12,3 %')."""
     return (lambda v: f"{fmt(v)}\u00a0kr") if unit.startswith("kr") else fmt
