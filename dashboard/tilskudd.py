@@ -356,7 +356,7 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
                  note: str | None) -> list[Chart]:
     """By ICNPO category group: amount paid, and (grasrot) the share of registered organisations that receive."""
     where = "hele landet" if place.nivaa == "land" else place.navn
-    if groups.is_empty():
+    if groups.height < 2:  # no recipients, or all in one category: said in words (group_message), not as one bar
         return []
     src = SOURCES_ICNPO[scheme]
     cols = ["gruppenavn", "utbetalt", *(["sokt"] if scheme == MOMS else []), "mottakere", "andel_av_beløpet",
@@ -391,6 +391,18 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
             ft.describe_counts_by_group(groups, place=where, aar=aar), src, f"{scheme}_icnpo_mottakere",
             SHORT_NOTE, MONEY))
     return charts
+
+
+def group_message(groups: pl.DataFrame, place: Place, aar: int) -> str | None:
+    """The words instead of the category charts when there is at most one category (else None)."""
+    where = "hele landet" if place.nivaa == "land" else place.navn
+    if groups.is_empty():
+        return f"Ingen mottakere i {where} i {aar}."
+    if groups.height == 1:
+        g = groups.row(0, named=True)
+        return (f"Alle de {fmt_int(g['mottakere'])} mottakerne i {where} i {aar} er i kategorien "
+                f"{g['gruppenavn'].lower()} ({fmt_nok_short(g['utbetalt'])}).")
+    return None
 
 
 def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFrame, place: Place, aar: int,
@@ -491,6 +503,8 @@ class PageView:
     #: the head-office caveat again, in one line, for the sections after the first full one
     place_reminder: str | None
     cards: list[Card]
+    #: instead of the category charts when there is at most one category
+    group_message: str | None
     year_status: str | None
     time_charts: list[Chart]
     group_charts: list[Chart]
@@ -525,6 +539,7 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         category_intro=intro + ("" if scheme == MOMS else " " + texts.get("andel_registrerte_om", "")),
         note=note, place_note=place_note, place_reminder=HEAD_OFFICE_REMINDER if place_note else None,
         cards=cards(scheme, series, place, aar, totals),
+        group_message=group_message(groups, place, aar),
         year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
         time_charts=time_charts(scheme, series, place, aar, place_note),
         group_charts=group_charts(scheme, groups, series, place, aar, place_note),

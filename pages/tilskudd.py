@@ -38,8 +38,7 @@ for row in (view.time_charts[:2], view.time_charts[2:]):
 st.subheader("Etter kategori")
 st.markdown(view.category_intro)
 components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
-components.message(None if view.group_charts else f"Ingen mottakere i {place.navn} i {aar}.", kind="info",
-                   icon=":material/info:")
+components.message(view.group_message, kind="info", icon=":material/info:")
 for col, chart in zip(st.columns(2, gap="large"), view.group_charts, strict=False):
     with col:
         components.figure(**chart.kwargs())

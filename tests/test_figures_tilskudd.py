@@ -207,3 +207,15 @@ def test_totals_keep_published_and_calibration_apart(qt):
     published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
     assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
     assert dict(table.data.select("aar", "kalibreringsverdi").iter_rows())[2024] == 810_000_000
+
+
+def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():
+    one = pl.DataFrame({"icnpo_gruppe": ["1"], "gruppenavn": ["Kultur og fritid"], "utbetalt": [38_218_851.0],
+                        "sokt": [44_270_169.0], "mottakere": [39], "andel_av_beløpet": [1.0]})
+    series = pl.DataFrame({"aar": [2024], "er_valgt": [True], "nivaa": ["kommune"]})
+    assert tilskudd.group_charts(MOMS, one, series, BERGEN, 2024, None) == []
+    assert tilskudd.group_message(one, BERGEN, 2024) == (
+        f"Alle de 39 mottakerne i Bergen i 2024 er i kategorien kultur og fritid (38,2{NBSP}mill.{NBSP}kr).")
+    assert tilskudd.group_message(one.clear(), BERGEN, 2024) == "Ingen mottakere i Bergen i 2024."
+    two = pl.concat([one, one.with_columns(icnpo_gruppe=pl.lit("2"), gruppenavn=pl.lit("Helse"))])
+    assert tilskudd.group_message(two, BERGEN, 2024) is None
