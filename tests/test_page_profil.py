@@ -276,3 +276,9 @@ def test_a_profile_says_when_the_rounds_give_different_adoption_years(app, con):
     assert "Svarene gir ulike vedtaksår" in captions and all(str(y) in captions for y in years)
     assert "sammenslåing" in captions, "a year from before the merger may be a predecessor's"
     assert "ulike vedtaksår" not in " ".join(c.value for c in app(kommune="0301").caption)
+
+
+def test_the_grasrot_chart_names_places_as_the_rest_of_the_profile(app):
+    at = app(kommune="5001")  # official name 'Trondheim - Tråante'; the profile's text and tables say 'Trondheim'
+    names = {t["name"] for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"] if t.get("name")}
+    assert "Trondheim" in names and not any(" - " in n for n in names)
