@@ -423,10 +423,11 @@ def policy_note(p: Profile) -> str | None:
 
 
 def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
-    """The registered volunteer centres as an escaped markdown list (at most `limit`), and how many were left out."""
+    """The registered volunteer centres as an escaped markdown list (at most `limit`, or all when only one or two
+    more would be left out: a printed profile cannot open the list), and how many were left out."""
     if p.centres.is_empty():
         return f"Ingen frivilligsentral i {md_escape(p.name)} er registrert i Frivillighetsregisteret.", 0
-    shown = p.centres if limit is None else p.centres.head(limit)
+    shown = p.centres if limit is None or p.centres.height <= limit + 2 else p.centres.head(limit)
     text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])})" for r in shown.iter_rows(named=True))
     return text, p.centres.height - shown.height
 

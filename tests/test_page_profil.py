@@ -282,3 +282,12 @@ def test_the_grasrot_chart_names_places_as_the_rest_of_the_profile(app):
     at = app(kommune="5001")  # official name 'Trondheim - Tråante'; the profile's text and tables say 'Trondheim'
     names = {t["name"] for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"] if t.get("name")}
     assert "Trondheim" in names and not any(" - " in n for n in names)
+
+
+def test_a_short_list_of_volunteer_centres_is_shown_whole_so_it_prints(app):
+    at = app(kommune="5001")
+    text = "\n".join(m.value for m in at.markdown)
+    n = int(re.search(r"Kommunen har (\d+) frivilligsentral", text).group(1))
+    assert 5 < n <= 7, "Trondheim no longer has 6-7 centres in the mirror: pick another municipality"
+    assert text.count("(org.nr.") >= n, "the printed profile cannot open the expander for the last one or two"
+    assert not any(c.value.startswith("… og") for c in at.caption)
