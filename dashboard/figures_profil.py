@@ -163,12 +163,21 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
             f"<title>{html.escape(title)}</title>" + "".join(body) + "</svg>")
 
 
-def _legend(items: list[tuple[str, str]], x: float, y: float) -> list[str]:
+def _legend(items: list[tuple[str, str]], x: float, y: float, dashed: set[str] | None = None,
+            lines: bool = False) -> list[str]:
+    """Legend keys and names in a row: squares for bars, or short lines (dashed for the names in `dashed`)."""
     out = []
     for colour, name in items:
-        out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{x + 14:.1f}" y="{y:.1f}">{html.escape(name)}</text>')
-        x += 26 + 7.5 * len(name)
+        if lines:
+            dash = ' stroke-dasharray="5 3"' if name in (dashed or set()) else ""
+            out.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{y - 4:.1f}" y2="{y - 4:.1f}" stroke="{colour}" '
+                       f'stroke-width="3"{dash}/>')
+            text_x = x + 22
+        else:
+            out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
+            text_x = x + 14
+        out.append(f'<text x="{text_x:.1f}" y="{y:.1f}">{html.escape(name)}</text>')
+        x = text_x + 12 + 7.5 * len(name)
     return out
 
 
@@ -218,7 +227,7 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int
                     "Grasrotandelen")
     years = sorted(d["aar"].unique().to_list())
     ticks = _nice_ticks(0, float(d["kr_per_innbygger"].max()))
-    left, right, top, bottom = 40, 16, 30, 22
+    left, right, top, bottom = 40, 16, 40, 22
     pw, ph = width - left - right, height - top - bottom
 
     def x(year: int) -> float:
@@ -234,7 +243,8 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int
                     f"{html.escape(fmt_num(t))}</text>")
     for yr in years:
         body.append(f'<text x="{x(yr):.1f}" y="{height - 6}" text-anchor="middle" font-size="13">{yr}</text>')
-    legend = []
+    body.append(f'<text x="{left - 5}" y="{top - 14}" text-anchor="end" font-size="12">kr</text>')  # the unit
+    legend, dashed = [], set()
     for nivaa in ("kommune", "fylke", "land"):
         g = d.filter(pl.col("nivaa") == nivaa).sort("aar")
         if g.is_empty():
@@ -244,7 +254,9 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int
         body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{stroke}"'
                     + (' stroke-dasharray="6 4"' if dash == "dash" else "") + "/>")
         legend.append((colour, g["sted"][0]))
-    body += _legend(legend, left, 12)
+        if dash == "dash":
+            dashed.add(g["sted"][0])
+    body += _legend(legend, left, 14, dashed=dashed, lines=True)
     return _svg(width, height, body, f"Grasrotandelen i kroner per innbygger, {kommune}, fylket og landet")
 
 
