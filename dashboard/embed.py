@@ -184,10 +184,11 @@ REGISTRY: dict[str, EmbedFigure] = {f.key: f for f in (
 
 
 def synthetic_note() -> None:
-    """A one-line note while any source is synthetic (the full banner is too big for an embedded figure)."""
+    """A one-line warning while any source is synthetic (the full banner is too big for an embedded figure, and
+    a grey caption is easily lost in an article)."""
     syn = queries.synthetic_sources()
     if not syn.is_empty():
-        st.caption(":material/science: **Testdata – ikke offisiell statistikk.** Noen av kildene er syntetiske.")
+        st.warning("**Testdata – ikke offisiell statistikk.** Noen av kildene er syntetiske.", icon=":material/science:")
 
 
 def show(key: str) -> None:
