@@ -98,6 +98,10 @@ def categories(df: pl.DataFrame, *, kommune: str, height: int | None = None) -> 
     return _layout(fig, height=height or max(260, 22 * d.height + 70), legend=True)
 
 
+#: Below this many organisations, a share of them moves by whole percentage points with one organisation.
+SMALL_COUNT = 50
+
+
 def describe_categories(df: pl.DataFrame, *, kommune: str) -> str:
     """'De største gruppene i X er …; størst forskjell fra landet: …'."""
     if df.is_empty():
@@ -106,11 +110,15 @@ def describe_categories(df: pl.DataFrame, *, kommune: str) -> str:
     top = [f"{r['gruppenavn'].lower()} ({fmt_pct(r['andel'], 0)})" for r in d.head(3).iter_rows(named=True)]
     diff = d.with_columns((pl.col("andel") - pl.col("andel_land")).alias("_d")).sort("_d", descending=True)
     hi = diff.row(0, named=True)
-    text = (f"De største gruppene blant organisasjonene i {kommune} ({d['aar'][0]}) er " + ", ".join(top[:-1])
-            + (f" og {top[-1]}" if len(top) > 1 else top[0]) + ".")
+    n = int(d["antall"].sum())
+    text = (f"De største gruppene blant de {fmt_num(n)} organisasjonene i {kommune} ({d['aar'][0]}) er "
+            + ", ".join(top[:-1]) + (f" og {top[-1]}" if len(top) > 1 else top[0]) + ".")
     if hi["_d"] and hi["_d"] >= 0.02:
         text += (f" {hi['gruppenavn']} er en større del enn i landet ({fmt_pct(hi['andel'], 0)} mot "
                  f"{fmt_pct(hi['andel_land'], 0)}).")
+    if 0 < n < SMALL_COUNT:
+        text += (f" Med {fmt_num(n)} organisasjoner er én organisasjon {fmt_pct(1 / n, 0)} av dem, så små "
+                 "forskjeller fra landet betyr lite.")
     return text
 
 

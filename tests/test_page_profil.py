@@ -291,3 +291,13 @@ def test_a_short_list_of_volunteer_centres_is_shown_whole_so_it_prints(app):
     assert 5 < n <= 7, "Trondheim no longer has 6-7 centres in the mirror: pick another municipality"
     assert text.count("(org.nr.") >= n, "the printed profile cannot open the expander for the last one or two"
     assert not any(c.value.startswith("… og") for c in at.caption)
+
+
+def test_category_shares_of_a_small_municipality_say_how_few_organisations_they_are():
+    cats = pl.DataFrame({"gruppenavn": ["Kultur og fritid", "Helse"], "antall": [20, 10], "andel": [2 / 3, 1 / 3],
+                         "andel_land": [0.5, 0.05], "aar": [2025, 2025]})
+    text = figures_profil.describe_categories(cats, kommune="Bindal")
+    assert "blant de 30 organisasjonene i Bindal (2025)" in text
+    assert "én organisasjon 3\u00a0% av dem" in text
+    big = cats.with_columns(pl.col("antall") * 10)
+    assert "én organisasjon" not in figures_profil.describe_categories(big, kommune="Bergen")
