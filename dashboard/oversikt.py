@@ -8,6 +8,7 @@ import polars as pl
 
 from dashboard.figures_politikk import fmt_period
 from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, map_strings
+from dashboard.queries_tilskudd import status_of
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,7 @@ def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> C
     last, prev = _last_two(grasrot, "belop")
     change = (last["belop"] - prev["belop"]) / prev["belop"] if prev and prev["belop"] else None
     delta = f"{fmt_change(change * 100, 1)}\u00a0% fra {prev['aar']}" if change is not None else None
-    row = totals.filter(pl.col("aar") == last["aar"]) if totals is not None else None
-    status = row["status"][0] if row is not None and row.height else None
+    status = status_of(totals, last["aar"]) if totals is not None else None
     help_text = f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}."
     if status is not None and not status.startswith("publisert"):
         delta = (f"{delta} · " if delta else "") + "landstall ikke publisert"

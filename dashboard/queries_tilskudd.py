@@ -154,6 +154,12 @@ def totals(ordning: str) -> pl.DataFrame:
                   FROM tilskudd_totaler WHERE ordning = $1 ORDER BY aar""", _check(ordning))
 
 
+def status_of(totals: pl.DataFrame, aar: int) -> str | None:
+    """The status of the national total of a year ('publisert', …) or None."""
+    row = totals.filter(pl.col("aar") == aar)
+    return row["status"][0] if row.height else None
+
+
 def texts() -> dict[str, str]:
     """The explanation texts the ETL stores with the grant data, by key."""
     return dict(run("SELECT nokkel, tekst FROM tilskudd_tekst ORDER BY nokkel").iter_rows())

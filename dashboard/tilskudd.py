@@ -22,7 +22,7 @@ from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
 from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct, md_escape, nobreak
 from dashboard.oversikt import Card
-from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO
+from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO, status_of
 
 
 @dataclass(frozen=True)
@@ -245,12 +245,6 @@ def status_lines(totals: pl.DataFrame) -> list[str]:
         if years:
             lines.append(f"- **{label}** ({', '.join(str(y) for y in years)}): {meaning}")
     return lines
-
-
-def status_of(totals: pl.DataFrame, aar: int) -> str | None:
-    """The status of the national total of a year ('publisert', …) or None."""
-    row = totals.filter(pl.col("aar") == aar)
-    return row["status"][0] if row.height else None
 
 
 # ---- headline figures ---------------------------------------------------------------------------------------
