@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from etl.config import BASE_YEAR
-from etl.sources._common import write_table
+from etl.sources._common import has_table, write_table
 
 FIRST_YEAR = 2018
 MAPPING_SCHEMA = {"kode": pl.String, "aar": pl.Int32, "kommunenummer_2024": pl.String, "vekt": pl.Float64,
@@ -47,10 +47,6 @@ def valid_codes_2019(changes_2020: pl.DataFrame, codes_2020: set[str]) -> set[st
     return set(changes_2020["gammel_kode"]) | (codes_2020 - set(changes_2020["ny_kode"]))
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
-
-
 def codes_valid_in(con: duckdb.DuckDBPyConnection, year: int) -> set[str] | None:
     """Municipality codes valid in a year (2018–2019: 422, 2020–2023: 356, 2024: 357) from the loaded reference
     tables; None when the tables that year needs are not loaded (a source tested on its own)."""
@@ -58,7 +54,7 @@ def codes_valid_in(con: duckdb.DuckDBPyConnection, year: int) -> set[str] | None
         raise ValueError(f"no municipality codes for {year} (the reference data starts in {FIRST_YEAR})")
     needed = ["src_kommune_grense_2024"] if year >= BASE_YEAR else ["src_kommune_2020"] if year >= 2020 else \
         ["src_kommune_2020", "src_kommuneendring"]
-    if not all(_has_table(con, t) for t in needed):
+    if not all(has_table(con, t) for t in needed):
         return None
     if year >= BASE_YEAR:
         return {c for (c,) in con.sql("SELECT kode FROM src_kommune_grense_2024").fetchall()}

@@ -69,6 +69,11 @@ def _fetch_one(meta: SourceMeta, spec: FileSpec, ctx: FetchContext) -> list[RawF
     return cached
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database has a table of that name (an earlier source was loaded)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
+
+
 def write_table(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame) -> int:
     """Create (or replace) a table from a Polars DataFrame; returns its row count."""
     if not _IDENT.match(name):

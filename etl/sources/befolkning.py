@@ -13,7 +13,7 @@ from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
 from etl.parsing import decode_text, fold, map_columns, parse_int
-from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
+from etl.sources._common import FetchContext, fetch_files, has_table, label, read_bytes, write_table
 
 META = SourceMeta.load(__file__)
 
@@ -94,7 +94,7 @@ def check_regions(df: pl.DataFrame, file: str, con: duckdb.DuckDBPyConnection) -
     """Every municipality and county is one of 2024 (the boundaries are loaded before this source): a code of
     another division means the table was exported with the wrong regional grouping."""
     for level, table in (("kommune", "src_kommune_grense_2024"), ("fylke", "src_fylke_grense_2024")):
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]:
+        if not has_table(con, table):
             continue
         known = {c for (c,) in con.sql(f"SELECT kode FROM {table}").fetchall()}  # noqa: S608 - constant names
         for r in df.filter((pl.col("nivaa") == level) & ~pl.col("kode").is_in(sorted(known))).head(1).iter_rows(
@@ -132,7 +132,7 @@ def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) ->
     split of a divided municipality is re-split by its population weights (logged)."""
     (raw,) = files
     df = check_regions(validate(parse(read_bytes(raw), label(raw)), label(raw)), label(raw), con)
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'src_kommunedeling_vekt'").fetchall()[0][0]:
+    if has_table(con, "src_kommunedeling_vekt"):
         df = resplit(df, even_splits(df, con.sql("SELECT * FROM src_kommunedeling_vekt").pl()), label(raw), log)
     for rec in df.filter(pl.col("folketall").is_null()).iter_rows(named=True):
         log.add(META.id, label(raw), "missing_value", "ignorert",

@@ -40,7 +40,7 @@ from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
 from etl.parsing import map_columns, normalise_kommunenummer
 from etl.sources._brreg import FieldSpec, is_gzip, is_orgnr, not_utf8, open_text, scan_json_records
-from etl.sources._common import FetchContext, label, write_table
+from etl.sources._common import FetchContext, has_table, label, write_table
 
 META = SourceMeta.load(__file__)
 
@@ -295,14 +295,10 @@ def projection(prefix: str = "") -> str:
             f"{p}underTvangsavviklingEllerTvangsopplosning AS under_tvangsavvikling")
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
-
-
 def keep_filter(con: duckdb.DuckDBPyConnection, orgnr: str, form: str, flag: str) -> str:
     """WHERE condition keeping possible voluntary organisations (and records without orgnr, to log them)."""
     frr = ""
-    if _has_table(con, "src_frivillig_organisasjon"):
+    if has_table(con, "src_frivillig_organisasjon"):
         frr = f" OR {orgnr} IN (SELECT orgnr FROM src_frivillig_organisasjon)"  # noqa: S608
     forms = ", ".join(f"'{f}'" for f in VOLUNTARY_FORMS)
     return f"({flag} IS TRUE OR {form} IN ({forms}) OR {orgnr} IS NULL{frr})"
@@ -505,7 +501,7 @@ def cast_dates(con: duckdb.DuckDBPyConnection, table: str, log: BuildLog, file: 
 
 def crosscheck_frivillig(con: duckdb.DuckDBPyConnection, log: BuildLog, file: str) -> None:
     """Compare Enhetsregisteret's flag with Frivillighetsregisteret's own list (which decides membership)."""
-    if not _has_table(con, "src_frivillig_organisasjon"):
+    if not has_table(con, "src_frivillig_organisasjon"):
         return
     missing = con.execute("""SELECT f.orgnr, f.linje FROM src_frivillig_organisasjon f
         WHERE f.orgnr NOT IN (SELECT orgnr FROM _enhet_current) ORDER BY f.orgnr""").fetchall()

@@ -13,7 +13,7 @@ from etl.cache import RawFile
 from etl.errors import BuildLog, SourceError
 from etl.meta import SourceMeta
 from etl.parsing import decode_text, map_columns, parse_int, parse_nok
-from etl.sources._common import FetchContext, fetch_files, label, read_bytes, write_table
+from etl.sources._common import FetchContext, fetch_files, has_table, label, read_bytes, write_table
 
 META = SourceMeta.load(__file__)
 
@@ -109,8 +109,7 @@ def validate(df: pl.DataFrame, file: str) -> pl.DataFrame:
 
 def check_counties(df: pl.DataFrame, file: str, con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every county number is a 2024 county (from the boundaries loaded before this source, if loaded)."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'src_fylke_grense_2024'"
-                       ).fetchall()[0][0]:
+    if not has_table(con, "src_fylke_grense_2024"):
         return df
     known = {c for (c,) in con.sql("SELECT kode FROM src_fylke_grense_2024").fetchall()}
     for r in df.filter(~pl.col("fylkesnummer").is_in(sorted(known))).head(1).iter_rows(named=True):
