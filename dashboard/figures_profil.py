@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import theme
 from dashboard.figures import _layout
-from dashboard.format import fmt_num, fmt_pct, nobreak
+from dashboard.format import fmt_num, fmt_pct, fmt_value, nobreak
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED
 
 #: Indicators the comparison chart shows (per inhabitant or shares, so places of any size compare).
@@ -32,11 +32,6 @@ TITLES = {
 }
 #: Bar colours of the four places: the municipality stands out (orange), the others in one blue family.
 PLACE_COLOURS = (HIGHLIGHT, CATEGORICAL[0], "#56B4E9", CATEGORICAL[2])
-
-
-def fmt_value(value: float | None, enhet: str, decimals: int) -> str:
-    """An indicator value as text: shares as per cent, else a number with the indicator's decimals."""
-    return fmt_pct(value, decimals) if enhet == "andel" else fmt_num(value, decimals)
 
 
 def places(kommune: str, fylke: str) -> list[str]:

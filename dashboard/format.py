@@ -49,6 +49,17 @@ def fmt_pct(share: float | None, decimals: int = 1) -> str:
     return f"{fmt_num(share * 100, decimals)}\u00a0%"
 
 
+def fmt_value(value: float | None, enhet: str, decimals: int) -> str:
+    """An indicator value as text: shares as per cent, else a number with the indicator's decimals."""
+    return fmt_pct(value, decimals) if enhet == "andel" else fmt_num(value, decimals)
+
+
+def value_step(enhet: str, decimals: int) -> float:
+    """The smallest difference fmt_value shows for an indicator: 0.1 for one decimal, 0.001 for a share in per
+    cent with one decimal."""
+    return 10.0 ** -(decimals + (2 if enhet == "andel" else 0))
+
+
 def fmt_nok(x: float | int | None, decimals: int = 0) -> str:
     """An amount: 698265345 → '698 265 345 kr'."""
     return MISSING if _missing(x) else f"{fmt_num(x, decimals)}\u00a0kr"

@@ -9,7 +9,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import maps, queries
-from dashboard.format import fmt_num, fmt_pct, nobreak
+from dashboard.format import fmt_value, nobreak, value_step
 from dashboard.theme import STATUS_LABELS
 
 
@@ -33,11 +33,9 @@ class MapView:
         return self.table if self.download is None else self.download
 
 
-def formatter(unit: str, decimals: int):
-    """A value formatter for an indicator's unit: shares as per cent, others with the given decimals."""
-    if unit == "andel":
-        return lambda v: fmt_pct(v, decimals)
-    return lambda v: fmt_num(v, decimals)
+def formatter(unit: str, decimals: int) -> Callable[[float], str]:
+    """A value formatter for an indicator's unit (format.fmt_value)."""
+    return lambda v: fmt_value(v, unit, decimals)
 
 
 def with_unit(fmt: Callable[[float], str], unit: str) -> Callable[[float], str]:
@@ -113,7 +111,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         title=nobreak(f"{meta['navn']}, {aar}"),
         deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
-                                   step=10.0 ** -(meta["desimaler"] + (2 if meta["enhet"] == "andel" else 0))),
+                                   step=value_step(meta["enhet"], meta["desimaler"])),
         legend_title=meta["navn"],
         summary=nobreak(summarise(df, meta["navn"], aar, with_unit(fmt, meta["enhet"]), level_word) + " "
                         + meta["beskrivelse"]

@@ -16,7 +16,6 @@ import segno
 import streamlit as st
 
 from dashboard import db, figures_profil, queries, queries_profil
-from dashboard.figures_profil import fmt_value
 from dashboard.format import (
     fmt_change,
     fmt_date,
@@ -24,6 +23,7 @@ from dashboard.format import (
     fmt_nok_short,
     fmt_num,
     fmt_pct,
+    fmt_value,
     md_escape,
     nobreak,
     size_group_words,
