@@ -494,8 +494,6 @@ class PageView:
     category_intro: str
     note: str | None
     place_note: str | None
-    #: the head-office caveat again, in one line, for the sections after the first full one
-    place_reminder: str | None
     cards: list[Card]
     #: instead of the category charts when there is at most one category
     group_message: str | None
@@ -506,6 +504,11 @@ class PageView:
     recipients: Table
     status_lines: list[str]
     totals: Table
+
+    @property
+    def place_reminder(self) -> str | None:
+        """The head-office caveat again, in one line, for the sections after the first full one."""
+        return HEAD_OFFICE_REMINDER if self.place_note else None
 
 
 def page_view(scheme: str, place: Place, aar: int) -> PageView:
@@ -531,7 +534,7 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
     return PageView(
         about=texts.get("momskompensasjon_om" if scheme == MOMS else "grasrotandelen_om", ""),
         category_intro=intro + ("" if scheme == MOMS else " " + texts.get("andel_registrerte_om", "")),
-        note=note, place_note=place_note, place_reminder=HEAD_OFFICE_REMINDER if place_note else None,
+        note=note, place_note=place_note,
         cards=cards(scheme, series, place, aar, totals),
         group_message=group_message(groups, place, aar),
         year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
