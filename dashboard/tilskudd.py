@@ -395,7 +395,7 @@ def group_message(groups: pl.DataFrame, place: Place, aar: int) -> str | None:
     if groups.height == 1:
         g = groups.row(0, named=True)
         return (f"Alle de {fmt_int(g['mottakere'])} mottakerne i {where} i {aar} er i kategorien "
-                f"{g['gruppenavn'].lower()} ({fmt_nok_short(g['utbetalt'])}).")
+                f"{md_escape(g['gruppenavn'].lower())} ({fmt_nok_short(g['utbetalt'])}).")
     return None
 
 
