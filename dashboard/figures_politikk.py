@@ -133,7 +133,8 @@ def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400)
 
 
 def trend_table(df: pl.DataFrame) -> pl.DataFrame:
-    """The trend's points as a table: serie, periode, kommuner_med_politikk, antall_kommuner, andel, kilde."""
+    """The trend's points as a table: serie, periode, kommuner_med_politikk, antall_kommuner, andel, kilde, merknad
+    (why a published share is not the count divided by the total, and similar notes)."""
     names = {k: v[0] for k, v in SERIES.items()}
     rows = [{
         "serie": names.get(r["kilde_type"], r["kilde_type"]),
@@ -142,9 +143,10 @@ def trend_table(df: pl.DataFrame) -> pl.DataFrame:
         "antall_kommuner": r["antall_kommuner"],
         "andel": r["andel"],
         "kilde": r["kilde"],
+        "merknad": r.get("merknad"),
     } for r in df.sort(["tidspunkt", "kilde_type"]).iter_rows(named=True)]
     schema = {"serie": pl.String, "periode": pl.String, "kommuner_med_politikk": pl.Int64,
-              "antall_kommuner": pl.Int64, "andel": pl.Float64, "kilde": pl.String}
+              "antall_kommuner": pl.Int64, "andel": pl.Float64, "kilde": pl.String, "merknad": pl.String}
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -211,16 +213,16 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
     plural = "fylker" if what == "fylke" else "størrelsesgrupper"
 
     def end(word: str, share: float) -> str:
-        """'høyest i A (50,0 %, 3 av 6)', or for a tie 'høyest, 100,0 %, i A (6 av 6) og B (1 av 1)'."""
+        """'høyest i A (50 %, 3 av 6)', or for a tie 'høyest, 100 %, i A (6 av 6) og B (1 av 1)'."""
         rows = list(by.filter(pl.col("andel_ja_alle") == share).iter_rows(named=True))
         where = [(f"i {r['navn']}" if what == "fylke" else f"blant {size_group_words(r['navn'])}",
                   _share_of(r[ja], r["antall_kommuner"])) for r in rows]
         if len(where) == 1:
-            return f"{word} {where[0][0]} ({fmt_pct(share)}, {where[0][1]})"
+            return f"{word} {where[0][0]} ({fmt_pct(share, 0)}, {where[0][1]})"
         if len(where) > 3:
-            return f"{word}, {fmt_pct(share)}, i {fmt_int(len(where))} {plural}"
+            return f"{word}, {fmt_pct(share, 0)}, i {fmt_int(len(where))} {plural}"
         names = [f"{w.removeprefix('i ') if i else w} ({n})" for i, (w, n) in enumerate(where)]
-        return f"{word}, {fmt_pct(share)}, " + ", ".join(names[:-1]) + " og " + names[-1]
+        return f"{word}, {fmt_pct(share, 0)}, " + ", ".join(names[:-1]) + " og " + names[-1]
 
     high = end("høyest", by["andel_ja_alle"][0])
     text = (f"Andelen kommuner med vedtatt politikk er {high}{',' if ' og ' in high else ''} og "
@@ -413,14 +415,21 @@ def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -
     if now.height:
         r = now.row(0, named=True)
         status = r["status"] or "ukjent"
+        merged = bool(r["harmonisert"] and r["forgjengere"])
         if status == "ja":
             year = f" (vedtatt {r['vedtaksaar']})" if r["vedtaksaar"] else ""
             lines.append(f"**{name}** hadde vedtatt frivillighetspolitikk i {runde}{year}.")
+        elif status == "ukjent" and merged:
+            lines.append(f"**{name}** har ukjent status i {runde}: ikke alle kommunene som i dag er {name}, svarte, "
+                         "og ingen av dem svarte ja eller under arbeid. Ukjent betyr ikke «nei».")
         elif status == "ukjent":
             lines.append(f"**{name}** svarte ikke på spørsmålet i {runde}. Status er ukjent – det betyr ikke «nei».")
+        elif merged:
+            lines.append(f"**{name}** har status «{status_label(status).lower()}» i {runde}, regnet ut fra svarene "
+                         f"til kommunene som i dag er {name}.")
         else:
             lines.append(f"**{name}** svarte «{status_label(status).lower()}» i {runde}.")
-        if r["harmonisert"] and r["forgjengere"]:
+        if merged:
             lines.append(f"Runden brukte kommunene slik de var da. Svar fra kommunene som i dag er {name}: "
                          f"{r['forgjengere']}.")
     history = " · ".join(f"{x['runde']}: {status_label(x['status']).lower()}" for x in rounds.iter_rows(named=True))
@@ -455,6 +464,19 @@ def invalid_round_message(raw: str, rounds: list[str]) -> str:
     """The friendly message for an `aar` that is not a survey round."""
     return (f"{_shown(raw)} er ikke en runde av kommuneundersøkelsen. Rundene er {', '.join(rounds[:-1])} og "
             f"{rounds[-1]}. Viser den siste runden, {rounds[-1]}.")
+
+
+def single_successor(former: pl.DataFrame) -> str | None:
+    """The one municipality a former number lies in today (None when unknown or split between several)."""
+    codes = former["kommunenummer_2024"].unique().to_list() if former.height else []
+    return codes[0] if len(codes) == 1 else None
+
+
+def replaced_municipality_message(raw: str, former: pl.DataFrame) -> str:
+    """The note when a former number from the URL is shown as today's municipality (single successor)."""
+    r = former.row(0, named=True)
+    return (f"Kommunenummer {_shown(raw)} ({r['navn']}) gjelder ikke lenger. Viser {r['kommunenummer_2024']} "
+            f"{r['kommunenavn_2024']}, der kommunen ligger i dag.")
 
 
 def invalid_municipality_message(raw: str, former: pl.DataFrame) -> str:

@@ -178,10 +178,13 @@ def load(code: str) -> Profile:
 
 
 def subtitle(p: Profile) -> str:
-    """'Kommune i Møre og Romsdal · 58 509 innbyggere (1.1.2024) · størrelsesgruppe 50 000 og over · nr. 1508'."""
+    """'Kommune i Møre og Romsdal · 68 309 innbyggere 1. januar 2026 · størrelsesgruppe 50 000 og over · nr. 1508':
+    the latest population (the one the figures per 1 000 divide by); the size group is the one of 1.1.2024."""
     i = p.info
-    return (f"Kommune i {i['fylkesnavn']} · {fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024 · "
-            f"størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} · kommunenummer {i['kommunenummer']}")
+    people = (f"{fmt_int(i['folketall_siste'])} innbyggere 1. januar {i['folketall_siste_aar']}"
+              if i.get("folketall_siste") is not None else f"{fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024")
+    return (f"Kommune i {i['fylkesnavn']} · {people} · størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} "
+            f"(etter folketallet 1. januar 2024) · kommunenummer {i['kommunenummer']}")
 
 
 def similar_note(p: Profile) -> str:
@@ -389,6 +392,8 @@ def policy_table(p: Profile) -> pl.DataFrame:
                 col.append(str(v) if v else "–")
             elif key == "antall_frivilligsentraler":
                 col.append("Ikke svart" if v is None else fmt_int(v))
+            elif key == "status" and v in ("ukjent", None) and r["harmonisert"] and r["forgjengere"]:
+                col.append("Ukjent")  # worked out from several former municipalities, not all of which answered
             else:
                 col.append(ANSWERS.get(v, str(v)))
         out[str(r["runde"])] = col
@@ -396,9 +401,18 @@ def policy_table(p: Profile) -> pl.DataFrame:
 
 
 def policy_long(p: Profile) -> pl.DataFrame:
-    """The answers per round as a download table (codes as the view has them)."""
-    return p.rounds.select("runde", "status", "vedtaksaar", *MEASURES, "antall_frivilligsentraler", "harmonisert",
-                           "forgjengere")
+    """The answers per round as a download table: one row per round, Norwegian headers and answers."""
+    table = policy_table(p)
+    if table.is_empty():
+        return pl.DataFrame({"Runde": []})
+    rounds = [c for c in table.columns if c != "Spørsmål"]
+    out = {"Runde": [int(c) for c in rounds]}
+    for i, question in enumerate(table["Spørsmål"]):
+        out[question] = [table[c][i] for c in rounds]
+    by_round = {r["runde"]: r for r in p.rounds.iter_rows(named=True)}
+    out["Omregnet til dagens kommune"] = [bool(by_round[int(c)]["harmonisert"]) for c in rounds]
+    out["Svar fra kommunene i runden"] = [by_round[int(c)]["forgjengere"] for c in rounds]
+    return pl.DataFrame(out)
 
 
 def policy_note(p: Profile) -> str | None:

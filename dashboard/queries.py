@@ -88,8 +88,8 @@ def provenance(title: str, *source_ids: str) -> Provenance:
     infos = source_info(*source_ids)
     return Provenance(
         title=title,
-        source="; ".join(f"{i.producer}: {i.title}" for i in infos),
-        licence="; ".join(sorted({i.licence for i in infos})),
+        source="; ".join(f"{i.producer}: {norsk(i.title)}" for i in infos),
+        licence="; ".join(sorted({norsk(i.licence) for i in infos})),
         retrieved="; ".join(sorted({i.retrieved for i in infos})),
         url="; ".join(sorted({i.url for i in infos})),
         synthetic=any(i.synthetic for i in infos),
@@ -259,7 +259,7 @@ def policy_timeline() -> pl.DataFrame:
     """Share with a policy over time from published counts and survey rounds (kilde_type says which)."""
     return in_norwegian(run("""SELECT aar, per, kilde_type, kilde, kommuner_med_politikk, antall_kommuner,
                                       andel_prosent / 100 AS andel, merknad
-                               FROM frivillighetspolitikk_tidsserie ORDER BY aar, kilde_type"""), "kilde")
+                               FROM frivillighetspolitikk_tidsserie ORDER BY aar, kilde_type"""), "kilde", "merknad")
 
 
 def county_overview(org_year: int, policy_round: int, grasrot_year: int) -> pl.DataFrame:

@@ -162,8 +162,8 @@ def test_status_table_counts_add_up_and_name_statuses_in_words():
 
 def test_status_summary_names_highest_and_lowest_and_says_unknown_is_not_no():
     text = plain(fp.status_summary(COUNTIES, what="fylke"))
-    assert "høyest i Oslo (100,0 %, 1 av 1)" in text
-    assert "lavest i Troms (0,0 %, 0 av 21)" in text
+    assert "høyest i Oslo (100 %, 1 av 1)" in text
+    assert "lavest i Troms (0 %, 0 av 21)" in text
     assert "12 kommuner svarte ikke" in text and "ikke regnet som «nei»" in text
 
 
@@ -171,7 +171,7 @@ def test_status_summary_names_every_tied_county_with_its_own_count():
     tied = _status({"Vestfold": {"ja": 6}, "Oslo": {"ja": 1}, "Troms": {"nei": 21}, "Finnmark": {"nei": 18},
                     "Agder": {"ja": 10, "nei": 15}})
     text = plain(fp.status_summary(tied, what="fylke"))
-    assert "høyest, 100,0 %, i Vestfold (6 av 6) og Oslo (1 av 1), og lavest, 0,0 %, i Troms (0 av 21) og " \
+    assert "høyest, 100 %, i Vestfold (6 av 6) og Oslo (1 av 1), og lavest, 0 %, i Troms (0 av 21) og " \
            "Finnmark (0 av 18)." in text
 
 
@@ -347,6 +347,18 @@ def test_municipality_text_says_unknown_is_not_no_and_compares_with_its_size_gro
     assert "svarte ikke" in text and "betyr ikke «nei»" in text
     assert "2019: nei · 2024: ukjent (ikke svart)" in text
     assert "18 av 20 (90,0 %)" in text
+
+
+def test_municipality_text_does_not_say_a_merged_municipality_did_not_answer():
+    # 2019 Ålesund was four municipalities: one said "vet ikke", three did not answer
+    rounds = pl.DataFrame({"runde": [2019], "kommunenavn": ["Ålesund"], "status": ["ukjent"], "vedtaksaar": [None],
+                           "harmonisert": [True], "antall_forgjengere": [4], "forgjengere_svart": [1],
+                           "forgjengere": ["1504 Ålesund: vet ikke; 1523 Ørskog: ikke svart"]})
+    text = plain(fp.municipality_text(rounds, None, 2019))
+    assert "svarte ikke på spørsmålet" not in text
+    assert "ikke alle kommunene som i dag er Ålesund, svarte" in text and "1504 Ålesund: vet ikke" in text
+    merged_no = rounds.with_columns(pl.lit("nei").alias("status"))
+    assert "har status «nei» i 2019, regnet ut fra svarene" in plain(fp.municipality_text(merged_no, None, 2019))
 
 
 @pytest.mark.parametrize("raw", ["[klikk](https://example.com)", "<script>", "2020)*"])

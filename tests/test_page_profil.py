@@ -199,11 +199,10 @@ def test_selection_survives_moving_between_pages(app):
         at.run()
         assert not at.exception, page
         params = _params(at)
-        missing = set(STATE) - set(params)
-        assert all(params[k] == STATE[k] for k in params), page
-        # a page may find a value invalid for itself (aar=2022 is no survey round): it says so and drops it
-        # from its own address only; the next page gets it back
-        assert not missing or at.info, f"{page} dropped {missing} without a message"
+        differs = {k for k in STATE if params.get(k) != STATE[k]}
+        # a page may find a value invalid for itself (aar=2022 is no survey round): it says so and shows (and
+        # writes to its own address) its default instead; the next page gets the chosen value back
+        assert not differs or at.info, f"{page} changed {differs} without a message"
     assert _params(at) == STATE
     assert at.title[0].value == "Ålesund"
 
@@ -301,3 +300,49 @@ def test_category_shares_of_a_small_municipality_say_how_few_organisations_they_
     assert "én organisasjon 3\u00a0% av dem" in text
     big = cats.with_columns(pl.col("antall") * 10)
     assert "én organisasjon" not in figures_profil.describe_categories(big, kommune="Bergen")
+
+
+def test_the_policy_download_speaks_norwegian_and_a_merged_unknown_is_not_called_unanswered(app, downloads, con):
+    # 2019: today's Ålesund was four municipalities; one said "vet ikke", the others did not answer
+    (status, before), = con.sql("SELECT status, forgjengere FROM frivillighetspolitikk "
+                                "WHERE kommunenummer = '1508' AND runde = 2019").fetchall()
+    assert status == "ukjent" and "ikke svart" in before and "vet ikke" in before
+    at = app(kommune="1508")
+    answers = at.table[1].value
+    assert answers.loc[answers["Spørsmål"] == "Frivillighetspolitikk", "2019"].iloc[0] == "Ukjent"
+    csv = downloads["frivillighetspolitikk-alesund.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert header[:3] == ["Runde", "Frivillighetspolitikk", "Vedtatt år"]
+    assert "Frivillighetsråd eller -forum" in header and "Omregnet til dagens kommune" in header
+    rows = {line.split(";")[0]: line for line in csv[1:4]}
+    assert rows["2024"].split(";")[1] == "Ja" and "under_arbeid" not in "\n".join(csv)
+    assert "synthetic data" not in "\n".join(csv), "the licence line is in Norwegian"
+
+
+def test_the_header_population_is_the_one_the_figures_per_1000_divide_by(app, con):
+    at = app(kommune="4601")
+    line = next(c.value for c in at.caption if c.value.startswith("Kommune i Vestland"))
+    people, year = re.search(r"· ([\d\u00a0 ]+) innbyggere 1\. januar (\d{4})", line).groups()
+    people = int(re.sub(r"\D", "", people))
+    latest = con.sql("SELECT aar, folketall FROM befolkning WHERE nivaa = 'kommune' AND kode = '4601' "
+                     "ORDER BY aar DESC LIMIT 1").fetchall()[0]
+    assert (int(year), people) == latest
+    key = at.table[0].value
+    orgs = key[key["Nøkkeltall"].str.startswith("Registrerte organisasjoner")].iloc[0]["Bergen"]
+    per_1000 = key[key["Nøkkeltall"].str.startswith("Organisasjoner per 1\u00a0000")].iloc[0]["Bergen"]
+    redone = int(re.sub(r"\D", "", orgs)) / people * 1000
+    assert fmt_num(redone, 1) == per_1000, "a reader dividing by the header's population gets the table's figure"
+    assert "(etter folketallet 1. januar 2024)" in line
+
+
+def test_the_year_shown_is_in_the_address_but_is_not_carried_to_other_pages_as_a_choice(app):
+    at = app("pages/kart.py")  # no year in the address: the latest is shown, and the link names it
+    shown = at.selectbox(key="w_aar").value
+    assert _params(at)["aar"] == shown, "a shared link would show another year after the next update"
+    at.query_params.clear()
+    at.switch_page("pages/tilskudd.py")
+    at.run()
+    assert not at.exception
+    assert not [i for i in at.info if "år" in i.value.lower() and shown in i.value], \
+        "the map's default year is not a choice the grant page must complain about"
+    assert _params(at)["aar"] == at.selectbox(key="w_aar").value
