@@ -44,16 +44,26 @@ def with_unit(fmt: Callable[[float], str], unit: str) -> Callable[[float], str]:
     return (lambda v: f"{fmt(v)}\u00a0kr") if unit.startswith("kr") else fmt
 
 
+def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
+    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i 12 fylker'."""
+    shown = fmt(ranked["verdi"][0])
+    tied = [r["navn"] for r in ranked.iter_rows(named=True) if fmt(r["verdi"]) == shown]
+    if len(tied) > 3:
+        return f"{word} ({shown}) i {len(tied)} {level_word}"
+    names = tied[0] if len(tied) == 1 else ", ".join(tied[:-1]) + " og " + tied[-1]
+    return f"{word} i {names} ({shown})"
+
+
 def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -> str:
     """'Høyest: X (v), lavest: Y (v), median v.' over the areas with a value."""
     d = values.drop_nulls("verdi").sort("verdi", descending=True)
     if d.is_empty():
         return f"Ingen tall for {name.lower()} i {aar}."
-    top, low = d.row(0, named=True), d.row(-1, named=True)
     median = d["verdi"].median()
     missing = values.height - d.height
-    text = (f"{name} i {aar}: høyest i {top['navn']} ({fmt(top['verdi'])}), lavest i {low['navn']} "
-            f"({fmt(low['verdi'])}); medianen for {d.height} {level_word} er {fmt(median)}.")
+    text = (f"{name} i {aar}: {_extreme('høyest', d, fmt, level_word)}, "
+            f"{_extreme('lavest', d.reverse(), fmt, level_word)}; medianen for {d.height} {level_word} er "
+            f"{fmt(median)}.")
     if missing:
         text += f" {missing} {level_word} mangler tall."
     return text

@@ -129,10 +129,10 @@ TIMELINE_KINDS = {
 
 def timeline_table(timeline: pl.DataFrame) -> pl.DataFrame:
     """The policy time series (`queries.policy_timeline`) as a table: periode ('juli 2019'), serie (in words),
-    kommuner_med_politikk, antall_kommuner, andel, kilde."""
+    kommuner_med_politikk, antall_kommuner, andel, kilde, merknad."""
     return timeline.select(
         map_strings(timeline["per"], fmt_period).alias("periode"),
         pl.col("kilde_type").replace_strict(TIMELINE_KINDS, default=pl.col("kilde_type"), return_dtype=pl.String)
         .alias("serie"),
-        "kommuner_med_politikk", "antall_kommuner", "andel", "kilde",
+        "kommuner_med_politikk", "antall_kommuner", "andel", "kilde", "merknad",
     )

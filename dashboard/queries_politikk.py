@@ -55,7 +55,8 @@ def trend() -> pl.DataFrame:
     Columns: kilde_type ('undersokelse_runde' | 'undersokelse_2024_grenser' | 'publisert'), aar, per,
     tidspunkt (fractional year: the published month, or the survey's median submission month; mid-year when
     only a year is known), kommuner_med_politikk, antall_kommuner, andel (fraction), andel_oppgitt (true when
-    the published share is as published, false when computed from the count), kilde.
+    the published share is as published, false when computed from the count), kilde, merknad (the published
+    figure's note, in Norwegian).
     """
     return in_norwegian(run("""
         WITH felt AS (
@@ -68,11 +69,11 @@ def trend() -> pl.DataFrame:
                    AS tidspunkt,
                t.kommuner_med_politikk, t.antall_kommuner, t.andel_prosent / 100 AS andel,
                CASE WHEN t.kilde_type = 'publisert' THEN p.andel_prosent IS NOT NULL END AS andel_oppgitt,
-               t.kilde
+               t.kilde, t.merknad
         FROM frivillighetspolitikk_tidsserie t
         LEFT JOIN felt f ON f.runde = t.aar AND t.kilde_type <> 'publisert'
         LEFT JOIN publisert_frivillighetspolitikk p ON t.kilde_type = 'publisert' AND p.per = t.per
-        ORDER BY t.kilde_type, tidspunkt"""), "kilde")
+        ORDER BY t.kilde_type, tidspunkt"""), "kilde", "merknad")
 
 
 def status_by(runde: int, nivaa: str) -> pl.DataFrame:

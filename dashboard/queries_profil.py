@@ -12,14 +12,19 @@ KEY_INDICATORS = ("org_per_1000", "org_antall", "frivilligsentraler", "grasrot_k
 
 
 def kommune(kode: str) -> dict | None:
-    """One 2024 municipality: name, county, size group, population 2024 and bounding boxes (its own, county's)."""
+    """One 2024 municipality: name, county, size group, population 2024 (the size group's) and the latest
+    (folketall_siste on 1 January folketall_siste_aar), bounding boxes (its own, county's)."""
     df = run("""SELECT k.kommunenummer, k.kommunenavn, k.kommunenavn_kort, k.fylkesnummer, k.fylkesnavn,
                        f.fylkesnavn_kort, f.antall_kommuner AS fylke_antall_kommuner,
                        k.storrelsesgruppe_kode, k.storrelsesgruppe, k.folketall_2024,
+                       b.folketall AS folketall_siste, b.aar AS folketall_siste_aar,
                        (SELECT count(*) FROM kommune g WHERE g.storrelsesgruppe_kode = k.storrelsesgruppe_kode)
                            AS gruppe_antall_kommuner,
                        f.min_lon, f.min_lat, f.max_lon, f.max_lat
                 FROM kommune k JOIN fylke f ON f.fylkesnummer = k.fylkesnummer
+                LEFT JOIN (SELECT kode, aar, folketall FROM befolkning
+                           WHERE nivaa = 'kommune' AND kode = $1 AND folketall IS NOT NULL
+                           ORDER BY aar DESC LIMIT 1) b ON b.kode = k.kommunenummer
                 WHERE k.kommunenummer = $1""", kode)
     return df.row(0, named=True) if df.height else None
 

@@ -18,6 +18,7 @@ NIVAAER = {"kommune": "Kommuner", "fylke": "Fylker"}
 _SESSION = "_sel_"
 _DROPPED = "_sel_dropped"  # parameter → the page that found its value invalid
 _PAGE = "_sel_page"
+_IMPLICIT = "_sel_implicit"  # parameter → the page's default value, written to the URL but not chosen
 
 
 def restore(page: str = "") -> None:
@@ -31,7 +32,7 @@ def restore(page: str = "") -> None:
         saved = st.session_state.get(_SESSION + name)
         if url_value is None and saved is not None and dropped.get(name) != page:
             st.query_params[name] = saved
-        elif url_value is not None:
+        elif url_value is not None and st.session_state.get(_IMPLICIT, {}).get(name) != url_value:
             st.session_state[_SESSION + name] = url_value
             if url_value != saved:
                 dropped.pop(name, None)
@@ -46,6 +47,7 @@ def get(name: str) -> str | None:
 def set(name: str, value: str | int | None) -> None:
     """Write a parameter to the URL and the session; None removes it."""
     st.session_state.setdefault(_DROPPED, {}).pop(name, None)
+    st.session_state.setdefault(_IMPLICIT, {}).pop(name, None)
     if value is None or value == "":
         st.query_params.pop(name, None)
         st.session_state.pop(_SESSION + name, None)
@@ -65,6 +67,8 @@ def choose(name: str, options: Sequence[str], default: str | None, *, label: str
     """A selectbox bound to a URL parameter: starts from the URL (if valid), writes changes back to it.
 
     With a placeholder and no default, an absent or invalid URL value leaves the box empty (returns None).
+    A default shown is written to the URL too, so a shared link keeps its year after the next data update; it is
+    not carried to other pages as a choice (there the page's own default applies).
     """
     options = list(options)
     current = get(name)
@@ -73,6 +77,9 @@ def choose(name: str, options: Sequence[str], default: str | None, *, label: str
             current = None
         else:
             current = default if default in options else (options[0] if options else None)
+        if current and get(name) is None:
+            st.query_params[name] = current
+            st.session_state.setdefault(_IMPLICIT, {})[name] = current
     key = f"w_{name}"
     st.session_state[key] = current
 

@@ -29,7 +29,12 @@ kommuner = qp.municipality_list()
 names = dict(zip(kommuner["kommunenummer"], kommuner["kommunenavn"], strict=True))
 raw_kommune = state.get("kommune")
 if raw_kommune is not None and raw_kommune not in names:
-    state.drop_invalid("kommune", fp.invalid_municipality_message(raw_kommune, qp.former_code(raw_kommune)))
+    former = qp.former_code(raw_kommune)
+    if fp.single_successor(former) in names:  # a former number with one successor today: show that one
+        state.set("kommune", fp.single_successor(former))
+        st.info(fp.replaced_municipality_message(raw_kommune, former), icon=":material/info:")
+    else:
+        state.drop_invalid("kommune", fp.invalid_municipality_message(raw_kommune, former))
 
 c1, c2 = st.columns([1, 2])
 aar = int(state.choose("aar", rounds, latest, label="Runde av kommuneundersøkelsen", container=c1,

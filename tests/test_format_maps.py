@@ -162,3 +162,19 @@ def test_numbers_and_their_units_are_kept_on_one_line():
         f"høyest (14,6{nb}%), 810{nb}kr, 698{nb}mill.{nb}kr, under 2{nb}000, 2024 2025")
     assert size_group_words("Under 2 000") == f"kommunene med under 2{nb}000 innbyggere"
     assert size_group_words("50 000 og over") == f"kommunene med 50{nb}000 innbyggere eller flere"
+
+
+def test_map_summary_names_every_area_tied_on_the_value_shown():
+    import polars as pl
+
+    from dashboard import kart
+
+    pct = kart.formatter("andel", 0)
+    counties = pl.DataFrame({"navn": ["Oslo", "Vestfold", "Agder", "Troms", "Finnmark"],
+                             "verdi": [1.0, 1.0, 0.4, 0.0, 0.001]})
+    text = kart.summarise(counties, "Andel", 2024, pct, "fylker")
+    assert "høyest i Oslo og Vestfold (100\u00a0%)" in text
+    assert "lavest i Troms og Finnmark (0\u00a0%)" in text, "0,1 % is shown as 0 % too: a tie for the reader"
+    many = pl.DataFrame({"navn": [f"K{i}" for i in range(6)], "verdi": [5.0, 5.0, 5.0, 5.0, 2.0, 1.0]})
+    assert "høyest (5) i 4 kommuner, lavest i K5 (1)" in kart.summarise(many, "Tall", 2024, lambda v: fmt_num(v, 0),
+                                                                         "kommuner")

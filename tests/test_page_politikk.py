@@ -182,12 +182,24 @@ def test_invalid_round_in_the_url_gives_a_message_and_the_latest_round(app, bad)
     at = app(aar=bad)
     assert any(f"«{bad}» er ikke en runde av kommuneundersøkelsen" in i.value for i in at.info)
     assert metrics(at)["Kommuner med politikk"] == "107 av 357"
-    assert "aar" not in at.query_params
+    shown = at.query_params.get("aar")
+    assert (shown[0] if isinstance(shown, list) else shown) == "2024", "the address names the round shown"
 
 
-def test_former_municipality_number_in_the_url_is_explained(app):
-    at = app(kommune="0227")
-    assert any("3205 Lillestrøm" in i.value for i in at.info)
+def test_former_municipality_number_in_the_url_shows_todays_municipality(app):
+    at = app(kommune="0227")  # Fet, merged into Lillestrøm in 2020
+    assert any("Viser 3205 Lillestrøm" in i.value for i in at.info)
+    shown = at.query_params.get("kommune")
+    assert (shown[0] if isinstance(shown, list) else shown) == "3205"
+    assert at.selectbox(key="w_kommune").value == "3205"
+    assert any("**Lillestrøm**" in m.value for m in at.markdown), "the municipality's own summary is shown"
+
+
+def test_a_former_number_split_between_municipalities_is_explained_not_guessed(app, con):
+    (code,), = con.sql("SELECT kode FROM kommune_historikk GROUP BY kode "
+                       "HAVING count(DISTINCT kommunenummer_2024) > 1 ORDER BY kode LIMIT 1").fetchall()
+    at = app(kommune=code)
+    assert any("gjelder ikke lenger. I dag ligger kommunen i" in i.value for i in at.info)
     assert "kommune" not in at.query_params
     assert all(f["properties"]["width"] != 3 for f in deck(at)["layers"][0]["data"]["features"])
 

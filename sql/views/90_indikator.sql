@@ -25,7 +25,7 @@ SELECT * FROM (VALUES
     ('moms_kr_per_innbygger', 'Momskompensasjon, kroner per innbygger', 'kr per innbygger', 0,
      'momskompensasjon,frivillighetsregisteret,enhetsregisteret,befolkning',
      'Utbetalt momskompensasjon til mottakere registrert i området, per innbygger. Viser hvor hovedkontorene ligger, ikke hvor aktiviteten er.', 8),
-    ('politikk_andel', 'Andel kommuner med vedtatt frivillighetspolitikk', 'andel', 1,
+    ('politikk_andel', 'Andel kommuner med vedtatt frivillighetspolitikk', 'andel', 0,
      'kommuneundersokelse',
      'Andel av alle kommuner i fylket som svarte ja i kommuneundersøkelsen (ikke svart telles ikke som nei).', 9),
     ('folketall', 'Folketall 1. januar', 'innbyggere', 0, 'befolkning', 'SSB, tabell 07459 (2024-grenser).', 10)
