@@ -104,7 +104,7 @@ def ranked_share(df: pl.DataFrame, *, category: str, value: str, reference: floa
     d = df.drop_nulls(value)
     fig = figures.bar_ranked(d, category=category, value=value, percent=True, height=height)
     if reference is not None:
-        reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference, 0)}",
+        reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference)}",
                        x_max=max(d[value].max() or 0, reference))
     fig.update_yaxes(automargin=True)
     return fig

@@ -66,13 +66,12 @@ def fmt_nok(x: float | int | None, decimals: int = 0) -> str:
 
 
 def fmt_nok_short(x: float | int | None) -> str:
-    """A large amount shortened: 698265345 → '698,3 mill. kr', 1.42e9 → '1,42 mrd. kr'."""
+    """A large amount in millions, as the charts' axes: 26213000 → '26,2 mill. kr'; from 100 millions whole
+    millions, 698265345 → '698 mill. kr', 1.42e9 → '1 420 mill. kr' (never 'mrd.' beside an axis in 'mill. kr')."""
     if _missing(x):
         return MISSING
-    if abs(x) >= 1e9:
-        return f"{fmt_num(x / 1e9, 2)}\u00a0mrd.\u00a0kr"
     if abs(x) >= 1e6:
-        return f"{fmt_num(x / 1e6, 1)}\u00a0mill.\u00a0kr"
+        return f"{fmt_num(x / 1e6, 0 if abs(x) >= 1e8 else 1)}\u00a0mill.\u00a0kr"
     return fmt_nok(x)
 
 

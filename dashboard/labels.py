@@ -15,6 +15,7 @@ LABELS: dict[str, str] = {
     "storrelsesgruppe": "Størrelsesgruppe",
     "folketall": "Folketall",
     "folketall_2024": "Folketall 1.1.2024",
+    "folketall_aar": "Folketall per 1. januar (år)",
     "antall": "Antall",
     "nye": "Nye registreringer",
     "per_1000": "Per 1 000 innbyggere",

@@ -119,6 +119,12 @@ def county_table(counties: pl.DataFrame) -> pl.DataFrame:
                            "organisasjoner", pl.col("folketall").alias(f"Folketall 1.1.{year}"), "antall_kommuner")
 
 
+def county_download(counties: pl.DataFrame) -> pl.DataFrame:
+    """The county table's download: every figure with the population the figures per 1 000 divide by (and its
+    year), not a second population of another year beside it."""
+    return counties.drop("folketall_2024", strict=False)
+
+
 #: What each kind of point in the policy time series is, in words (table and download headers).
 TIMELINE_KINDS = {
     "undersokelse_runde": "Kommuneundersøkelsen (kommunene slik de var i rundens år)",

@@ -19,8 +19,9 @@ def test_norwegian_numbers_use_space_and_decimal_comma():
     assert fmt_num(12.936, 1) == "12,9"
     assert fmt_pct(0.3) == "30,0\u00a0%"
     assert fmt_nok(698_265_345) == "698\u00a0265\u00a0345\u00a0kr"
-    assert fmt_nok_short(1.42e9) == "1,42\u00a0mrd.\u00a0kr"
-    assert fmt_nok_short(698_265_345) == "698,3\u00a0mill.\u00a0kr"
+    assert fmt_nok_short(1.42e9) == "1\u00a0420\u00a0mill.\u00a0kr"  # as the axes: never 'mrd.' beside 'mill. kr'
+    assert fmt_nok_short(698_265_345) == "698\u00a0mill.\u00a0kr"
+    assert fmt_nok_short(26_213_000) == "26,2\u00a0mill.\u00a0kr"
     assert fmt_change(-3.5, 1) == "−3,5" and fmt_change(12) == "+12"
     assert fmt_int(None) == "–"
 

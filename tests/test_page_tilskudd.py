@@ -58,7 +58,7 @@ def head_office_warnings(at: AppTest) -> list[str]:
 
 def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch)
-    assert metric(at, "Utbetalt 2024").value == f"810,0{NBSP}mill.{NBSP}kr"
+    assert metric(at, "Utbetalt 2024").value == f"810{NBSP}mill.{NBSP}kr"
     totals = shown(at.dataframe[-1]).set_index("aar")
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
     assert totals.loc["2023", "publisert_utbetalt"] == f"794{NBSP}000{NBSP}000{NBSP}kr"
@@ -78,7 +78,7 @@ def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
 def test_year_choice_shows_the_year_total(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch, aar="2019")
     paid = metric(at, "Utbetalt 2019")
-    assert paid.value == f"698,3{NBSP}mill.{NBSP}kr"
+    assert paid.value == f"698{NBSP}mill.{NBSP}kr"
     assert f"698{NBSP}265{NBSP}345{NBSP}kr" in paid.help
     at = _app(mirror_db, monkeypatch, aar="2023")
     assert f"794{NBSP}000{NBSP}000{NBSP}kr" in metric(at, "Utbetalt 2023").help
@@ -86,7 +86,7 @@ def test_year_choice_shows_the_year_total(mirror_db, monkeypatch):
 
 def test_moms_2018_national(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2018")
-    assert metric(at, "Utbetalt 2018").value == f"1,42{NBSP}mrd.{NBSP}kr"
+    assert metric(at, "Utbetalt 2018").value == f"1{NBSP}420{NBSP}mill.{NBSP}kr"
     assert metric(at, "Andel til mottakere i Oslo").value == f"55{NBSP}%"
     # counties and municipalities are per place even when the country is chosen: explained there, for that year
     assert len(head_office_warnings(at)) >= 2

@@ -41,7 +41,7 @@ def test_overview_headline_figures(app):
     metrics = {label: c.value for label, c in cards(at).items()}
     assert metrics["Frivillige organisasjoner"] == "72\u00a0800"
     assert metrics["Kommuner med politikk 2024"] == "107 av 357"
-    assert metrics["Grasrotandelen 2024"] == "810,0\u00a0mill.\u00a0kr"
+    assert metrics["Grasrotandelen 2024"] == "810\u00a0mill.\u00a0kr"
     grasrot = cards(at)["Grasrotandelen 2024"]  # the 2024 national total is assumed, not published: it says so
     assert grasrot.delta.endswith("landstall ikke publisert") and "ikke et offisielt" in grasrot.help
     assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
@@ -59,6 +59,15 @@ def test_overview_county_table_has_all_counties(app):
     number = lambda s: float(str(s).replace("\u00a0", "").replace(",", "."))  # noqa: E731
     for _, row in table.iterrows():
         assert abs(number(row["organisasjoner"]) / number(row[population]) * 1000 - number(row["per_1000"])) < 0.06
+
+
+def test_overview_county_download_has_one_population_the_one_divided_by(app, downloads):
+    app()
+    csv = downloads["nokkeltall-per-fylke.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert [h for h in header if h.startswith("Folketall")] == ["Folketall", "Folketall per 1. januar (år)"]
+    years = {line.split(";")[header.index("Folketall per 1. januar (år)")] for line in csv[1:16]}
+    assert len(years) == 1 and years <= {str(y) for y in range(2020, 2040)}
 
 
 def _deck(at: AppTest) -> dict:
