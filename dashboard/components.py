@@ -177,6 +177,15 @@ def pinned_columns(df: pl.DataFrame) -> list[str]:
     return [first] if df.width >= PIN_MIN_COLUMNS and first in NAME_COLUMNS else []
 
 
+#: Text columns that get room for their usual text (Streamlit otherwise sizes a column by its first rows, and a
+#: category or a source is cut off mid-word); widths are Streamlit's named widths (medium 200 px, large 400 px).
+TEXT_WIDTHS = {"navn": "medium", "kategori": "medium", "gruppenavn": "medium", "kommunenavn": "medium",
+               "kilde": "large", "merknad": "large", "forklaring": "large"}
+
+#: A table with at most this many rows is shown whole (no inner scrolling: it prints, and nothing is half-hidden).
+WHOLE_ROWS = 20
+
+
 def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
           key: str | None = None, static: bool = False) -> None:
     """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
@@ -198,7 +207,11 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
         st.table(styler.relabel_index([label(c) for c in df.columns], axis="columns"), hide_index=True)
         return
     pinned = set(pinned_columns(df))
-    config = {col: st.column_config.Column(label(col), pinned=col in pinned or None) for col in df.columns}
+    config = {col: st.column_config.Column(label(col), pinned=col in pinned or None,
+                                           width=TEXT_WIDTHS.get(col) if df.schema[col] == pl.String else None)
+              for col in df.columns}
+    if height == "auto" and df.height <= WHOLE_ROWS:
+        height = "content"
     st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
                  placeholder="–")  # empty cells: the styler's "–" is not used for nulls
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme  # also registers the template
-from dashboard.format import fmt_num, nobreak
+from dashboard.format import fmt_num, fmt_period, nobreak, period_position
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
 
 
@@ -194,17 +194,20 @@ def policy_timeline(rounds: pl.DataFrame, timeline: pl.DataFrame, *, height: int
     published = timeline.filter(pl.col("kilde_type") == "publisert")
     fig = go.Figure()
     r = rounds.drop_nulls("andel_ja_alle").sort("aar")
+    # every point sits at its time within the year (a round mid-year, a published figure at its month), so two
+    # figures published in one year do not stack on one x, nor hide the survey's point
+    p = published.drop_nulls("andel").sort("per")
     fig.add_trace(go.Scatter(
-        x=r["aar"].to_list(), y=r["andel_ja_alle"].to_list(), mode="lines+markers",
+        x=[period_position(x) for x in p["per"]], y=p["andel"].to_list(), mode="markers",
+        name="Publisert (Frivillighet Norge)",
+        marker={"symbol": "diamond", "size": 14, "color": CATEGORICAL[1], "line": {"width": 1, "color": "#7A4F00"}},
+        customdata=[fmt_period(x) for x in p["per"]],
+        hovertemplate="Publisert %{customdata}: %{y:.1%}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=[period_position(str(a)) for a in r["aar"]], y=r["andel_ja_alle"].to_list(), mode="lines+markers",
         name="Kommuneundersøkelsen (dagens 357 kommuner)", line={"color": CATEGORICAL[0], "width": 3},
-        marker={"size": 9}, customdata=r["ja"].to_list(),
-        hovertemplate="Undersøkelsen %{x}: %{customdata} kommuner (%{y:.0%})<extra></extra>"))
-    p = published.drop_nulls("andel").sort("aar")
-    fig.add_trace(go.Scatter(
-        x=p["aar"].to_list(), y=p["andel"].to_list(), mode="markers", name="Publisert (Frivillighet Norge)",
-        marker={"symbol": "diamond", "size": 11, "color": CATEGORICAL[1], "line": {"width": 1, "color": "#7A4F00"}},
-        customdata=p["per"].to_list(),
-        hovertemplate="Publisert %{customdata}: %{y:.0%}<extra></extra>"))
+        marker={"size": 8}, customdata=list(zip(r["aar"].to_list(), r["ja"].to_list(), strict=True)),
+        hovertemplate="Undersøkelsen %{customdata[0]}: %{customdata[1]} kommuner (%{y:.0%})<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_layout(hovermode="closest")
+    fig.update_layout(hovermode="closest", legend={"traceorder": "reversed"})
     return _layout(fig, y_title="Andel av kommunene", percent=True, height=height)

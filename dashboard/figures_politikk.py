@@ -5,7 +5,6 @@ Inputs are the DataFrames of `dashboard.queries_politikk` (shares as fractions 0
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import textwrap
 from collections.abc import Mapping
@@ -15,7 +14,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import figures, maps
-from dashboard.format import fmt_int, fmt_pct, map_strings, size_group_words
+from dashboard.format import fmt_int, fmt_pct, fmt_period, map_strings, size_group_words
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
@@ -29,9 +28,6 @@ SERIES: dict[str, tuple[str, str, str | None, str]] = {
     "publisert": ("Publisert (Frivillighet Norge)", HIGHLIGHT, None, "diamond"),
 }
 
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
-
 MEASURE_ANSWERS = {"ja": "ja", "nei": "nei", "delvis": "delvis", "vet_ikke": "vet ikke"}
 
 POLICY_GROUPS = {True: ("Med vedtatt politikk", CATEGORICAL[0]),
@@ -43,15 +39,6 @@ POLICY_GROUPS = {True: ("Med vedtatt politikk", CATEGORICAL[0]),
 def status_label(status: str | None) -> str:
     """'under_arbeid' → 'Under arbeid'; None → 'Ukjent (ikke svart)'."""
     return STATUS_LABELS.get(status or "ukjent", str(status))
-
-
-def fmt_period(per: str) -> str:
-    """A published period in words: '2019-07' → 'juli 2019', '2021-12-31' → '31.12.2021', '2016' → '2016'."""
-    if len(per) == 10:
-        return dt.date.fromisoformat(per).strftime("%d.%m.%Y")
-    if len(per) == 7:
-        return f"{MONTHS[int(per[5:7]) - 1]} {per[:4]}"
-    return per
 
 
 def wrap(text: str, width: int = 24) -> str:

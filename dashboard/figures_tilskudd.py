@@ -264,6 +264,8 @@ def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: 
     d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
     if d.is_empty():
         return f"Ingen tall per innbygger for {level_word} i {aar}."
+    if "navn_kort" in d.columns:  # the names the chart beside the text uses
+        d = d.with_columns(pl.coalesce("navn_kort", "navn").alias("navn"))
     top, low = d.row(0, named=True), d.row(-1, named=True)
     text = (f"Kroner per innbygger i {aar}: høyest i {top['navn']} ({fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr), "
             f"lavest i {low['navn']} ({fmt_num(low['kr_per_innbygger'], 0)}\u00a0kr), blant {d.height} {level_word}.")

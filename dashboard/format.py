@@ -142,3 +142,22 @@ def map_strings(series: pl.Series, f: Callable[[Any], str | None]) -> pl.Series:
     threads then wait for the GIL while a Streamlit script thread holds the GIL and waits for that pool. Under
     20 concurrent sessions this deadlocked the whole server (tests/test_injection.py checks it stays out)."""
     return pl.Series(series.name, [None if v is None else f(v) for v in series.to_list()], dtype=pl.String)
+
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+
+
+def fmt_period(per: str) -> str:
+    """A published period in words: '2019-07' → 'juli 2019', '2021-12-31' → '31.12.2021', '2016' → '2016'."""
+    if len(per) == 10:
+        return dt.date.fromisoformat(per).strftime("%d.%m.%Y")
+    if len(per) == 7:
+        return f"{MONTHS[int(per[5:7]) - 1]} {per[:4]}"
+    return per
+
+
+def period_position(per: str) -> float:
+    """Where a period lies on a year axis: the middle of its month ('2019-07' → 2019.54), mid-year for a year."""
+    month = int(per[5:7]) if len(per) >= 7 else 7
+    return int(per[:4]) + (month - 0.5) / 12

@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.figures_politikk import fmt_period
-from dashboard.format import fmt_change, fmt_date, fmt_int, fmt_nok_short, fmt_num, fmt_pct, map_strings
+from dashboard.format import (
+    fmt_change,
+    fmt_date,
+    fmt_int,
+    fmt_nok_short,
+    fmt_num,
+    fmt_pct,
+    fmt_period,
+    map_strings,
+)
 from dashboard.queries_tilskudd import status_of
 
 
@@ -113,16 +121,17 @@ def county_table(counties: pl.DataFrame) -> pl.DataFrame:
     """The county table for the screen, narrow enough not to scroll sideways at desktop width: the three figures
     the intro names first (on a phone they show before the table scrolls), then the context; the county number
     and the count of municipalities with a policy are left out (the share is shown; the download has both).
-    The population is the one the organisations are divided by, so a reader can redo the division."""
+    The population is the one the organisations are divided by, so a reader can redo the division. Counties by
+    their short names, as in the charts."""
     year = counties["folketall_aar"].max()
-    return counties.select("fylkesnavn", "per_1000", "andel_politikk", "grasrot_kr_per_innbygger",
+    return counties.select(pl.col("fylkesnavn_kort").alias("fylkesnavn"), "per_1000", "andel_politikk", "grasrot_kr_per_innbygger",
                            "organisasjoner", pl.col("folketall").alias(f"Folketall 1.1.{year}"), "antall_kommuner")
 
 
 def county_download(counties: pl.DataFrame) -> pl.DataFrame:
     """The county table's download: every figure with the population the figures per 1 000 divide by (and its
     year), not a second population of another year beside it."""
-    return counties.drop("folketall_2024", strict=False)
+    return counties.drop("folketall_2024", "fylkesnavn_kort", strict=False)
 
 
 #: What each kind of point in the policy time series is, in words (table and download headers).

@@ -263,9 +263,9 @@ def policy_timeline() -> pl.DataFrame:
 
 
 def county_overview(org_year: int, policy_round: int, grasrot_year: int) -> pl.DataFrame:
-    """Key figures per county: organisations per 1 000 (with the population it divides by: folketall on 1 January
-    of folketall_aar), share with a policy, grasrot kr per inhabitant."""
-    return run("""SELECT f.fylkesnummer, f.fylkesnavn, f.antall_kommuner, f.folketall_2024,
+    """Key figures per county (official and short name): organisations per 1 000 (with the population it divides
+    by: folketall on 1 January of folketall_aar), share with a policy, grasrot kr per inhabitant."""
+    return run("""SELECT f.fylkesnummer, f.fylkesnavn, f.fylkesnavn_kort, f.antall_kommuner, f.folketall_2024,
                          o.antall AS organisasjoner, o.per_1000, o.folketall, o.folketall_aar,
                          p.ja AS kommuner_med_politikk, p.andel_ja_alle / 100 AS andel_politikk,
                          g.kr_per_innbygger AS grasrot_kr_per_innbygger

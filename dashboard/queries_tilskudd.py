@@ -121,13 +121,13 @@ def ranking(ordning: str, nivaa: str, aar: int, fylke: str | None = None) -> pl.
 def largest_recipients(ordning: str, nivaa: str, kode: str, aar: int, limit: int = 25) -> pl.DataFrame:
     """The organisations that received most in a place and year, largest first.
 
-    Columns: navn (register text: untrusted), orgnr, kategori (ICNPO category name), gruppenavn, kommunenavn,
+    Columns: navn (register text: untrusted), orgnr, kategori (ICNPO category name), gruppenavn, kommunenavn (short),
     utbetalt, sokt (moms), givere (grasrot), ordning (moms), i_registrene. Recipients placed nowhere count only for
     the country.
     """
     return run(f"""SELECT r.navn, r.orgnr, coalesce(c.navn, CASE WHEN r.i_registrene THEN 'Uten ICNPO-kategori'
                                                            ELSE 'Ikke funnet i registrene' END) AS kategori,
-                          g.gruppenavn, k.kommunenavn, r.utbetalt, r.sokt, r.givere, r.ordning, r.i_registrene
+                          g.gruppenavn, k.kommunenavn_kort AS kommunenavn, r.utbetalt, r.sokt, r.givere, r.ordning, r.i_registrene
                    FROM ({_RECIPIENTS[_check(ordning)]}) r
                    LEFT JOIN kommune k ON k.kommunenummer = r.kommunenummer
                    LEFT JOIN icnpo_kategori c ON c.icnpo_kode = r.icnpo_primaer

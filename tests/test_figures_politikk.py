@@ -115,7 +115,7 @@ def test_trend_summary_quotes_own_borders_harmonised_and_published_figures():
 
 def test_trend_table_labels_series_in_norwegian_and_keeps_citations():
     t = fp.trend_table(TREND)
-    assert t.columns == ["serie", "periode", "kommuner_med_politikk", "antall_kommuner", "andel", "kilde"]
+    assert t.columns == ["serie", "periode", "kommuner_med_politikk", "antall_kommuner", "andel", "kilde", "merknad"]
     pub = t.filter(pl.col("serie") == "Publisert (Frivillighet Norge)")
     assert pub["periode"].to_list() == ["2016", "juli 2019", "juli 2024"]
     assert pub["kilde"].null_count() == 0
@@ -382,3 +382,19 @@ def test_method_note_uses_the_first_rounds_figures():
     note = plain(fp.method_note(HEAD_2019))
     assert "(52 av 357)" in note and "(64 av 422)" in note
     assert "syntetiske testdata" in note and "minst én" in note
+
+
+def test_overview_policy_chart_places_each_published_figure_at_its_own_date():
+    from dashboard import figures
+
+    rounds = pl.DataFrame({"aar": [2019, 2021, 2024], "andel_ja_alle": [0.146, 0.225, 0.30], "ja": [52, 80, 107]})
+    timeline = pl.DataFrame({"kilde_type": ["publisert"] * 3, "aar": [2021, 2021, 2024],
+                             "per": ["2021-07", "2021-12-31", "2024-07"], "andel": [0.20, 0.225, 0.30]})
+    published, survey = figures.policy_timeline(rounds, timeline).data  # the survey's line is drawn on top
+    xs = list(published.x)
+    assert len(set(xs)) == 3, "two figures published in 2021 must not share one x"
+    assert 2021 < xs[0] < xs[1] < 2022 and xs[1] > 2021.9
+    assert list(published.customdata) == ["juli 2021", "31.12.2021", "juli 2024"]
+    # where a survey round and a published figure coincide (2024), the survey's point lies on top, smaller
+    assert survey.marker.size < published.marker.size
+    assert [c[0] for c in survey.customdata] == [2019, 2021, 2024]

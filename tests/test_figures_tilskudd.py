@@ -219,3 +219,10 @@ def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():
     assert tilskudd.group_message(one.clear(), BERGEN, 2024) == "Ingen mottakere i Bergen i 2024."
     two = pl.concat([one, one.with_columns(icnpo_gruppe=pl.lit("2"), gruppenavn=pl.lit("Helse"))])
     assert tilskudd.group_message(two, BERGEN, 2024) is None
+
+
+def test_ranking_text_names_places_as_the_chart_does():
+    df = pl.DataFrame({"kode": ["56", "03"], "navn": ["Finnmark - Finnmárku - Finnmarkku", "Oslo"],
+                       "navn_kort": ["Finnmark", "Oslo"], "kr_per_innbygger": [228.0, 96.0]})
+    text = ft.describe_ranking(df, aar=2024, level_word="fylker")
+    assert "høyest i Finnmark (228\u00a0kr)" in text and "Finnmárku" not in text

@@ -53,6 +53,7 @@ def test_overview_county_table_has_all_counties(app):
     at = app()
     counties = [df for df in at.dataframe if "fylkesnavn" in df.value.columns]
     assert counties and len(counties[0].value) == 15
+    assert not any(" - " in n for n in counties[0].value["fylkesnavn"]), "short county names, as in the charts"
     # the population beside 'per 1 000' is the one it divides by: a reader can redo the division
     table = counties[0].value
     population = next(c for c in table.columns if c.startswith("Folketall 1.1."))
