@@ -77,8 +77,8 @@ def describe_key(key: pl.DataFrame, *, kommune: str) -> str:
 
 def categories(df: pl.DataFrame, *, kommune: str, height: int | None = None) -> go.Figure:
     """Horizontal bars: each ICNPO group's share of the municipality's organisations, beside the country's.
-    `df` has gruppenavn, antall, andel, andel_land (fractions); largest group on top."""
-    d = df.sort("andel", descending=True)
+    `df` has gruppenavn, antall, andel, andel_land (fractions); largest group on top (ties by the country's)."""
+    d = by_share(df)
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=d["gruppenavn"].to_list(), x=d["andel"].to_list(), orientation="h", name=kommune,
@@ -97,12 +97,18 @@ def categories(df: pl.DataFrame, *, kommune: str, height: int | None = None) -> 
 SMALL_COUNT = 50
 
 
+def by_share(df: pl.DataFrame) -> pl.DataFrame:
+    """Categories largest first; groups with the same share (often 0 in a small municipality) by the country's."""
+    return df.sort(["andel", "andel_land"], descending=True, nulls_last=True)
+
+
 def describe_categories(df: pl.DataFrame, *, kommune: str) -> str:
     """'De største gruppene i X er …; størst forskjell fra landet: …'."""
     if df.is_empty():
         return f"Ingen registrerte organisasjoner i {kommune}."
-    d = df.sort("andel", descending=True)
-    top = [f"{r['gruppenavn'].lower()} ({fmt_pct(r['andel'], 0)})" for r in d.head(3).iter_rows(named=True)]
+    d = by_share(df)
+    top = [f"{r['gruppenavn'].lower()} ({fmt_pct(r['andel'], 0)})"
+           for r in d.filter(pl.col("antall") > 0).head(3).iter_rows(named=True)] or ["ingen"]
     diff = d.with_columns((pl.col("andel") - pl.col("andel_land")).alias("_d")).sort("_d", descending=True)
     hi = diff.row(0, named=True)
     n = int(d["antall"].sum())
@@ -187,12 +193,12 @@ def _legend(items: list[tuple[str, str]], x: float, y: float, dashed: set[str] |
 def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 18, limit: int = 8) -> str:
     """The categories chart as a static SVG: per ICNPO group, the municipality's share and the country's;
     beyond `limit` rows the smallest groups are added together as 'Øvrige grupper'."""
-    d = df.sort("andel", descending=True).select("gruppenavn", "andel", "andel_land")
+    d = by_share(df).select("gruppenavn", "andel", "andel_land")
     if d.height > limit:
         rest = d.slice(limit - 1).select(pl.lit("Øvrige grupper").alias("gruppenavn"), pl.col("andel").sum(),
                                          pl.col("andel_land").sum())
         d = pl.concat([d.head(limit - 1), rest])
-    label_w, top, right = 240, 26, 46
+    label_w, top, right = 240, 26, 112
     height = top + row * d.height + 6
     top_share = max([*(v or 0 for v in d["andel"].to_list()), *(v or 0 for v in d["andel_land"].to_list()), 0.01])
     scale = (width - label_w - right) / top_share
@@ -206,8 +212,9 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
                     f'fill="{HIGHLIGHT}"/>')
         body.append(f'<rect x="{label_w}" y="{y + row / 2:.1f}" width="{b * scale:.1f}" height="{row / 2 - 2:.1f}" '
                     f'fill="{CATEGORICAL[0]}"/>')
-        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + row * 0.62:.1f}" font-size="13">'
-                    f"{html.escape(fmt_pct(a, 0))}</text>")
+        # both values in words: a lone '0 %' at the end of the country's longer bar reads as the country's
+        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + row * 0.62:.1f}" font-size="12">'
+                    f"{html.escape(f'{fmt_pct(a, 0)} (landet {fmt_pct(b, 0)})')}</text>")
     return _svg(width, height, body, f"Organisasjoner etter kategori, {kommune} og hele landet")
 
 
@@ -300,4 +307,15 @@ def locator_svg(areas: list[tuple[str, dict, bool]], bbox: tuple[float, float, f
         fill = HIGHLIGHT if highlight else "#D9D9D9"
         body.append(f'<path d="{path(geometry)}" fill="{fill}" stroke="#FFFFFF" stroke-width="0.6" '
                     f'fill-rule="evenodd"><title>{html.escape(name)}</title></path>')
+        if highlight:
+            xs = [(lon - min_lon) * kx * scale for ring in _rings(geometry) for lon, *_ in ring]
+            ys = [(max_lat - lat) * scale for ring in _rings(geometry) for _, lat, *_ in ring]
+            if xs and max(max(xs) - min(xs), max(ys) - min(ys)) < SMALL_AREA_PX:  # a few pixels: ring it
+                cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+                body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{SMALL_AREA_PX:.0f}" fill="none" '
+                            f'stroke="{HIGHLIGHT}" stroke-width="2.5"/>')
     return _svg(width, height, body, title)
+
+
+#: A highlighted area smaller than this (pixels) on the locator map gets a ring, or it is a dot no one finds.
+SMALL_AREA_PX = 12

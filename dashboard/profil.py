@@ -103,7 +103,7 @@ def _from_hits(hits: pl.DataFrame, asked: str) -> Resolution:
     if best["rang"] == 2:
         code = normalise_code(asked) or asked
         old = queries.kommune_lookup(code).row(0, named=True)
-        note = (f"Kommunenummer {code} var {md_escape(old['navn'])} ({old['gyldig_fra']}–{old['gyldig_til']}) "
+        note = (f"Kommunenummer {code} var {md_escape(old['navn'])} ({validity(old)}) "
                 f"og er ikke i bruk lenger. {merknad}")
     elif best["rang"] == 3:
         note = f"«{md_escape(asked, 40)}» er et tidligere kommunenavn. {merknad}"
@@ -194,6 +194,14 @@ def similar_note(p: Profile) -> str:
             "vedtatt). Fylket og landet: tallet for hele fylket og hele landet.")
 
 
+def validity(r: Mapping) -> str:
+    """When a former number was in use, as far as the loaded change lists tell: '2020–2023', or 'til og med 2019'
+    for a number already in use when the lists begin (it did not begin in that year)."""
+    if r["gyldig_fra"] <= queries.code_list_start():
+        return f"til og med {r['gyldig_til']}"
+    return f"{r['gyldig_fra']}–{r['gyldig_til']}"
+
+
 def history_note(p: Profile) -> str | None:
     """The former municipalities behind today's one, and any split, as one plain sentence or two (or None)."""
     h = p.history
@@ -202,9 +210,9 @@ def history_note(p: Profile) -> str | None:
     me = f"{p.info['kommunenavn']} ({p.code})"
     short = p.name.lower()
     if all(n.lower() == short for n in h["navn"].to_list()) and h["vekt"].min() == 1:
-        numbers = [f"{r['kode']} ({r['gyldig_fra']}–{r['gyldig_til']})" for r in h.iter_rows(named=True)]
+        numbers = [f"{r['kode']} ({validity(r)})" for r in h.iter_rows(named=True)]
         return f"{me} hadde tidligere kommunenummer {_join(numbers)}."
-    parts = [("en del av " if r["vekt"] < 1 else "") + f"{r['navn']} ({r['kode']}, {r['gyldig_fra']}–{r['gyldig_til']})"
+    parts = [("en del av " if r["vekt"] < 1 else "") + f"{r['navn']} ({r['kode']}, {validity(r)})"
              for r in h.iter_rows(named=True)]
     text = f"{me} består av det som var {_join(parts)}."
     splits = list(dict.fromkeys(r["merknad"] for r in h.iter_rows(named=True) if r["vekt"] < 1))
@@ -216,7 +224,7 @@ def split_note(p: Profile) -> str | None:
     split = p.history.filter(pl.col("vekt") < 1)
     if split.is_empty():
         return None
-    olds = _join([f"{r['navn']} ({r['kode']}, {r['gyldig_fra']}–{r['gyldig_til']})"
+    olds = _join([f"{r['navn']} ({r['kode']}, {validity(r)})"
                   for r in split.iter_rows(named=True)])
     return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Folketallet før delingen er beregnet: "
             "den gamle kommunens folketall fordelt etter folketallet 1. januar 2024. Grasrotmottakere som ikke finnes "

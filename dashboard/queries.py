@@ -277,6 +277,12 @@ def county_overview(org_year: int, policy_round: int, grasrot_year: int) -> pl.D
                   ORDER BY f.fylkesnummer""", org_year, policy_round, grasrot_year)
 
 
+def code_list_start() -> int:
+    """The first year the loaded municipality code lists cover (a number valid then may be older)."""
+    df = run("SELECT min(gyldig_fra) AS aar FROM kommune_historikk")
+    return int(df["aar"][0]) if df.height and df["aar"][0] is not None else 0
+
+
 def snapshot_date(source_id: str) -> str | None:
     """Retrieval date (ISO) of a source's newest file."""
     df = run("SELECT max(retrieved)::VARCHAR AS d FROM _sources WHERE source_id = $1", source_id)

@@ -97,7 +97,7 @@ def test_old_number_before_2020_opens_todays_haram(app):
     assert at.title[0].value == "Haram"
     assert at.query_params["kommune"] in ("1580", ["1580"])
     note = plain(at.info[0].value)
-    assert "Kommunenummer 1534 var Haram (2018–2019)" in note
+    assert "Kommunenummer 1534 var Haram (til og med 2019)" in note
     assert "slått sammen" in note and "til Ålesund (1507) i 2020" in note
     assert "delt i 2024 i Ålesund (1508) og Haram (1580)" in note
     # figures from before the split are not quite comparable, and the page says so
@@ -137,7 +137,7 @@ def test_search_by_name_and_old_number(app):
     assert "Ålesund (1507) ble delt i 2024 i Ålesund (1508) og Haram (1580)" in texts(at)
     at.text_input(key="profil_sok").input("1534").run()
     assert at.title[0].value == "Haram"
-    assert "Kommunenummer 1534 var Haram (2018–2019)" in plain(at.info[0].value)
+    assert "Kommunenummer 1534 var Haram (til og med 2019)" in plain(at.info[0].value)
     at.text_input(key="profil_sok").input("Fantasiby").run()
     assert not at.exception
     assert "Fant ingen kommune som passer «Fantasiby»" in plain(at.info[0].value)
@@ -346,3 +346,32 @@ def test_the_year_shown_is_in_the_address_but_is_not_carried_to_other_pages_as_a
     assert not [i for i in at.info if "år" in i.value.lower() and shown in i.value], \
         "the map's default year is not a choice the grant page must complain about"
     assert _params(at)["aar"] == at.selectbox(key="w_aar").value
+
+
+def test_a_small_municipality_s_categories_fill_with_groups_large_nationally_not_empty_ones():
+    cats = pl.DataFrame({"gruppenavn": ["Kultur og fritid", "Stiftelser", "Andre", "Arbeidsliv", "Barn og unge"],
+                         "antall": [3, 1, 0, 0, 0], "andel": [0.75, 0.25, 0.0, 0.0, 0.0],
+                         "andel_land": [0.51, 0.01, 0.005, 0.01, 0.08], "aar": [2025] * 5})
+    fig = figures_profil.categories(cats, kommune="Utsira")
+    assert list(fig.data[0].y)[:3] == ["Kultur og fritid", "Stiftelser", "Barn og unge"]
+    text = figures_profil.describe_categories(cats, kommune="Utsira")
+    assert "(0\u00a0%)" not in text and "og stiftelser (25\u00a0%)." in text
+    svg = figures_profil.categories_svg(cats, kommune="Utsira", limit=3)
+    assert "0\u00a0% (landet 8\u00a0%)" not in svg, "'Barn og unge' is grouped into 'Øvrige grupper' (limit 3)"
+    assert "75\u00a0% (landet 51\u00a0%)" in svg and "Øvrige grupper" in svg
+
+
+def test_a_tiny_municipality_is_ringed_on_the_locator_map():
+    square = lambda x, y, d: {"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d],  # noqa: E731
+                                                                   [x, y]]]}
+    areas = [("Stor", square(5.0, 59.0, 1.0), False), ("Utsira", square(4.88, 59.30, 0.02), True)]
+    svg = figures_profil.locator_svg(areas, (4.8, 59.0, 6.0, 60.0))
+    assert svg.count("<circle") == 1
+    big = figures_profil.locator_svg([("Stor", square(5.0, 59.0, 1.0), True)], (4.8, 59.0, 6.0, 60.0))
+    assert "<circle" not in big
+
+
+def test_a_former_number_is_not_said_to_have_begun_when_the_code_lists_begin(app):
+    text = texts(app(kommune="4601"))
+    assert "hadde tidligere kommunenummer 1201 (til og med 2019)" in text
+    assert "2018–2019" not in text, "1201 was Bergen's number long before 2018"
