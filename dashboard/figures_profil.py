@@ -30,8 +30,9 @@ TITLES = {
     "grasrot_kr_per_innbygger": "Grasrotandelen,<br>kroner per innbygger",
     "grasrot_andel_mottar": "Andel organisasjoner<br>som får grasrotandel",
 }
-#: Bar colours of the four places: the municipality stands out (orange), the others in one blue family.
-PLACE_COLOURS = (HIGHLIGHT, CATEGORICAL[0], "#56B4E9", CATEGORICAL[2])
+#: Colours of the places, the same in every chart of the profile: the municipality orange, its county blue, the
+#: country grey (dashed where it is a line), similar municipalities green.
+PLACE_COLOURS = (HIGHLIGHT, CATEGORICAL[0], MUTED, CATEGORICAL[2])
 
 
 def places(kommune: str, fylke: str) -> list[str]:
@@ -86,7 +87,7 @@ def categories(df: pl.DataFrame, *, kommune: str, height: int | None = None) -> 
         hovertemplate=f"{kommune}: %{{x:.1%}} (%{{customdata}} org.)<extra>%{{y}}</extra>"))
     fig.add_trace(go.Bar(
         y=d["gruppenavn"].to_list(), x=d["andel_land"].to_list(), orientation="h", name="Hele landet",
-        marker_color=CATEGORICAL[0], hovertemplate="Hele landet: %{x:.1%}<extra>%{y}</extra>"))
+        marker_color=MUTED, hovertemplate="Hele landet: %{x:.1%}<extra>%{y}</extra>"))
     fig.update_layout(barmode="group", hovermode="closest", bargap=0.25, bargroupgap=0.05)
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(autorange="reversed")
@@ -202,7 +203,7 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
     height = top + row * d.height + 6
     top_share = max([*(v or 0 for v in d["andel"].to_list()), *(v or 0 for v in d["andel_land"].to_list()), 0.01])
     scale = (width - label_w - right) / top_share
-    body = _legend([(HIGHLIGHT, kommune), (CATEGORICAL[0], "Hele landet")], label_w, 12)
+    body = _legend([(HIGHLIGHT, kommune), (MUTED, "Hele landet")], label_w, 12)
     for i, r in enumerate(d.iter_rows(named=True)):
         y = top + i * row
         body.append(f'<text x="{label_w - 6}" y="{y + row * 0.62:.1f}" text-anchor="end">'
@@ -211,7 +212,7 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
         body.append(f'<rect x="{label_w}" y="{y + 2:.1f}" width="{a * scale:.1f}" height="{row / 2 - 2:.1f}" '
                     f'fill="{HIGHLIGHT}"/>')
         body.append(f'<rect x="{label_w}" y="{y + row / 2:.1f}" width="{b * scale:.1f}" height="{row / 2 - 2:.1f}" '
-                    f'fill="{CATEGORICAL[0]}"/>')
+                    f'fill="{MUTED}"/>')
         # both values in words: a lone '0 %' at the end of the country's longer bar reads as the country's
         body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + row * 0.62:.1f}" font-size="12">'
                     f"{html.escape(f'{fmt_pct(a, 0)} (landet {fmt_pct(b, 0)})')}</text>")

@@ -23,6 +23,11 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) { display: none; }
 [data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */
 .block-container { padding-top: 3.5rem; max-width: 1200px; }
+/* on a tablet the six page links fit without their icons (else two hide behind Streamlit's English "2 more") */
+@media (max-width: 1100px) {
+  [data-testid="stTopNavLink"] > span:first-child:has([data-testid="stIconMaterial"]) { display: none; }
+  [data-testid="stTopNavLink"] { padding-left: 0.4rem; padding-right: 0.4rem; }
+}
 @media (max-width: 640px) {
   .block-container { padding-left: 0.8rem; padding-right: 0.8rem; }
   :is([data-testid="stHeading"], [data-testid="stMarkdownContainer"]) h1 { font-size: 1.7rem; }

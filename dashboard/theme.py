@@ -17,7 +17,9 @@ from dashboard.format import PLOTLY_SEPARATORS, fmt_pct
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 #: Sequential blues (ColorBrewer Blues, light → dark, lightest class still distinct from the map background):
 #: safe for colour-blind readers and in greyscale print.
-SEQUENTIAL = ["#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
+#: Five steps spread evenly in lightness over ColorBrewer's 9-class Blues (the two lightest of the 6-class set
+#: were hard to tell apart on the map).
+SEQUENTIAL = ["#C6DBEF", "#6BAED6", "#3182BD", "#08519C", "#08306B"]
 HIGHLIGHT = "#D55E00"
 MUTED = "#8C8C8C"
 TEXT = "#1F2933"

@@ -179,3 +179,19 @@ def test_map_summary_names_every_area_tied_on_the_value_shown():
     many = pl.DataFrame({"navn": [f"K{i}" for i in range(6)], "verdi": [5.0, 5.0, 5.0, 5.0, 2.0, 1.0]})
     assert "høyest (5) i 4 kommuner, lavest i K5 (1)" in kart.summarise(many, "Tall", 2024, lambda v: fmt_num(v, 0),
                                                                          "kommuner")
+
+
+def _lightness(hex_colour: str) -> float:
+    """CIE L* of an sRGB colour."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def test_neighbouring_map_classes_differ_clearly_in_lightness():
+    from dashboard.theme import SEQUENTIAL
+
+    steps = [_lightness(a) - _lightness(b) for a, b in zip(SEQUENTIAL, SEQUENTIAL[1:], strict=False)]
+    assert min(steps) >= 12, [round(s, 1) for s in steps]  # also in greyscale print and for colour-blind readers

@@ -375,3 +375,18 @@ def test_a_former_number_is_not_said_to_have_begun_when_the_code_lists_begin(app
     text = texts(app(kommune="4601"))
     assert "hadde tidligere kommunenummer 1201 (til og med 2019)" in text
     assert "2018–2019" not in text, "1201 was Bergen's number long before 2018"
+
+
+def test_the_country_has_one_colour_in_every_chart_of_the_profile(app):
+    from dashboard.theme import MUTED
+
+    colours = set()
+    for chart in app(kommune="1508").get("plotly_chart"):
+        for t in json.loads(chart.proto.spec)["data"]:
+            colour = (t.get("line") or {}).get("color") if t.get("mode", "").startswith("lines") else \
+                (t.get("marker") or {}).get("color")
+            if t.get("name") == "Hele landet":
+                colours.add(colour)
+            elif isinstance(colour, list) and "Hele landet" in (t.get("y") or []):
+                colours.add(colour[list(t["y"]).index("Hele landet")])
+    assert colours == {MUTED}

@@ -133,3 +133,18 @@ def test_size_group_tab_is_drawn_when_opened_and_kept_in_the_link(app_url, page)
     assert page.locator("[data-testid='stTabs'] .js-plotly-plot").count() == 1
     assert "fordeling=" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.fixture()
+def tablet(browser):
+    """A fresh page at tablet width (820 px, an iPad Air held upright)."""
+    yield from checked_page(browser, viewport={"width": 820, "height": 1180}, device_scale_factor=1, has_touch=True)
+
+
+def test_every_page_link_shows_at_tablet_width(app_url, tablet):
+    open_page(tablet, app_url + "/kommuneprofil?kommune=1508", "Ålesund")
+    links = tablet.locator("[data-testid='stTopNav'] [data-testid='stTopNavLink']:visible")
+    names = [t.strip() for t in links.all_inner_texts()]
+    assert [n.split("\n")[-1] for n in names] == ["Oversikt", "Kart", "Frivillighetspolitikk", "Tilskudd",
+                                                  "Kommuneprofil", "Om dataene"], names
+    assert "more" not in tablet.locator("[data-testid='stTopNav']").inner_text(), "Streamlit's English overflow"
