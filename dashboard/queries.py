@@ -166,14 +166,17 @@ def indicator_years(indicator: str, nivaa: str) -> list[int]:
 
 
 def indicator_values(indicator: str, nivaa: str, aar: int) -> pl.DataFrame:
-    """One indicator for every municipality or county in a year: kode, navn, fylkesnavn, verdi."""
+    """One indicator for every municipality or county in a year: kode, navn, fylkesnavn, verdi. Names are the short
+    ones ('Finnmark', 'Trondheim'), as in the charts; the codes identify the areas in a download."""
     if nivaa == "fylke":
-        return run("""SELECT f.fylkesnummer AS kode, f.fylkesnavn AS navn, f.fylkesnavn AS fylkesnavn, v.verdi
+        return run("""SELECT f.fylkesnummer AS kode, f.fylkesnavn_kort AS navn, f.fylkesnavn_kort AS fylkesnavn,
+                             v.verdi
                       FROM fylke f LEFT JOIN indikator_verdi v
                         ON v.kode = f.fylkesnummer AND v.nivaa = 'fylke' AND v.indikator = $1 AND v.aar = $2
                       ORDER BY f.fylkesnummer""", indicator, aar)
-    return run("""SELECT k.kommunenummer AS kode, k.kommunenavn AS navn, k.fylkesnavn, v.verdi
-                  FROM kommune k LEFT JOIN indikator_verdi v
+    return run("""SELECT k.kommunenummer AS kode, k.kommunenavn_kort AS navn, f.fylkesnavn_kort AS fylkesnavn, v.verdi
+                  FROM kommune k JOIN fylke f ON f.fylkesnummer = k.fylkesnummer
+                  LEFT JOIN indikator_verdi v
                     ON v.kode = k.kommunenummer AND v.nivaa = 'kommune' AND v.indikator = $1 AND v.aar = $2
                   ORDER BY k.kommunenummer""", indicator, aar)
 
@@ -186,9 +189,13 @@ def national_value(indicator: str, aar: int) -> float | None:
 
 
 def policy_status(runde: int) -> pl.DataFrame:
-    """Policy status of every municipality in a survey round (today's borders): kode, navn, fylkesnavn, status."""
-    return run("""SELECT kommunenummer AS kode, kommunenavn AS navn, fylkesnavn, status, vedtaksaar
-                  FROM frivillighetspolitikk WHERE runde = $1 ORDER BY kommunenummer""", runde)
+    """Policy status of every municipality in a survey round (today's borders): kode, navn, fylkesnavn (short
+    names), status, vedtaksaar."""
+    return run("""SELECT p.kommunenummer AS kode, k.kommunenavn_kort AS navn, f.fylkesnavn_kort AS fylkesnavn,
+                         p.status, p.vedtaksaar
+                  FROM frivillighetspolitikk p JOIN kommune k USING (kommunenummer)
+                  JOIN fylke f ON f.fylkesnummer = k.fylkesnummer
+                  WHERE p.runde = $1 ORDER BY p.kommunenummer""", runde)
 
 
 def text(key: str) -> str | None:

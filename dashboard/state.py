@@ -91,7 +91,15 @@ def choose(name: str, options: Sequence[str], default: str | None, *, label: str
 
 
 def drop_invalid(name: str, message: str) -> None:
-    """Show a friendly message about an invalid URL value and remove it from this page's URL (not the session)."""
+    """Show a friendly message about an invalid URL value and remove it from this page's URL (not the session).
+
+    A default the page wrote itself (the latest year of the indicator shown before) is dropped without a message:
+    the reader did not choose it."""
+    implicit = st.session_state.setdefault(_IMPLICIT, {})
+    if implicit.get(name) is not None and implicit.get(name) == st.query_params.get(name):
+        st.query_params.pop(name, None)
+        implicit.pop(name, None)
+        return
     st.info(message, icon=":material/info:")
     st.query_params.pop(name, None)
     st.session_state.setdefault(_DROPPED, {})[name] = st.session_state.get(_PAGE, "")

@@ -93,6 +93,10 @@ def test_map_changing_indicator_updates_url_and_map(app):
     after = _deck(at)["layers"][0]["data"]["features"][0]["properties"]["verdi"]
     assert before != after
     assert at.selectbox(key="w_aar").value == "2024"
+    # the year 2025 was the page's own default, not the reader's choice: no message that it does not exist, and
+    # the address names the year now shown
+    assert not at.info
+    assert at.query_params["aar"] in ("2024", ["2024"])
 
 
 def test_map_county_level_and_head_office_warning(app):
@@ -102,6 +106,10 @@ def test_map_county_level_and_head_office_warning(app):
     features = _deck(at)["layers"][0]["data"]["features"]
     assert all(f["properties"]["kontekst"] == "" for f in features), "a county's tooltip repeats its name"
     assert re.search(r"høyest i [^(]+\(\d[\d\u00a0]*\u00a0kr\)", _text(at)), "kroner without their unit"
+    # short names, as in the charts: 'Finnmark', not 'Finnmark - Finnmárku - Finnmarkku'
+    names = {f["properties"]["navn"] for f in features}
+    assert "Finnmark" in names and not any(" - " in n for n in names)
+    assert " - " not in _text(at).split("Tabell:")[0]
 
 
 def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
