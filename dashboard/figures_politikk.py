@@ -227,13 +227,14 @@ def comparison_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
 
     The display keeps the numbers and a short ja/nei; `full` (downloads) adds shares, explanation and citation.
     """
+    # the two counts compared first (on a phone they show before the table scrolls sideways), then the totals
     out = df.select(
         pl.col("fylkesnavn"),
         pl.col("publisert_med_politikk").alias("publisert: med politikk"),
-        pl.col("publisert_antall_kommuner").alias("publisert: antall kommuner"),
         pl.col("undersokelse_ja").alias("undersøkelsen: med politikk"),
-        pl.col("antall_kommuner").alias("kommuner 1. januar 2024"),
         pl.when(pl.col("stemmer")).then(pl.lit("ja")).otherwise(pl.lit("nei")).alias("stemmer"),
+        pl.col("publisert_antall_kommuner").alias("publisert: antall kommuner"),
+        pl.col("antall_kommuner").alias("kommuner 1. januar 2024"),
     )
     if not full:
         return out

@@ -390,3 +390,11 @@ def test_the_country_has_one_colour_in_every_chart_of_the_profile(app):
             elif isinstance(colour, list) and "Hele landet" in (t.get("y") or []):
                 colours.add(colour[list(t["y"]).index("Hele landet")])
     assert colours == {MUTED}
+
+
+def test_what_changed_names_a_measure_that_became_partly_available(app, con):
+    rows = dict(con.sql("SELECT runde, gratis_lokaler FROM frivillighetspolitikk WHERE kommunenummer = '3205' "
+                        "AND runde IN (2021, 2024)").fetchall())
+    assert rows == {2021: "ja", 2024: "delvis"}, "the mirror's Lillestrøm changed: pick another municipality"
+    text = "\n".join(m.value for m in app(kommune="3205").markdown)
+    assert "**Endret siden 2021:** gratis lokaler for lag og foreninger (ja → delvis)" in text
