@@ -306,6 +306,14 @@ def status_legend(df: pl.DataFrame) -> list[maps.LegendItem]:
             for s, colour in STATUS_COLOURS.items()]
 
 
+def status_word(r: Mapping) -> str:
+    """A municipality's status in a round in words, lower case: 'ja, vedtatt', 'ukjent (ikke svart)'; a merged
+    municipality's unknown is plain 'ukjent' (some of its former municipalities did answer)."""
+    if (r["status"] or "ukjent") == "ukjent" and r.get("harmonisert") and r.get("forgjengere"):
+        return "ukjent"
+    return status_label(r["status"]).lower()
+
+
 def map_summary(df: pl.DataFrame, runde: int, highlight: str | None = None) -> str:
     """A text summary of the status map for screen readers and print."""
     counts = dict(df.group_by("status").len().iter_rows())
@@ -315,7 +323,7 @@ def map_summary(df: pl.DataFrame, runde: int, highlight: str | None = None) -> s
         row = df.filter(pl.col("kommunenummer") == highlight)
         if row.height:
             r = row.row(0, named=True)
-            text += f" {r['kommunenavn']} er markert med en oransje ring: {status_label(r['status']).lower()}."
+            text += f" {r['kommunenavn']} er markert med en oransje ring: {status_word(r)}."
     return text
 
 
@@ -420,7 +428,7 @@ def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -
         if merged:
             lines.append(f"Runden brukte kommunene slik de var da. Svar fra kommunene som i dag er {name}: "
                          f"{r['forgjengere']}.")
-    history = " · ".join(f"{x['runde']}: {status_label(x['status']).lower()}" for x in rounds.iter_rows(named=True))
+    history = " · ".join(f"{x['runde']}: {status_word(x)}" for x in rounds.iter_rows(named=True))
     lines.append(f"Alle runder (dagens kommuneinndeling): {history}.")
     if group:
         lines.append(f"Lignende kommuner: blant {size_group_words(group['navn'])} hadde "

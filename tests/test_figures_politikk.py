@@ -357,6 +357,7 @@ def test_municipality_text_does_not_say_a_merged_municipality_did_not_answer():
     text = plain(fp.municipality_text(rounds, None, 2019))
     assert "svarte ikke på spørsmålet" not in text
     assert "ikke alle kommunene som i dag er Ålesund, svarte" in text and "1504 Ålesund: vet ikke" in text
+    assert "2019: ukjent." in text and "ikke svart)" not in text.split("Alle runder")[1]
     merged_no = rounds.with_columns(pl.lit("nei").alias("status"))
     assert "har status «nei» i 2019, regnet ut fra svarene" in plain(fp.municipality_text(merged_no, None, 2019))
 
@@ -398,3 +399,11 @@ def test_overview_policy_chart_places_each_published_figure_at_its_own_date():
     # where a survey round and a published figure coincide (2024), the survey's point lies on top, smaller
     assert survey.marker.size < published.marker.size
     assert [c[0] for c in survey.customdata] == [2019, 2021, 2024]
+
+
+def test_map_summary_calls_a_merged_municipality_unknown_not_unanswered():
+    df = pl.DataFrame({"kommunenummer": ["1508", "1505"], "kommunenavn": ["Ålesund", "Kristiansund"],
+                       "status": ["ukjent", "ukjent"], "harmonisert": [True, False],
+                       "forgjengere": ["1504 Ålesund: vet ikke; 1523 Ørskog: ikke svart", None]})
+    assert fp.map_summary(df, 2019, highlight="1508").endswith("Ålesund er markert med en oransje ring: ukjent.")
+    assert fp.map_summary(df, 2019, highlight="1505").endswith("ring: ukjent (ikke svart).")
