@@ -363,9 +363,8 @@ def changes(p: Profile) -> list[str]:
             out.append(f"**Nytt siden {old['runde']}:** " + _join(got) + ".")
         if lost:
             out.append(f"**Ikke lenger (etter svaret i {new['runde']}):** " + _join(lost) + ".")
-        partly = [f"{MEASURES[m]} ({ANSWERS[old[m]].lower()} → {ANSWERS[new[m]].lower()})" for m in MEASURES
-                  if "delvis" in (old[m], new[m]) and old[m] != new[m] and {old[m], new[m]} <= {"ja", "nei", "delvis"}
-                  and not (new[m] == "ja" or (new[m] == "nei" and old[m] == "delvis"))]
+        partly = [f"{MEASURES[m]} ({ANSWERS[old[m]].lower()} → delvis)" for m in MEASURES
+                  if new[m] == "delvis" and old[m] in ("ja", "nei")]
         if partly:
             out.append(f"**Endret siden {old['runde']}:** " + _join(partly) + ".")
     if p.orgs.height >= 2:

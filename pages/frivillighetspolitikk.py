@@ -30,8 +30,9 @@ names = dict(zip(kommuner["kommunenummer"], kommuner["kommunenavn"], strict=True
 raw_kommune = state.get("kommune")
 if raw_kommune is not None and raw_kommune not in names:
     former = qp.former_code(raw_kommune)
-    if fp.single_successor(former) in names:  # a former number with one successor today: show that one
-        state.set("kommune", fp.single_successor(former))
+    successor = fp.single_successor(former)
+    if successor in names:  # a former number with one successor today: show that one
+        state.set("kommune", successor)
         st.info(fp.replaced_municipality_message(raw_kommune, former), icon=":material/info:")
     else:
         state.drop_invalid("kommune", fp.invalid_municipality_message(raw_kommune, former))

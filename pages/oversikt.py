@@ -67,5 +67,5 @@ st.markdown(oversikt.county_intro(*years))
 components.table(oversikt.county_table(counties), formats={"per_1000": "num1", "andel_politikk": "pct0",
                                                            "grasrot_kr_per_innbygger": "num0"}, key="fylker")
 components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning")
-components.downloads(oversikt.county_download(counties), "Nøkkeltall per fylke", "frivillighetsregisteret", "kommuneundersokelse",
-                     "grasrotandel", "befolkning", key="fylker")
+components.downloads(oversikt.county_download(counties), "Nøkkeltall per fylke", "frivillighetsregisteret",
+                     "kommuneundersokelse", "grasrotandel", "befolkning", key="fylker")
