@@ -178,9 +178,10 @@ def pinned_columns(df: pl.DataFrame) -> list[str]:
 
 
 #: Text columns that get room for their usual text (Streamlit otherwise sizes a column by its first rows, and a
-#: category or a source is cut off mid-word); widths are Streamlit's named widths (medium 200 px, large 400 px).
-TEXT_WIDTHS = {"navn": "medium", "kategori": "medium", "gruppenavn": "medium", "kommunenavn": "medium",
-               "kilde": "large", "merknad": "large", "forklaring": "large"}
+#: category or a source is cut off mid-word): pixels, or Streamlit's "large" (400 px). An organisation's name or a
+#: category fits 230 px, which still leaves a phone room beside a pinned name.
+TEXT_WIDTHS = {"navn": 230, "kategori": 230, "gruppenavn": 230, "kilde": "large", "merknad": "large",
+               "forklaring": "large"}
 
 #: A table with at most this many rows is shown whole (no inner scrolling: it prints, and nothing is half-hidden).
 WHOLE_ROWS = 20

@@ -312,7 +312,9 @@ def locator_svg(areas: list[tuple[str, dict, bool]], bbox: tuple[float, float, f
             xs = [(lon - min_lon) * kx * scale for ring in _rings(geometry) for lon, *_ in ring]
             ys = [(max_lat - lat) * scale for ring in _rings(geometry) for _, lat, *_ in ring]
             if xs and max(max(xs) - min(xs), max(ys) - min(ys)) < SMALL_AREA_PX:  # a few pixels: ring it
-                cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+                r = SMALL_AREA_PX + 1.5  # kept inside the picture: an island on its edge is ringed whole
+                cx = min(max((max(xs) + min(xs)) / 2, r), width - r)
+                cy = min(max((max(ys) + min(ys)) / 2, r), height - r)
                 body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{SMALL_AREA_PX:.0f}" fill="none" '
                             f'stroke="{HIGHLIGHT}" stroke-width="2.5"/>')
     return _svg(width, height, body, title)

@@ -44,6 +44,12 @@ def with_unit(fmt: Callable[[float], str], unit: str) -> Callable[[float], str]:
     return (lambda v: f"{fmt(v)}\u00a0kr") if unit.startswith("kr") else fmt
 
 
+def as_shown(values: pl.DataFrame, unit: str, decimals: int) -> pl.DataFrame:
+    """The values rounded as the map shows them, so an area's colour, its legend band and its tooltip agree
+    (25,7 % shown as '26 %' is not coloured as '15 – 25 %'); the table and download keep the values."""
+    return values.with_columns(pl.col("verdi").round(decimals + (2 if unit == "andel" else 0)))
+
+
 def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
     """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i 12 fylker'."""
     shown = fmt(ranked["verdi"][0])
@@ -104,8 +110,9 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     meta = queries.indicators().filter(pl.col("indikator") == indicator).row(0, named=True)
     fmt = formatter(meta["enhet"], meta["desimaler"])
     df = queries.indicator_values(indicator, nivaa, aar)
-    breaks = maps.class_breaks(df["verdi"].to_list())
-    areas = maps.numeric_areas(df.iter_rows(named=True), geoms, breaks, fmt,
+    shown = as_shown(df, meta["enhet"], meta["desimaler"])
+    breaks = maps.class_breaks(shown["verdi"].to_list())
+    areas = maps.numeric_areas(shown.iter_rows(named=True), geoms, breaks, fmt,
                                highlight=highlight if nivaa == "kommune" else (highlight or "")[:2] or None)
     sources = tuple(s for s in meta["kilder"].split(",") if s)
     note = queries.text("momskompensasjon_sted") if indicator.startswith("moms") else None
@@ -116,14 +123,14 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     unit = meta["enhet"][:1].upper() + meta["enhet"][1:]
     table = df.select(pl.col("navn").alias(name_col), pl.col("verdi").alias(unit),
                       *([] if nivaa == "fylke" else [pl.col("fylkesnavn")]), pl.col("kode").alias(code_col))
-    fmt_spec = "pct" if meta["enhet"] == "andel" else f"num{meta['desimaler']}"
+    fmt_spec = f"{'pct' if meta['enhet'] == 'andel' else 'num'}{meta['desimaler']}"
     return MapView(
         title=nobreak(f"{meta['navn']}, {aar}"),
         deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
                                    step=value_step(meta["enhet"], meta["desimaler"])),
         legend_title=meta["navn"],
-        summary=nobreak(summarise(df, meta["navn"], aar, with_unit(fmt, meta["enhet"]), level_word) + " "
+        summary=nobreak(summarise(shown, meta["navn"], aar, with_unit(fmt, meta["enhet"]), level_word) + " "
                         + meta["beskrivelse"]
                         + marked_text(areas)),
         note=note, sources=sources, table=table,

@@ -267,14 +267,10 @@ def policy_sentence(p: Profile) -> str:
     has = [MEASURES[m] for m in MEASURES if r[m] == "ja"]
     partly = [MEASURES[m] for m in MEASURES if r[m] == "delvis"]
     lacks = [MEASURES[m] for m in MEASURES if r[m] == "nei"]
-    parts = []
-    if has:
-        parts.append("Kommunen har " + _join(has))
-    if partly:
-        parts.append(("delvis " if has else "Kommunen har delvis ") + _join(partly))
+    items = has + [f"delvis {m}" for m in partly]  # one list: "A, B og delvis C", never "A og B, delvis C"
     text = first
-    if parts:
-        text += " " + ", ".join(parts)
+    if items:
+        text += " Kommunen har " + _join(items)
         text += (", men ikke " + _join(lacks) + ".") if lacks else "."
     elif lacks:
         text += " Kommunen har ikke " + _join(lacks) + "."

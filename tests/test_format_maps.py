@@ -195,3 +195,14 @@ def test_neighbouring_map_classes_differ_clearly_in_lightness():
 
     steps = [_lightness(a) - _lightness(b) for a, b in zip(SEQUENTIAL, SEQUENTIAL[1:], strict=False)]
     assert min(steps) >= 12, [round(s, 1) for s in steps]  # also in greyscale print and for colour-blind readers
+
+
+def test_map_areas_are_classed_by_the_value_they_show():
+    import polars as pl
+
+    from dashboard import kart
+
+    values = pl.DataFrame({"navn": ["A", "B"], "verdi": [0.2570, 0.2549]})
+    shown = kart.as_shown(values, "andel", 0)
+    assert shown["verdi"].to_list() == [0.26, 0.25]  # '26 %' falls in the band that starts at 26 %
+    assert kart.as_shown(pl.DataFrame({"verdi": [18.0937]}), "per 1 000 innbyggere", 1)["verdi"][0] == 18.1

@@ -398,3 +398,20 @@ def test_what_changed_names_a_measure_that_became_partly_available(app, con):
     assert rows == {2021: "ja", 2024: "delvis"}, "the mirror's Lillestrøm changed: pick another municipality"
     text = "\n".join(m.value for m in app(kommune="3205").markdown)
     assert "**Endret siden 2021:** gratis lokaler for lag og foreninger (ja → delvis)" in text
+
+
+def test_the_measures_sentence_joins_partly_available_ones_into_one_list(app, con):
+    row = con.sql("SELECT koordinator, gratis_lokaler FROM frivillighetspolitikk WHERE kommunenummer = '4601' "
+                  "AND runde = 2024").fetchall()[0]
+    assert row == ("ja", "delvis"), "the mirror's Bergen changed: pick another municipality"
+    first = next(m.value for m in app(kommune="4601").markdown if m.value.startswith("- "))
+    assert " og delvis gratis lokaler for lag og foreninger" in first
+    assert "foreninger, delvis" not in first
+
+
+def test_a_ring_on_the_edge_of_the_locator_map_stays_inside_it():
+    square = lambda x, y, d: {"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d],  # noqa: E731
+                                                                   [x, y]]]}
+    svg = figures_profil.locator_svg([("Utsira", square(4.8, 59.3, 0.01), True)], (4.8, 59.0, 6.0, 60.0))
+    cx = float(re.search(r'<circle cx="([\d.]+)"', svg).group(1))
+    assert cx >= figures_profil.SMALL_AREA_PX
