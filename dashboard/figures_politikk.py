@@ -306,10 +306,15 @@ def status_legend(df: pl.DataFrame) -> list[maps.LegendItem]:
             for s, colour in STATUS_COLOURS.items()]
 
 
+def is_merged(r: Mapping) -> bool:
+    """True for a round row computed from several former municipalities' answers (harmonised, with answers)."""
+    return bool(r.get("harmonisert") and r.get("forgjengere"))
+
+
 def status_word(r: Mapping) -> str:
     """A municipality's status in a round in words, lower case: 'ja, vedtatt', 'ukjent (ikke svart)'; a merged
     municipality's unknown is plain 'ukjent' (some of its former municipalities did answer)."""
-    if (r["status"] or "ukjent") == "ukjent" and r.get("harmonisert") and r.get("forgjengere"):
+    if (r["status"] or "ukjent") == "ukjent" and is_merged(r):
         return "ukjent"
     return status_label(r["status"]).lower()
 
@@ -411,7 +416,7 @@ def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -
     if now.height:
         r = now.row(0, named=True)
         status = r["status"] or "ukjent"
-        merged = bool(r["harmonisert"] and r["forgjengere"])
+        merged = is_merged(r)
         if status == "ja":
             year = f" (vedtatt {r['vedtaksaar']})" if r["vedtaksaar"] else ""
             lines.append(f"**{name}** hadde vedtatt frivillighetspolitikk i {runde}{year}.")

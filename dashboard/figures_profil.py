@@ -280,6 +280,10 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
+#: A highlighted area smaller than this (pixels) on the locator map gets a ring, or it is a dot no one finds.
+SMALL_AREA_PX = 12
+
+
 def locator_svg(areas: list[tuple[str, dict, bool]], bbox: tuple[float, float, float, float], *,
                 width: int = 360, title: str = "Kart") -> str:
     """A static locator map: areas (name, GeoJSON geometry, highlighted?) in grey, highlighted ones in orange,
@@ -319,6 +323,3 @@ def locator_svg(areas: list[tuple[str, dict, bool]], bbox: tuple[float, float, f
                             f'stroke="{HIGHLIGHT}" stroke-width="2.5"/>')
     return _svg(width, height, body, title)
 
-
-#: A highlighted area smaller than this (pixels) on the locator map gets a ring, or it is a dot no one finds.
-SMALL_AREA_PX = 12

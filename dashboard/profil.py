@@ -15,7 +15,7 @@ import polars as pl
 import segno
 import streamlit as st
 
-from dashboard import db, figures_profil, queries, queries_profil
+from dashboard import db, figures_politikk, figures_profil, queries, queries_profil
 from dashboard.format import (
     fmt_change,
     fmt_date,
@@ -400,7 +400,7 @@ def policy_table(p: Profile) -> pl.DataFrame:
                 col.append(str(v) if v else "–")
             elif key == "antall_frivilligsentraler":
                 col.append("Ikke svart" if v is None else fmt_int(v))
-            elif key == "status" and v in ("ukjent", None) and r["harmonisert"] and r["forgjengere"]:
+            elif key == "status" and v in ("ukjent", None) and figures_politikk.is_merged(r):
                 col.append("Ukjent")  # worked out from several former municipalities, not all of which answered
             else:
                 col.append(ANSWERS.get(v, str(v)))
