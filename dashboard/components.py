@@ -217,28 +217,31 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
                  placeholder="–")  # empty cells: the styler's "–" is not used for nulls
 
 
-def figure(fig: go.Figure, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
+def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
            key: str, note: str | None = None, formats: dict[str, str] | None = None, level: int = 4,
-           print_svg: str | None = None) -> None:
+           svg: str | None = None, svg_narrow: str | None = None) -> None:
     """A chart with its title (heading `level`), a text summary, a table alternative, its source line and downloads.
 
-    print_svg: a static SVG drawing of the same data, shown instead of the interactive chart when printing
-    (print stylesheet: containers keyed "print-only-…" show, charts in a "no-print-…" container hide).
+    svg: a static SVG drawing of the data, shown instead of an interactive chart `fig` (on screen and in print,
+    in a container keyed "svg_<key>"): it arrives with the run and costs the browser almost nothing to draw.
+    svg_narrow: another layout of it for phones (the stylesheet shows one of the two by the screen's width).
     """
     st.markdown(f"{'#' * level} {title}")
-    if print_svg is None:
+    if svg is None:
         st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
     else:
-        with st.container(key=f"no-print-fig_{key}"):
-            st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
-        with st.container(key=f"print-only-fig_{key}"):
-            st.image(print_svg, width="stretch", alt=f"{title}. {summary}")
+        alt = f"{title}. {summary}"
+        with st.container(key=f"svg_{key}" if svg_narrow is None else f"svg_wide_{key}"):
+            st.markdown(svg_markdown(svg, alt))
+        if svg_narrow is not None:
+            with st.container(key=f"svg_narrow_{key}"):
+                st.markdown(svg_markdown(svg_narrow, alt))
     st.markdown(summary)
     # built only when the reader opens it (a rerun): formatting every hidden table cost a third of a page's run
     alternative = st.expander("Vis tallene som tabell", key=f"tabell_{key}", on_change="rerun")
     if alternative.open or not LAZY_TABLES:
         with alternative:
-            table(data, formats=formats)
+            table(data, formats=formats, key=f"alt_{key}")
     source_line(*sources, note=note)
     downloads(data, title, *sources, key=key)
 

@@ -34,6 +34,12 @@ POLICY_GROUPS = {True: ("Med vedtatt politikk", CATEGORICAL[0]),
                  False: ("Uten vedtatt politikk (nei, under arbeid, vet ikke)", CATEGORICAL[1])}
 
 
+#: The page's views, one tab each (bound to the URL as ?visning=; the first is the default).
+TABS = ("Utviklingen", "Fylker", "Kommunestørrelse", "Kart og kommuner", "Tiltak")
+#: The tabs of the old ?fordeling= links, before every view got its tab.
+OLD_TAB_LINKS = {"Etter fylke": "Fylker", "Etter kommunestørrelse": "Kommunestørrelse"}
+
+
 # ---- small helpers ---------------------------------------------------------------------------------------
 
 def status_label(status: str | None) -> str:

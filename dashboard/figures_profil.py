@@ -1,4 +1,5 @@
-"""Pure figure builders for the municipality profile: DataFrame in, plotly figure out (no Streamlit)."""
+"""Pure figure builders for the municipality profile: DataFrame in, static SVG drawing out (the page, on screen
+and in print), or plotly figure out (the embeddable figures); no Streamlit."""
 
 from __future__ import annotations
 
@@ -74,24 +75,6 @@ def describe_key(key: pl.DataFrame, *, kommune: str) -> str:
         parts.append(f"{nobreak(r['navn'])} {r['aar']}: {kommune} {f(r['kommune'])}, fylket {f(r['fylke'])}, "
                      f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
     return " ".join(parts) if parts else f"Ingen nøkkeltall for {kommune}."
-
-
-def categories(df: pl.DataFrame, *, kommune: str, height: int | None = None) -> go.Figure:
-    """Horizontal bars: each ICNPO group's share of the municipality's organisations, beside the country's.
-    `df` has gruppenavn, antall, andel, andel_land (fractions); largest group on top (ties by the country's)."""
-    d = by_share(df)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        y=d["gruppenavn"].to_list(), x=d["andel"].to_list(), orientation="h", name=kommune,
-        marker_color=HIGHLIGHT, customdata=d["antall"].to_list(),
-        hovertemplate=f"{kommune}: %{{x:.1%}} (%{{customdata}} org.)<extra>%{{y}}</extra>"))
-    fig.add_trace(go.Bar(
-        y=d["gruppenavn"].to_list(), x=d["andel_land"].to_list(), orientation="h", name="Hele landet",
-        marker_color=MUTED, hovertemplate="Hele landet: %{x:.1%}<extra>%{y}</extra>"))
-    fig.update_layout(barmode="group", hovermode="closest", bargap=0.25, bargroupgap=0.05)
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height=height or max(260, 22 * d.height + 70), legend=True)
 
 
 #: Below this many organisations, a share of them moves by whole percentage points with one organisation.
@@ -173,6 +156,11 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
             f"<title>{html.escape(title)}</title>" + "".join(body) + "</svg>")
 
 
+def _place(name: str) -> str:
+    """The attribute naming the place a bar, line or legend key stands for (read by tests and scripts)."""
+    return f' data-sted="{html.escape(name)}"'
+
+
 def _legend(items: list[tuple[str, str]], x: float, y: float, dashed: set[str] | None = None,
             lines: bool = False) -> list[str]:
     """Legend keys and names in a row: squares for bars, or short lines (dashed for the names in `dashed`)."""
@@ -180,43 +168,84 @@ def _legend(items: list[tuple[str, str]], x: float, y: float, dashed: set[str] |
     for colour, name in items:
         if lines:
             dash = ' stroke-dasharray="5 3"' if name in (dashed or set()) else ""
-            out.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{y - 4:.1f}" y2="{y - 4:.1f}" stroke="{colour}" '
+            out.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{y - 4:.1f}" y2="{y - 4:.1f}" stroke="{colour}"{_place(name)} '
                        f'stroke-width="3"{dash}/>')
             text_x = x + 22
         else:
-            out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
+            out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"{_place(name)}/>')
             text_x = x + 14
         out.append(f'<text x="{text_x:.1f}" y="{y:.1f}">{html.escape(name)}</text>')
         x = text_x + 12 + 7.5 * len(name)
     return out
 
 
-def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 18, limit: int = 8) -> str:
+def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 18, limit: int = 8,
+                   narrow: bool = False) -> str:
     """The categories chart as a static SVG: per ICNPO group, the municipality's share and the country's;
-    beyond `limit` rows the smallest groups are added together as 'Øvrige grupper'."""
+    beyond `limit` rows the smallest groups are added together as 'Øvrige grupper'. narrow: a phone's layout
+    (360 wide, each group's name above its bars)."""
     d = by_share(df).select("gruppenavn", "andel", "andel_land")
     if d.height > limit:
         rest = d.slice(limit - 1).select(pl.lit("Øvrige grupper").alias("gruppenavn"), pl.col("andel").sum(),
                                          pl.col("andel_land").sum())
         d = pl.concat([d.head(limit - 1), rest])
-    label_w, top, right = 240, 26, 112
+    if narrow:
+        width, row = 360, 40
+    label_w, top, right = (0, 30, 120) if narrow else (240, 26, 112)
     height = top + row * d.height + 6
     top_share = max([*(v or 0 for v in d["andel"].to_list()), *(v or 0 for v in d["andel_land"].to_list()), 0.01])
     scale = (width - label_w - right) / top_share
     body = _legend([(HIGHLIGHT, kommune), (MUTED, "Hele landet")], label_w, 12)
     for i, r in enumerate(d.iter_rows(named=True)):
         y = top + i * row
-        body.append(f'<text x="{label_w - 6}" y="{y + row * 0.62:.1f}" text-anchor="end">'
-                    f"{html.escape(r['gruppenavn'])}</text>")
+        if narrow:  # the name on its own line, the two bars below it
+            body.append(f'<text x="0" y="{y + 13}">{html.escape(r["gruppenavn"])}</text>')
+            y, bars = y + 18, (row - 24) / 2
+        else:
+            body.append(f'<text x="{label_w - 6}" y="{y + row * 0.62:.1f}" text-anchor="end">'
+                        f"{html.escape(r['gruppenavn'])}</text>")
+            y, bars = y + 2, row / 2 - 2
         a, b = r["andel"] or 0, r["andel_land"] or 0
-        body.append(f'<rect x="{label_w}" y="{y + 2:.1f}" width="{a * scale:.1f}" height="{row / 2 - 2:.1f}" '
-                    f'fill="{HIGHLIGHT}"/>')
-        body.append(f'<rect x="{label_w}" y="{y + row / 2:.1f}" width="{b * scale:.1f}" height="{row / 2 - 2:.1f}" '
-                    f'fill="{MUTED}"/>')
+        body.append(f'<rect x="{label_w}" y="{y:.1f}" width="{a * scale:.1f}" height="{bars:.1f}" '
+                    f'fill="{HIGHLIGHT}"{_place(kommune)}/>')
+        body.append(f'<rect x="{label_w}" y="{y + bars + 1:.1f}" width="{b * scale:.1f}" height="{bars:.1f}" '
+                    f'fill="{MUTED}"{_place("Hele landet")}/>')
         # both values in words: a lone '0 %' at the end of the country's longer bar reads as the country's
-        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + row * 0.62:.1f}" font-size="12">'
+        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + bars + 4:.1f}" font-size="12">'
                     f"{html.escape(f'{fmt_pct(a, 0)} (landet {fmt_pct(b, 0)})')}</text>")
     return _svg(width, height, body, f"Organisasjoner etter kategori, {kommune} og hele landet")
+
+
+def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: int = 400, row: int = 20) -> str:
+    """The comparison chart as a static SVG: one panel per compared indicator (stacked, so it reads on a phone),
+    a bar and its value for the municipality, county, country and size-group median (`key` as key_comparison)."""
+    rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
+    labels = places(kommune, fylke)
+    label_w, right, title_h, gap = 148, 62, 24, 14
+    panel = title_h + row * len(labels)
+    body: list[str] = []
+    for i, r in enumerate(rows):
+        top = i * (panel + gap)
+        title = f"{SHORT_NAMES.get(r['indikator'], r['navn'])} ({r['aar']})"
+        body.append(f'<text x="0" y="{top + 16}" font-weight="600">{html.escape(title)}</text>')
+        values = [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]]
+        scale = (width - label_w - right) / (max((v or 0) for v in values) or 1)
+        for j, (label, value, colour) in enumerate(zip(labels, values, PLACE_COLOURS, strict=True)):
+            y = top + title_h + j * row
+            body.append(f'<text x="{label_w - 6}" y="{y + row * 0.7:.1f}" text-anchor="end">'
+                        f"{html.escape(_shorten(label, 20))}</text>")
+            bar = (value or 0) * scale
+            body.append(f'<rect x="{label_w}" y="{y + 3:.1f}" width="{bar:.1f}" height="{row - 6}" fill="{colour}"'
+                        f"{_place(label)}/>")
+            body.append(f'<text x="{label_w + bar + 4:.1f}" y="{y + row * 0.7:.1f}">'
+                        f"{html.escape(fmt_value(value, r['enhet'], r['desimaler']))}</text>")
+    height = max(1, len(rows)) * (panel + gap) - gap + 4
+    return _svg(width, height, body, f"{kommune} sammenlignet med fylket, landet og lignende kommuner")
+
+
+def _shorten(text: str, n: int) -> str:
+    """Text cut to n characters with an ellipsis (long county names beside a bar)."""
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
@@ -229,7 +258,7 @@ def _nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     return [start + i * step for i in range(int(math.ceil((hi - start) / step)) + 1)]
 
 
-def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int = 190) -> str:
+def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 420, height: int = 200) -> str:
     """The grasrot chart as a static SVG: kroner per inhabitant per year, the municipality against county
     and country (`df` as queries_profil.grasrot_compare)."""
     d = df.drop_nulls("kr_per_innbygger")
@@ -238,7 +267,7 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int
                     "Grasrotandelen")
     years = sorted(d["aar"].unique().to_list())
     ticks = _nice_ticks(0, float(d["kr_per_innbygger"].max()))
-    left, right, top, bottom = 40, 16, 40, 22
+    left, right, top, bottom = 40, 64, 40, 22
     pw, ph = width - left - right, height - top - bottom
 
     def x(year: int) -> float:
@@ -255,20 +284,35 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, height: int
     for yr in years:
         body.append(f'<text x="{x(yr):.1f}" y="{height - 6}" text-anchor="middle" font-size="13">{yr}</text>')
     body.append(f'<text x="{left - 5}" y="{top - 14}" text-anchor="end" font-size="12">kr</text>')  # the unit
-    legend, dashed = [], set()
+    legend, dashed, ends = [], set(), []
     for nivaa in ("kommune", "fylke", "land"):
         g = d.filter(pl.col("nivaa") == nivaa).sort("aar")
         if g.is_empty():
             continue
         colour, stroke, dash = LINE_STYLE[nivaa]
-        pts = " ".join(f"{x(a):.1f},{y(v):.1f}" for a, v in g.select("aar", "kr_per_innbygger").rows())
-        body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{stroke}"'
+        points = g.select("aar", "kr_per_innbygger").rows()
+        pts = " ".join(f"{x(a):.1f},{y(v):.1f}" for a, v in points)
+        body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{stroke}"{_place(g["sted"][0])}'
                     + (' stroke-dasharray="6 4"' if dash == "dash" else "") + "/>")
+        body += [f'<circle cx="{x(a):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>' for a, v in points]
+        ends.append((y(points[-1][1]), f"{fmt_num(points[-1][1])}\u00a0kr", x(points[-1][0])))
         legend.append((colour, g["sted"][0]))
         if dash == "dash":
             dashed.add(g["sted"][0])
+    body += _end_labels(ends, top, top + ph)
     body += _legend(legend, left, 14, dashed=dashed, lines=True)
     return _svg(width, height, body, f"Grasrotandelen i kroner per innbygger, {kommune}, fylket og landet")
+
+
+def _end_labels(ends: list[tuple[float, str, float]], lo: float, hi: float, gap: float = 14) -> list[str]:
+    """Value labels right of the lines' last points (y, text, x), pushed apart so they never overlap."""
+    ends = sorted(ends)
+    ys: list[float] = []
+    for y, _, _ in ends:
+        ys.append(max(y, ys[-1] + gap) if ys else y)
+    shift = max(0.0, ys[-1] - hi) if ys else 0.0  # labels pushed below the plot move up together
+    return [f'<text x="{x + 8:.1f}" y="{max(lo, y - shift) + 4:.1f}" font-size="12">{html.escape(text)}</text>'
+            for (_, text, x), y in zip(ends, ys, strict=True)]
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:

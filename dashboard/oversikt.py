@@ -79,7 +79,7 @@ def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> C
     if status is not None and not status.startswith("publisert"):
         delta = (f"{delta} · " if delta else "") + "landstall ikke publisert"
         help_text += (f" Norsk Tipping har ikke publisert landstallet for {last['aar']}: tallet her er et {status} "
-                      "tall, ikke et offisielt. Se «Landstall» på siden Tilskudd.")
+                      "tall, ikke et offisielt. Se fanen «Landstall» på siden Tilskudd.")
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
                 [float(v) for v in grasrot["belop"].to_list()], help_text)
 

@@ -103,3 +103,14 @@ def drop_invalid(name: str, message: str) -> None:
     st.info(message, icon=":material/info:")
     st.query_params.pop(name, None)
     st.session_state.setdefault(_DROPPED, {})[name] = st.session_state.get(_PAGE, "")
+
+
+def follow_renamed(old: str, key: str, values: dict[str, str]) -> None:
+    """A link with a parameter renamed since (`old`, e.g. ?fordeling=): open what it meant in the widget `key`
+    bound to the URL (tabs), and remove the old parameter. Values not in `values` are dropped silently."""
+    value = get(old)
+    if value is None:
+        return
+    st.query_params.pop(old, None)
+    if value in values:
+        st.session_state[key] = values[value]

@@ -71,7 +71,6 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
     > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stDownloadButton"]),
   .st-key-profil [data-testid="stElementContainer"]:has([data-testid="stExpander"]) { display: none !important; }
   .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.1rem 0.45rem; line-height: 1.3; }
-  .st-key-profil [class*="st-key-print-only-fig"] img { width: 100% !important; height: auto !important; }
   /* link and QR code top right, beside the title; the app footer is left out */
   .st-key-profil { position: relative; }
   .st-key-print-only-lenke { position: absolute; top: 0; right: 0; width: 33% !important; z-index: 1; }
@@ -88,6 +87,13 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 .st-key-profil-kart img { display: block; width: 100%; height: auto; max-height: 260px; object-fit: contain;
   object-position: left top; }
 .st-key-profil [data-testid="stTableStyledTable"] :is(td, th):not(:first-child) { text-align: right !important; }
+/* static charts: their drawn size, never wider than the column; a phone gets the narrow layout where there is one */
+[class*="st-key-svg_"] img { display: block; max-width: 100%; height: auto; }
+[class*="st-key-svg_narrow_"] { display: none; }
+@media screen and (max-width: 640px) {
+  [class*="st-key-svg_narrow_"] { display: flex; }
+  [class*="st-key-svg_wide_"] { display: none; }
+}
 </style>
 """
 

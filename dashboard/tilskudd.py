@@ -264,7 +264,7 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     status = status_of(totals, aar)
     paid_help = f"{SCHEMES[scheme].label} utbetalt til mottakere i {where} i {aar}: {fmt_nok(r['utbetalt'])}."
     if place.nivaa == "land" and status:
-        paid_help += f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se «Landstall» nederst på siden)."
+        paid_help += f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se fanen «Landstall»)."
     change = (r["utbetalt"] - p["utbetalt"]) / p["utbetalt"] if p and p["utbetalt"] else None
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),

@@ -76,28 +76,29 @@ if kommune:
             components.downloads(similar, f"Lignende kommuner med frivillighetspolitikk {aar}", *SRC,
                                  key="lignende")
 
-# ---- 4. trend --------------------------------------------------------------------------------------------
-st.subheader("Utviklingen over tid")
-trend = qp.trend()
-components.figure(
-    components.cached_figure("trend", (aar,), lambda: fp.trend_figure(trend, chosen=aar)), fp.trend_table(trend),
-    formats={"andel": "pct"},
-    title="Andel kommuner med vedtatt frivillighetspolitikk",
-    summary=fp.trend_summary(trend), sources=SRC_TREND, key="trend",
-    note=("Linjer med prikker: kommuneundersøkelsen. Ruter uten linje: tall publisert av Frivillighet Norge "
-          "(egne opptellinger, ikke undersøkelsen): " + fp.published_citations(trend)),
-)
+# ---- 4. the views: lazy tabs bound to the URL (?visning=...); only the open one is computed and drawn -------
+state.follow_renamed("fordeling", "visning", fp.OLD_TAB_LINKS)  # links shared before the page had these tabs
+tabs = dict(zip(fp.TABS, st.tabs(fp.TABS, key="visning", bind="query-params"), strict=True))
 
-# ---- 5. by county and size group --------------------------------------------------------------------------
-st.subheader(f"Fylker og kommunestørrelse, {aar}")
-# lazy tabs bound to the URL (?fordeling=...): only the open tab's chart is computed and drawn
-tab_fylke, tab_storrelse = st.tabs(["Etter fylke", "Etter kommunestørrelse"], key="fordeling", bind="query-params")
-for tab, nivaa, title, what in (
-        (tab_fylke, "fylke", f"Status for frivillighetspolitikk per fylke, {aar}", "fylke"),
-        (tab_storrelse, "storrelsesgruppe", f"Status etter antall innbyggere i kommunen, {aar}", "storrelsesgruppe")):
-    if not tab.open:
+if tabs["Utviklingen"].open:
+    with tabs["Utviklingen"]:
+        trend = qp.trend()
+        components.figure(
+            components.cached_figure("trend", (aar,), lambda: fp.trend_figure(trend, chosen=aar)),
+            fp.trend_table(trend), formats={"andel": "pct"},
+            title="Andel kommuner med vedtatt frivillighetspolitikk",
+            summary=fp.trend_summary(trend), sources=SRC_TREND, key="trend",
+            note=("Linjer med prikker: kommuneundersøkelsen. Ruter uten linje: tall publisert av Frivillighet "
+                  "Norge (egne opptellinger, ikke undersøkelsen): " + fp.published_citations(trend)),
+        )
+
+for label, nivaa, title, what in (
+        ("Fylker", "fylke", f"Status for frivillighetspolitikk per fylke, {aar}", "fylke"),
+        ("Kommunestørrelse", "storrelsesgruppe", f"Status etter antall innbyggere i kommunen, {aar}",
+         "storrelsesgruppe")):
+    if not tabs[label].open:
         continue
-    with tab:
+    with tabs[label]:
         by = qp.status_by(aar, nivaa)
         components.figure(
             components.cached_figure("status", (aar, nivaa), lambda by=by: fp.status_figure(by)),
@@ -105,56 +106,58 @@ for tab, nivaa, title, what in (
             title=title, summary=fp.status_summary(by, what=what), sources=SRC, key=f"status_{nivaa}",
             note="Dagens kommuneinndeling. Andeler av alle kommuner i gruppen; «ukjent» = svarte ikke.")
 
-# ---- 6. the published county table (2024 only) ----------------------------------------------------------
-st.subheader("Frivillighet Norges fylketabell og undersøkelsen")
-comparison = qp.county_comparison(aar)
-section = components.slot()  # one place on the page whichever round is shown (so the map below is not redrawn)
-with section:
-    if comparison.is_empty():
-        st.markdown(f"Frivillighet Norge har publisert tall per fylke bare for juli 2024. Velg runde 2024 for å se "
-                    f"dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
-    else:
-        st.markdown(fp.comparison_note(comparison))
-        components.table(fp.comparison_table(comparison), key="sammenligning",
-                         height=fp.table_height(comparison.height))
-        explanations = fp.comparison_explanations(comparison)
-        if explanations:
-            with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)"):
-                for county, text in explanations:
-                    st.markdown(f"**{county}.** {text}")
-        components.source_line(*SRC_TREND, note=f"Publisert tabell: {comparison['kilde'][0]}")
-        components.downloads(fp.comparison_table(comparison, full=True),
-                             "Frivillighet Norges fylketabell 2024 og undersøkelsen", *SRC_TREND, key="sammenligning")
+if tabs["Fylker"].open:  # the published county table (2024 only) beside the survey
+    with tabs["Fylker"]:
+        st.markdown("#### Frivillighet Norges fylketabell og undersøkelsen")
+        comparison = qp.county_comparison(aar)
+        if comparison.is_empty():
+            st.markdown(f"Frivillighet Norge har publisert tall per fylke bare for juli 2024. Velg runde 2024 for "
+                        f"å se dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
+        else:
+            st.markdown(fp.comparison_note(comparison))
+            components.table(fp.comparison_table(comparison), key="sammenligning",
+                             height=fp.table_height(comparison.height))
+            explanations = fp.comparison_explanations(comparison)
+            if explanations:
+                with st.expander(f"Hvorfor tallene avviker ({fmt_int(len(explanations))} fylker)"):
+                    for county, text in explanations:
+                        st.markdown(f"**{county}.** {text}")
+            components.source_line(*SRC_TREND, note=f"Publisert tabell: {comparison['kilde'][0]}")
+            components.downloads(fp.comparison_table(comparison, full=True),
+                                 "Frivillighet Norges fylketabell 2024 og undersøkelsen", *SRC_TREND,
+                                 key="sammenligning")
 
-# ---- 7. map and table ------------------------------------------------------------------------------------
-st.subheader(f"Kart: status i hver kommune, {aar}")
-st.html(maps.legend_html(fp.status_legend(status_df), "Har kommunen vedtatt frivillighetspolitikk?"))
-map_col, side_col = st.columns([3, 2], gap="medium")
-summary = fp.map_summary(status_df, aar, kommune)
-map_col.pydeck_chart(qp.status_deck(aar, kommune), height=620, key="kart", alt=summary)
-with side_col:
-    st.markdown(summary)
-    st.caption("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. Velg en kommune "
-               "øverst på siden for å markere den.")
-st.markdown("**Alle kommuner** – klikk på en kolonneoverskrift for å sortere.")
-components.table(fp.municipality_table(status_df), formats={"vedtaksaar": "year"}, height=380, key="kommuner")
-components.source_line(qp.SURVEY, qp.BORDERS,
-                       note="Kart: Kartverkets kommunegrenser 2024. Tidligere runder er omregnet til dagens kommuner.")
-components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighetspolitikk per kommune {aar}",
-                     *SRC, key="kommuner")
+if tabs["Kart og kommuner"].open:
+    with tabs["Kart og kommuner"]:
+        st.markdown(f"#### Status i hver kommune, {aar}")
+        st.html(maps.legend_html(fp.status_legend(status_df), "Har kommunen vedtatt frivillighetspolitikk?"))
+        map_col, side_col = st.columns([3, 2], gap="medium")
+        summary = fp.map_summary(status_df, aar, kommune)
+        map_col.pydeck_chart(qp.status_deck(aar, kommune), height=620, key="kart", alt=summary)
+        with side_col:
+            st.markdown(summary)
+            st.caption("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. Velg en "
+                       "kommune øverst på siden for å markere den.")
+        st.markdown("**Alle kommuner** – klikk på en kolonneoverskrift for å sortere.")
+        components.table(fp.municipality_table(status_df), formats={"vedtaksaar": "year"}, height=380,
+                         key="kommuner")
+        components.source_line(qp.SURVEY, qp.BORDERS, note="Kart: Kartverkets kommunegrenser 2024. Tidligere "
+                               "runder er omregnet til dagens kommuner.")
+        components.downloads(fp.municipality_table(status_df, full=True), f"Frivillighetspolitikk per kommune {aar}",
+                             *SRC, key="kommuner")
 
-# ---- 8. measures -----------------------------------------------------------------------------------------
-st.subheader(f"Tiltak i kommuner med og uten politikk, {aar}")
-tiltak = qp.measures(aar)
-components.figure(
-    components.cached_figure("tiltak", (aar,), lambda: fp.measures_figure(tiltak)), fp.measures_table(tiltak),
-    formats=fp.SHARE_FORMATS,
-    title=f"Andel kommuner med hvert tiltak, {aar}", summary=fp.measures_summary(tiltak, aar), sources=SRC,
-    key="tiltak",
-    note=("Blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år. "
-          "Gratis lokaler: bare «ja» er telt, ikke «delvis»."),
-)
+if tabs["Tiltak"].open:
+    with tabs["Tiltak"]:
+        tiltak = qp.measures(aar)
+        components.figure(
+            components.cached_figure("tiltak", (aar,), lambda: fp.measures_figure(tiltak)), fp.measures_table(tiltak),
+            formats=fp.SHARE_FORMATS,
+            title=f"Andel kommuner med hvert tiltak, {aar}", summary=fp.measures_summary(tiltak, aar), sources=SRC,
+            key="tiltak",
+            note=("Blant kommunene som svarte på spørsmålet om politikk, i kommuneinndelingen i rundens år. "
+                  "Gratis lokaler: bare «ja» er telt, ikke «delvis»."),
+        )
 
-# ---- 9. method -------------------------------------------------------------------------------------------
+# ---- 5. method -------------------------------------------------------------------------------------------
 st.subheader("Om tallene")
 st.markdown(fp.method_note(qp.headline(int(rounds[0])).row(0, named=True)))

@@ -1,4 +1,5 @@
-"""Kommuneprofil: one municipality against its county, the country and similar municipalities; prints on one A4."""
+"""Kommuneprofil: one municipality against its county, the country and similar municipalities; prints on one A4.
+Its charts are static drawings with their values written on them: the same on screen, on a tablet and on paper."""
 
 import streamlit as st
 
@@ -92,13 +93,12 @@ with st.container(key="profil"):
                 st.markdown(components.svg_markdown(profil.locator_svg(p), profil.locator_alt(p)))
             st.caption(f"{p.name} (oransje) i {p.info['fylkesnavn']}.")
             components.source_line("grenser")
-        with st.container(key="no-print-sammenligning"):
+        with st.container(key="no-print-sammenligning"):  # the key table above prints the same numbers
             components.figure(
-                components.cached_figure("sammenligning", (p.code,), lambda: figures_profil.key_comparison(
-                    p.key, kommune=p.name, fylke=p.county)), data,
-                title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
+                None, data, title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
                 summary=figures_profil.describe_key(p.key, kommune=p.name),
-                sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3)
+                sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3,
+                svg=figures_profil.key_comparison_svg(p.key, kommune=p.name, fylke=p.county))
 
         st.header("Frivillighetspolitikk og endringer", divider="gray")
         left, right = st.columns(2, gap="medium")
@@ -129,19 +129,18 @@ with st.container(key="profil"):
         left, right = st.columns(2, gap="medium")
         with left:
             components.figure(
-                figures_profil.categories(p.categories, kommune=p.name),
-                p.categories.select("gruppenavn", "antall", "andel", "andel_land"),
+                None, p.categories.select("gruppenavn", "antall", "andel", "andel_land"),
                 title="Organisasjoner etter kategori",
                 summary=figures_profil.describe_categories(p.categories, kommune=p.name),
                 sources=("frivillighetsregisteret", "icnpo"), key="kategorier", level=3,
                 formats={"andel": "pct", "andel_land": "pct"},
-                print_svg=figures_profil.categories_svg(p.categories, kommune=p.name))
+                svg=figures_profil.categories_svg(p.categories, kommune=p.name),
+                svg_narrow=figures_profil.categories_svg(p.categories, kommune=p.name, narrow=True))
         with right:
             components.figure(
-                figures_profil.grasrot_lines(p.grasrot),
-                p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
+                None, p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
                 title="Grasrotandelen, kroner per innbygger",
                 summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
                 sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
                 formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},
-                print_svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))
+                svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))

@@ -1,5 +1,7 @@
 """Tilskudd: where the money from grasrotandelen and momskompensasjon goes — per place, per inhabitant, per
-category, over time — the largest recipients, and the national totals against the published figures."""
+category, over time — the largest recipients, and the national totals against the published figures.
+
+The choices and headline figures sit above five tabs (`?visning=<tab>` in the URL); only the open tab is drawn."""
 
 import streamlit as st
 
@@ -25,39 +27,57 @@ components.message(view.place_note, icon=HEAD_OFFICE_ICON)
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
     components.metric_card(col, card, delta_color="off")
 components.message(f"Landstallet for {aar} har status «{view.year_status}»: "
-                   f"{tilskudd.STATUS_TEXT[view.year_status][1]} Se «Landstall» nederst på siden."
+                   f"{tilskudd.STATUS_TEXT[view.year_status][1]} Se fanen «Landstall»."
                    if view.year_status else None, kind="info", icon=":material/info:")
 
-st.subheader("Utviklingen")
-components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
-for row in (view.time_charts[:2], view.time_charts[2:]):
-    for col, chart in zip(st.columns(2, gap="large"), row, strict=False):
+
+# ---- the sections, one tab each ------------------------------------------------------------------------------
+# Lazy tabs bound to the URL (?visning=...): only the open tab is drawn, so a changed year redraws only its charts.
+# Every tab that shows momskompensasjon per place carries the head-office explanation (in full or as a reminder).
+
+def over_time() -> None:
+    components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
+    for row in (view.time_charts[:2], view.time_charts[2:]):
+        for col, chart in zip(st.columns(2, gap="large"), row, strict=False):
+            with col:
+                components.figure(**chart.kwargs())
+
+
+def by_category() -> None:
+    st.markdown(view.category_intro)
+    components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
+    components.message(view.group_message, kind="info", icon=":material/info:")
+    for col, chart in zip(st.columns(2, gap="large"), view.group_charts, strict=False):
         with col:
             components.figure(**chart.kwargs())
 
-st.subheader("Etter kategori")
-st.markdown(view.category_intro)
-components.message(view.place_reminder, icon=HEAD_OFFICE_ICON)
-components.message(view.group_message, kind="info", icon=":material/info:")
-for col, chart in zip(st.columns(2, gap="large"), view.group_charts, strict=False):
-    with col:
-        components.figure(**chart.kwargs())
 
-st.subheader("Fylker og kommuner")
-components.message(view.note, icon=HEAD_OFFICE_ICON)  # momskompensasjon: every figure here is per place
-for col, chart in zip(st.columns(2, gap="large"), view.ranking, strict=True):
-    with col:
-        components.figure(**chart.kwargs())
-link_slot = components.slot()
-if not place.fylke:
-    link_slot.page_link("pages/kart.py", label="Se alle kommunene på kartet", icon=":material/map:",
-                        query_params=tilskudd.map_link(ordning, aar))
+def by_place() -> None:
+    components.message(view.note, icon=HEAD_OFFICE_ICON)  # momskompensasjon: every figure here is per place
+    for col, chart in zip(st.columns(2, gap="large"), view.ranking, strict=True):
+        with col:
+            components.figure(**chart.kwargs())
+    link_slot = components.slot()
+    if not place.fylke:
+        link_slot.page_link("pages/kart.py", label="Se alle kommunene på kartet", icon=":material/map:",
+                            query_params=tilskudd.map_link(ordning, aar))
 
-st.subheader("Største mottakere")
-components.message((view.place_reminder or tilskudd.NATIONAL_NOTE) if view.note else None, icon=HEAD_OFFICE_ICON)
-components.data_table(**view.recipients.kwargs())
 
-st.subheader("Landstall: publisert og beregnet")
-st.markdown("Landstallene på siden er summen av filene. Her er de sammenlignet med tallene som er publisert. "
-            "**Status** sier hvor landstallet kommer fra:\n\n" + "\n".join(view.status_lines))
-components.data_table(**view.totals.kwargs())
+def largest_recipients() -> None:
+    components.message((view.place_reminder or tilskudd.NATIONAL_NOTE) if view.note else None,
+                       icon=HEAD_OFFICE_ICON)
+    components.data_table(**view.recipients.kwargs())
+
+
+def national_totals() -> None:
+    st.markdown("Landstallene på siden er summen av filene. Her er de sammenlignet med tallene som er publisert. "
+                "**Status** sier hvor landstallet kommer fra:\n\n" + "\n".join(view.status_lines))
+    components.data_table(**view.totals.kwargs())
+
+
+SECTIONS = {"Utviklingen": over_time, "Etter kategori": by_category, "Fylker og kommuner": by_place,
+            "Største mottakere": largest_recipients, "Landstall": national_totals}
+for tab, draw in zip(st.tabs(list(SECTIONS), key="visning", bind="query-params"), SECTIONS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw()

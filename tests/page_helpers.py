@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
@@ -60,6 +62,27 @@ def cards(at: AppTest) -> dict[str, Card]:
 def markdown_images(at: AppTest) -> list[str]:
     """The alt text of every image drawn through markdown (components.svg_markdown), in page order."""
     return [unescape(m.group(1)) for md in at.markdown for m in _IMAGE.finditer(md.value)]
+
+
+def drawings(at: AppTest) -> list[tuple[str, str]]:
+    """(alt text, SVG source) of every SVG drawn through markdown, in page order."""
+    out = []
+    for md in at.markdown:
+        for m in _IMAGE.finditer(md.value):
+            head, _, data = m.group(2).partition(",")
+            if head == "data:image/svg+xml;base64":
+                out.append((unescape(m.group(1)), base64.b64decode(data).decode("utf-8")))
+    return out
+
+
+def places_drawn(svg: str) -> dict[str, set[str]]:
+    """Place name → the colours (fill or stroke) of the bars, lines and legend keys drawn for it (data-sted)."""
+    out: dict[str, set[str]] = {}
+    for el in ElementTree.fromstring(svg).iter():
+        name = el.get("data-sted")
+        if name is not None:
+            out.setdefault(name, set()).add(el.get("fill") if el.get("fill") not in (None, "none") else el.get("stroke"))
+    return out
 
 
 def run_page(page: str, **params: str) -> AppTest:

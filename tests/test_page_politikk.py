@@ -36,6 +36,9 @@ def frame(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+MAP = "Kart og kommuner"
+
+
 def plotly(at: AppTest, index: int) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
@@ -85,19 +88,21 @@ def test_trend_has_survey_lines_and_published_markers_with_citations(app):
 # ---- county and size group ---------------------------------------------------------------------------------
 
 def test_county_view_2024_has_rogaland_17_and_unknown_apart_from_no(app):
-    at = app()
+    at = app(visning="Fylker")
     counties = frame(at, "fylke").set_index("fylke")
     assert counties.loc["Rogaland", "Ja, vedtatt"] == 17
     assert counties["Ja, vedtatt"].sum() == 107
     assert counties["Ukjent (ikke svart)"].sum() == 63
-    spec = plotly(at, 1)
+    spec = plotly(at, 0)
     names = [t["name"] for t in spec["data"]]
     assert names[-2:] == ["Vet ikke", "Ukjent (ikke svart)"] and "Nei" in names
     assert not any("storrelsesgruppe" in d.value.columns for d in at.dataframe), "the closed tab was built"
 
 
-def test_size_group_tab_from_a_shared_link_shows_all_357_municipalities(app):
-    at = app(fordeling="Etter kommunestørrelse")
+@pytest.mark.parametrize("link", [{"visning": "Kommunestørrelse"}, {"fordeling": "Etter kommunestørrelse"}],
+                         ids=["visning", "link from before the tabs"])
+def test_size_group_tab_from_a_shared_link_shows_all_357_municipalities(app, link):
+    at = app(**link)
     sizes = frame(at, "storrelsesgruppe")
     assert sizes["antall_kommuner"].sum() == 357
     assert sizes.set_index("storrelsesgruppe")["Ja, vedtatt"].sum() == 107
@@ -107,7 +112,7 @@ def test_size_group_tab_from_a_shared_link_shows_all_357_municipalities(app):
 # ---- published county table --------------------------------------------------------------------------------
 
 def test_published_county_table_beside_the_survey_in_2024_with_its_explanation(app):
-    at = app(aar="2024")
+    at = app(aar="2024", visning="Fylker")
     table = frame(at, "publisert: med politikk").set_index("fylkesnavn")
     assert table.loc["Vestfold", "publisert: med politikk"] == 8
     assert table.loc["Vestfold", "kommuner 1. januar 2024"] == 6
@@ -119,7 +124,7 @@ def test_published_county_table_beside_the_survey_in_2024_with_its_explanation(a
 
 
 def test_published_county_table_only_for_2024(app):
-    at = app(aar="2021")
+    at = app(aar="2021", visning="Fylker")
     assert not any("publisert: med politikk" in d.value.columns for d in at.dataframe)
     assert "bare for juli 2024" in texts(at)
 
@@ -127,7 +132,7 @@ def test_published_county_table_only_for_2024(app):
 # ---- map and table -----------------------------------------------------------------------------------------
 
 def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municipality(app):
-    at = app(kommune="1103")
+    at = app(kommune="1103", visning=MAP)
     features = deck(at)["layers"][0]["data"]["features"]
     assert len(features) == 357
     stavanger = next(f for f in features if f["properties"]["kode"] == "1103")
@@ -151,7 +156,7 @@ def test_chosen_municipality_gets_its_own_summary_and_similar_municipalities(app
 
 
 def test_municipality_table_in_earlier_rounds_shows_former_municipalities_answers(app):
-    at = app(aar="2019")
+    at = app(aar="2019", visning=MAP)
     table = frame(at, "svar_fra_kommunene_i_runden").set_index("kommunenavn")
     assert "0227 Fet" in table.loc["Lillestrøm", "svar_fra_kommunene_i_runden"]
 
@@ -159,8 +164,8 @@ def test_municipality_table_in_earlier_rounds_shows_former_municipalities_answer
 # ---- measures ---------------------------------------------------------------------------------------------
 
 def test_measures_by_having_a_policy_with_a_text_summary(app):
-    at = app()
-    spec = plotly(at, 2)  # trend, the open tab (county), measures
+    at = app(visning="Tiltak")
+    spec = plotly(at, 0)
     assert [t["name"] for t in spec["data"]] == ["Med vedtatt politikk (n = 107)",
                                                  "Uten vedtatt politikk (nei, under arbeid, vet ikke) (n = 187)"]
     assert all(0 <= x <= 1 for t in spec["data"] for x in t["x"])
@@ -198,7 +203,7 @@ def test_former_municipality_number_in_the_url_shows_todays_municipality(app):
 def test_a_former_number_split_between_municipalities_is_explained_not_guessed(app, con):
     (code,), = con.sql("SELECT kode FROM kommune_historikk GROUP BY kode "
                        "HAVING count(DISTINCT kommunenummer_2024) > 1 ORDER BY kode LIMIT 1").fetchall()
-    at = app(kommune=code)
+    at = app(kommune=code, visning=MAP)
     assert any("gjelder ikke lenger. I dag ligger kommunen i" in i.value for i in at.info)
     assert "kommune" not in at.query_params
     assert all(f["properties"]["width"] != 3 for f in deck(at)["layers"][0]["data"]["features"])
@@ -206,16 +211,34 @@ def test_a_former_number_split_between_municipalities_is_explained_not_guessed(a
 
 def test_changing_the_round_updates_the_url_the_numbers_and_the_charts(app):
     at = app()
-    before = plotly(at, 1)
     at.selectbox[0].set_value("2021").run()
     assert at.query_params["aar"] == "2021"
     assert metrics(at)["Kommuner med politikk"] == "80 av 357"
     assert [a["text"] for a in plotly(at, 0)["layout"]["annotations"]] == ["Valgt runde: 2021"]
-    assert plotly(at, 1)["data"] != before["data"]
+    at = app(visning="Fylker")
+    before = plotly(at, 0)
+    at.selectbox[0].set_value("2021").run()
+    assert plotly(at, 0)["data"] != before["data"]
+    assert at.query_params["visning"] == "Fylker", "the open tab stays open"
+
+
+@pytest.mark.parametrize(("visning", "plotly_charts", "maps"), [
+    (None, 1, 0), ("Fylker", 1, 0), ("Kommunestørrelse", 1, 0), ("Kart og kommuner", 0, 1), ("Tiltak", 1, 0),
+    ("Finnes ikke", 1, 0)])
+def test_only_the_open_tab_is_built(app, visning, plotly_charts, maps):
+    at = app(**({"visning": visning} if visning else {}))
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == plotly_charts and len(at.get("deck_gl_json_chart")) == maps
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    expected = {None: "Andel kommuner med vedtatt", "Finnes ikke": "Andel kommuner med vedtatt",
+                "Fylker": "Status for frivillighetspolitikk per fylke", "Kommunestørrelse": "Status etter antall",
+                "Kart og kommuner": "Status i hver kommune", "Tiltak": "Andel kommuner med hvert tiltak"}[visning]
+    assert headings[0].startswith("#### " + expected)
+    assert "Om tallene" in [h.value for h in at.subheader], "the method note follows every tab"
 
 
 def test_choosing_a_municipality_writes_it_to_the_url_and_highlights_it(app):
-    at = app()
+    at = app(visning=MAP)
     at.selectbox[1].set_value("4601").run()
     assert at.query_params["kommune"] == "4601"
     bergen = next(f for f in deck(at)["layers"][0]["data"]["features"] if f["properties"]["kode"] == "4601")

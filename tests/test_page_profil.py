@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import polars as pl
 import pytest
-from page_helpers import markdown_images
+from page_helpers import drawings, markdown_images, places_drawn
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figures_profil, profil
 from dashboard.format import fmt_num
-from dashboard.theme import HIGHLIGHT
+from dashboard.theme import HIGHLIGHT, MUTED
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -85,8 +85,15 @@ def test_aalesund_profile(app, con):
     answers = at.table[1].value
     assert list(answers.columns)[:3] == ["Spørsmål", "2024", "2021"]
     assert "Frivillighetspolitikk: nei i 2021, ja i 2024." in text
-    # charts with a text summary and a table alternative each
-    assert len(at.get("plotly_chart")) == 3
+    # static drawings (the same on screen and paper), each with a text summary and a table alternative
+    assert not at.get("plotly_chart")
+    drawn = drawings(at)
+    titles = [alt.split(". ")[0] for alt, _ in drawn]
+    assert titles.count("Organisasjoner etter kategori") == 2, "a wide layout and a phone's"
+    assert {"Ålesund sammenlignet med fylket, landet og lignende kommuner",
+            "Grasrotandelen, kroner per innbygger"} <= set(titles)
+    comparison = next(svg for alt, svg in drawn if alt.startswith("Ålesund sammenlignet"))
+    assert f">{fmt_num(own, 1)}<" in comparison and f">{fmt_num(median, 1)}<" in comparison
     assert len(at.expander) >= 3
     assert any(a.startswith("Kart over Møre og Romsdal") for a in markdown_images(at))  # the locator map
 
@@ -143,18 +150,21 @@ def test_search_by_name_and_old_number(app):
     assert "Fant ingen kommune som passer «Fantasiby»" in plain(at.info[0].value)
 
 
+def _grasrot_drawing(at: AppTest) -> str:
+    return next(svg for alt, svg in drawings(at) if alt.startswith("Grasrotandelen, kroner per innbygger"))
+
+
 def test_choosing_another_municipality_updates_url_and_figures(app):
     at = app(kommune="1508")
-    before = json.loads(at.get("plotly_chart")[2].proto.spec)
+    before = _grasrot_drawing(at)
     at.selectbox(key="w_kommune").select("0301").run()
     assert not at.exception
     assert at.query_params["kommune"] in ("0301", ["0301"])
     assert at.title[0].value == "Oslo"
-    after = json.loads(at.get("plotly_chart")[2].proto.spec)
-    assert before["data"][0]["name"] == "Ålesund" and after["data"][0]["name"] == "Oslo"
-    assert before["data"][0]["y"] != after["data"][0]["y"]
+    after = _grasrot_drawing(at)
+    assert set(places_drawn(before)) == {"Ålesund", "Møre og Romsdal", "Hele landet"}
     # Oslo is its own county: the county is not drawn twice
-    assert [t["name"] for t in after["data"]] == ["Oslo", "Hele landet"]
+    assert set(places_drawn(after)) == {"Oslo", "Hele landet"}
     assert "Oslo fylke" in at.table[0].value.columns
 
 
@@ -165,8 +175,9 @@ def test_print_link_and_qr_code(app):
     alts = [img.alt for e in at.get("image") for img in e.proto.imgs]
     assert "QR-kode med lenke til kommuneprofilen for Ålesund" in alts
     assert any(a.startswith("Kart over Møre og Romsdal") and "Ålesund er markert" in a for a in markdown_images(at))
-    # the printed charts carry their title and summary as alt text
-    assert any(a.startswith("Grasrotandelen, kroner per innbygger. Grasrotandelen i Ålesund") for a in alts)
+    # the charts (printed as they are shown) carry their title and summary as alt text
+    assert any(a.startswith("Grasrotandelen, kroner per innbygger. Grasrotandelen i Ålesund")
+               for a in markdown_images(at))
 
 
 def test_every_table_and_chart_has_csv_and_xlsx(app, downloads):
@@ -237,6 +248,27 @@ def test_key_comparison_chart():
     assert "Organisasjoner per 1\u00a0000 2025: Ålesund 11,9, fylket 15,3, landet 12,9" in text
 
 
+def test_key_comparison_drawing_labels_every_bar_and_colours_places_as_the_profile():
+    svg = figures_profil.key_comparison_svg(KEY, kommune="Ålesund", fylke="Møre og Romsdal")
+    texts_ = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert ["11,9", "15,3", "12,9", "10,7"] == texts_[texts_.index("Ålesund") + 1:][:8:2]
+    assert "48,5\u00a0%" in texts_
+    assert places_drawn(svg) == {"Ålesund": {HIGHLIGHT}, "Møre og Romsdal": {figures_profil.PLACE_COLOURS[1]},
+                                 "Hele landet": {MUTED}, "Lignende kommuner": {figures_profil.PLACE_COLOURS[3]}}
+
+
+def test_grasrot_drawing_writes_each_line_s_last_value_without_overlap():
+    df = pl.DataFrame({"aar": [2023, 2024] * 3, "nivaa": ["kommune"] * 2 + ["fylke"] * 2 + ["land"] * 2,
+                       "sted": ["A"] * 2 + ["B"] * 2 + ["Hele landet"] * 2,
+                       "kr_per_innbygger": [100.0, 140.0, 100.0, 141.0, 100.0, 139.0]})
+    root = ElementTree.fromstring(figures_profil.grasrot_svg(df, kommune="A"))
+    ends = [(float(t.get("y")), t.text) for t in root.iter("{http://www.w3.org/2000/svg}text")
+            if (t.text or "").endswith("kr") and t.text != "kr"]
+    assert sorted(t for _, t in ends) == ["139\u00a0kr", "140\u00a0kr", "141\u00a0kr"]
+    ys = sorted(y for y, _ in ends)
+    assert all(b - a >= 12 for a, b in zip(ys, ys[1:], strict=False)), "labels of nearly equal values must not overlap"
+
+
 def test_print_svgs_escape_text_and_group_small_categories():
     cats = pl.DataFrame({"aar": [2025] * 10, "gruppenavn": ["<script>x</script>", *[f"G{i}" for i in range(9)]],
                          "antall": list(range(10, 0, -1)), "andel": [0.3, *[0.07] * 9],
@@ -279,7 +311,7 @@ def test_a_profile_says_when_the_rounds_give_different_adoption_years(app, con):
 
 def test_the_grasrot_chart_names_places_as_the_rest_of_the_profile(app):
     at = app(kommune="5001")  # official name 'Trondheim - Tråante'; the profile's text and tables say 'Trondheim'
-    names = {t["name"] for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"] if t.get("name")}
+    names = {name for _, svg in drawings(at) for name in places_drawn(svg)}
     assert "Trondheim" in names and not any(" - " in n for n in names)
 
 
@@ -352,8 +384,11 @@ def test_a_small_municipality_s_categories_fill_with_groups_large_nationally_not
     cats = pl.DataFrame({"gruppenavn": ["Kultur og fritid", "Stiftelser", "Andre", "Arbeidsliv", "Barn og unge"],
                          "antall": [3, 1, 0, 0, 0], "andel": [0.75, 0.25, 0.0, 0.0, 0.0],
                          "andel_land": [0.51, 0.01, 0.005, 0.01, 0.08], "aar": [2025] * 5})
-    fig = figures_profil.categories(cats, kommune="Utsira")
-    assert list(fig.data[0].y)[:3] == ["Kultur og fritid", "Stiftelser", "Barn og unge"]
+    for narrow in (False, True):
+        svg = figures_profil.categories_svg(cats, kommune="Utsira", narrow=narrow)
+        shown = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+        assert [t for t in shown if t in set(cats["gruppenavn"])][:3] == ["Kultur og fritid", "Stiftelser",
+                                                                          "Barn og unge"]
     text = figures_profil.describe_categories(cats, kommune="Utsira")
     assert "(0\u00a0%)" not in text and "og stiftelser (25\u00a0%)." in text
     svg = figures_profil.categories_svg(cats, kommune="Utsira", limit=3)
@@ -378,18 +413,12 @@ def test_a_former_number_is_not_said_to_have_begun_when_the_code_lists_begin(app
 
 
 def test_the_country_has_one_colour_in_every_chart_of_the_profile(app):
-    from dashboard.theme import MUTED
-
-    colours = set()
-    for chart in app(kommune="1508").get("plotly_chart"):
-        for t in json.loads(chart.proto.spec)["data"]:
-            colour = (t.get("line") or {}).get("color") if t.get("mode", "").startswith("lines") else \
-                (t.get("marker") or {}).get("color")
-            if t.get("name") == "Hele landet":
-                colours.add(colour)
-            elif isinstance(colour, list) and "Hele landet" in (t.get("y") or []):
-                colours.add(colour[list(t["y"]).index("Hele landet")])
-    assert colours == {MUTED}
+    colours: dict[str, set[str]] = {}
+    drawn = drawings(app(kommune="1508"))
+    for _, svg in drawn:
+        for place, c in places_drawn(svg).items():
+            colours.setdefault(place, set()).update(c)
+    assert len(drawn) >= 4 and colours["Hele landet"] == {MUTED} and colours["Ålesund"] == {HIGHLIGHT}
 
 
 def test_what_changed_names_a_measure_that_became_partly_available(app, con):

@@ -1,6 +1,6 @@
 """The Tilskudd page in AppTest on the mirror database: the national totals of the issue as a reader sees them,
-the head-office explanation beside every per-place momskompensasjon figure, URL-bound choices, friendly messages
-for bad URL values, and register names shown only as table text."""
+the head-office explanation beside every per-place momskompensasjon figure, URL-bound choices and tabs (only the
+open tab is drawn), friendly messages for bad URL values, and register names shown only as table text."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ import pytest
 from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
+from dashboard import tilskudd
 from etl.config import ROOT
 
 NBSP = "\u00a0"
 HEAD_OFFICE = "hovedkontoret"
+#: The page's tabs (`?visning=<label>`), the default first.
+TABS = ["Utviklingen", "Etter kategori", "Fylker og kommuner", "Største mottakere", "Landstall"]
 
 
 def _app(db, monkeypatch, **params) -> AppTest:
@@ -56,8 +59,20 @@ def head_office_warnings(at: AppTest) -> list[str]:
     return [w.value for w in at.warning if HEAD_OFFICE in w.value]
 
 
+def drawn_tabs(at: AppTest) -> list[str]:
+    """The labels of the tabs with content (the open one: a closed tab is sent empty)."""
+    assert [t.label for t in at.tabs] == TABS
+    return [t.label for t in at.tabs if t.children]
+
+
+def headings(at: AppTest) -> list[str]:
+    """The titles of the charts and tables drawn (components.figure and data_table write them as '#### …')."""
+    return [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
+
+
 def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
-    at = _app(mirror_db, monkeypatch)
+    at = _app(mirror_db, monkeypatch, visning="Landstall")
+    assert drawn_tabs(at) == ["Landstall"]
     assert metric(at, "Utbetalt 2024").value == f"810{NBSP}mill.{NBSP}kr"
     totals = shown(at.dataframe[-1]).set_index("aar")
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
@@ -71,7 +86,8 @@ def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
     page = texts(at)
     # the status column explained in words, and the 2024 calibration value flagged at the top
     assert "**Publisert, avrundet** (2020)" in page and "kalibreringsverdi" in page
-    assert any("2024" in i.value and "antatt" in i.value for i in at.info)
+    assert any("2024" in i.value and "antatt" in i.value and "Se fanen «Landstall»." in i.value for i in at.info)
+    assert "(se fanen «Landstall»)" in metric(at, "Utbetalt 2024").help
     assert not head_office_warnings(at)  # grasrot: no head-office caveat
 
 
@@ -85,42 +101,51 @@ def test_year_choice_shows_the_year_total(mirror_db, monkeypatch):
 
 
 def test_moms_2018_national(mirror_db, monkeypatch):
-    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2018")
+    moms_2018 = {"indikator": "moms_kr_per_innbygger", "aar": "2018"}
+    at = _app(mirror_db, monkeypatch, **moms_2018, visning="Fylker og kommuner")
+    assert drawn_tabs(at) == ["Fylker og kommuner"]
     assert metric(at, "Utbetalt 2018").value == f"1{NBSP}420{NBSP}mill.{NBSP}kr"
     assert metric(at, "Andel til mottakere i Oslo").value == f"55{NBSP}%"
     # counties and municipalities are per place even when the country is chosen: explained there, for that year
-    assert len(head_office_warnings(at)) >= 2
+    assert len(head_office_warnings(at)) == 1
     assert "I 2018 gikk 55" in head_office_warnings(at)[0]
-    assert "Fylker og kommuner" in [s.value for s in at.subheader]
+    # the largest recipients are placed by their head office too: said in their tab
+    at = _app(mirror_db, monkeypatch, **moms_2018, visning="Største mottakere")
+    assert drawn_tabs(at) == ["Største mottakere"]
+    assert len(head_office_warnings(at)) == 1 and "sentralledd" in head_office_warnings(at)[0]
 
 
 def test_moms_for_a_municipality_always_carries_the_head_office_explanation(mirror_db, monkeypatch):
-    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", kommune="4601", aar="2023")
-    warnings = head_office_warnings(at)
-    # before the headline figures and in each section: over time, by category, by place, largest recipients
-    assert len(warnings) >= 5
-    assert "I 2023 gikk 55" in warnings[0]
-    # the full explanation at the top and by place; the other sections repeat it in one line
-    assert warnings.count(warnings[0]) <= 2 and sum(w.startswith("Husk:") for w in warnings) >= 3
-    assert at.selectbox(key="w_fylke").value == "46" and at.selectbox(key="w_kommune").value == "4601"
-    # the per-municipality figure is there, Bergen highlighted, and its source line repeats the caveat
-    specs = charts(at)
-    municipal = next(s for s in specs if "Bergen" in (s["data"][0].get("y") or []) and len(s["data"][0]["y"]) == 43)
-    bergen = municipal["data"][0]["y"].index("Bergen")
-    assert municipal["data"][0]["marker"]["color"][bergen] == "#D55E00"
-    assert any("hovedkontoret ligger" in c.value for c in at.caption)
-    assert "kroner per innbygger per kommune i Vestland, 2023" in texts(at)
-    # in page order: every metric, chart and table of moms per place comes after the explanation in its section
-    warned, section, unexplained = False, "top", []
-    for node in at.main:
-        kind = "card" if "-kort-" in (getattr(node.proto, "id", "") or "") else getattr(node, "type", None)
-        if kind == "subheader":
-            warned, section = False, node.value
-        elif kind == "warning" and HEAD_OFFICE in node.value:
-            warned = True
-        elif kind in ("card", "plotly_chart", "dataframe") and not warned and not section.startswith("Landstall"):
-            unexplained.append((section, kind))
+    in_tab, unexplained = {}, []
+    for tab in TABS:
+        at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", kommune="4601", aar="2023", visning=tab)
+        assert drawn_tabs(at) == [tab]
+        top, *in_tab[tab] = head_office_warnings(at)
+        assert "I 2023 gikk 55" in top  # before the headline figures, above the tabs
+        # in page order: every metric, chart and table of moms per place comes after the explanation in its tab
+        warned, section = False, "top"
+        for node in at.main:
+            kind = "card" if "-kort-" in (getattr(node.proto, "id", "") or "") else getattr(node, "type", None)
+            if kind == "tab":
+                warned, section = False, node.label
+            elif kind == "warning" and HEAD_OFFICE in node.value:
+                warned = True
+            elif kind in ("card", "plotly_chart", "dataframe") and not warned and section != "Landstall":
+                unexplained.append((section, kind))
+        if tab == "Fylker og kommuner":
+            assert at.selectbox(key="w_fylke").value == "46" and at.selectbox(key="w_kommune").value == "4601"
+            # the per-municipality figure is there, Bergen highlighted, and its source line repeats the caveat
+            municipal = next(s for s in charts(at)
+                             if "Bergen" in (s["data"][0].get("y") or []) and len(s["data"][0]["y"]) == 43)
+            bergen = municipal["data"][0]["y"].index("Bergen")
+            assert municipal["data"][0]["marker"]["color"][bergen] == "#D55E00"
+            assert any("hovedkontoret ligger" in c.value for c in at.caption)
+            assert "kroner per innbygger per kommune i Vestland, 2023" in texts(at)
     assert unexplained == []
+    # in each tab showing moms per place: the full explanation by place, one line repeating it in the others
+    assert in_tab["Fylker og kommuner"] == [top]
+    for tab in ("Utviklingen", "Etter kategori", "Største mottakere"):
+        assert len(in_tab[tab]) == 1 and in_tab[tab][0].startswith("Husk:"), tab
 
 
 def test_changing_scheme_updates_the_url_and_the_figures(mirror_db, monkeypatch):
@@ -134,7 +159,7 @@ def test_changing_scheme_updates_the_url_and_the_figures(mirror_db, monkeypatch)
 
 
 def test_cached_figures_are_the_same_on_every_rerun(mirror_db, monkeypatch):
-    at = _app(mirror_db, monkeypatch, fylke="46")
+    at = _app(mirror_db, monkeypatch, fylke="46", visning="Fylker og kommuner")
     first = [c.proto.spec for c in at.get("plotly_chart")]
     at.run()
     assert [c.proto.spec for c in at.get("plotly_chart")] == first
@@ -149,6 +174,51 @@ def test_county_choice_clears_the_municipality(mirror_db, monkeypatch):
     assert metric(at, "Utbetalt").help.startswith("Grasrotandelen utbetalt til mottakere i Oslo")
     at.selectbox(key="w_kommune").set_value("0301").run()
     assert at.query_params["kommune"] == "0301"
+
+
+CATEGORY_AND_RANKING_TITLES = ("per kategori", "per fylke", "kommunene med flest kroner", "De største mottakerne",
+                               "landstall, publisert")
+
+
+def test_without_a_tab_in_the_url_only_the_time_charts_are_drawn(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch)
+    assert drawn_tabs(at) == ["Utviklingen"]
+    assert "visning" not in at.query_params  # the default tab is not written to the address
+    titles = headings(at)
+    assert titles == ["Grasrotandelen: utbetalt per år, hele landet", "Kroner per innbygger, hele landet",
+                      "Mottakere per år, hele landet",
+                      "Andel av de registrerte organisasjonene som mottar grasrotandel"]
+    assert len(charts(at)) == len(titles)  # one plotly chart per time chart, none from the closed tabs
+    assert not [t for t in titles if any(c in t for c in CATEGORY_AND_RANKING_TITLES)]
+    # the recipients and totals tables are in closed tabs (the tables under the charts are their data)
+    assert not [d for d in at.dataframe if {"orgnr", "status"} & set(d.value.columns)]
+    assert all(not t.children for t in at.tabs[1:])
+
+
+def test_the_category_tab_from_a_link_draws_the_category_charts_with_the_head_office_note(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", kommune="0301", aar="2023",
+              visning="Etter kategori")
+    assert drawn_tabs(at) == ["Etter kategori"]
+    assert at.query_params["visning"] == "Etter kategori"
+    assert headings(at) == ["Utbetalt per kategori (ICNPO-gruppe), Oslo 2023",
+                            "Mottakere per kategori (ICNPO-gruppe), Oslo 2023"]
+    assert len(charts(at)) == 2
+    tab = at.tabs[TABS.index("Etter kategori")]
+    assert "ICNPO-gruppe" in tab.markdown[0].value  # the intro line, and the caveat before the charts
+    assert [w.value for w in tab.warning if HEAD_OFFICE in w.value] == [tilskudd.HEAD_OFFICE_REMINDER]
+    assert any("I 2023 gikk 55" in w for w in head_office_warnings(at))  # the full note above the tabs
+    # another year keeps the tab open and in the address
+    at.selectbox(key="w_aar").set_value("2022").run()
+    assert not at.exception
+    assert drawn_tabs(at) == ["Etter kategori"] and at.query_params["visning"] == "Etter kategori"
+    assert headings(at)[0] == "Utbetalt per kategori (ICNPO-gruppe), Oslo 2022"
+
+
+def test_an_unknown_tab_in_the_url_shows_the_first_tab(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, visning="foo")
+    assert drawn_tabs(at) == ["Utviklingen"]
+    assert "visning" not in at.query_params
+    assert len(charts(at)) == 4
 
 
 @pytest.mark.parametrize(("params", "message"), [
@@ -187,7 +257,7 @@ def script_db(mirror_db, tmp_path):
 
 
 def test_register_names_are_shown_as_table_text_only(script_db, monkeypatch):
-    at = _app(script_db, monkeypatch, kommune="0301", aar="2023")
+    at = _app(script_db, monkeypatch, kommune="0301", aar="2023", visning="Største mottakere")
     recipients = next(d for d in at.dataframe if "navn" in d.value.columns and "orgnr" in d.value.columns)
     assert recipients.value["navn"][0] == "<script>alert(1)</script>"
     assert shown(recipients)["navn"][0] == "<script>alert(1)</script>"

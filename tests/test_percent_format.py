@@ -11,6 +11,7 @@ import pytest
 from page_helpers import run_page
 
 from dashboard import figures
+from dashboard import figures_politikk as fp
 from dashboard.theme import norwegian_percent, percent_ticks
 
 D3_PERCENT = re.compile(r"%\{[^}]*%\}")
@@ -51,7 +52,7 @@ def test_converting_twice_changes_nothing_more():
 
 
 PAGES = [("pages/oversikt.py", {}), ("pages/kart.py", {}), ("pages/frivillighetspolitikk.py", {}),
-         ("pages/frivillighetspolitikk.py", {"fordeling": "Etter kommunestørrelse"}),
+         *[("pages/frivillighetspolitikk.py", {"visning": tab}) for tab in fp.TABS[1:]],
          ("pages/tilskudd.py", {}), ("pages/tilskudd.py", {"indikator": "moms_kr_per_innbygger", "kommune": "4601"}),
          ("pages/kommuneprofil.py", {"kommune": "1508"})]
 

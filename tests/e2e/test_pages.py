@@ -127,11 +127,37 @@ def test_size_group_tab_is_drawn_when_opened_and_kept_in_the_link(app_url, page)
     open_page(page, app_url + "/frivillighetspolitikk", "Frivillighets\u00adpolitikk i kommunene")
     title = "Status etter antall innbyggere i kommunen"
     assert page.get_by_text(title).count() == 0, "the closed tab should not be built"
-    page.get_by_role("tab", name="Etter kommunestørrelse").click()
+    page.get_by_role("tab", name="Kommunestørrelse").click()
     page.get_by_text(title).first.wait_for(timeout=30_000)
     wait_ready(page)
     assert page.locator("[data-testid='stTabs'] .js-plotly-plot").count() == 1
-    assert "fordeling=" in page.url
+    assert "visning=Kommunest" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    # a link from before every view had its tab (?fordeling=) opens the same view
+    page.goto(app_url + "/frivillighetspolitikk?fordeling=Etter+kommunest%C3%B8rrelse")
+    page.get_by_text(title).first.wait_for(timeout=30_000)
+    wait_ready(page)
+    assert page.get_by_role("tab", name="Kommunestørrelse").get_attribute("aria-selected") == "true"
+    assert "fordeling=" not in page.url
+
+
+def test_tilskudd_tab_is_drawn_when_opened_and_reopened_from_the_link(app_url, page):
+    open_page(page, app_url + "/tilskudd", "Tilskudd")
+    title = "kroner per innbygger per fylke"
+    page.locator("[data-testid='stTabs'] .js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    assert page.get_by_text(title).count() == 0, "the closed tab should not be built"
+    page.get_by_role("tab", name="Fylker og kommuner").click()
+    page.get_by_text(title).first.wait_for(timeout=30_000)
+    wait_ready(page)
+    page.locator("[data-testid='stTabs'] .js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    assert page.locator("[data-testid='stTabs'] .js-plotly-plot").count() == 2  # by county and by municipality
+    assert "visning=" in page.url
+    link = page.url
+    page.goto(link)  # a shared link opens the same tab
+    wait_ready(page)
+    page.get_by_text(title).first.wait_for(timeout=30_000)
+    assert page.get_by_role("tab", name="Fylker og kommuner", selected=True).count() == 1
+    assert "visning=" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
 
 

@@ -10,8 +10,9 @@ from tests.e2e.conftest import wait_ready
 
 SETTLED = """() => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  const imgs = [...document.querySelectorAll('[class*="st-key-print-only"] img, .st-key-profil-kart img')];
-  return imgs.length >= 4 && imgs.every(i => i.complete && i.naturalWidth > 0);
+  const imgs = [...document.querySelectorAll(
+    '[class*="st-key-svg_"] img, [class*="st-key-print-only"] img, .st-key-profil-kart img')];
+  return imgs.length >= 6 && imgs.every(i => i.complete && i.naturalWidth > 0);
 }"""
 
 
@@ -46,10 +47,12 @@ def test_profile_prints_on_one_a4_page(app_url, page, kode, name):
     qr = page.locator(".st-key-print-only-lenke img")
     assert qr.is_visible() and qr.get_attribute("alt").startswith("QR-kode med lenke")
     assert f"kommuneprofil?kommune={kode}" in page.locator(".st-key-print-only-lenke").inner_text()
-    assert page.locator(".st-key-print-only-fig_grasrot img").is_visible()
+    assert page.locator(".st-key-svg_grasrot img").is_visible()
+    assert page.locator(".st-key-svg_wide_kategorier img").is_visible()
+    assert page.locator(".st-key-svg_narrow_kategorier").is_hidden()  # the phone's layout, also from a phone
+    assert page.locator(".st-key-svg_sammenligning").is_hidden()  # the key table above prints the same numbers
     assert page.locator(".st-key-profil-kart img").get_attribute("alt").startswith("Kart over ")  # locator map
     assert page.locator(".st-key-profil-kart img").is_visible()
-    assert page.locator(".st-key-fig_grasrot").is_hidden()  # the interactive chart gives way to the print one
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf_pages(pdf) == 1
 
@@ -97,3 +100,19 @@ def test_keyboard_reaches_the_municipality_search(app_url, page):
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.trim() "
                            "=== 'Haram'", timeout=30_000)
     assert "kommune=1580" in page.url
+
+
+@pytest.mark.parametrize(("width", "shown", "hidden"), [(390, "narrow", "wide"), (1280, "wide", "narrow")])
+def test_a_phone_gets_the_narrow_drawing_of_the_categories(browser, app_url, width, shown, hidden):
+    """The categories chart's names sit above the bars on a phone, so its text stays as large as the page's."""
+    ctx = browser.new_context(locale="nb-NO", viewport={"width": width, "height": 900})
+    try:
+        pg = ctx.new_page()
+        open_profile(pg, app_url, "1508", "Ålesund")
+        img = pg.locator(f".st-key-svg_{shown}_kategorier img")
+        assert img.is_visible() and pg.locator(f".st-key-svg_{hidden}_kategorier").is_hidden()
+        # drawn at no more than its natural width, and at least 90 % of it: its text is not shrunk
+        natural, drawn = img.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width]")
+        assert drawn <= natural + 1 and (width > 400 or drawn >= 0.9 * natural)
+    finally:
+        ctx.close()
