@@ -29,6 +29,8 @@ Browser (one Chromium; each page on its own freshly started server on 127.0.0.1)
                 it) and the median of the next ones (back and forth between selections seen before).
 CPU columns: CPU seconds of the Python side (the AppTest process, or the app server) and of Chromium (all its
 processes, approximate) during the measurement; on a busy machine a steadier signal than wall time.
+Pages with lazy tabs (?visning=) are measured once per tab as well (keys like tilskudd_kategori), since a changed
+selection redraws the open tab only.
 Time bound: once --budget seconds are used, the remaining pages get 1 warm visit and 2 redraws.
 Targets: warm AppTest run ≤ 300 ms; first figure ≤ 1.5 s (warm); redraw ≤ 500 ms.
 Results: printed, and written to bench/results/bench_pages.txt and .json.
@@ -45,6 +47,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # bench/ is not a package
@@ -100,6 +103,14 @@ PAGES = [
     Page("om_dataene", "pages/om_dataene.py", "/om_dataene", first=DATAFRAME, first_what="st.dataframe (sources)",
          select="Visning"),
 ]
+# The other tabs of the pages whose views are lazy tabs (?visning=): a changed selection redraws the open one.
+TABS = {"frivillighetspolitikk": ("Runde av kommuneundersøkelsen", {
+            "fylker": "Fylker", "kart": "Kart og kommuner", "tiltak": "Tiltak"}),
+        "tilskudd": ("År", {"kategori": "Etter kategori", "fylker": "Fylker og kommuner",
+                             "mottakere": "Største mottakere"})}
+PAGES += [Page(f"{page}_{short}", f"pages/{page}.py", f"/{page}?visning={quote_plus(tab)}", {"visning": tab},
+               first=CARD, first_what="headline cards", select=select)
+          for page, (select, tabs) in TABS.items() for short, tab in tabs.items()]
 BASELINE = Page("baseline", None, "/", first="[data-testid='stMarkdownContainer'] >> text=Hei",
                 first_what="st.write text", select="Valg")
 

@@ -6,6 +6,7 @@ No Streamlit here: the page (pages/kommuneprofil.py) renders what these function
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -513,6 +514,7 @@ def fmt_date_today() -> str:
     return fmt_date(dt.date.today())
 
 
+@functools.lru_cache(maxsize=512)
 def qr_svg(url: str) -> str:
-    """A QR code of the URL as an SVG document (dark modules, no border beyond the quiet zone)."""
+    """A QR code of the URL as an SVG document (dark modules, no border beyond the quiet zone); 7 ms, kept."""
     return segno.make(url, error="m").svg_inline(scale=4, dark="#1F2933", light="#FFFFFF")
