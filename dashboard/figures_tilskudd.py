@@ -151,11 +151,11 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
         reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)}\u00a0kr", x_max=top)
     # the values beside the bars are annotations on a white ground, so the dashed country line never runs
     # through a number (bar text has no background); a cut bar keeps its value inside
-    for name, v, c in zip(d["navn_kort"].to_list(), values, cut, strict=True):
-        if not c:
-            fig.add_annotation(x=v, y=name, xref="x", yref="y", text=fmt_num(v, 0), showarrow=False,
-                               xanchor="left", xshift=2, bgcolor="white", borderpad=1,
-                               font={"size": 12, "color": TEXT})
+    # (set in one go: each add_annotation validates all the earlier ones again, 0.1 s for 35 municipalities)
+    fig.update_layout(annotations=[*fig.layout.annotations, *(
+        {"x": v, "y": name, "xref": "x", "yref": "y", "text": fmt_num(v, 0), "showarrow": False, "xanchor": "left",
+         "xshift": 2, "bgcolor": "white", "borderpad": 1, "font": {"size": 12, "color": TEXT}}
+        for name, v, c in zip(d["navn_kort"].to_list(), values, cut, strict=True) if not c)])
     fig.update_xaxes(range=[0, top])
     fig.update_layout(hovermode="closest", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(automargin=True)
