@@ -106,7 +106,7 @@ PAGES = [
 # The other tabs of the pages whose views are lazy tabs (?visning=): a changed selection redraws the open one.
 TABS = {"frivillighetspolitikk": ("Runde av kommuneundersøkelsen", {
             "fylker": "Fylker", "kart": "Kart og kommuner", "tiltak": "Tiltak"}),
-        "tilskudd": ("År", {"kategori": "Etter kategori", "fylker": "Fylker og kommuner",
+        "tilskudd": ("År", {"kategori": "Etter kategori", "fylker": "Fylker", "kommuner": "Kommuner",
                              "mottakere": "Største mottakere"})}
 PAGES += [Page(f"{page}_{short}", f"pages/{page}.py", f"/{page}?visning={quote_plus(tab)}", {"visning": tab},
                first=CARD, first_what="headline cards", select=select)

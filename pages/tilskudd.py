@@ -52,11 +52,14 @@ def by_category() -> None:
             components.figure(**chart.kwargs())
 
 
-def by_place() -> None:
+def by_county() -> None:
     components.message(view.note, icon=HEAD_OFFICE_ICON)  # momskompensasjon: every figure here is per place
-    for col, chart in zip(st.columns(2, gap="large"), view.ranking, strict=True):
-        with col:
-            components.figure(**chart.kwargs())
+    components.figure(**view.ranking[0].kwargs())
+
+
+def by_municipality() -> None:
+    components.message(view.note, icon=HEAD_OFFICE_ICON)
+    components.figure(**view.ranking[1].kwargs())
     link_slot = components.slot()
     if not place.fylke:
         link_slot.page_link("pages/kart.py", label="Se alle kommunene på kartet", icon=":material/map:",
@@ -75,7 +78,7 @@ def national_totals() -> None:
     components.data_table(**view.totals.kwargs())
 
 
-SECTIONS = {"Utviklingen": over_time, "Etter kategori": by_category, "Fylker og kommuner": by_place,
+SECTIONS = {"Utviklingen": over_time, "Etter kategori": by_category, "Fylker": by_county, "Kommuner": by_municipality,
             "Største mottakere": largest_recipients, "Landstall": national_totals}
 for tab, draw in zip(st.tabs(list(SECTIONS), key="visning", bind="query-params"), SECTIONS.values(), strict=True):
     if tab.open:

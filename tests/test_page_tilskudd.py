@@ -20,7 +20,7 @@ from etl.config import ROOT
 NBSP = "\u00a0"
 HEAD_OFFICE = "hovedkontoret"
 #: The page's tabs (`?visning=<label>`), the default first.
-TABS = ["Utviklingen", "Etter kategori", "Fylker og kommuner", "Største mottakere", "Landstall"]
+TABS = ["Utviklingen", "Etter kategori", "Fylker", "Kommuner", "Største mottakere", "Landstall"]
 
 
 def _app(db, monkeypatch, **params) -> AppTest:
@@ -102,8 +102,8 @@ def test_year_choice_shows_the_year_total(mirror_db, monkeypatch):
 
 def test_moms_2018_national(mirror_db, monkeypatch):
     moms_2018 = {"indikator": "moms_kr_per_innbygger", "aar": "2018"}
-    at = _app(mirror_db, monkeypatch, **moms_2018, visning="Fylker og kommuner")
-    assert drawn_tabs(at) == ["Fylker og kommuner"]
+    at = _app(mirror_db, monkeypatch, **moms_2018, visning="Fylker")
+    assert drawn_tabs(at) == ["Fylker"]
     assert metric(at, "Utbetalt 2018").value == f"1{NBSP}420{NBSP}mill.{NBSP}kr"
     assert metric(at, "Andel til mottakere i Oslo").value == f"55{NBSP}%"
     # counties and municipalities are per place even when the country is chosen: explained there, for that year
@@ -132,7 +132,7 @@ def test_moms_for_a_municipality_always_carries_the_head_office_explanation(mirr
                 warned = True
             elif kind in ("card", "plotly_chart", "dataframe") and not warned and section != "Landstall":
                 unexplained.append((section, kind))
-        if tab == "Fylker og kommuner":
+        if tab == "Kommuner":
             assert at.selectbox(key="w_fylke").value == "46" and at.selectbox(key="w_kommune").value == "4601"
             # the per-municipality figure is there, Bergen highlighted, and its source line repeats the caveat
             municipal = next(s for s in charts(at)
@@ -143,7 +143,7 @@ def test_moms_for_a_municipality_always_carries_the_head_office_explanation(mirr
             assert "kroner per innbygger per kommune i Vestland, 2023" in texts(at)
     assert unexplained == []
     # in each tab showing moms per place: the full explanation by place, one line repeating it in the others
-    assert in_tab["Fylker og kommuner"] == [top]
+    assert in_tab["Fylker"] == in_tab["Kommuner"] == [top]
     for tab in ("Utviklingen", "Etter kategori", "Største mottakere"):
         assert len(in_tab[tab]) == 1 and in_tab[tab][0].startswith("Husk:"), tab
 
@@ -159,7 +159,7 @@ def test_changing_scheme_updates_the_url_and_the_figures(mirror_db, monkeypatch)
 
 
 def test_cached_figures_are_the_same_on_every_rerun(mirror_db, monkeypatch):
-    at = _app(mirror_db, monkeypatch, fylke="46", visning="Fylker og kommuner")
+    at = _app(mirror_db, monkeypatch, fylke="46", visning="Kommuner")
     first = [c.proto.spec for c in at.get("plotly_chart")]
     at.run()
     assert [c.proto.spec for c in at.get("plotly_chart")] == first

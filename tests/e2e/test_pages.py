@@ -146,17 +146,17 @@ def test_tilskudd_tab_is_drawn_when_opened_and_reopened_from_the_link(app_url, p
     title = "kroner per innbygger per fylke"
     page.locator("[data-testid='stTabs'] .js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     assert page.get_by_text(title).count() == 0, "the closed tab should not be built"
-    page.get_by_role("tab", name="Fylker og kommuner").click()
+    page.get_by_role("tab", name="Fylker", exact=True).click()
     page.get_by_text(title).first.wait_for(timeout=30_000)
     wait_ready(page)
     page.locator("[data-testid='stTabs'] .js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
-    assert page.locator("[data-testid='stTabs'] .js-plotly-plot").count() == 2  # by county and by municipality
+    assert page.locator("[data-testid='stTabs'] .js-plotly-plot").count() == 1  # by county
     assert "visning=" in page.url
     link = page.url
     page.goto(link)  # a shared link opens the same tab
     wait_ready(page)
     page.get_by_text(title).first.wait_for(timeout=30_000)
-    assert page.get_by_role("tab", name="Fylker og kommuner", selected=True).count() == 1
+    assert page.get_by_role("tab", name="Fylker", exact=True, selected=True).count() == 1
     assert "visning=" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
 
