@@ -143,9 +143,10 @@ def describe_grasrot(df: pl.DataFrame, *, kommune: str) -> str:
     return text + "."
 
 
-# ---- static SVG versions for print ------------------------------------------------------------------------
-# Printing cannot wait for interactive charts to be redrawn at the paper's width, so the printed profile uses
-# small static SVG drawings of the same data (same colours, Norwegian number formats).
+# ---- static SVG drawings: the profile's charts on screen and in print --------------------------------------
+# Values are written on them (a tablet has no hover), they print as they are shown (no redraw at the paper's
+# width), and they cost the browser almost nothing to draw when another municipality is chosen. Same colours
+# and Norwegian number formats as the plotly charts elsewhere; every text is escaped.
 
 _FONT = "Source Sans Pro, Arial, sans-serif"
 

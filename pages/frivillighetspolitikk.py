@@ -1,5 +1,5 @@
 """Frivillighetspolitikk: which municipalities have an adopted volunteer policy, over time, by county and size,
-on a map, and which measures go with it. URL: aar (survey round), kommune (highlighted)."""
+on a map, and which measures go with it. URL: aar (survey round), kommune (highlighted), visning (the open tab)."""
 
 
 import streamlit as st
