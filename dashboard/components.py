@@ -224,18 +224,20 @@ def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: st
 
     svg: a static SVG drawing of the data, shown instead of an interactive chart `fig` (on screen and in print,
     in a container keyed "svg_<key>"): it arrives with the run and costs the browser almost nothing to draw.
-    svg_narrow: another layout of it for phones (the stylesheet shows one of the two by the screen's width).
+    svg_narrow: another layout of it for narrow columns (phone, tablet): the stylesheet shows one of the two by the
+    width of the column it stands in.
     """
     st.markdown(f"{'#' * level} {title}")
     if svg is None:
         st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"fig_{key}")
     else:
         alt = f"{title}. {summary}"
-        with st.container(key=f"svg_{key}" if svg_narrow is None else f"svg_wide_{key}"):
-            st.markdown(svg_markdown(svg, alt))
-        if svg_narrow is not None:
-            with st.container(key=f"svg_narrow_{key}"):
-                st.markdown(svg_markdown(svg_narrow, alt))
+        with st.container(key=f"svgbox_{key}"):  # the stylesheet picks a layout by this box's width
+            with st.container(key=f"svg_{key}" if svg_narrow is None else f"svg_wide_{key}"):
+                st.markdown(svg_markdown(svg, alt))
+            if svg_narrow is not None:
+                with st.container(key=f"svg_narrow_{key}"):
+                    st.markdown(svg_markdown(svg_narrow, alt))
     st.markdown(summary)
     # built only when the reader opens it (a rerun): formatting every hidden table cost a third of a page's run
     alternative = st.expander("Vis tallene som tabell", key=f"tabell_{key}", on_change="rerun")

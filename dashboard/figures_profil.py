@@ -192,7 +192,7 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
         d = pl.concat([d.head(limit - 1), rest])
     if narrow:
         width, row = 360, 40
-    label_w, top, right = (0, 30, 120) if narrow else (240, 26, 112)
+    label_w, top, right = (0, 30, 132) if narrow else (240, 26, 126)  # room for a wider fallback font
     height = top + row * d.height + 6
     top_share = max([*(v or 0 for v in d["andel"].to_list()), *(v or 0 for v in d["andel_land"].to_list()), 0.01])
     scale = (width - label_w - right) / top_share
@@ -222,7 +222,7 @@ def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: in
     a bar and its value for the municipality, county, country and size-group median (`key` as key_comparison)."""
     rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
     labels = places(kommune, fylke)
-    label_w, right, title_h, gap = 148, 62, 24, 14
+    label_w, right, title_h, gap = 160, 62, 24, 14
     panel = title_h + row * len(labels)
     body: list[str] = []
     for i, r in enumerate(rows):
@@ -268,7 +268,9 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 420, height: int
                     "Grasrotandelen")
     years = sorted(d["aar"].unique().to_list())
     ticks = _nice_ticks(0, float(d["kr_per_innbygger"].max()))
-    left, right, top, bottom = 40, 64, 40, 22
+    last = d.sort("aar").group_by("nivaa", maintain_order=True).last()["kr_per_innbygger"].round(0).to_list()
+    tied = len(set(last)) < len(last)  # two lines end on the same value: their labels say which is which
+    left, right, top, bottom = 48, 104 if tied else 64, 40, 22
     pw, ph = width - left - right, height - top - bottom
 
     def x(year: int) -> float:
@@ -296,13 +298,24 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 420, height: int
         body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{stroke}"{_place(g["sted"][0])}'
                     + (' stroke-dasharray="6 4"' if dash == "dash" else "") + "/>")
         body += [f'<circle cx="{x(a):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>' for a, v in points]
-        ends.append((y(points[-1][1]), f"{fmt_num(points[-1][1])}\u00a0kr", x(points[-1][0])))
+        ends.append((y(points[-1][1]), f"{fmt_num(points[-1][1])}\u00a0kr", x(points[-1][0]), END_WORDS[nivaa]))
         legend.append((colour, g["sted"][0]))
         if dash == "dash":
             dashed.add(g["sted"][0])
-    body += _end_labels(ends, top, top + ph)
+    body += _end_labels(_merge_equal(ends), top, top + ph)
     body += _legend(legend, left, 14, dashed=dashed, lines=True)
     return _svg(width, height, body, f"Grasrotandelen i kroner per innbygger, {kommune}, fylket og landet")
+
+
+#: How an end label names its line when two lines end on the same value.
+END_WORDS = {"kommune": "kommunen", "fylke": "fylket", "land": "landet"}
+
+
+def _merge_equal(ends: list[tuple[float, str, float, str]]) -> list[tuple[float, str, float]]:
+    """End labels (y, text, x, word): where two lines end on the same value, each label names its line
+    ('146 kr fylket', '146 kr landet'), so two identical numbers are not stacked without saying which is which."""
+    texts = [e[1] for e in ends]
+    return [(y, f"{text} {word}" if texts.count(text) > 1 else text, x) for y, text, x, word in ends]
 
 
 def _end_labels(ends: list[tuple[float, str, float]], lo: float, hi: float, gap: float = 14) -> list[str]:

@@ -114,3 +114,4 @@ def follow_renamed(old: str, key: str, values: dict[str, str]) -> None:
     st.query_params.pop(old, None)
     if value in values:
         st.session_state[key] = values[value]
+        st.query_params[key] = values[value]  # the session alone opens the tab but leaves it out of the link

@@ -87,10 +87,12 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 .st-key-profil-kart img { display: block; width: 100%; height: auto; max-height: 260px; object-fit: contain;
   object-position: left top; }
 .st-key-profil [data-testid="stTableStyledTable"] :is(td, th):not(:first-child) { text-align: right !important; }
-/* static charts: their drawn size, never wider than the column; a phone gets the narrow layout where there is one */
+/* static charts: their drawn size, never wider than the column; a column narrower than 500 px (a phone, or two
+   columns on a tablet) gets the narrow layout where there is one, so the text is not shrunk */
 [class*="st-key-svg_"] img { display: block; max-width: 100%; height: auto; }
+[class*="st-key-svgbox_"] { container-type: inline-size; }
 [class*="st-key-svg_narrow_"] { display: none; }
-@media screen and (max-width: 640px) {
+@container (max-width: 500px) {
   [class*="st-key-svg_narrow_"] { display: flex; }
   [class*="st-key-svg_wide_"] { display: none; }
 }

@@ -53,12 +53,13 @@ def by_category() -> None:
 
 
 def by_county() -> None:
-    components.message(view.note, icon=HEAD_OFFICE_ICON)  # momskompensasjon: every figure here is per place
+    # momskompensasjon: every figure here is per place (in full, unless it stands above the cards already)
+    components.message(view.place_reminder or view.note, icon=HEAD_OFFICE_ICON)
     components.figure(**view.ranking[0].kwargs())
 
 
 def by_municipality() -> None:
-    components.message(view.note, icon=HEAD_OFFICE_ICON)
+    components.message(view.place_reminder or view.note, icon=HEAD_OFFICE_ICON)
     components.figure(**view.ranking[1].kwargs())
     link_slot = components.slot()
     if not place.fylke:

@@ -107,6 +107,8 @@ def test_size_group_tab_from_a_shared_link_shows_all_357_municipalities(app, lin
     assert sizes["antall_kommuner"].sum() == 357
     assert sizes.set_index("storrelsesgruppe")["Ja, vedtatt"].sum() == 107
     assert not any("fylke" in d.value.columns for d in at.dataframe if "Ja, vedtatt" in d.value.columns)
+    assert at.query_params.get("visning") in ("Kommunestørrelse", ["Kommunestørrelse"]), "the link to share names the tab"
+    assert "fordeling" not in at.query_params
 
 
 # ---- published county table --------------------------------------------------------------------------------

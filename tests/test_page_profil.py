@@ -444,3 +444,12 @@ def test_a_ring_on_the_edge_of_the_locator_map_stays_inside_it():
     svg = figures_profil.locator_svg([("Utsira", square(4.8, 59.3, 0.01), True)], (4.8, 59.0, 6.0, 60.0))
     cx = float(re.search(r'<circle cx="([\d.]+)"', svg).group(1))
     assert cx >= figures_profil.SMALL_AREA_PX
+
+
+def test_two_lines_ending_on_the_same_value_say_which_is_which():
+    df = pl.DataFrame({"aar": [2023, 2024] * 3, "nivaa": ["kommune"] * 2 + ["fylke"] * 2 + ["land"] * 2,
+                       "sted": ["A"] * 2 + ["B"] * 2 + ["Hele landet"] * 2,
+                       "kr_per_innbygger": [100.0, 120.0, 100.0, 146.0, 100.0, 146.2]})
+    root = ElementTree.fromstring(figures_profil.grasrot_svg(df, kommune="A"))
+    labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if "\u00a0kr" in (t.text or "")]
+    assert sorted(labels) == ["120\u00a0kr", "146\u00a0kr fylket", "146\u00a0kr landet"]

@@ -138,7 +138,7 @@ def test_size_group_tab_is_drawn_when_opened_and_kept_in_the_link(app_url, page)
     page.get_by_text(title).first.wait_for(timeout=30_000)
     wait_ready(page)
     assert page.get_by_role("tab", name="Kommunestørrelse").get_attribute("aria-selected") == "true"
-    assert "fordeling=" not in page.url
+    assert "fordeling=" not in page.url and "visning=Kommunest" in page.url, "the link to share names the tab"
 
 
 def test_tilskudd_tab_is_drawn_when_opened_and_reopened_from_the_link(app_url, page):
