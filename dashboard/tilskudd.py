@@ -414,20 +414,21 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
         src, f"{scheme}_fylker", note, MONEY)]
     table = municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall",
                                   "kode").rename({"kode": "kommunenummer", "navn": "kommunenavn"})
-    if place.fylke:
+    if place.fylke and municipalities["fylkesnavn"].n_unique() == 1:  # the county's own (see municipal_ranking)
         out.append(Chart(
             ft.ranked_per_inhabitant(municipalities, highlight=place.kommune, reference=country_value),
             table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune),
             src, f"{scheme}_kommuner", note, MONEY))
-    else:
+    else:  # the country, or a county that is one municipality (Oslo): the top of all municipalities
         top = municipalities.head(TOP_MUNICIPALITIES)
         out.append(Chart(
-            ft.ranked_per_inhabitant(top, reference=country_value),
+            ft.ranked_per_inhabitant(top, highlight=place.kommune, reference=country_value),
             table.head(TOP_MUNICIPALITIES),
             f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
-            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner")
-            + " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet.",
+            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + (f" {place.fylkesnavn} er én kommune, så den er sammenlignet med alle kommunene i landet."
+               if place.fylke else " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet."),
             src, f"{scheme}_kommuner", note, MONEY))
     return out
 
@@ -511,6 +512,13 @@ class PageView:
         return HEAD_OFFICE_REMINDER if self.place_note else None
 
 
+def municipal_ranking(scheme: str, aar: int, fylke: str | None) -> pl.DataFrame:
+    """NOK per inhabitant for the municipalities of a county, or of the country when none is chosen or the
+    county is one municipality (Oslo: a ranking of one says nothing)."""
+    within = qt.ranking(scheme, "kommune", aar, fylke)
+    return within if fylke is None or within.height > 1 else qt.ranking(scheme, "kommune", aar, None)
+
+
 def page_view(scheme: str, place: Place, aar: int) -> PageView:
     """The page's content for a choice; cached per database file (figures are built once, never changed)."""
     return _page_view(scheme, place.nivaa, place.kode, place.navn, place.fylke, place.kommune, place.fylkesnavn, aar,
@@ -540,7 +548,7 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
         time_charts=time_charts(scheme, series, place, aar, place_note),
         group_charts=group_charts(scheme, groups, series, place, aar, place_note),
-        ranking=ranking_views(scheme, counties, qt.ranking(scheme, "kommune", aar, fylke), place, aar,
+        ranking=ranking_views(scheme, counties, municipal_ranking(scheme, aar, fylke), place, aar,
                               value_in(series, aar, "kr_per_innbygger", country=True)),
         recipients=recipients_table(scheme, qt.largest_recipients(scheme, nivaa, kode, aar), place, aar,
                                     value_in(series, aar, "utbetalt"), place_note),

@@ -261,3 +261,13 @@ def test_register_names_are_shown_as_table_text_only(script_db, monkeypatch):
     assert recipients.value["navn"][0] == "<script>alert(1)</script>"
     assert shown(recipients)["navn"][0] == "<script>alert(1)</script>"
     assert "alert(1)" not in texts(at)  # never in markdown, captions or messages
+
+
+def test_oslo_a_county_of_one_municipality_is_ranked_among_all_municipalities(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", kommune="0301", aar="2023",
+              visning="Kommuner")
+    (ranking,) = charts(at)
+    assert len(ranking["data"][0]["y"]) == 20, "the top 20 of the country, not a ranking of one"
+    text = texts(at)
+    assert "Oslo er én kommune, så den er sammenlignet med alle kommunene i landet." in text
+    assert "blant 1 kommuner" not in text and "blant 357 kommuner" in text
