@@ -4,11 +4,13 @@ Widgets bind to the URL: the scheme to `indikator` (grasrot_*/moms_* indicator k
 same scheme), the municipality to `kommune`, the county to `fylke` (this page only; a municipality implies its
 county), the year to `aar`. The builders are pure (query results in, charts, tables and texts out);
 `page_view` runs the queries and builders for one choice and keeps the result per database file, so a warm rerun
-only renders (the figures are never changed after they are built).
+only renders (the figures are never changed after they are built); each tab's figures are built the first time
+that tab is shown.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -489,7 +491,8 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
 
 @dataclass(frozen=True)
 class PageView:
-    """Everything the page shows for a scheme, place and year, in page order."""
+    """Everything the page shows for a scheme, place and year, in page order. The tabs' charts and tables are
+    built when the page first asks for them (and kept, as the view is), so a new year builds only the open tab."""
 
     about: str
     category_intro: str
@@ -499,17 +502,35 @@ class PageView:
     #: instead of the category charts when there is at most one category
     group_message: str | None
     year_status: str | None
-    time_charts: list[Chart]
-    group_charts: list[Chart]
-    ranking: list[Chart]
-    recipients: Table
     status_lines: list[str]
-    totals: Table
+    #: builders of the tabs' content: time_charts, group_charts, ranking, recipients, totals
+    builders: dict[str, Callable[[], object]] = field(repr=False, compare=False)
 
     @property
     def place_reminder(self) -> str | None:
         """The head-office caveat again, in one line, for the sections after the first full one."""
         return HEAD_OFFICE_REMINDER if self.place_note else None
+
+    @functools.cached_property
+    def time_charts(self) -> list[Chart]:
+        return self.builders["time_charts"]()
+
+    @functools.cached_property
+    def group_charts(self) -> list[Chart]:
+        return self.builders["group_charts"]()
+
+    @functools.cached_property
+    def ranking(self) -> list[Chart]:
+        """By county, and by municipality."""
+        return self.builders["ranking"]()
+
+    @functools.cached_property
+    def recipients(self) -> Table:
+        return self.builders["recipients"]()
+
+    @functools.cached_property
+    def totals(self) -> Table:
+        return self.builders["totals"]()
 
 
 def municipal_ranking(scheme: str, aar: int, fylke: str | None) -> pl.DataFrame:
@@ -546,12 +567,14 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         cards=cards(scheme, series, place, aar, totals),
         group_message=group_message(groups, place, aar),
         year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
-        time_charts=time_charts(scheme, series, place, aar, place_note),
-        group_charts=group_charts(scheme, groups, series, place, aar, place_note),
-        ranking=ranking_views(scheme, counties, municipal_ranking(scheme, aar, fylke), place, aar,
-                              value_in(series, aar, "kr_per_innbygger", country=True)),
-        recipients=recipients_table(scheme, qt.largest_recipients(scheme, nivaa, kode, aar), place, aar,
-                                    value_in(series, aar, "utbetalt"), place_note),
         status_lines=status_lines(totals),
-        totals=totals_table(scheme, totals),
+        builders={
+            "time_charts": lambda: time_charts(scheme, series, place, aar, place_note),
+            "group_charts": lambda: group_charts(scheme, groups, series, place, aar, place_note),
+            "ranking": lambda: ranking_views(scheme, counties, municipal_ranking(scheme, aar, fylke), place, aar,
+                                             value_in(series, aar, "kr_per_innbygger", country=True)),
+            "recipients": lambda: recipients_table(scheme, qt.largest_recipients(scheme, nivaa, kode, aar), place,
+                                                   aar, value_in(series, aar, "utbetalt"), place_note),
+            "totals": lambda: totals_table(scheme, totals),
+        },
     )

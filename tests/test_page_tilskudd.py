@@ -271,3 +271,16 @@ def test_oslo_a_county_of_one_municipality_is_ranked_among_all_municipalities(mi
     text = texts(at)
     assert "Oslo er én kommune, så den er sammenlignet med alle kommunene i landet." in text
     assert "blant 1 kommuner" not in text and "blant 357 kommuner" in text
+
+
+def test_a_new_year_builds_only_the_open_tab_s_figures(mirror_db, monkeypatch):
+    def not_now(*args, **kwargs):
+        raise AssertionError("a closed tab's figures were built")
+
+    for builder in ("group_charts", "ranking_views", "recipients_table", "totals_table"):
+        monkeypatch.setattr(tilskudd, builder, not_now)
+    at = _app(mirror_db, monkeypatch, aar="2020", kommune="1103")  # the default tab: Utviklingen
+    assert len(at.get("plotly_chart")) == 4
+    monkeypatch.undo()
+    at = _app(mirror_db, monkeypatch, aar="2020", kommune="1103", visning="Fylker")  # the same view, cached
+    assert len(at.get("plotly_chart")) == 1, "the tab's figures are built when it is opened"
