@@ -106,8 +106,8 @@ PAGES = [
 # The other tabs of the pages whose views are lazy tabs (?visning=): a changed selection redraws the open one.
 TABS = {"frivillighetspolitikk": ("Runde av kommuneundersøkelsen", {
             "fylker": "Fylker", "kart": "Kart og kommuner", "tiltak": "Tiltak"}),
-        "tilskudd": ("År", {"kategori": "Etter kategori", "fylker": "Fylker", "kommuner": "Kommuner",
-                             "mottakere": "Største mottakere"})}
+        "tilskudd": ("År", {"kategori": "Kategorier", "fylker": "Fylker", "kommuner": "Kommuner",
+                             "mottakere": "Mottakere"})}
 PAGES += [Page(f"{page}_{short}", f"pages/{page}.py", f"/{page}?visning={quote_plus(tab)}", {"visning": tab},
                first=CARD, first_what="headline cards", select=select)
           for page, (select, tabs) in TABS.items() for short, tab in tabs.items()]

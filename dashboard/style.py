@@ -87,6 +87,12 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 .st-key-profil-kart img { display: block; width: 100%; height: auto; max-height: 260px; object-fit: contain;
   object-position: left top; }
 .st-key-profil [data-testid="stTableStyledTable"] :is(td, th):not(:first-child) { text-align: right !important; }
+/* tabs on a phone: a little less space between them, so a page's five or six tabs fit without the scroll arrow
+   (a tab hidden behind it is easily missed) */
+@media screen and (max-width: 640px) {
+  [data-testid="stTabs"] [role="tablist"] { gap: 0.25rem; }
+  [data-testid="stTabs"] [role="tab"] p { font-size: 0.8125rem; }
+}
 /* static charts: their drawn size, never wider than the column; a column narrower than 500 px (a phone, or two
    columns on a tablet) gets the narrow layout where there is one, so the text is not shrunk */
 [class*="st-key-svg_"] img { display: block; max-width: 100%; height: auto; }

@@ -79,8 +79,8 @@ def national_totals() -> None:
     components.data_table(**view.totals.kwargs())
 
 
-SECTIONS = {"Utviklingen": over_time, "Etter kategori": by_category, "Fylker": by_county, "Kommuner": by_municipality,
-            "Største mottakere": largest_recipients, "Landstall": national_totals}
+SECTIONS = {"Utviklingen": over_time, "Kategorier": by_category, "Fylker": by_county, "Kommuner": by_municipality,
+            "Mottakere": largest_recipients, "Landstall": national_totals}
 for tab, draw in zip(st.tabs(list(SECTIONS), key="visning", bind="query-params"), SECTIONS.values(), strict=True):
     if tab.open:
         with tab:

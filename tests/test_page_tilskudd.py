@@ -20,7 +20,7 @@ from etl.config import ROOT
 NBSP = "\u00a0"
 HEAD_OFFICE = "hovedkontoret"
 #: The page's tabs (`?visning=<label>`), the default first.
-TABS = ["Utviklingen", "Etter kategori", "Fylker", "Kommuner", "Største mottakere", "Landstall"]
+TABS = ["Utviklingen", "Kategorier", "Fylker", "Kommuner", "Mottakere", "Landstall"]
 
 
 def _app(db, monkeypatch, **params) -> AppTest:
@@ -110,8 +110,8 @@ def test_moms_2018_national(mirror_db, monkeypatch):
     assert len(head_office_warnings(at)) == 1
     assert "I 2018 gikk 55" in head_office_warnings(at)[0]
     # the largest recipients are placed by their head office too: said in their tab
-    at = _app(mirror_db, monkeypatch, **moms_2018, visning="Største mottakere")
-    assert drawn_tabs(at) == ["Største mottakere"]
+    at = _app(mirror_db, monkeypatch, **moms_2018, visning="Mottakere")
+    assert drawn_tabs(at) == ["Mottakere"]
     assert len(head_office_warnings(at)) == 1 and "sentralledd" in head_office_warnings(at)[0]
 
 
@@ -143,7 +143,7 @@ def test_moms_for_a_municipality_always_carries_the_head_office_explanation(mirr
             assert "kroner per innbygger per kommune i Vestland, 2023" in texts(at)
     assert unexplained == []
     # the full explanation stands above the cards; each tab showing moms per place repeats it in one line
-    for tab in ("Utviklingen", "Etter kategori", "Fylker", "Kommuner", "Største mottakere"):
+    for tab in ("Utviklingen", "Kategorier", "Fylker", "Kommuner", "Mottakere"):
         assert len(in_tab[tab]) == 1 and in_tab[tab][0].startswith("Husk:"), tab
 
 
@@ -196,20 +196,20 @@ def test_without_a_tab_in_the_url_only_the_time_charts_are_drawn(mirror_db, monk
 
 def test_the_category_tab_from_a_link_draws_the_category_charts_with_the_head_office_note(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", kommune="0301", aar="2023",
-              visning="Etter kategori")
-    assert drawn_tabs(at) == ["Etter kategori"]
-    assert at.query_params["visning"] == "Etter kategori"
+              visning="Kategorier")
+    assert drawn_tabs(at) == ["Kategorier"]
+    assert at.query_params["visning"] == "Kategorier"
     assert headings(at) == ["Utbetalt per kategori (ICNPO-gruppe), Oslo 2023",
                             "Mottakere per kategori (ICNPO-gruppe), Oslo 2023"]
     assert len(charts(at)) == 2
-    tab = at.tabs[TABS.index("Etter kategori")]
+    tab = at.tabs[TABS.index("Kategorier")]
     assert "ICNPO-gruppe" in tab.markdown[0].value  # the intro line, and the caveat before the charts
     assert [w.value for w in tab.warning if HEAD_OFFICE in w.value] == [tilskudd.HEAD_OFFICE_REMINDER]
     assert any("I 2023 gikk 55" in w for w in head_office_warnings(at))  # the full note above the tabs
     # another year keeps the tab open and in the address
     at.selectbox(key="w_aar").set_value("2022").run()
     assert not at.exception
-    assert drawn_tabs(at) == ["Etter kategori"] and at.query_params["visning"] == "Etter kategori"
+    assert drawn_tabs(at) == ["Kategorier"] and at.query_params["visning"] == "Kategorier"
     assert headings(at)[0] == "Utbetalt per kategori (ICNPO-gruppe), Oslo 2022"
 
 
@@ -256,7 +256,7 @@ def script_db(mirror_db, tmp_path):
 
 
 def test_register_names_are_shown_as_table_text_only(script_db, monkeypatch):
-    at = _app(script_db, monkeypatch, kommune="0301", aar="2023", visning="Største mottakere")
+    at = _app(script_db, monkeypatch, kommune="0301", aar="2023", visning="Mottakere")
     recipients = next(d for d in at.dataframe if "navn" in d.value.columns and "orgnr" in d.value.columns)
     assert recipients.value["navn"][0] == "<script>alert(1)</script>"
     assert shown(recipients)["navn"][0] == "<script>alert(1)</script>"

@@ -55,6 +55,10 @@ def test_page_works_at_phone_width(app_url, phone, axe_source, path, heading, fi
     # nothing pushes the page wider than the screen (tables and maps scroll or shrink inside it)
     overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the page is {overflow} px wider than a 390 px screen"
+    # every tab is in view: none hidden behind the tab bar's scroll arrow, where a reader would miss it
+    for tablist in phone.locator("[role='tablist']").all():
+        hidden = tablist.evaluate("t => t.scrollWidth - t.clientWidth")
+        assert hidden <= 1, f"{hidden} px of the tabs are hidden behind the scroll arrow"
     violations = run_axe(phone, axe_source)
     assert violations == [], violations
 
