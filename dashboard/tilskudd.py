@@ -401,8 +401,8 @@ def group_message(groups: pl.DataFrame, place: Place, aar: int) -> str | None:
     return None
 
 
-def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFrame, place: Place, aar: int,
-                  country_value: float | None) -> list[Chart]:
+def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFrame, in_county: bool, place: Place,
+                  aar: int, country_value: float | None) -> list[Chart]:
     """NOK per inhabitant per county, and per municipality: all of the chosen county, else the top 20."""
     s = SCHEMES[scheme]
     src = SOURCES[scheme]
@@ -416,7 +416,7 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
         src, f"{scheme}_fylker", note, MONEY)]
     table = municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall",
                                   "kode").rename({"kode": "kommunenummer", "navn": "kommunenavn"})
-    if place.fylke and municipalities["fylkesnavn"].n_unique() == 1:  # the county's own (see municipal_ranking)
+    if in_county:  # `municipalities` are the chosen county's (see municipal_ranking)
         out.append(Chart(
             ft.ranked_per_inhabitant(municipalities, highlight=place.kommune, reference=country_value),
             table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
@@ -511,6 +511,12 @@ class PageView:
         """The head-office caveat again, in one line, for the sections after the first full one."""
         return HEAD_OFFICE_REMINDER if self.place_note else None
 
+    @property
+    def per_place_caveat(self) -> str | None:
+        """The caveat for a tab whose figures are all per place: one line when it stands above the cards already,
+        else in full (None for grasrotandelen)."""
+        return self.place_reminder or self.note
+
     @functools.cached_property
     def time_charts(self) -> list[Chart]:
         return self.builders["time_charts"]()
@@ -533,11 +539,13 @@ class PageView:
         return self.builders["totals"]()
 
 
-def municipal_ranking(scheme: str, aar: int, fylke: str | None) -> pl.DataFrame:
-    """NOK per inhabitant for the municipalities of a county, or of the country when none is chosen or the
-    county is one municipality (Oslo: a ranking of one says nothing)."""
+def municipal_ranking(scheme: str, aar: int, fylke: str | None) -> tuple[pl.DataFrame, bool]:
+    """NOK per inhabitant for the municipalities of a county (and True), or of the country (and False) when none
+    is chosen or the county is one municipality (Oslo: a ranking of one says nothing)."""
     within = qt.ranking(scheme, "kommune", aar, fylke)
-    return within if fylke is None or within.height > 1 else qt.ranking(scheme, "kommune", aar, None)
+    if fylke is None or within.height > 1:
+        return within, fylke is not None
+    return qt.ranking(scheme, "kommune", aar, None), False
 
 
 def page_view(scheme: str, place: Place, aar: int) -> PageView:
@@ -571,7 +579,7 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         builders={
             "time_charts": lambda: time_charts(scheme, series, place, aar, place_note),
             "group_charts": lambda: group_charts(scheme, groups, series, place, aar, place_note),
-            "ranking": lambda: ranking_views(scheme, counties, municipal_ranking(scheme, aar, fylke), place, aar,
+            "ranking": lambda: ranking_views(scheme, counties, *municipal_ranking(scheme, aar, fylke), place, aar,
                                              value_in(series, aar, "kr_per_innbygger", country=True)),
             "recipients": lambda: recipients_table(scheme, qt.largest_recipients(scheme, nivaa, kode, aar), place,
                                                    aar, value_in(series, aar, "utbetalt"), place_note),

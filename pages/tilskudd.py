@@ -1,7 +1,7 @@
 """Tilskudd: where the money from grasrotandelen and momskompensasjon goes — per place, per inhabitant, per
 category, over time — the largest recipients, and the national totals against the published figures.
 
-The choices and headline figures sit above five tabs (`?visning=<tab>` in the URL); only the open tab is drawn."""
+The choices and headline figures sit above six tabs (`?visning=<tab>` in the URL); only the open tab is drawn."""
 
 import streamlit as st
 
@@ -53,13 +53,12 @@ def by_category() -> None:
 
 
 def by_county() -> None:
-    # momskompensasjon: every figure here is per place (in full, unless it stands above the cards already)
-    components.message(view.place_reminder or view.note, icon=HEAD_OFFICE_ICON)
+    components.message(view.per_place_caveat, icon=HEAD_OFFICE_ICON)  # momskompensasjon: every figure is per place
     components.figure(**view.ranking[0].kwargs())
 
 
 def by_municipality() -> None:
-    components.message(view.place_reminder or view.note, icon=HEAD_OFFICE_ICON)
+    components.message(view.per_place_caveat, icon=HEAD_OFFICE_ICON)
     components.figure(**view.ranking[1].kwargs())
     link_slot = components.slot()
     if not place.fylke:
