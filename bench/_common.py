@@ -116,14 +116,16 @@ SETTLED_JS = """async ([after, timeoutMs]) => {
   return null;
 }"""
 
-# Resolves at the first painted frame in which the selector matches a visible element (page clock). With
+# Resolves at the first painted frame in which the selector matches a visible element (an image: loaded and
+# decoded) (page clock). With
 # `drawn` (a WebGL canvas: the deck.gl map): at the first frame in which the canvas shows the map, i.e. more
 # than 20 of 48 × 48 sampled pixels are neither transparent nor near-white. deck.gl builds the layers and
 # compiles its shaders after the canvas appears: with software WebGL that takes 0.5-1.5 s.
 VISIBLE_JS = """async ([selector, timeoutMs, drawn]) => {
   const frame = () => new Promise(r => requestAnimationFrame(r));
   const visible = el => { const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'
+      && (el.tagName !== 'IMG' || (el.complete && el.naturalWidth > 0)); };  // an image: decoded
   const probe = document.createElement('canvas'); probe.width = 48; probe.height = 48;
   const ctx = probe.getContext('2d', {willReadFrequently: true});
   const painted = c => {

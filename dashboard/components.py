@@ -70,6 +70,16 @@ def svg_markdown(svg: str, alt: str) -> str:
     return f"![{md_escape(alt)}]({uri})"
 
 
+def deck_map(container, deck, drawing: str | None, *, key: str, height: int, alt: str) -> None:
+    """A deck.gl map (st.pydeck_chart, keyed `key`) over a static drawing of the same map (map_drawing), both in
+    the box `deckmap-{key}` (style.py lays the drawing beneath the canvas): the reader sees the drawing as soon as
+    it arrives, the interactive map covers it once deck.gl has drawn, and print shows the drawing."""
+    box = container.container(key=f"deckmap-{key}")
+    if drawing:
+        box.markdown(svg_markdown(drawing, alt))
+    box.pydeck_chart(deck, height=height, key=key, alt=alt)
+
+
 def metric_card(container, card, *, delta_color: str = "normal") -> None:
     """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help) as a `headline` box."""
     headline(container, card.label, card.value, delta=card.delta, delta_color=delta_color, help=card.help,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 import pydeck as pdk
+import streamlit as st
 
-from dashboard import maps, queries
+from dashboard import db, map_drawing, maps, queries
 from dashboard.format import fmt_value, nobreak, value_step
 from dashboard.theme import STATUS_LABELS
 
@@ -27,10 +29,15 @@ class MapView:
     table: pl.DataFrame
     formats: dict[str, str]
     download: pl.DataFrame | None = None  # the table with full column names (None: the table itself)
+    drawing: str | None = None  # the same map as a static SVG (map_drawing), shown until deck.gl has drawn
 
     def download_table(self) -> pl.DataFrame:
         """The data behind the map for CSV/Excel: the indicator's full name as the value column's header."""
         return self.table if self.download is None else self.download
+
+
+#: The map's height in pixels (the deck's box and its static drawing).
+MAP_HEIGHT = 620
 
 
 def formatter(unit: str, decimals: int) -> Callable[[float], str]:
@@ -84,6 +91,22 @@ def marked_text(areas: list[maps.Area]) -> str:
     return f" {marked[0]} er markert med {how}."
 
 
+def _drawing(areas: list[maps.Area], nivaa: str, view: pdk.ViewState, title: str) -> str:
+    frame = map_drawing.frame_of(view, MAP_HEIGHT)
+    return map_drawing.drawing_svg(areas, queries.drawing_paths(nivaa, frame), frame, title=title)
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _cached_view(indicator: str, nivaa: str, aar: int, highlight: str | None, fingerprint: tuple) -> MapView:
+    return indicator_view(indicator, nivaa, aar, highlight=highlight)
+
+
+def cached_view(indicator: str, nivaa: str, aar: int, *, highlight: str | None = None) -> MapView:
+    """indicator_view, built once per selection and database file (a map view is about 0.5 MB: 48 are kept)."""
+    code = highlight if highlight and re.fullmatch(r"\d{4}", highlight) else None  # the address's, unchecked
+    return _cached_view(indicator, nivaa, aar, code, db.current_fingerprint())
+
+
 def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | None = None) -> MapView:
     """Build the map view for a numeric indicator, or policy status when indicator is POLICY_STATUS."""
     level_word = "fylker" if nivaa == "fylke" else "kommuner"
@@ -97,7 +120,8 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         table = df.with_columns(pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")))
         return MapView(
             title=f"Frivillighetspolitikk i kommunene, {aar}",
-            deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status")),
+            deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status", height=MAP_HEIGHT)),
+            drawing=_drawing(areas, nivaa, view, f"Kart: frivillighetspolitikk i kommunene, {aar}"),
             legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
             summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + "."
             + marked_text(areas),
@@ -126,7 +150,8 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     fmt_spec = f"{'pct' if meta['enhet'] == 'andel' else 'num'}{meta['desimaler']}"
     return MapView(
         title=nobreak(f"{meta['navn']}, {aar}"),
-        deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
+        deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"], height=MAP_HEIGHT)),
+        drawing=_drawing(areas, nivaa, view, f"Kart: {meta['navn']}, {aar}"),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
                                    step=value_step(meta["enhet"], meta["desimaler"])),
         legend_title=meta["navn"],

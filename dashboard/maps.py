@@ -17,6 +17,14 @@ from etl.geometry import round_coords
 #: Served by Streamlit's static file serving (server.enableStaticServing): no external map style or tiles.
 BLANK_STYLE = "/app/static/blank-style.json"
 NO_DATA = "#D9D9D9"
+#: The sea: painted by the deck's first layer (the map style is empty), so the canvas stays transparent, and the
+#: static drawing beneath it (map_drawing) visible, until deck.gl has drawn the whole map.
+SEA = "#F4F7FA"
+#: The ring on a highlighted municipality (pixels).
+MARKER_RADIUS_PX = 11
+MARKER_LINE_PX = 3
+#: Zoomed out further, the world (and the sea layer) would not fill the map's box.
+MIN_ZOOM = 2.5
 NO_DATA_LABEL = "Ingen data"
 
 
@@ -146,7 +154,8 @@ def view_for_bounds(min_lon: float, min_lat: float, max_lon: float, max_lat: flo
     zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 2 * math.pi / (512 * y_span)))
     y_mid = (merc(max_lat) + merc(min_lat)) / 2
     lat_mid = math.degrees(2 * math.atan(math.exp(y_mid)) - math.pi / 2)
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat_mid, zoom=max(1.0, min(zoom - 0.15, 11.0)))
+    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat_mid,
+                         zoom=max(MIN_ZOOM, min(zoom - 0.15, 11.0)), min_zoom=MIN_ZOOM)
 
 
 NORWAY = dict(min_lon=4.5, min_lat=57.9, max_lon=31.2, max_lat=71.2)
@@ -168,6 +177,16 @@ def marker_position(geometry: dict) -> list[float]:
     """A point inside the area (GeoJSON geometry) for a marker: [lon, lat], rounded to 4 decimals."""
     p = shape(geometry).representative_point()
     return [round(p.x, 4), round(p.y, 4)]
+
+
+def sea_layer() -> pdk.Layer:
+    """The sea as one rectangle around the world, drawn first: deck.gl's canvas is transparent until its first
+    frame, and from that frame on opaque (it covers the static drawing beneath it, also when panned)."""
+    world = [[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]
+    return pdk.Layer("GeoJsonLayer", id="hav", pickable=False, stroked=False, filled=True,
+                     get_fill_color=hex_to_rgb(SEA),
+                     data={"type": "FeatureCollection", "features": [
+                         {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [world]}}]})
 
 
 def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, value_label: str = "Verdi",
@@ -192,14 +211,14 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
         auto_highlight=True,
         highlight_color=[213, 94, 0, 120],
     )
-    layers = [layer]
+    layers = [sea_layer(), layer]
     marked = [a for a in areas if a.highlight]
     if marked and not outlines:  # a ring on the area (cheap to draw, and seen even where the area is tiny)
         layers.append(pdk.Layer(
             "ScatterplotLayer", data=[{"position": marker_position(a.geometry)} for a in marked], id="markering",
             pickable=False, stroked=True, filled=False, get_position="position", get_line_color=hex_to_rgb(HIGHLIGHT),
-            radius_units=pdk.types.String("pixels"), get_radius=11, line_width_units=pdk.types.String("pixels"),
-            get_line_width=3))
+            radius_units=pdk.types.String("pixels"), get_radius=MARKER_RADIUS_PX,
+            line_width_units=pdk.types.String("pixels"), get_line_width=MARKER_LINE_PX))
     tooltip = {
         "html": "<b>{navn}</b><br/>" + html.escape(value_label) + ": {verdi}<br/><span>{kontekst}</span>",
         "style": {"backgroundColor": "white", "color": "#1F2933", "fontSize": "14px",

@@ -39,6 +39,12 @@ def sources() -> pl.DataFrame:
                   FROM _sources ORDER BY source_id, file""")
 
 
+def latest_population_year() -> int | None:
+    """The last year with population figures (1 January) in `befolkning`, None if there are none."""
+    df = run("SELECT max(aar) AS aar FROM befolkning WHERE folketall IS NOT NULL")
+    return df["aar"][0] if df.height else None
+
+
 def synthetic_sources() -> pl.DataFrame:
     """Sources with at least one synthetic (or mixed) file: source_id, title, kind."""
     return run("""SELECT source_id, any_value(title) AS title,
@@ -219,6 +225,18 @@ def geometries(nivaa: str, *, simplified: bool = True) -> dict[str, dict]:
     if nivaa not in ("kommune", "fylke"):
         raise ValueError(nivaa)
     return _geometries(nivaa, simplified, db.current_fingerprint())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _drawing_paths(nivaa: str, frame, fingerprint: tuple) -> dict[str, str]:
+    from dashboard import map_drawing
+
+    return map_drawing.area_paths(geometries(nivaa), frame)
+
+
+def drawing_paths(nivaa: str, frame) -> dict[str, str]:
+    """SVG path data per code of a level's map as drawn in a map_drawing.Frame (built once per database file)."""
+    return _drawing_paths(nivaa, frame, db.current_fingerprint())
 
 
 def map_indicator_options() -> tuple[list[str], dict[str, str]]:

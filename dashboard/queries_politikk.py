@@ -206,13 +206,33 @@ def former_code(code: str) -> pl.DataFrame:
 
 # ---- the map (heavy: built once per database file, round and municipality) ---------------------------
 
+#: The status map's height in pixels (the deck's box and its static drawing).
+MAP_HEIGHT = 620
+
+
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _status_deck(fingerprint: tuple, runde: int, kommune: str | None) -> pdk.Deck:
     from dashboard import figures_politikk
 
-    return maps.freeze(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune))
+    return maps.freeze(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune,
+                                                   height=MAP_HEIGHT))
 
 
 def status_deck(runde: int, kommune: str | None) -> pdk.Deck:
     """The status map of a round with a municipality highlighted, built once per database file (JSON frozen)."""
     return _status_deck(db.current_fingerprint(), runde, kommune)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _status_drawing(fingerprint: tuple, runde: int, kommune: str | None) -> str:
+    from dashboard import figures_politikk, map_drawing
+
+    frame = map_drawing.frame_of(maps.view_for_bounds(**maps.NORWAY, height_px=MAP_HEIGHT), MAP_HEIGHT)
+    areas = figures_politikk.status_areas(municipalities(runde), queries.geometries("kommune"), kommune)
+    return map_drawing.drawing_svg(areas, queries.drawing_paths("kommune", frame), frame,
+                                   title=f"Kart: frivillighetspolitikk i kommunene, {runde}")
+
+
+def status_drawing(runde: int, kommune: str | None) -> str:
+    """status_deck's map as a static SVG drawing (map_drawing), built once per database file."""
+    return _status_drawing(db.current_fingerprint(), runde, kommune)

@@ -102,6 +102,17 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   [class*="st-key-svg_narrow_"] { display: flex; }
   [class*="st-key-svg_wide_"] { display: none; }
 }
+/* a deck.gl map over its static drawing (components.deck_map): the drawing fills the box the map takes, drawn at
+   its own scale and centred, as deck.gl centres its view; the map's canvas is transparent until deck.gl's first
+   frame, then opaque. Printed, the drawing shows (a WebGL canvas often prints blank). */
+[class*="st-key-deckmap-"] { position: relative; }
+[class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:has(img) {
+  position: absolute; inset: 0; z-index: 0; overflow: hidden; }
+[class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:has(img) * { height: 100%; margin: 0; }
+[class*="st-key-deckmap-"] img { display: block; width: 100%; max-width: none; object-fit: none;
+  object-position: center; }
+[class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] { position: relative; z-index: 1; }
+@media print { [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] { visibility: hidden; } }
 </style>
 """
 

@@ -78,6 +78,7 @@ if kommune:
 
 # ---- 4. the views: lazy tabs bound to the URL (?visning=...); only the open one is computed and drawn -------
 state.follow_renamed("fordeling", "visning", fp.OLD_TAB_LINKS)  # links shared before the page had these tabs
+state.match_loosely("visning", fp.TABS)  # ?visning=kart-og-kommuner
 tabs = dict(zip(fp.TABS, st.tabs(fp.TABS, key="visning", bind="query-params"), strict=True))
 
 if tabs["Utviklingen"].open:
@@ -133,7 +134,8 @@ if tabs["Kart og kommuner"].open:
         st.html(maps.legend_html(fp.status_legend(status_df), "Har kommunen vedtatt frivillighetspolitikk?"))
         map_col, side_col = st.columns([3, 2], gap="medium")
         summary = fp.map_summary(status_df, aar, kommune)
-        map_col.pydeck_chart(qp.status_deck(aar, kommune), height=620, key="kart", alt=summary)
+        components.deck_map(map_col, qp.status_deck(aar, kommune), qp.status_drawing(aar, kommune), key="kart",
+                            height=qp.MAP_HEIGHT, alt=summary)
         with side_col:
             st.markdown(summary)
             st.caption("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. Velg en "

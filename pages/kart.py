@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import boot, components, maps, queries, state
 from dashboard.format import md_escape
-from dashboard.kart import indicator_view
+from dashboard.kart import MAP_HEIGHT, cached_view
 
 boot.guard()
 
@@ -27,14 +27,15 @@ if state.get("aar") and state.get("aar") not in years:
                               "Viser siste år.")
 aar = int(state.choose("aar", years, years[0], label="År", container=c3))
 
-view = indicator_view(indikator, nivaa, aar, highlight=state.get("kommune"))
+view = cached_view(indikator, nivaa, aar, highlight=state.get("kommune"))
 st.markdown(f"#### {view.title}")
 # momskompensasjon per place: the head-office caveat comes before the map (in a slot: the map keeps its place
 # and its WebGL context)
 components.message(view.note, icon=":material/info:")
 st.html(maps.legend_html(view.legend, view.legend_title))
 map_col, side_col = st.columns([3, 2], gap="medium")
-map_col.pydeck_chart(view.deck, height=620, key="kart")
+components.deck_map(map_col, view.deck, view.drawing, key="kart", height=MAP_HEIGHT,
+                    alt=f"Kart: {view.title}. {view.summary}")
 with side_col:
     st.markdown(view.summary)
     st.caption("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å zoome.")

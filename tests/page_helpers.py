@@ -85,6 +85,11 @@ def places_drawn(svg: str) -> dict[str, set[str]]:
     return out
 
 
+def choropleth(deck: dict) -> dict:
+    """The areas' layer of a deck's JSON (maps.choropleth draws the sea beneath it, and perhaps a ring above)."""
+    return next(layer for layer in deck["layers"] if layer["id"] == "choropleth")
+
+
 def run_page(page: str, **params: str) -> AppTest:
     """The app opened on a page with URL parameters and run once, checked for exceptions (FRIVILLIG_DB set)."""
     from etl.config import ROOT

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from page_helpers import choropleth
 from streamlit.testing.v1 import AppTest
 
 from dashboard import embed
@@ -78,7 +79,7 @@ def test_map_with_its_parameters(app):
     assert _markdown(at)[0] == "## Grasrotandelen, kroner per innbygger, 2022"
     decks = at.get("deck_gl_json_chart")
     assert len(decks) == 1
-    features = json.loads(decks[0].proto.json)["layers"][0]["data"]["features"]
+    features = choropleth(json.loads(decks[0].proto.json))["data"]["features"]
     assert len(features) == 357
     highlighted = [f["properties"]["kode"] for f in features if f["properties"]["width"] == 3]
     assert highlighted == ["1508"]

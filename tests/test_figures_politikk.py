@@ -6,6 +6,7 @@ import json
 
 import polars as pl
 import pytest
+from page_helpers import choropleth
 
 from dashboard import figures, maps
 from dashboard import figures_politikk as fp
@@ -251,7 +252,7 @@ def test_frozen_deck_is_the_same_map_in_compact_json():
     frozen = maps.freeze(fp.status_map(KOMMUNER, GEOMS, "1103")).to_json()
     assert json.loads(frozen) == plain
     assert "\n" not in frozen
-    assert plain["layers"][0]["lineWidthUnits"] == "pixels"  # not the expression "@@=pixels"
+    assert choropleth(plain)["lineWidthUnits"] == "pixels"  # not the expression "@@=pixels"
 
 
 # ---- municipality table -----------------------------------------------------------------------------------

@@ -137,19 +137,20 @@ def test_many_areas_are_drawn_without_boundaries_and_the_chosen_one_gets_a_ring(
     """357 municipalities: no boundary lines (their shaders cost 1.3–1.5 s with software WebGL); a ring on the
     chosen one instead, inside its area."""
     deck = json.loads(maps.freeze(maps.choropleth(_areas(357, highlight=7))).to_json())
-    fill, ring = deck["layers"]
+    sea, fill, ring = deck["layers"]
+    assert sea["id"] == "hav" and sea["pickable"] is False  # drawn first, beneath the areas
     assert fill["stroked"] is False and len(fill["data"]["features"]) == 357
     assert ring["@@type"] == "ScatterplotLayer" and ring["stroked"] is True and ring["filled"] is False
     (marker,) = ring["data"]
     lon, lat = marker["position"]
     assert 5 < lon < 6 and 60 < lat < 61
     plain = json.loads(maps.freeze(maps.choropleth(_areas(357))).to_json())
-    assert len(plain["layers"]) == 1  # nothing chosen, no ring
+    assert [layer["id"] for layer in plain["layers"]] == ["hav", "choropleth"]  # nothing chosen, no ring
 
 
 def test_few_areas_keep_their_boundaries_and_the_chosen_one_is_outlined():
     deck = json.loads(maps.freeze(maps.choropleth(_areas(15, highlight=3))).to_json())
-    (layer,) = deck["layers"]
+    sea, layer = deck["layers"]
     assert layer["stroked"] is True
     widths = [f["properties"]["width"] for f in layer["data"]["features"]]
     assert widths.count(3) == 1 and widths[3] == 3

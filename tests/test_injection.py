@@ -26,6 +26,7 @@ import openpyxl
 import polars as pl
 import pytest
 from markdown_it import MarkdownIt
+from page_helpers import choropleth
 from streamlit.testing.v1 import AppTest
 
 from dashboard import embed, maps
@@ -207,7 +208,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[10, 60], [11, 60], [11, 61], [10,
 def test_map_tooltip_properties_are_escaped(name):
     area = maps.Area("0301", name, SQUARE, "#08519C", name, context=name)
     deck = maps.choropleth([area], value_label=name)
-    props = json.loads(deck.to_json())["layers"][0]["data"]["features"][0]["properties"]
+    props = choropleth(json.loads(deck.to_json()))["data"]["features"][0]["properties"]
     for key in ("navn", "verdi", "kontekst"):
         assert props[key] == html.escape(name)
         assert "<" not in props[key] and ">" not in props[key] and '"' not in props[key]

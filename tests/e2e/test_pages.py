@@ -178,3 +178,56 @@ def test_every_page_link_shows_at_tablet_width(app_url, tablet):
     assert [n.split("\n")[-1] for n in names] == ["Oversikt", "Kart", "Frivillighetspolitikk", "Tilskudd",
                                                   "Kommuneprofil", "Om dataene"], names
     assert "more" not in tablet.locator("[data-testid='stTopNav']").inner_text(), "Streamlit's English overflow"
+
+
+#: Resolves once the deck.gl canvas shows the map: more than 20 of 48 × 48 sampled pixels neither transparent
+#: nor near-white (the sea is near-white), as bench/_common.py's VISIBLE_JS.
+DECK_DRAWN = """() => { const c = document.querySelector("[data-testid='stDeckGlJsonChart'] canvas");
+  if (!c || !c.width) return false;
+  const p = document.createElement('canvas'); p.width = 48; p.height = 48;
+  const x = p.getContext('2d'); x.drawImage(c, 0, 0, 48, 48); const d = x.getImageData(0, 0, 48, 48).data;
+  let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i+3] > 0 && !(d[i] > 240 && d[i+1] > 240 && d[i+2] > 240)) n++;
+  return n > 20; }"""
+
+
+def _differing_share(a: bytes, b: bytes) -> float:
+    """The share of pixels that differ clearly (by more than 40 of 255 in some channel) between two PNGs."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    one, two = (Image.open(io.BytesIO(x)).convert("RGB") for x in (a, b))
+    assert one.size == two.size
+    diff = ImageChops.difference(one, two).convert("L").point(lambda v: 255 if v > 40 else 0)
+    return diff.histogram()[255] / (one.width * one.height)
+
+
+#: The deck.gl canvas's top-left pixel as [r, g, b, alpha].
+CORNER = """() => { const c = document.querySelector("[data-testid='stDeckGlJsonChart'] canvas");
+  const p = document.createElement('canvas'); p.width = c.width; p.height = c.height;
+  const x = p.getContext('2d'); x.drawImage(c, 0, 0); return Array.from(x.getImageData(4, 4, 1, 1).data); }"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_static_drawing_lies_exactly_beneath_the_map_and_is_what_prints(browser, app_url, width):
+    """What the reader sees before deck.gl has drawn (and in print) is the same map in the same place: with the
+    deck.gl canvas hidden, the map's box looks the same (edges aside). Once drawn, the canvas is opaque (its sea
+    covers the drawing, also when the map is panned)."""
+    for pg in checked_page(browser, viewport={"width": width, "height": 900}):
+        open_page(pg, app_url + "/kart?kommune=1508", "Kart")
+        pg.wait_for_function(DECK_DRAWN, timeout=60_000, polling=100)
+        pg.wait_for_timeout(300)
+        assert pg.evaluate(CORNER) == [244, 247, 250, 255]  # maps.SEA, opaque
+        box = pg.locator("[class*='st-key-deckmap-']").first
+        box.scroll_into_view_if_needed()
+        drawn = box.screenshot()
+        pg.emulate_media(media="print")
+        img = box.locator("img")
+        assert img.is_visible() and img.bounding_box()["height"] > 500
+        assert box.locator("[data-testid='stDeckGlJsonChart']").evaluate("e => getComputedStyle(e).visibility") \
+            == "hidden"
+        pg.emulate_media(media="screen")
+        pg.add_style_tag(content="[data-testid='stDeckGlJsonChart'] { visibility: hidden !important; }")
+        pg.wait_for_timeout(300)
+        share = _differing_share(drawn, box.screenshot())
+        assert share < 0.03, f"{share:.1%} of the map's pixels differ between the map and its drawing"
