@@ -35,8 +35,19 @@ class Provenance:
         return out
 
 
-def _headers(df: pl.DataFrame) -> list[str]:
-    return [label(c) for c in df.columns]
+#: A share in a CSV file is a fraction (0.153); its header says so, as a spreadsheet shows no percent sign.
+SHARE_NOTE = ", 0–1 (1 = 100 %)"
+
+
+def is_share(dtype: pl.DataType, column: str) -> bool:
+    """True for a column of shares as fractions 0–1 (andel…, …_andel, svarprosent): shown as percentages."""
+    return (dtype.is_float() or isinstance(dtype, pl.Decimal)) and (
+        column.startswith("andel") or column.endswith("_andel") or column == "svarprosent")
+
+
+def _headers(df: pl.DataFrame, *, csv: bool = False) -> list[str]:
+    """Norwegian column headers; in a CSV file a share's header says it is a fraction (SHARE_NOTE)."""
+    return [label(c) + (SHARE_NOTE if csv and is_share(t, c) else "") for c, t in df.schema.items()]
 
 
 #: First characters that make a spreadsheet read a cell as a formula (also after spaces, and in full width).
@@ -69,7 +80,7 @@ def _csv_cell(v: object) -> str:
 
 def to_csv(df: pl.DataFrame, prov: Provenance) -> bytes:
     """CSV as Norwegian Excel opens it: UTF-8 with BOM, ';' separated, decimal comma; source lines at the end."""
-    lines = [";".join(_csv_cell(h) for h in _headers(df))]
+    lines = [";".join(_csv_cell(h) for h in _headers(df, csv=True))]
     lines += [";".join(_csv_cell(v) for v in row) for row in df.iter_rows()]
     lines.append("")
     lines += [_csv_cell(x) for x in prov.lines()]
@@ -82,9 +93,9 @@ def _num_format(dtype: pl.DataType, column: str) -> str | None:
         return None
     if dtype.is_integer():
         return "#,##0"
+    if is_share(dtype, column):
+        return "0.0%"
     if dtype.is_float() or isinstance(dtype, pl.Decimal):
-        if column.startswith("andel") or column.endswith("_andel") or column == "svarprosent":
-            return "0.0%"
         return "#,##0.0"
     return None
 

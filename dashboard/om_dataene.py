@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
-from dashboard.format import map_strings
+from dashboard.format import map_strings, md_escape
 from dashboard.labels import DEVIATIONS, KINDS, norsk
 
 
@@ -19,6 +21,24 @@ def sources_table(src: pl.DataFrame) -> pl.DataFrame:
         pl.col("kind").replace_strict(KINDS, default=pl.col("kind"), return_dtype=pl.String),
         "sha256", "url",
     )
+
+
+def date_notes(src: pl.DataFrame, population_year: int | None) -> list[str]:
+    """Warnings for files whose figures are newer than the date they are said to be retrieved: population on
+    1 January `population_year` in a file retrieved before that day (a mirror's snapshot date older than its
+    files). The date under the figures would mislead a reader who compares it with the figures."""
+    if population_year is None:
+        return []
+    first_day = dt.date(population_year, 1, 1)
+    notes = []
+    for row in src.filter(pl.col("source_id") == "befolkning").iter_rows(named=True):
+        retrieved = row["retrieved"]
+        if isinstance(retrieved, dt.date) and retrieved < first_day:
+            notes.append(f"**{md_escape(row['title'])}** har folketall per 1.\u00a0januar {population_year}, men "
+                         f"er oppgitt hentet {retrieved:%d.%m.%Y}, før tallene fantes. Datoen er datoen på kopien "
+                         "(speilet) filen ble lest fra, ikke datoen den ble lastet ned fra SSB; «hentet» under "
+                         "figurene er derfor for tidlig for folketallene.")
+    return notes
 
 
 def deviations_table(dev: pl.DataFrame, src: pl.DataFrame) -> pl.DataFrame:

@@ -9,6 +9,7 @@ valid (`aar=2022` is a grant year but not a survey round).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -18,7 +19,8 @@ NIVAAER = {"kommune": "Kommuner", "fylke": "Fylker"}
 _SESSION = "_sel_"
 _DROPPED = "_sel_dropped"  # parameter → the page that found its value invalid
 _PAGE = "_sel_page"
-_IMPLICIT = "_sel_implicit"  # parameter → the page's default value, written to the URL but not chosen
+_IMPLICIT = "_sel_implicit"
+_LOOSE = "_sel_loose"  # (parameter, exact label) of a loosely written link, set on the run after  # parameter → the page's default value, written to the URL but not chosen
 
 
 def restore(page: str = "") -> None:
@@ -103,6 +105,33 @@ def drop_invalid(name: str, message: str) -> None:
     st.info(message, icon=":material/info:")
     st.query_params.pop(name, None)
     st.session_state.setdefault(_DROPPED, {})[name] = st.session_state.get(_PAGE, "")
+
+
+def _loose(text: str) -> str:
+    """A label as someone might type it into a link: case, spaces, '-', '_', '+' and æ/ø/å do not matter."""
+    text = text.casefold().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def match_loosely(key: str, labels: Sequence[str]) -> None:
+    """A link whose parameter `key` names one of `labels` loosely (?visning=kart-og-kommuner for «Kart og
+    kommuner»): open that one in the widget bound to the URL, with its exact label in the link.
+
+    Streamlit drops a bound widget's URL value it does not know, also when the script corrects it first; so the
+    loose value is removed and the script run again, and the exact label set before the widget is made."""
+    pending = st.session_state.pop(_LOOSE, None)
+    if pending is not None and pending[0] == key:
+        st.session_state[key] = pending[1]
+        st.query_params[key] = pending[1]
+        return
+    value = get(key)
+    if value is None or value in labels:
+        return
+    match = [label for label in labels if _loose(label) == _loose(value)]
+    if len(match) == 1:
+        st.query_params.pop(key, None)
+        st.session_state[_LOOSE] = (key, match[0])
+        st.rerun()
 
 
 def follow_renamed(old: str, key: str, values: dict[str, str]) -> None:

@@ -11,8 +11,10 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 /* headline cards (components.headline): label, then the value large, its change and a trend line */
 [class*="st-key-kort-"] [data-testid="stMarkdownContainer"] p { margin-bottom: 0.25rem; }
 [class*="st-key-kort-"] > [data-testid="stElementContainer"]:first-child p { font-size: 0.875rem; }
+/* the value shrinks with a narrow card (four in a row on a tablet) rather than break inside '810 mill. kr' */
+[class*="st-key-kort-"] { container-type: inline-size; }
 [class*="st-key-kort-"] > [data-testid="stElementContainer"]:nth-child(2) p:first-child {
-  font-size: 2.1rem; line-height: 1.25; font-variant-numeric: tabular-nums; }
+  font-size: min(2.1rem, 15cqi); line-height: 1.25; font-variant-numeric: tabular-nums; }
 [class*="st-key-kort-"] img { display: block; width: 100%; height: 34px; margin-top: 0.25rem; }
 /* cards in a row are as tall as the tallest (some have no change line) */
 [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] > [class*="st-key-kort-"])

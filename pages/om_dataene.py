@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import boot, components, queries
 from dashboard.format import fmt_date, fmt_int
 from dashboard.labels import view_title
-from dashboard.om_dataene import deviations_table, sources_table
+from dashboard.om_dataene import date_notes, deviations_table, sources_table
 
 boot.guard()
 
@@ -21,6 +21,8 @@ st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'
             "*Ekte* betyr offentlige data; *syntetisk* betyr testdata i offisielt format.")
 components.table(sources_table(src), formats={"sha256": "text"}, key="sources")
 components.downloads(src, "Kilder", *src["source_id"].unique().to_list(), key="sources")
+for note in date_notes(src, queries.latest_population_year()):
+    st.warning(note, icon=":material/event_busy:")
 
 st.subheader("Metode")
 st.markdown(Path(__file__).parent.parent.joinpath("dashboard", "content", "metode.md").read_text(encoding="utf-8"))

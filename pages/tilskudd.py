@@ -5,7 +5,7 @@ The choices and headline figures sit above six tabs (`?visning=<tab>` in the URL
 
 import streamlit as st
 
-from dashboard import boot, components, queries, tilskudd
+from dashboard import boot, components, queries, state, tilskudd
 from dashboard import queries_tilskudd as qt
 
 boot.guard()
@@ -80,6 +80,7 @@ def national_totals() -> None:
 
 SECTIONS = {"Utviklingen": over_time, "Kategorier": by_category, "Fylker": by_county, "Kommuner": by_municipality,
             "Mottakere": largest_recipients, "Landstall": national_totals}
+state.match_loosely("visning", list(SECTIONS))  # ?visning=kommuner
 for tab, draw in zip(st.tabs(list(SECTIONS), key="visning", bind="query-params"), SECTIONS.values(), strict=True):
     if tab.open:
         with tab:

@@ -85,7 +85,8 @@ def test_csv_is_what_norwegian_excel_expects(table):
     data = to_csv(table, PROV)
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     lines = data.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "Navn;Organisasjonsnummer;År;Antall;Andel;Per 1 000 innbyggere"
+    # a share is a fraction in the file, and its header says so (a spreadsheet shows 0,4849, not 48,5 %)
+    assert lines[0] == "Navn;Organisasjonsnummer;År;Antall;Andel, 0–1 (1 = 100 %);Per 1 000 innbyggere"
     first = lines[1].split(";")
     assert first == ["ÅLESUND FRIVILLIGSENTRAL", "823403879", "2024", "1234567", "0,4849", "11,8834"]
     assert "Kilde: Brønnøysundregistrene: Frivillighetsregisteret" in lines

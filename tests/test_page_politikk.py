@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from xml.etree import ElementTree
 
 import pytest
-from page_helpers import cards, run_page
+from page_helpers import cards, choropleth, drawings, run_page
 from streamlit.testing.v1 import AppTest
+
+from dashboard import maps
 
 PAGE = "pages/frivillighetspolitikk.py"
 
@@ -99,8 +102,9 @@ def test_county_view_2024_has_rogaland_17_and_unknown_apart_from_no(app):
     assert not any("storrelsesgruppe" in d.value.columns for d in at.dataframe), "the closed tab was built"
 
 
-@pytest.mark.parametrize("link", [{"visning": "Kommunestørrelse"}, {"fordeling": "Etter kommunestørrelse"}],
-                         ids=["visning", "link from before the tabs"])
+@pytest.mark.parametrize("link", [{"visning": "Kommunestørrelse"}, {"fordeling": "Etter kommunestørrelse"},
+                                  {"visning": "kommunestorrelse"}, {"visning": "KOMMUNE-STØRRELSE"}],
+                         ids=["visning", "link from before the tabs", "typed without ø", "other case and a hyphen"])
 def test_size_group_tab_from_a_shared_link_shows_all_357_municipalities(app, link):
     at = app(**link)
     sizes = frame(at, "storrelsesgruppe")
@@ -135,7 +139,7 @@ def test_published_county_table_only_for_2024(app):
 
 def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municipality(app):
     at = app(kommune="1103", visning=MAP)
-    features = deck(at)["layers"][0]["data"]["features"]
+    features = choropleth(deck(at))["data"]["features"]
     assert len(features) == 357
     stavanger = next(f for f in features if f["properties"]["kode"] == "1103")
     assert stavanger["properties"]["width"] == 3 and stavanger["properties"]["line"][:3] == [213, 94, 0]
@@ -143,6 +147,14 @@ def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municip
     greys = [f for f in features if f["properties"]["verdi"] == "Ukjent (ikke svart)"]
     assert len(greys) == 63 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in greys)
     assert deck(at)["mapStyle"] == "/app/static/blank-style.json"
+    # beneath the map, a static drawing of it (seen until deck.gl has drawn, and printed): the same colours, the
+    # ring on Stavanger, and the summary as its alt text
+    (alt, svg), = drawings(at)
+    assert alt == at.get("deck_gl_json_chart")[0].proto.alt and "107" in alt
+    fills = {el.get("fill").upper() for el in ElementTree.fromstring(svg).iter() if el.tag.endswith("path")}
+    assert fills == {"#{:02X}{:02X}{:02X}".format(*f["properties"]["fill"][:3]) for f in features}
+    assert [el.tag.rpartition("}")[2] for el in ElementTree.fromstring(svg).iter()
+            if el.get("stroke") == maps.HIGHLIGHT] == ["circle"]
     table = next(d.value for d in at.dataframe
                  if list(d.value.columns) == ["kommunenavn", "fylkesnavn", "status", "vedtaksaar"])
     assert len(table) == 357
@@ -208,7 +220,7 @@ def test_a_former_number_split_between_municipalities_is_explained_not_guessed(a
     at = app(kommune=code, visning=MAP)
     assert any("gjelder ikke lenger. I dag ligger kommunen i" in i.value for i in at.info)
     assert "kommune" not in at.query_params
-    assert all(f["properties"]["width"] != 3 for f in deck(at)["layers"][0]["data"]["features"])
+    assert all(f["properties"]["width"] != 3 for f in choropleth(deck(at))["data"]["features"])
 
 
 def test_changing_the_round_updates_the_url_the_numbers_and_the_charts(app):
@@ -243,7 +255,7 @@ def test_choosing_a_municipality_writes_it_to_the_url_and_highlights_it(app):
     at = app(visning=MAP)
     at.selectbox[1].set_value("4601").run()
     assert at.query_params["kommune"] == "4601"
-    bergen = next(f for f in deck(at)["layers"][0]["data"]["features"] if f["properties"]["kode"] == "4601")
+    bergen = next(f for f in choropleth(deck(at))["data"]["features"] if f["properties"]["kode"] == "4601")
     assert bergen["properties"]["width"] == 3
 
 

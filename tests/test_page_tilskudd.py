@@ -70,9 +70,11 @@ def headings(at: AppTest) -> list[str]:
     return [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
 
 
-def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch):
-    at = _app(mirror_db, monkeypatch, visning="Landstall")
+@pytest.mark.parametrize("visning", ["Landstall", "landstall"])
+def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch, visning):
+    at = _app(mirror_db, monkeypatch, visning=visning)
     assert drawn_tabs(at) == ["Landstall"]
+    assert at.query_params["visning"] in ("Landstall", ["Landstall"])  # the link to share names the tab exactly
     assert metric(at, "Utbetalt 2024").value == f"810{NBSP}mill.{NBSP}kr"
     totals = shown(at.dataframe[-1]).set_index("aar")
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"

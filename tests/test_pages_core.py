@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree
 
 import pytest
-from page_helpers import cards
+from page_helpers import cards, choropleth, drawings, unescape
 from streamlit.testing.v1 import AppTest
 
+from dashboard import maps
 from etl.config import ROOT
 
 APP = str(ROOT / "app.py")
@@ -78,19 +80,50 @@ def _deck(at: AppTest) -> dict:
 def test_map_default_is_organisations_per_1000_for_357_municipalities(app):
     at = app("pages/kart.py")
     deck = _deck(at)
-    features = deck["layers"][0]["data"]["features"]
+    features = choropleth(deck)["data"]["features"]
     assert len(features) == 357
     assert at.selectbox(key="w_indikator").value == "org_per_1000"
     assert "Frivillige organisasjoner per 1\u00a0000 innbyggere" in _text(at)
 
 
+def _drawing_colours(svg: str) -> set[str]:
+    return {el.get("fill") for el in ElementTree.fromstring(svg).iter() if el.get("fill") not in (None, "none")}
+
+
+def _hex(rgba: list[int]) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgba[:3])
+
+
+@pytest.mark.parametrize("params", [{}, {"nivaa": "fylke", "indikator": "grasrot_kr_per_innbygger", "kommune": "1508"},
+                                    {"indikator": "politikk_status", "aar": "2024", "kommune": "4601"}])
+def test_map_has_a_static_drawing_of_the_same_map_beneath_it(app, params):
+    """The drawing the reader sees until deck.gl has drawn (and what prints) has the deck's colours: one per
+    class the map uses, on the sea; its alt text names the map and sums it up."""
+    at = app("pages/kart.py", **params)
+    (alt, svg), = [(a, s) for a, s in drawings(at) if a.startswith("Kart: ")]
+    title = at.markdown[[m.value.startswith("#### ") for m in at.markdown].index(True)].value[5:]
+    assert alt.startswith(f"Kart: {unescape(title)}")
+    deck_colours = {_hex(f["properties"]["fill"]) for f in choropleth(_deck(at))["data"]["features"]}
+    assert {c.upper() for c in _drawing_colours(svg)} - {maps.SEA} == deck_colours
+    marks = [el for el in ElementTree.fromstring(svg).iter() if el.get("stroke") == maps.HIGHLIGHT]
+    assert len(marks) == (1 if params.get("kommune") else 0)  # the ring, or the county's orange edge
+
+
+def test_map_drawing_follows_the_selection(app):
+    at = app("pages/kart.py")
+    (_, before), = drawings(at)
+    at.selectbox(key="w_indikator").select("grasrot_kr_per_innbygger").run()
+    (alt, after), = drawings(at)
+    assert after != before and "Grasrotandelen" in alt
+
+
 def test_map_changing_indicator_updates_url_and_map(app):
     at = app("pages/kart.py")
-    before = _deck(at)["layers"][0]["data"]["features"][0]["properties"]["verdi"]
+    before = choropleth(_deck(at))["data"]["features"][0]["properties"]["verdi"]
     at.selectbox(key="w_indikator").select("grasrot_kr_per_innbygger").run()
     assert not at.exception
     assert at.query_params["indikator"] in ("grasrot_kr_per_innbygger", ["grasrot_kr_per_innbygger"])
-    after = _deck(at)["layers"][0]["data"]["features"][0]["properties"]["verdi"]
+    after = choropleth(_deck(at))["data"]["features"][0]["properties"]["verdi"]
     assert before != after
     assert at.selectbox(key="w_aar").value == "2024"
     # the year 2025 was the page's own default, not the reader's choice: no message that it does not exist, and
@@ -101,9 +134,9 @@ def test_map_changing_indicator_updates_url_and_map(app):
 
 def test_map_county_level_and_head_office_warning(app):
     at = app("pages/kart.py", nivaa="fylke", indikator="moms_kr_per_innbygger", aar="2024")
-    assert len(_deck(at)["layers"][0]["data"]["features"]) == 15
+    assert len(choropleth(_deck(at))["data"]["features"]) == 15
     assert any("hovedkontor" in w.value for w in at.warning), "momskompensasjon per place without explanation"
-    features = _deck(at)["layers"][0]["data"]["features"]
+    features = choropleth(_deck(at))["data"]["features"]
     assert all(f["properties"]["kontekst"] == "" for f in features), "a county's tooltip repeats its name"
     assert re.search(r"høyest i [^(]+\(\d[\d\u00a0]*\u00a0kr\)", _text(at)), "kroner without their unit"
     # short names, as in the charts: 'Finnmark', not 'Finnmark - Finnmárku - Finnmarkku'
@@ -141,7 +174,7 @@ def test_only_a_wide_table_led_by_a_place_name_pins_it():
                                     {"nivaa": "by"}, {"aar": "2024 OR 1=1"}])
 def test_map_invalid_url_values_give_a_friendly_message(app, params):
     at = app("pages/kart.py", **params)
-    assert len(_deck(at)["layers"][0]["data"]["features"]) in (15, 357)
+    assert len(choropleth(_deck(at))["data"]["features"]) in (15, 357)
     if "nivaa" not in params:
         assert at.info, "no message about the invalid value"
 
@@ -153,6 +186,26 @@ def test_about_page_lists_every_source_with_checksum(app):
     assert sources["sha256"].str.len().eq(64).all()
     assert set(sources["kind"]) >= {"ekte", "syntetisk", "blandet"}  # in Norwegian on the page
     assert not sources["licence"].str.contains("synthetic data").any()
+    # the mirror is dated 30.09.2025, its population file has 1 January 2026: the reader is told
+    latest = sources.loc[sources["title"].str.startswith("Befolkning"), "retrieved"].iloc[0]
+    (note,) = [w.value for w in at.warning if "folketall per 1." in w.value]
+    assert f"hentet {latest}" in note and "januar 2026" in note
+
+
+def test_no_date_note_for_population_retrieved_after_its_figures():
+    import datetime as dt
+
+    import polars as pl
+
+    from dashboard.om_dataene import date_notes
+
+    src = pl.DataFrame({"source_id": ["befolkning", "grenser"], "title": ["Befolkning [1. januar]", "Grenser"],
+                        "retrieved": [dt.date(2026, 2, 20), dt.date(2020, 1, 1)]})
+    assert date_notes(src, 2026) == []
+    assert date_notes(src, None) == []
+    (note,) = date_notes(src, 2027)
+    assert note.startswith("**Befolkning \\[1\\. januar\\]** har folketall per 1.\u00a0januar 2027")
+    assert "hentet 20.02.2026" in note
 
 
 def test_table_alternatives_are_built_when_opened(app, monkeypatch):
