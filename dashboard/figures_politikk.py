@@ -299,7 +299,7 @@ def status_areas(df: pl.DataFrame, geometries: Mapping[str, dict], highlight: st
 
 
 def status_map(df: pl.DataFrame, geometries: Mapping[str, dict], highlight: str | None = None,
-               height: int = 620) -> pdk.Deck:
+               height: int = maps.MAP_HEIGHT) -> pdk.Deck:
     """The status map: a pydeck choropleth without tiles (tooltip: name, status, county)."""
     view = maps.view_for_bounds(**maps.NORWAY, height_px=height)
     return maps.choropleth(status_areas(df, geometries, highlight), view=view, value_label="Status", height=height)

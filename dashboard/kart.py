@@ -37,7 +37,7 @@ class MapView:
 
 
 #: The map's height in pixels (the deck's box and its static drawing).
-MAP_HEIGHT = 620
+MAP_HEIGHT = maps.MAP_HEIGHT
 
 
 def formatter(unit: str, decimals: int) -> Callable[[float], str]:
@@ -111,7 +111,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     """Build the map view for a numeric indicator, or policy status when indicator is POLICY_STATUS."""
     level_word = "fylker" if nivaa == "fylke" else "kommuner"
     geoms = queries.geometries(nivaa)
-    view = maps.view_for_bounds(**maps.NORWAY)
+    view = maps.view_for_bounds(**maps.NORWAY, height_px=MAP_HEIGHT)
     if indicator == queries.POLICY_STATUS:
         df = queries.policy_status(aar)
         areas = maps.status_areas(df.iter_rows(named=True), geoms, highlight=highlight)

@@ -25,6 +25,8 @@ MARKER_RADIUS_PX = 11
 MARKER_LINE_PX = 3
 #: Zoomed out further, the world (and the sea layer) would not fill the map's box.
 MIN_ZOOM = 2.5
+#: The national maps' height in pixels: Norway fitted to a phone's width is about 405 px tall.
+MAP_HEIGHT = 480
 NO_DATA_LABEL = "Ingen data"
 
 
@@ -143,7 +145,7 @@ def feature_collection(areas: Sequence[Area]) -> dict:
 
 
 def view_for_bounds(min_lon: float, min_lat: float, max_lon: float, max_lat: float,
-                    width_px: int = 380, height_px: int = 620) -> pdk.ViewState:
+                    width_px: int = 380, height_px: int = MAP_HEIGHT) -> pdk.ViewState:
     """A view state that fits a bounding box in a map of the given size (default: a phone-width map)."""
     def merc(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -190,7 +192,7 @@ def sea_layer() -> pdk.Layer:
 
 
 def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, value_label: str = "Verdi",
-               height: int = 620, outlines: bool | None = None) -> pdk.Deck:
+               height: int = MAP_HEIGHT, outlines: bool | None = None) -> pdk.Deck:
     """A pydeck Deck: one GeoJsonLayer of the areas (tooltip: name, value and county; no map tiles), with their
     boundaries when `outlines` (default: at most OUTLINE_MAX_AREAS areas; the highlighted ones in orange), else
     an orange ring on each highlighted area."""

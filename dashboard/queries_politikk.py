@@ -207,7 +207,7 @@ def former_code(code: str) -> pl.DataFrame:
 # ---- the map (heavy: built once per database file, round and municipality) ---------------------------
 
 #: The status map's height in pixels (the deck's box and its static drawing).
-MAP_HEIGHT = 620
+MAP_HEIGHT = maps.MAP_HEIGHT
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)

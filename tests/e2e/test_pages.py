@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from dashboard import maps
 from tests.e2e.conftest import checked_page, run_axe, wait_ready
 
 #: (address, the page's heading, a selector for its first figure)
@@ -223,7 +224,7 @@ def test_the_static_drawing_lies_exactly_beneath_the_map_and_is_what_prints(brow
         drawn = box.screenshot()
         pg.emulate_media(media="print")
         img = box.locator("img")
-        assert img.is_visible() and img.bounding_box()["height"] > 500
+        assert img.is_visible() and img.bounding_box()["height"] >= 0.9 * maps.MAP_HEIGHT
         assert box.locator("[data-testid='stDeckGlJsonChart']").evaluate("e => getComputedStyle(e).visibility") \
             == "hidden"
         pg.emulate_media(media="screen")
