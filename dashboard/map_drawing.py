@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pydeck as pdk
 import shapely
 
 from dashboard.maps import MARKER_LINE_PX, MARKER_RADIUS_PX, SEA, Area, draws_outlines, marker_position
@@ -37,12 +38,12 @@ class Frame:
     height: int
 
 
-def frame_of(view, height: int) -> Frame:
+def frame_of(view: pdk.ViewState, height: int) -> Frame:
     """The Frame of a pydeck ViewState (longitude, latitude, zoom) in a box `height` px tall."""
     return Frame(view.longitude, view.latitude, view.zoom, height)
 
 
-def world_px(lon, lat, zoom: float):
+def world_px(lon: float | np.ndarray, lat: float | np.ndarray, zoom: float) -> tuple:
     """Web Mercator pixel position (x, y) of lon/lat (numbers or arrays) at a deck.gl zoom (the world is 512 px
     wide at zoom 0)."""
     size = 512 * 2 ** zoom
@@ -50,7 +51,7 @@ def world_px(lon, lat, zoom: float):
     return (np.asarray(lon) + 180) / 360 * size, (1 - y / math.pi) / 2 * size
 
 
-def _projector(frame: Frame):
+def _projector(frame: Frame) -> Callable[[np.ndarray], np.ndarray]:
     cx, cy = world_px(frame.longitude, frame.latitude, frame.zoom)
     x0, y0 = cx - DRAWING_WIDTH / 2, cy - frame.height / 2
 
@@ -76,12 +77,12 @@ def _ring_path(coords: np.ndarray) -> str:
     return f"M{pts[0][0]} {pts[0][1]}l{text[1:] if text.startswith(' ') else text}z"
 
 
-def _geometry_path(geom) -> str:
+def _geometry_path(geom: shapely.Geometry) -> str:
     polys = geom.geoms if geom.geom_type == "MultiPolygon" else [geom] if geom.geom_type == "Polygon" else []
     return "".join(_ring_path(np.asarray(ring.coords)) for p in polys for ring in (p.exterior, *p.interiors))
 
 
-def _shape(geometry: dict):
+def _shape(geometry: dict) -> shapely.Geometry:
     """A shapely (Multi)Polygon of a GeoJSON geometry, without the rings its rounding left degenerate."""
     polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     parts = [shapely.Polygon(p[0], [r for r in p[1:] if len(r) >= 4]) for p in polys if p and len(p[0]) >= 4]
