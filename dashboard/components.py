@@ -73,10 +73,11 @@ def svg_markdown(svg: str, alt: str) -> str:
 def deck_map(container, deck, drawing: str | None, *, key: str, height: int, alt: str) -> None:
     """A deck.gl map (st.pydeck_chart, keyed `key`) over a static drawing of the same map (map_drawing), both in
     the box `deckmap-{key}` (style.py lays the drawing beneath the canvas): the reader sees the drawing as soon as
-    it arrives, the interactive map covers it once deck.gl has drawn, and print shows the drawing."""
+    it arrives, the interactive map covers it once deck.gl has drawn, and print shows the drawing. The map
+    carries `alt`; the drawing has none, so a screen reader does not read the description twice."""
     box = container.container(key=f"deckmap-{key}")
     if drawing:
-        box.markdown(svg_markdown(drawing, alt))
+        box.markdown(svg_markdown(drawing, ""))
     box.pydeck_chart(deck, height=height, key=key, alt=alt)
 
 

@@ -39,15 +39,22 @@ class Provenance:
 SHARE_NOTE = ", 0–1 (1 = 100 %)"
 
 
+#: A CSV file's header where the screen's would contradict the note ('Svarprosent, 0–1').
+CSV_LABELS = {"svarprosent": "Svarandel"}
+
+
 def is_share(dtype: pl.DataType, column: str) -> bool:
-    """True for a column of shares as fractions 0–1 (andel…, …_andel, svarprosent): shown as percentages."""
+    """True for a column of shares as fractions 0–1 (andel…, …_andel, svarprosent; also a header written out,
+    'Andel organisasjoner som …'): shown as percentages."""
+    name = column.casefold()
     return (dtype.is_float() or isinstance(dtype, pl.Decimal)) and (
-        column.startswith("andel") or column.endswith("_andel") or column == "svarprosent")
+        name.startswith("andel") or name.endswith("_andel") or name == "svarprosent")
 
 
 def _headers(df: pl.DataFrame, *, csv: bool = False) -> list[str]:
     """Norwegian column headers; in a CSV file a share's header says it is a fraction (SHARE_NOTE)."""
-    return [label(c) + (SHARE_NOTE if csv and is_share(t, c) else "") for c, t in df.schema.items()]
+    return [CSV_LABELS.get(c, label(c)) + SHARE_NOTE if csv and is_share(t, c) else label(c)
+            for c, t in df.schema.items()]
 
 
 #: First characters that make a spreadsheet read a cell as a formula (also after spaces, and in full width).

@@ -19,8 +19,8 @@ import shapely
 from dashboard.maps import MARKER_LINE_PX, MARKER_RADIUS_PX, SEA, Area, draws_outlines, marker_position
 from dashboard.theme import HIGHLIGHT
 
-#: Wider than any map column: the image is centred on the deck's centre and cropped by its box, as the deck's
-#: canvas shows the same view centred in whatever width it gets.
+#: The width the path data covers, wider than any map column: the view's centre is in its middle, and the drawing
+#: shows as much of it as its box is wide, centred, as deck.gl shows its view centred in whatever width it gets.
 DRAWING_WIDTH = 2400
 #: Coordinates are whole half-pixels (the path data is short; half a pixel does not show).
 UNITS_PER_PX = 2
@@ -103,17 +103,16 @@ def drawing_svg(areas: Sequence[Area], paths: Mapping[str, str], frame: Frame, *
                 outlines: bool | None = None) -> str:
     """The areas filled with their colours on the sea colour, as maps.choropleth draws them in `frame`:
     boundaries where the deck draws them (the highlighted one orange), else an orange ring on the highlighted
-    area. paths: area_paths for the same frame. An SVG document DRAWING_WIDTH × frame.height px."""
+    area. paths: area_paths for the same frame. An SVG document frame.height px tall and as wide as the box it is
+    shown in (the map's centre in the middle of it)."""
     outlines = draws_outlines(len(areas)) if outlines is None else outlines
     by_colour: dict[str, list[str]] = {}
     for a in areas:
         if not a.highlight or not outlines:
             by_colour.setdefault(a.colour, []).append(paths.get(a.code, ""))
     stroke = ' stroke="#FFFFFF" stroke-opacity="0.27" stroke-width="1"' if outlines else ""
-    w, h = DRAWING_WIDTH * UNITS_PER_PX, frame.height * UNITS_PER_PX
-    body = [f'<rect width="{w}" height="{h}" fill="{SEA}"/>']
-    body += [f'<path d="{"".join(ds)}" fill="{html.escape(colour)}" fill-rule="evenodd"{stroke}/>'
-             for colour, ds in by_colour.items()]
+    body = [f'<path d="{"".join(ds)}" fill="{html.escape(colour)}" fill-rule="evenodd"{stroke}/>'
+            for colour, ds in by_colour.items()]
     for a in (a for a in areas if a.highlight):
         if outlines:
             body.append(f'<path d="{paths.get(a.code, "")}" fill="{html.escape(a.colour)}" fill-rule="evenodd" '
@@ -122,5 +121,9 @@ def drawing_svg(areas: Sequence[Area], paths: Mapping[str, str], frame: Frame, *
             (x, y), = _projector(frame)(np.array([marker_position(a.geometry)]))
             body.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{MARKER_RADIUS_PX * UNITS_PER_PX}" fill="none" '
                         f'stroke="{HIGHLIGHT}" stroke-width="{MARKER_LINE_PX * UNITS_PER_PX}"/>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{DRAWING_WIDTH}" height="{frame.height}" '
-            f'viewBox="0 0 {w} {h}" role="img"><title>{html.escape(title)}</title>' + "".join(body) + "</svg>")
+    # No width and no viewBox: the picture is as wide as the box it is shown in (300 px before the stylesheet
+    # has arrived), unscaled, with the view's centre in the middle (x="50%"), as deck.gl centres its view.
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" height="{frame.height}" role="img">'
+            f'<title>{html.escape(title)}</title><rect width="100%" height="100%" fill="{SEA}"/>'
+            f'<svg x="50%" overflow="visible"><g transform="translate({-DRAWING_WIDTH / 2:g} 0) '
+            f'scale({1 / UNITS_PER_PX:g})">' + "".join(body) + "</g></svg></svg>")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.format import map_strings, md_escape
+from dashboard.format import fmt_date, map_strings, md_escape
 from dashboard.labels import DEVIATIONS, KINDS, norsk
 
 
@@ -34,10 +34,10 @@ def date_notes(src: pl.DataFrame, population_year: int | None) -> list[str]:
     for row in src.filter(pl.col("source_id") == "befolkning").iter_rows(named=True):
         retrieved = row["retrieved"]
         if isinstance(retrieved, dt.date) and retrieved < first_day:
-            notes.append(f"**{md_escape(row['title'])}** har folketall per 1.\u00a0januar {population_year}, men "
-                         f"er oppgitt hentet {retrieved:%d.%m.%Y}, før tallene fantes. Datoen er datoen på kopien "
-                         "(speilet) filen ble lest fra, ikke datoen den ble lastet ned fra SSB; «hentet» under "
-                         "figurene er derfor for tidlig for folketallene.")
+            notes.append(f"**{md_escape(row['title'])}**: folketallene gjelder til og med 1.\u00a0januar "
+                         f"{population_year}, men filen er oppgitt hentet {fmt_date(retrieved)}. Datoen er fra "
+                         "kopien av kildene dashbordet leser, ikke fra nedlastingen hos SSB. Tallene er riktige; "
+                         "det er bare «hentet»-datoen under figurene som er for tidlig for folketallene.")
     return notes
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import maps
+
 CSS = """
 <style>
 /* calmer, statistics-office look */
@@ -14,7 +16,15 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 /* the value shrinks with a narrow card (four in a row on a tablet) rather than break inside '810 mill. kr' */
 [class*="st-key-kort-"] { container-type: inline-size; }
 [class*="st-key-kort-"] > [data-testid="stElementContainer"]:nth-child(2) p:first-child {
-  font-size: min(2.1rem, 15cqi); line-height: 1.25; font-variant-numeric: tabular-nums; }
+  font-size: clamp(1.5rem, 15cqi, 2.1rem); line-height: 1.25; font-variant-numeric: tabular-nums; }
+/* between a phone (one card a row) and a tablet, four cards in a row would be too narrow: two a row */
+@media (min-width: 641px) and (max-width: 760px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+    > [data-testid="stLayoutWrapper"] > [class*="st-key-kort-"]) { flex-wrap: wrap; row-gap: 1rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+    > [data-testid="stLayoutWrapper"] > [class*="st-key-kort-"]) > [data-testid="stColumn"] {
+    flex: 1 1 40% !important; min-width: 40% !important; }
+}
 [class*="st-key-kort-"] img { display: block; width: 100%; height: 34px; margin-top: 0.25rem; }
 /* cards in a row are as tall as the tallest (some have no change line) */
 [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] > [class*="st-key-kort-"])
@@ -104,19 +114,33 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   [class*="st-key-svg_narrow_"] { display: flex; }
   [class*="st-key-svg_wide_"] { display: none; }
 }
-/* a deck.gl map over its static drawing (components.deck_map): the drawing fills the box the map takes, drawn at
-   its own scale and centred, as deck.gl centres its view; the map's canvas is transparent until deck.gl's first
-   frame, then opaque. Printed, the drawing shows (a WebGL canvas often prints blank). */
-[class*="st-key-deckmap-"] { position: relative; }
-[class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:has(img) {
-  position: absolute; inset: 0; z-index: 0; overflow: hidden; }
-[class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:has(img) * { height: 100%; margin: 0; }
-[class*="st-key-deckmap-"] img { display: block; width: 100%; max-width: none; object-fit: none;
-  object-position: center; }
-[class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] { position: relative; z-index: 1; }
-@media print { [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] { visibility: hidden; } }
+/* a deck.gl map over its static drawing (components.deck_map). The drawing is in the page's flow and gives the
+   box its height from the start (the map's own element is a thin placeholder until its script has loaded); the
+   map lies over it, its canvas transparent until deck.gl's first frame, then opaque. The drawing (map_drawing)
+   centres itself in whatever width it gets, as deck.gl centres its view. Printed, the drawing shows (a WebGL canvas often prints
+   blank), kept whole on one page and with its legend. */
+[class*="st-key-deckmap-"] { position: relative; gap: 0; min-height: MAP_HEIGHTpx; }
+[class*="st-key-deckmap-"] :is([data-testid="stMarkdown"], [data-testid="stMarkdownContainer"], p) { margin: 0; }
+[class*="st-key-deckmap-"] img { display: block; width: 100%; max-width: none; height: MAP_HEIGHTpx;
+  object-fit: fill; }
+[class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:not(:has(img)) {
+  position: absolute; inset: 0; z-index: 1; }
+[class*="st-key-deckmap-"] [data-testid="stSkeleton"] { opacity: 0; }
+/* the tooltip of an area near the map's right edge may run over the text beside the map, not be cut off */
+@media (min-width: 641px) {
+  [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] div:has(.deck-tooltip) { overflow: visible !important; }
+}
+@media print {
+  [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] { visibility: hidden; }
+  [data-testid="stHorizontalBlock"]:has([class*="st-key-deckmap-"]) { break-inside: avoid; }
+  [data-testid="stElementContainer"]:has(.map-legend), [data-testid="stElementContainer"]:has(h4) {
+    break-after: avoid; }
+}
 </style>
 """
+
+
+CSS = CSS.replace("MAP_HEIGHT", str(maps.MAP_HEIGHT))
 
 
 def apply() -> None:

@@ -22,7 +22,7 @@ st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'
 components.table(sources_table(src), formats={"sha256": "text"}, key="sources")
 components.downloads(src, "Kilder", *src["source_id"].unique().to_list(), key="sources")
 for note in date_notes(src, queries.latest_population_year()):
-    st.warning(note, icon=":material/event_busy:")
+    st.info(note, icon=":material/event_busy:")
 
 st.subheader("Metode")
 st.markdown(Path(__file__).parent.parent.joinpath("dashboard", "content", "metode.md").read_text(encoding="utf-8"))

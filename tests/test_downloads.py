@@ -120,3 +120,17 @@ def test_profile_download_from_the_database(mirror_db, monkeypatch):
     assert any(c.startswith("Lisens: ") and "NLOD" in c for c in first_col)
     share = next(r for r in rows if r[0] == "Andel registrerte organisasjoner som mottar grasrotandel")
     assert share[1] == "prosent" and 20 < share[3] < 80  # shares in per cent in the download
+
+
+def test_every_kind_of_share_column_says_it_is_a_fraction():
+    """A share written out as the indicator's name (Kart's download), and the response rate, whose screen header
+    'Svarprosent' would contradict '0–1'; counts and plain numbers get no note."""
+    df = pl.DataFrame({"Andel organisasjoner som deltar i grasrotandelen": [0.4289], "svarprosent": [0.824],
+                       "antall": [12], "per_1000": [11.9]})
+    header = to_csv(df, PROV).decode("utf-8-sig").split("\r\n")[0].split(";")
+    note = ", 0–1 (1 = 100\u00a0%)"
+    assert header == ["Andel organisasjoner som deltar i grasrotandelen" + note, "Svarandel" + note, "Antall",
+                      "Per 1 000 innbyggere"]
+    ws = _book(to_xlsx(df, PROV))["Data"]
+    assert [ws["A2"].number_format, ws["B2"].number_format] == ["0.0%", "0.0%"]  # shown as 42,9 % in Excel
+    assert ws["B1"].value == "Svarprosent"  # a percentage there, so the screen's header

@@ -86,9 +86,13 @@ def _drawing(areas: list[maps.Area], title: str = "Kart") -> ElementTree.Element
 
 def test_one_path_per_colour_on_the_sea():
     svg = _drawing(_areas(357))
-    assert svg.get("width") == str(DRAWING_WIDTH) and svg.get("height") == str(FRAME.height)
+    # as tall as the map's box and as wide as the box it is shown in, the view's centre in its middle
+    assert svg.get("width") is None and svg.get("viewBox") is None and svg.get("height") == str(FRAME.height)
+    inner = svg.find(f"{SVG}svg")
+    assert inner.get("x") == "50%"
+    assert inner.find(f"{SVG}g").get("transform") == f"translate({-DRAWING_WIDTH // 2} 0) scale({1 / UNITS_PER_PX:g})"
     rect = svg.find(f"{SVG}rect")
-    assert rect.get("fill") == maps.SEA
+    assert rect.get("fill") == maps.SEA and rect.get("width") == "100%"
     fills = [p.get("fill") for p in svg.iter(f"{SVG}path")]
     assert sorted(fills) == ["#2171B5", "#6BAED6", "#C6DBEF"]
     assert all(p.get("stroke") is None for p in svg.iter(f"{SVG}path"))  # no boundaries, as on the deck

@@ -232,3 +232,21 @@ def test_the_static_drawing_lies_exactly_beneath_the_map_and_is_what_prints(brow
         pg.wait_for_timeout(300)
         share = _differing_share(drawn, box.screenshot())
         assert share < 0.03, f"{share:.1%} of the map's pixels differ between the map and its drawing"
+
+
+@pytest.mark.parametrize(("width", "rows"), [(700, 2), (820, 1), (1280, 1)])
+def test_headline_values_stay_whole_and_large(browser, app_url, width, rows):
+    """Between a phone and a tablet the four cards go two a row; a value never breaks inside a word
+    ('810 mill. k / r') and stays a headline (at least 24 px)."""
+    for pg in checked_page(browser, viewport={"width": width, "height": 900}):
+        open_page(pg, app_url + "/tilskudd", "Tilskudd")
+        values = pg.locator("[class*='st-key-kort-'] > [data-testid='stElementContainer']:nth-child(2) p:first-child")
+        values.first.wait_for(state="visible", timeout=30_000)
+        boxes = [v.evaluate("e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); "
+                            "const card = e.closest(\"[class*='st-key-kort-']\").getBoundingClientRect(); "
+                            "return [Math.round(card.top), r.height, parseFloat(s.fontSize), parseFloat(s.lineHeight)] }")
+                 for v in values.all()[:4]]
+        assert len({top for top, *_ in boxes}) == rows
+        for _, height, size, line in boxes:
+            assert size >= 24
+            assert height <= line * 1.1, "a headline value wraps onto a second line"
