@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import db, figures, queries
+from dashboard import db, figures, maps, queries
 from dashboard.downloads import Provenance, to_csv, to_xlsx
 from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
 from dashboard.labels import label
@@ -70,15 +70,15 @@ def svg_markdown(svg: str, alt: str) -> str:
     return f"![{md_escape(alt)}]({uri})"
 
 
-def deck_map(container, deck, drawing: str | None, *, key: str, height: int, alt: str) -> None:
-    """A deck.gl map (st.pydeck_chart, keyed `key`) over a static drawing of the same map (map_drawing), both in
-    the box `deckmap-{key}` (style.py lays the drawing beneath the canvas): the reader sees the drawing as soon as
+def deck_map(container, deck, drawing: str | None, *, key: str, alt: str) -> None:
+    """A deck.gl map (st.pydeck_chart, keyed `key`, maps.MAP_HEIGHT tall) over a static drawing of the same map
+    (map_drawing), both in the box `deckmap-{key}` (style.py lays the drawing beneath the canvas): the reader sees the drawing as soon as
     it arrives, the interactive map covers it once deck.gl has drawn, and print shows the drawing. The map
     carries `alt`; the drawing has none, so a screen reader does not read the description twice."""
     box = container.container(key=f"deckmap-{key}")
     if drawing:
         box.markdown(svg_markdown(drawing, ""))
-    box.pydeck_chart(deck, height=height, key=key, alt=alt)
+    box.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=key, alt=alt)
 
 
 def metric_card(container, card, *, delta_color: str = "normal") -> None:

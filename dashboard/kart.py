@@ -36,10 +36,6 @@ class MapView:
         return self.table if self.download is None else self.download
 
 
-#: The map's height in pixels (the deck's box and its static drawing).
-MAP_HEIGHT = maps.MAP_HEIGHT
-
-
 def formatter(unit: str, decimals: int) -> Callable[[float], str]:
     """A value formatter for an indicator's unit (format.fmt_value)."""
     return lambda v: fmt_value(v, unit, decimals)
@@ -92,7 +88,7 @@ def marked_text(areas: list[maps.Area]) -> str:
 
 
 def _drawing(areas: list[maps.Area], nivaa: str, view: pdk.ViewState, title: str) -> str:
-    frame = map_drawing.frame_of(view, MAP_HEIGHT)
+    frame = map_drawing.frame_of(view, maps.MAP_HEIGHT)
     return map_drawing.drawing_svg(areas, queries.drawing_paths(nivaa, frame), frame, title=title)
 
 
@@ -111,7 +107,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     """Build the map view for a numeric indicator, or policy status when indicator is POLICY_STATUS."""
     level_word = "fylker" if nivaa == "fylke" else "kommuner"
     geoms = queries.geometries(nivaa)
-    view = maps.view_for_bounds(**maps.NORWAY, height_px=MAP_HEIGHT)
+    view = maps.view_for_bounds(**maps.NORWAY)
     if indicator == queries.POLICY_STATUS:
         df = queries.policy_status(aar)
         areas = maps.status_areas(df.iter_rows(named=True), geoms, highlight=highlight)
@@ -120,7 +116,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         table = df.with_columns(pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")))
         return MapView(
             title=f"Frivillighetspolitikk i kommunene, {aar}",
-            deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status", height=MAP_HEIGHT)),
+            deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status")),
             drawing=_drawing(areas, nivaa, view, f"Kart: frivillighetspolitikk i kommunene, {aar}"),
             legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
             summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + "."
@@ -150,7 +146,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     fmt_spec = f"{'pct' if meta['enhet'] == 'andel' else 'num'}{meta['desimaler']}"
     return MapView(
         title=nobreak(f"{meta['navn']}, {aar}"),
-        deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"], height=MAP_HEIGHT)),
+        deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         drawing=_drawing(areas, nivaa, view, f"Kart: {meta['navn']}, {aar}"),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
                                    step=value_step(meta["enhet"], meta["desimaler"])),

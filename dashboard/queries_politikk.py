@@ -206,16 +206,11 @@ def former_code(code: str) -> pl.DataFrame:
 
 # ---- the map (heavy: built once per database file, round and municipality) ---------------------------
 
-#: The status map's height in pixels (the deck's box and its static drawing).
-MAP_HEIGHT = maps.MAP_HEIGHT
-
-
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _status_deck(fingerprint: tuple, runde: int, kommune: str | None) -> pdk.Deck:
     from dashboard import figures_politikk
 
-    return maps.freeze(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune,
-                                                   height=MAP_HEIGHT))
+    return maps.freeze(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune))
 
 
 def status_deck(runde: int, kommune: str | None) -> pdk.Deck:
@@ -227,7 +222,7 @@ def status_deck(runde: int, kommune: str | None) -> pdk.Deck:
 def _status_drawing(fingerprint: tuple, runde: int, kommune: str | None) -> str:
     from dashboard import figures_politikk, map_drawing
 
-    frame = map_drawing.frame_of(maps.view_for_bounds(**maps.NORWAY, height_px=MAP_HEIGHT), MAP_HEIGHT)
+    frame = map_drawing.frame_of(maps.view_for_bounds(**maps.NORWAY), maps.MAP_HEIGHT)
     areas = figures_politikk.status_areas(municipalities(runde), queries.geometries("kommune"), kommune)
     return map_drawing.drawing_svg(areas, queries.drawing_paths("kommune", frame), frame,
                                    title=f"Kart: frivillighetspolitikk i kommunene, {runde}")

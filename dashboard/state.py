@@ -19,8 +19,8 @@ NIVAAER = {"kommune": "Kommuner", "fylke": "Fylker"}
 _SESSION = "_sel_"
 _DROPPED = "_sel_dropped"  # parameter → the page that found its value invalid
 _PAGE = "_sel_page"
-_IMPLICIT = "_sel_implicit"
-_LOOSE = "_sel_loose"  # (parameter, exact label) of a loosely written link, set on the run after  # parameter → the page's default value, written to the URL but not chosen
+_IMPLICIT = "_sel_implicit"  # parameter → the page's default value, written to the URL but not chosen
+_LOOSE = "_sel_loose"  # (parameter, exact label) of a loosely written link, set on the run after
 
 
 def restore(page: str = "") -> None:

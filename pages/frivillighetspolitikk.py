@@ -135,7 +135,7 @@ if tabs["Kart og kommuner"].open:
         map_col, side_col = st.columns([3, 2], gap="medium")
         summary = fp.map_summary(status_df, aar, kommune)
         components.deck_map(map_col, qp.status_deck(aar, kommune), qp.status_drawing(aar, kommune), key="kart",
-                            height=qp.MAP_HEIGHT, alt=summary)
+                            alt=summary)
         with side_col:
             st.markdown(summary)
             st.caption("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. Velg en "

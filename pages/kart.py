@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import boot, components, maps, queries, state
 from dashboard.format import md_escape
-from dashboard.kart import MAP_HEIGHT, cached_view
+from dashboard.kart import cached_view
 
 boot.guard()
 
@@ -34,8 +34,7 @@ st.markdown(f"#### {view.title}")
 components.message(view.note, icon=":material/info:")
 st.html(maps.legend_html(view.legend, view.legend_title))
 map_col, side_col = st.columns([3, 2], gap="medium")
-components.deck_map(map_col, view.deck, view.drawing, key="kart", height=MAP_HEIGHT,
-                    alt=f"Kart: {view.title}. {view.summary}")
+components.deck_map(map_col, view.deck, view.drawing, key="kart", alt=f"Kart: {view.title}. {view.summary}")
 with side_col:
     st.markdown(view.summary)
     st.caption("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å zoome.")
