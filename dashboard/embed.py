@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import components, figures, figures_profil, maps, oversikt, profil, queries, state
-from dashboard.kart import indicator_view
+from dashboard.kart import cached_view
 
 PARAM = "figur"
 
@@ -113,9 +113,9 @@ def _kart() -> Link:
     aar = int(_valid("aar", years, years[0], "år"))
     kommune = state.get("kommune")
     highlight = kommune if kommune and re.fullmatch(r"\d{4}", kommune) else None
-    view = indicator_view(indikator, nivaa, aar, highlight=highlight)
+    view = cached_view(indikator, nivaa, aar, highlight=highlight)
     st.markdown(f"## {view.title}")
-    st.pydeck_chart(view.deck, height=520, key="embed_kart", alt=f"Kart: {view.title}. {view.summary}")
+    components.deck_map(st, view.deck, view.drawing, key="embed_kart", alt=f"Kart: {view.title}. {view.summary}")
     st.html(maps.legend_html(view.legend, view.legend_title))
     st.markdown(view.summary)
     if view.note:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from page_helpers import choropleth
+from page_helpers import choropleth, drawings
 from streamlit.testing.v1 import AppTest
 
 from dashboard import embed
@@ -83,6 +83,8 @@ def test_map_with_its_parameters(app):
     assert len(features) == 357
     highlighted = [f["properties"]["kode"] for f in features if f["properties"]["width"] == 3]
     assert highlighted == ["1508"]
+    (_, drawing), = drawings(at)  # an article's reader sees the map before deck.gl has drawn, and prints it
+    assert "<title>Kart: Grasrotandelen" in drawing and 'stroke="#D55E00"' in drawing
     link = _link(at)
     assert "/kart?" in link and "aar=2022" in link and "indikator=grasrot_kr_per_innbygger" in link
 
