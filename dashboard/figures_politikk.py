@@ -228,12 +228,20 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
 
 # ---- the published county table (July 2024) -----------------------------------------------------------
 
+#: The published county table's headers on screen (the download keeps the long ones).
+SHORT_HEADERS = {"publisert: med politikk": "publisert", "undersøkelsen: med politikk": "undersøkelsen",
+                 "publisert: antall kommuner": "kommuner (publisert)", "kommuner 1. januar 2024": "kommuner 2024"}
+COMPARISON_CAPTION = ("«Publisert» og «undersøkelsen»: antall kommuner med vedtatt frivillighetspolitikk i "
+                      "Frivillighet Norges tabell og i kommuneundersøkelsen 2024. «Stemmer»: om de to er like.")
+
+
 def comparison_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
     """The published county table beside the survey: one row per county, with 'Stemmer' as ja/nei.
 
     The display keeps the numbers and a short ja/nei; `full` (downloads) adds shares, explanation and citation.
     """
-    # the two counts compared first (on a phone they show before the table scrolls sideways), then the totals
+    # the two counts compared first, then the totals; on screen under short headers (COMPARISON_CAPTION says what
+    # they count), so that a phone shows the county, both counts and whether they agree before scrolling sideways
     out = df.select(
         pl.col("fylkesnavn"),
         pl.col("publisert_med_politikk").alias("publisert: med politikk"),
@@ -243,7 +251,7 @@ def comparison_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
         pl.col("antall_kommuner").alias("kommuner 1. januar 2024"),
     )
     if not full:
-        return out
+        return out.rename(SHORT_HEADERS)
     return out.with_columns(df["publisert_andel"].alias("andel_publisert"),
                             df["undersokelse_svart"].alias("undersøkelsen: svarte"),
                             df["forklaring"], df["kilde"])

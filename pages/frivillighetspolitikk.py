@@ -116,6 +116,7 @@ if tabs["Fylker"].open:  # the published county table (2024 only) beside the sur
                         f"å se dem ved siden av kommuneundersøkelsen (valgt runde: {aar}).")
         else:
             st.markdown(fp.comparison_note(comparison))
+            st.caption(fp.COMPARISON_CAPTION)
             components.table(fp.comparison_table(comparison), key="sammenligning",
                              height=fp.table_height(comparison.height))
             explanations = fp.comparison_explanations(comparison)
