@@ -87,8 +87,10 @@ def marked_text(areas: list[maps.Area]) -> str:
     return f" {marked[0]} er markert med {how}."
 
 
-def _drawing(areas: list[maps.Area], nivaa: str, view: pdk.ViewState, title: str) -> str:
-    frame = map_drawing.frame_of(view, maps.MAP_HEIGHT)
+def national_drawing(areas: list[maps.Area], nivaa: str, title: str) -> str:
+    """The static drawing (map_drawing) of a national map of a level's areas, in the view the deck gets
+    (maps.view_for_bounds of Norway, maps.MAP_HEIGHT tall); the level's paths are cached."""
+    frame = map_drawing.frame_of(maps.view_for_bounds(**maps.NORWAY), maps.MAP_HEIGHT)
     return map_drawing.drawing_svg(areas, queries.drawing_paths(nivaa, frame), frame, title=title)
 
 
@@ -117,7 +119,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         return MapView(
             title=f"Frivillighetspolitikk i kommunene, {aar}",
             deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status")),
-            drawing=_drawing(areas, nivaa, view, f"Kart: frivillighetspolitikk i kommunene, {aar}"),
+            drawing=national_drawing(areas, nivaa, f"Kart: frivillighetspolitikk i kommunene, {aar}"),
             legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
             summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + "."
             + marked_text(areas),
@@ -147,7 +149,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     return MapView(
         title=nobreak(f"{meta['navn']}, {aar}"),
         deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
-        drawing=_drawing(areas, nivaa, view, f"Kart: {meta['navn']}, {aar}"),
+        drawing=national_drawing(areas, nivaa, f"Kart: {meta['navn']}, {aar}"),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
                                    step=value_step(meta["enhet"], meta["desimaler"])),
         legend_title=meta["navn"],

@@ -220,12 +220,11 @@ def status_deck(runde: int, kommune: str | None) -> pdk.Deck:
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _status_drawing(fingerprint: tuple, runde: int, kommune: str | None) -> str:
-    from dashboard import figures_politikk, map_drawing
+    from dashboard import figures_politikk
+    from dashboard.kart import national_drawing
 
-    frame = map_drawing.frame_of(maps.view_for_bounds(**maps.NORWAY), maps.MAP_HEIGHT)
     areas = figures_politikk.status_areas(municipalities(runde), queries.geometries("kommune"), kommune)
-    return map_drawing.drawing_svg(areas, queries.drawing_paths("kommune", frame), frame,
-                                   title=f"Kart: frivillighetspolitikk i kommunene, {runde}")
+    return national_drawing(areas, "kommune", f"Kart: frivillighetspolitikk i kommunene, {runde}")
 
 
 def status_drawing(runde: int, kommune: str | None) -> str:
