@@ -242,10 +242,11 @@ def test_headline_values_stay_whole_and_large(browser, app_url, width, rows):
         open_page(pg, app_url + "/tilskudd", "Tilskudd")
         values = pg.locator("[class*='st-key-kort-'] > [data-testid='stElementContainer']:nth-child(2) p:first-child")
         values.first.wait_for(state="visible", timeout=30_000)
-        boxes = [v.evaluate("e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); "
-                            "const card = e.closest(\"[class*='st-key-kort-']\").getBoundingClientRect(); "
-                            "return [Math.round(card.top), r.height, parseFloat(s.fontSize), parseFloat(s.lineHeight)] }")
-                 for v in values.all()[:4]]
+        # all four measured in one go (the page may still move while late elements load above the cards)
+        boxes = values.evaluate_all(
+            "els => els.slice(0, 4).map(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); "
+            "const card = e.closest(\"[class*='st-key-kort-']\").getBoundingClientRect(); "
+            "return [Math.round(card.top), r.height, parseFloat(s.fontSize), parseFloat(s.lineHeight)] })")
         assert len({top for top, *_ in boxes}) == rows
         for _, height, size, line in boxes:
             assert size >= 24
