@@ -10,7 +10,7 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import db, map_drawing, maps, queries
+from dashboard import db, map_drawing, map_files, maps, queries
 from dashboard.format import fmt_value, nobreak, value_step
 from dashboard.theme import STATUS_LABELS
 
@@ -56,7 +56,11 @@ def as_shown(values: pl.DataFrame, unit: str, decimals: int) -> pl.DataFrame:
 def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
     """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i 12 fylker'."""
     shown = fmt(ranked["verdi"][0])
-    tied = [r["navn"] for r in ranked.iter_rows(named=True) if fmt(r["verdi"]) == shown]
+    tied = []
+    for navn, verdi in ranked.select("navn", "verdi").iter_rows():  # ranked: the ties come first
+        if fmt(verdi) != shown:
+            break
+        tied.append(navn)
     if len(tied) > 3:
         return f"{word} ({shown}) i {len(tied)} {level_word}"
     names = tied[0] if len(tied) == 1 else ", ".join(tied[:-1]) + " og " + tied[-1]
@@ -100,9 +104,12 @@ def _cached_view(indicator: str, nivaa: str, aar: int, highlight: str | None, fi
 
 
 def cached_view(indicator: str, nivaa: str, aar: int, *, highlight: str | None = None) -> MapView:
-    """indicator_view, built once per selection and database file (a map view is about 0.5 MB: 48 are kept)."""
+    """indicator_view, built once per selection and database file (a map view is about 0.5 MB: 48 are kept);
+    its areas' file (map_files) is there when the browser asks for it."""
     code = highlight if highlight and re.fullmatch(r"\d{4}", highlight) else None  # the address's, unchecked
-    return _cached_view(indicator, nivaa, aar, code, db.current_fingerprint())
+    view = _cached_view(indicator, nivaa, aar, code, db.current_fingerprint())
+    map_files.ensure(view.deck)
+    return view
 
 
 def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | None = None) -> MapView:
@@ -118,7 +125,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         table = df.with_columns(pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")))
         return MapView(
             title=f"Frivillighetspolitikk i kommunene, {aar}",
-            deck=maps.freeze(maps.choropleth(areas, view=view, value_label="Status")),
+            deck=map_files.frozen(maps.choropleth(areas, view=view, value_label="Status")),
             drawing=national_drawing(areas, nivaa, f"Kart: frivillighetspolitikk i kommunene, {aar}"),
             legend=maps.status_legend(), legend_title="Har kommunen vedtatt frivillighetspolitikk?",
             summary=f"Status i kommuneundersøkelsen {aar} (dagens kommuner): " + ", ".join(parts) + "."
@@ -148,7 +155,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     fmt_spec = f"{'pct' if meta['enhet'] == 'andel' else 'num'}{meta['desimaler']}"
     return MapView(
         title=nobreak(f"{meta['navn']}, {aar}"),
-        deck=maps.freeze(maps.choropleth(areas, view=view, value_label=meta["navn"])),
+        deck=map_files.frozen(maps.choropleth(areas, view=view, value_label=meta["navn"])),
         drawing=national_drawing(areas, nivaa, f"Kart: {meta['navn']}, {aar}"),
         legend=maps.legend_numeric(breaks, fmt, with_missing=df["verdi"].null_count() > 0,
                                    step=value_step(meta["enhet"], meta["desimaler"])),

@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import orjson
 import pydeck as pdk
 from shapely.geometry import shape
 
@@ -124,23 +125,17 @@ class Area:
     highlight: bool = False
 
 
-def feature_collection(areas: Sequence[Area]) -> dict:
-    """GeoJSON FeatureCollection with fill colour and escaped tooltip text in the properties."""
+def feature_collection(areas: Sequence[Area], *, outlines: bool = True) -> dict:
+    """GeoJSON FeatureCollection with fill colour and escaped tooltip text in the properties, and with
+    `outlines` each boundary's colour and width (orange on the highlighted areas)."""
     feats = []
     for a in areas:
-        feats.append({
-            "type": "Feature",
-            "geometry": a.geometry,
-            "properties": {
-                "kode": a.code,
-                "navn": html.escape(a.name),
-                "verdi": html.escape(a.value_text),
-                "kontekst": html.escape(a.context),
-                "fill": hex_to_rgb(a.colour),
-                "line": [213, 94, 0, 255] if a.highlight else [255, 255, 255, 70],
-                "width": 3 if a.highlight else 0.5,
-            },
-        })
+        props = {"kode": a.code, "navn": html.escape(a.name), "verdi": html.escape(a.value_text),
+                 "kontekst": html.escape(a.context), "fill": hex_to_rgb(a.colour)}
+        if outlines:
+            props["line"] = [213, 94, 0, 255] if a.highlight else [255, 255, 255, 70]
+            props["width"] = 3 if a.highlight else 0.5
+        feats.append({"type": "Feature", "geometry": a.geometry, "properties": props})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -197,21 +192,21 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
     boundaries when `outlines` (default: at most OUTLINE_MAX_AREAS areas; the highlighted ones in orange), else
     an orange ring on each highlighted area."""
     outlines = draws_outlines(len(areas)) if outlines is None else outlines
+    # without outlines the data holds no highlight (the ring marks it): one file serves every highlight
+    lines = {"get_line_color": "properties.line", "get_line_width": "properties.width",
+             "line_width_units": pdk.types.String("pixels"),  # a plain str would be read as an expression
+             "line_width_min_pixels": 0.5, "line_width_max_pixels": 3} if outlines else {}
     layer = pdk.Layer(
         "GeoJsonLayer",
-        data=feature_collection(areas),
+        data=feature_collection(areas, outlines=outlines),
         id="choropleth",
         pickable=True,
         stroked=outlines,
         filled=True,
         get_fill_color="properties.fill",
-        get_line_color="properties.line",
-        get_line_width="properties.width",
-        line_width_units=pdk.types.String("pixels"),  # a plain str would be read as an expression
-        line_width_min_pixels=0.5,
-        line_width_max_pixels=3,
         auto_highlight=True,
         highlight_color=[213, 94, 0, 120],
+        **lines,
     )
     layers = [sea_layer(), layer]
     marked = [a for a in areas if a.highlight]
@@ -298,6 +293,6 @@ def freeze(deck: pdk.Deck) -> pdk.Deck:
     """
     from pydeck.bindings.json_tools import default_serialize
 
-    text = json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
+    text = orjson.dumps(deck, default=default_serialize, option=orjson.OPT_SORT_KEYS).decode()  # json.dumps: 10× slower
     deck.to_json = lambda: text  # type: ignore[method-assign]
     return deck

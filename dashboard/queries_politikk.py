@@ -10,7 +10,7 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import db, maps, queries
+from dashboard import db, map_files, queries
 from dashboard.queries import in_norwegian, run
 
 #: Source ids as `_sources` names them (for source lines and downloads).
@@ -210,12 +210,13 @@ def former_code(code: str) -> pl.DataFrame:
 def _status_deck(fingerprint: tuple, runde: int, kommune: str | None) -> pdk.Deck:
     from dashboard import figures_politikk
 
-    return maps.freeze(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune))
+    return map_files.frozen(figures_politikk.status_map(municipalities(runde), queries.geometries("kommune"), kommune))
 
 
 def status_deck(runde: int, kommune: str | None) -> pdk.Deck:
-    """The status map of a round with a municipality highlighted, built once per database file (JSON frozen)."""
-    return _status_deck(db.current_fingerprint(), runde, kommune)
+    """The status map of a round with a municipality highlighted, built once per database file (JSON frozen,
+    its areas in a served file: map_files)."""
+    return map_files.ensure(_status_deck(db.current_fingerprint(), runde, kommune))
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -86,8 +87,34 @@ def places_drawn(svg: str) -> dict[str, set[str]]:
 
 
 def choropleth(deck: dict) -> dict:
-    """The areas' layer of a deck's JSON (maps.choropleth draws the sea beneath it, and perhaps a ring above)."""
-    return next(layer for layer in deck["layers"] if layer["id"] == "choropleth")
+    """The areas' layer of a deck's JSON (maps.choropleth draws the sea beneath it, and perhaps a ring above),
+    with its data read from the file the browser fetches when the page serves it (map_files)."""
+    from dashboard import map_files
+
+    layer = next(layer for layer in deck["layers"] if layer["id"] == "choropleth")
+    if isinstance(layer["data"], str):
+        assert layer["data"].startswith(map_files.URL_PREFIX), layer["data"]
+        name = layer["data"].removeprefix(map_files.URL_PREFIX)
+        layer = {**layer, "data": json.loads((map_files.FOLDER / name).read_text(encoding="utf-8"))}
+    return layer
+
+
+def highlighted(deck: dict) -> list[str]:
+    """The codes of the areas a deck's JSON marks: outlined in orange (width 3), or under an orange ring."""
+    from shapely.geometry import MultiPolygon, Point, Polygon
+
+    def area(geometry: dict) -> MultiPolygon:  # rings simplified to fewer than 4 points are left out
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        return MultiPolygon([Polygon(p[0], [r for r in p[1:] if len(r) >= 4]) for p in polygons if len(p[0]) >= 4])
+
+    features = choropleth(deck)["data"]["features"]
+    codes = [f["properties"]["kode"] for f in features if f["properties"].get("width") == 3]
+    for layer in deck["layers"]:
+        if layer["id"] == "markering":
+            points = [Point(m["position"]) for m in layer["data"]]
+            codes += [f["properties"]["kode"] for f in features
+                      if any(area(f["geometry"]).buffer(0).contains(p) for p in points)]
+    return codes
 
 
 def run_page(page: str, **params: str) -> AppTest:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from page_helpers import choropleth, drawings
+from page_helpers import choropleth, drawings, highlighted
 from streamlit.testing.v1 import AppTest
 
 from dashboard import embed
@@ -79,10 +79,9 @@ def test_map_with_its_parameters(app):
     assert _markdown(at)[0] == "## Grasrotandelen, kroner per innbygger, 2022"
     decks = at.get("deck_gl_json_chart")
     assert len(decks) == 1
-    features = choropleth(json.loads(decks[0].proto.json))["data"]["features"]
-    assert len(features) == 357
-    highlighted = [f["properties"]["kode"] for f in features if f["properties"]["width"] == 3]
-    assert highlighted == ["1508"]
+    spec = json.loads(decks[0].proto.json)
+    assert len(choropleth(spec)["data"]["features"]) == 357
+    assert highlighted(spec) == ["1508"]
     (_, drawing), = drawings(at)  # an article's reader sees the map before deck.gl has drawn, and prints it
     assert "<title>Kart: Grasrotandelen" in drawing and 'stroke="#D55E00"' in drawing
     link = _link(at)

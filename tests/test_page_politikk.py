@@ -7,7 +7,7 @@ import time
 from xml.etree import ElementTree
 
 import pytest
-from page_helpers import cards, choropleth, drawings, run_page
+from page_helpers import cards, choropleth, drawings, highlighted, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
@@ -142,7 +142,7 @@ def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municip
     features = choropleth(deck(at))["data"]["features"]
     assert len(features) == 357
     stavanger = next(f for f in features if f["properties"]["kode"] == "1103")
-    assert stavanger["properties"]["width"] == 3 and stavanger["properties"]["line"][:3] == [213, 94, 0]
+    assert highlighted(deck(at)) == ["1103"]
     assert stavanger["properties"]["verdi"] == "Ja, vedtatt"
     greys = [f for f in features if f["properties"]["verdi"] == "Ukjent (ikke svart)"]
     assert len(greys) == 63 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in greys)
@@ -220,7 +220,7 @@ def test_a_former_number_split_between_municipalities_is_explained_not_guessed(a
     at = app(kommune=code, visning=MAP)
     assert any("gjelder ikke lenger. I dag ligger kommunen i" in i.value for i in at.info)
     assert "kommune" not in at.query_params
-    assert all(f["properties"]["width"] != 3 for f in choropleth(deck(at))["data"]["features"])
+    assert highlighted(deck(at)) == []
 
 
 def test_changing_the_round_updates_the_url_the_numbers_and_the_charts(app):
@@ -255,8 +255,7 @@ def test_choosing_a_municipality_writes_it_to_the_url_and_highlights_it(app):
     at = app(visning=MAP)
     at.selectbox[1].set_value("4601").run()
     assert at.query_params["kommune"] == "4601"
-    bergen = next(f for f in choropleth(deck(at))["data"]["features"] if f["properties"]["kode"] == "4601")
-    assert bergen["properties"]["width"] == 3
+    assert highlighted(deck(at)) == ["4601"]
 
 
 def test_selection_survives_a_page_switch_and_a_rerun(app):

@@ -82,6 +82,8 @@ def test_map_default_is_organisations_per_1000_for_357_municipalities(app):
     deck = _deck(at)
     features = choropleth(deck)["data"]["features"]
     assert len(features) == 357
+    # the areas are a file the browser fetches once (map_files), not 0.3 MB inside every rerun's message
+    assert len(at.get("deck_gl_json_chart")[0].proto.json) < 20_000
     assert at.selectbox(key="w_indikator").value == "org_per_1000"
     assert "Frivillige organisasjoner per 1\u00a0000 innbyggere" in _text(at)
 

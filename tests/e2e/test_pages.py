@@ -75,11 +75,16 @@ def legend_title(pg) -> str:
 
 
 def test_map_redraws_for_another_indicator_and_level(app_url, page):
+    fetched: list[tuple[str, int]] = []  # the map's areas come as a file (map_files)
+    page.on("response", lambda r: fetched.append((r.url, r.status)) if "/app/static/kart/" in r.url else None)
     open_page(page, app_url + "/kart", "Kart")
     canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
     first_legend = legend_title(page)
     assert page.locator(".map-legend li").count() >= 3, "the legend has no class breaks"
+    page.wait_for_function(DECK_DRAWN, timeout=60_000, polling=100)
+    page.wait_for_timeout(300)
+    before = canvas.screenshot()
 
     choose_option(page, "Tall", "Grasrotandelen, kroner per innbygger")
     page.wait_for_url(re.compile(r"indikator=grasrot_kr_per_innbygger"), timeout=30_000)
@@ -88,6 +93,13 @@ def test_map_redraws_for_another_indicator_and_level(app_url, page):
                            "return p && p.innerText.trim() !== old }", arg=first_legend, timeout=30_000)
     assert "grasrot" in legend_title(page).lower()
     assert canvas.is_visible() and canvas.bounding_box()["height"] > 300
+    for _ in range(40):  # the new colours are drawn once deck.gl has fetched the new areas
+        if canvas.screenshot() != before:
+            break
+        page.wait_for_timeout(250)
+    else:
+        raise AssertionError("the map still shows the old indicator's colours")
+    assert len({url for url, _ in fetched}) >= 2 and all(status == 200 for _, status in fetched), fetched
     assert "Grasrotandelen, kroner per innbygger" in page.locator("h4").first.inner_text()
 
     choose_option(page, "Nivå", "Fylker")
