@@ -81,9 +81,11 @@ def deck_map(container, deck, drawing: str | None, *, key: str, alt: str) -> Non
     box.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=key, alt=alt)
 
 
-def metric_card(container, card, *, delta_color: str = "normal") -> None:
-    """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help) as a `headline` box."""
-    headline(container, card.label, card.value, delta=card.delta, delta_color=delta_color, help=card.help,
+def metric_card(container, card, *, delta_color: str | None = None) -> None:
+    """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help, perhaps delta_color) as a
+    `headline` box."""
+    colour = delta_color or getattr(card, "delta_color", "normal")
+    headline(container, card.label, card.value, delta=card.delta, delta_color=colour, help=card.help,
              spark=card.spark)
 
 
@@ -230,8 +232,9 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
 
 def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
            key: str, note: str | None = None, formats: dict[str, str] | None = None, level: int = 4,
-           svg: str | None = None, svg_narrow: str | None = None) -> None:
-    """A chart with its title (heading `level`), a text summary, a table alternative, its source line and downloads.
+           svg: str | None = None, svg_narrow: str | None = None, download_title: str | None = None) -> None:
+    """A chart with its title (heading `level`), a text summary, a table alternative, its source line and downloads
+    (titled and named `download_title`, default the title: a profile's files name the municipality).
 
     svg: a static SVG drawing of the data, shown instead of an interactive chart `fig` (on screen and in print,
     in a container keyed "svg_<key>"): it arrives with the run and costs the browser almost nothing to draw.
@@ -256,7 +259,7 @@ def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: st
         with alternative:
             table(data, formats=formats, key=f"alt_{key}")
     source_line(*sources, note=note)
-    downloads(data, title, *sources, key=key)
+    downloads(data, download_title or title, *sources, key=key)
 
 
 def footer() -> None:

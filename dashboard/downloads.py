@@ -94,9 +94,16 @@ def to_csv(df: pl.DataFrame, prov: Provenance) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def is_year(column: str) -> bool:
+    """True for a column of years ('aar', 'runde', 'vedtaksaar', 'Vedtatt år', 'folketall_aar'): no thousands
+    separator ('2019', never '2 019')."""
+    name = column.casefold()
+    return name in {"aar", "år", "runde", "vedtaksaar"} or name.endswith(("_aar", " år", "(år)"))
+
+
 def _num_format(dtype: pl.DataType, column: str) -> str | None:
     """Excel number format (stored in Excel's US pattern language; Norwegian Excel shows '1 234,5')."""
-    if column in {"aar", "runde"} or column.endswith("nummer") or column in {"kode", "orgnr"}:
+    if is_year(column) or column.endswith("nummer") or column in {"kode", "orgnr"}:
         return None
     if dtype.is_integer():
         return "#,##0"
@@ -105,6 +112,15 @@ def _num_format(dtype: pl.DataType, column: str) -> str | None:
     if dtype.is_float() or isinstance(dtype, pl.Decimal):
         return "#,##0.0"
     return None
+
+
+def _row_format(unit: str | None, values: list) -> str:
+    """The number format of a row in a table with one unit per row (an 'enhet' column): a share as per cent,
+    whole numbers (counts, kroner) without decimals, others with one."""
+    if unit and unit.startswith("andel"):
+        return "0.0%"
+    numbers = [float(v) for v in values if isinstance(v, int | float | Decimal) and not isinstance(v, bool)]
+    return "#,##0" if all(x.is_integer() for x in numbers) else "#,##0.0"
 
 
 def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data") -> bytes:
@@ -119,14 +135,19 @@ def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data") -> bytes:
         formats[i] = wb.add_format({"num_format": fmt}) if fmt else None
     for j, h in enumerate(_headers(df)):
         ws.write_string(0, j, h, bold)
+    unit_col = df.columns.index("enhet") if "enhet" in df.columns else None
+    row_formats: dict[str, object] = {}
     for r, row in enumerate(df.iter_rows(), start=1):
+        if unit_col is not None:  # one unit per row: the row's unit decides, not the column
+            spec = _row_format(row[unit_col], [v for j, v in enumerate(row) if formats[j] is not None])
+            row_format = row_formats.setdefault(spec, wb.add_format({"num_format": spec}))
         for j, v in enumerate(row):
             if v is None:
                 continue
             if isinstance(v, bool):
                 ws.write_string(r, j, "ja" if v else "nei")
             elif isinstance(v, int | float | Decimal):
-                ws.write_number(r, j, float(v), formats[j])
+                ws.write_number(r, j, float(v), row_format if unit_col is not None and formats[j] else formats[j])
             else:
                 ws.write_string(r, j, str(v))  # always a text cell: never a formula or a link
     for j, h in enumerate(_headers(df)):

@@ -161,27 +161,47 @@ def empty_figure(message: str) -> go.Figure:
     return _layout(fig, height=200, legend=False)
 
 
+#: A bar of a year without a published national total: lighter and hatched, and said so on hover.
+UNOFFICIAL = " (landstallet er ikke publisert)"
+
+
+def _unofficial_marks(years: list, unofficial: Sequence[int], colour: str, light: str) -> dict:
+    """Per-bar colour, hatching and hover suffix for the years in `unofficial`."""
+    off = [y in set(unofficial) for y in years]
+    return {"marker": {"color": [light if o else colour for o in off],
+                       "pattern": {"shape": ["/" if o else "" for o in off], "fillmode": "overlay",
+                                   "fgcolor": "#FFFFFF", "fgopacity": 0.7, "size": 7}},
+            "customdata": [UNOFFICIAL if o else "" for o in off]}
+
+
 def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "", hover_format: str = ",.0f",
-                 colour: str = CATEGORICAL[0], height: int = 320, money: bool = False) -> go.Figure:
-    """Vertical bars per year (amounts in NOK shown in millions when money=True)."""
+                 colour: str = CATEGORICAL[0], height: int = 320, money: bool = False,
+                 unofficial: Sequence[int] = ()) -> go.Figure:
+    """Vertical bars per year (amounts in NOK shown in millions when money=True); the years in `unofficial`
+    (no published national total) lighter and hatched."""
     d = df.sort(x)
     ys = [v / 1e6 if (money and v is not None) else v for v in d[y].to_list()]
-    fig = go.Figure(go.Bar(x=d[x].to_list(), y=ys, marker_color=colour,
-                           hovertemplate=f"%{{x}}: %{{y:{hover_format}}}{' mill. kr' if money else ''}<extra></extra>"))
+    fig = go.Figure(go.Bar(x=d[x].to_list(), y=ys, **_unofficial_marks(d[x].to_list(), unofficial, colour, "#6BAED6"),
+                           hovertemplate=f"%{{x}}: %{{y:{hover_format}}}{' mill. kr' if money else ''}"
+                                         "%{customdata}<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_layout(hovermode="closest")
     return _layout(fig, y_title=y_title + (" (mill. kr)" if money and "mill" not in y_title else ""),
                    height=height, legend=False)
 
 
-def paid_and_applied(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
-    """Momskompensasjon: applied for (light) and paid (dark) per year, in millions of NOK."""
+def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
+    """Momskompensasjon: applied for (light) and paid (dark) per year, in millions of NOK; the years in
+    `unofficial` (no published national total) hatched."""
     d = df.sort("aar")
+    years = d["aar"].to_list()
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=d["aar"].to_list(), y=[v / 1e6 for v in d["sokt"].to_list()], name="Søkt",
-                         marker_color="#9ECAE1", hovertemplate="Søkt %{x}: %{y:,.0f}\u00a0mill. kr<extra></extra>"))
-    fig.add_trace(go.Bar(x=d["aar"].to_list(), y=[v / 1e6 for v in d["utbetalt"].to_list()], name="Utbetalt",
-                         marker_color=CATEGORICAL[0], hovertemplate="Utbetalt %{x}: %{y:,.0f}\u00a0mill. kr<extra></extra>"))
+    fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d["sokt"].to_list()], name="Søkt",
+                         **_unofficial_marks(years, unofficial, "#9ECAE1", "#C6DBEF"),
+                         hovertemplate="Søkt %{x}: %{y:,.0f}\u00a0mill. kr%{customdata}<extra></extra>"))
+    fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d["utbetalt"].to_list()], name="Utbetalt",
+                         **_unofficial_marks(years, unofficial, CATEGORICAL[0], "#6BAED6"),
+                         hovertemplate="Utbetalt %{x}: %{y:,.0f}\u00a0mill. kr%{customdata}<extra></extra>"))
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="mill. kr", height=height)

@@ -61,7 +61,9 @@ def _share_of(n: int | None, total: int | None) -> str:
 def headline_text(h: Mapping) -> str:
     """Two or three sentences for the headline of a round (a row of `queries_politikk.headline`)."""
     r = h["runde"]
-    text = (f"I kommuneundersøkelsen {r} svarte **{_share_of(h['ja'], h['antall_kommuner'])} kommuner** "
+    today = "dagens " if h["runde_antall_kommuner"] != h["antall_kommuner"] else ""  # 2019: 422 municipalities then
+    text = (f"I kommuneundersøkelsen {r} svarte **{fmt_int(h['ja'])} av {today}{fmt_int(h['antall_kommuner'])} "
+            "kommuner** "
             f"({fmt_pct(h['andel_ja_alle'])}) at de har vedtatt en frivillighetspolitikk. "
             f"{fmt_int(h['svart'])} kommuner svarte (svarprosent {fmt_pct(h['svarprosent'])}); av dem hadde "
             f"{fmt_pct(h['andel_ja_svarte'])} politikk. {fmt_int(h['ukjent'])} kommuner svarte ikke – de er "
@@ -71,7 +73,7 @@ def headline_text(h: Mapping) -> str:
         text += (f"\n\nTallene over er omregnet til dagens 357 kommuner. I kommuneinndelingen i "
                  f"{h['runde_kodeaar']} ({fmt_int(h['runde_antall_kommuner'])} kommuner) svarte "
                  f"**{_share_of(h['runde_ja'], h['runde_antall_kommuner'])} kommuner** ja "
-                 f"({fmt_pct(h['runde_andel_ja_alle'])} av alle, {fmt_pct(h['runde_andel_ja_svarte'])} av de "
+                 f"({fmt_pct(h['runde_andel_ja_alle'])} av alle, {fmt_pct(h['runde_andel_ja_svarte'])} av dem "
                  f"som svarte; svarprosent {fmt_pct(h['runde_svarprosent'])}).")
     return text
 

@@ -11,7 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import db, map_drawing, map_files, maps, queries
-from dashboard.format import fmt_value, nobreak, value_step
+from dashboard.format import fmt_date, fmt_value, nobreak, value_step
 from dashboard.theme import STATUS_LABELS
 
 
@@ -80,6 +80,23 @@ def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -
     if missing:
         text += f" {missing} {level_word} mangler tall."
     return text
+
+
+#: Register indicators counted at the end of the year, and the one counted over the year.
+STOCKS = frozenset({"org_per_1000", "org_antall", "frivilligsentraler"})
+FLOWS = frozenset({"org_nye"})
+
+
+def snapshot_note(indicator: str, aar: int, snapshot: str | None) -> str:
+    """' Tallene for 2025 gjelder per 30. september 2025 …' when the year is the register's snapshot year (the
+    year is not over: its figures are those of the day the data was taken out), else ''."""
+    if not snapshot or int(snapshot[:4]) != aar:
+        return ""
+    if indicator in STOCKS:
+        return f" Tallene for {aar} gjelder per {fmt_date(snapshot)} (datouttaket), ikke ved utgangen av året."
+    if indicator in FLOWS:
+        return f" For {aar} gjelder tallene registreringer fram til {fmt_date(snapshot)} (datouttaket)."
+    return ""
 
 
 def marked_text(areas: list[maps.Area]) -> str:
@@ -162,6 +179,7 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         legend_title=meta["navn"],
         summary=nobreak(summarise(shown, meta["navn"], aar, with_unit(fmt, meta["enhet"]), level_word) + " "
                         + meta["beskrivelse"]
+                        + snapshot_note(indicator, aar, queries.snapshot_date("frivillighetsregisteret"))
                         + marked_text(areas)),
         note=note, sources=sources, table=table,
         formats={code_col: "text", unit: fmt_spec, meta["navn"]: fmt_spec},

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 LABELS: dict[str, str] = {
+    "lignende_kommuner": "Lignende kommuner",
+    "status_landstall": "Status for landstallet",
+    "lignende_kommuner_tall": "Lignende kommuner: tallet er",
     "nivaa": "Nivå",
     "kode": "Kode",
     "navn": "Navn",
@@ -41,7 +44,7 @@ LABELS: dict[str, str] = {
     "status": "Status",
     "andel": "Andel",
     "andel_ja_alle": "Andel med politikk (av alle kommuner)",
-    "andel_ja_svarte": "Andel med politikk (av de som svarte)",
+    "andel_ja_svarte": "Andel med politikk (av dem som svarte)",
     "svarprosent": "Svarprosent",
     "antall_kommuner": "Antall kommuner",
     "vekt": "Vekt",

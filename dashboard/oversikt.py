@@ -17,6 +17,7 @@ from dashboard.format import (
     map_strings,
 )
 from dashboard.queries_tilskudd import status_of
+from etl.harmonise import and_list
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Card:
     delta: str | None
     spark: list[float]
     help: str
+    delta_color: str = "normal"  # "off": grey, for a change that is not an official figure
 
 
 def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
@@ -76,12 +78,41 @@ def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> C
     delta = f"{fmt_change(change * 100, 1)}\u00a0% fra {prev['aar']}" if change is not None else None
     status = status_of(totals, last["aar"]) if totals is not None else None
     help_text = f"Utbetalt til {fmt_int(last['mottakere'])} mottakere i {last['aar']}."
-    if status is not None and not status.startswith("publisert"):
+    official = status is None or status.startswith("publisert")
+    if not official:
         delta = (f"{delta} · " if delta else "") + "landstall ikke publisert"
         help_text += (f" Norsk Tipping har ikke publisert landstallet for {last['aar']}: tallet her er et {status} "
                       "tall, ikke et offisielt. Se fanen «Landstall» på siden Tilskudd.")
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
-                [float(v) for v in grasrot["belop"].to_list()], help_text)
+                [float(v) for v in grasrot["belop"].to_list()], help_text, "normal" if official else "off")
+
+
+def unofficial_years(totals: pl.DataFrame) -> list[int]:
+    """The years whose national total is not published (status 'interpolert' or 'antatt'), from
+    queries_tilskudd.totals."""
+    return sorted(int(y) for y, s in totals.select("aar", "status").iter_rows() if not str(s).startswith("publisert"))
+
+
+def with_status(series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
+    """A yearly series (aar, …) with the status of each year's national total, in words ('Publisert',
+    'Antatt, ikke publisert'), for its download."""
+    from dashboard.tilskudd import STATUS_TEXT
+
+    words = totals.select("aar", pl.col("status").replace_strict(
+        {k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")).alias("status_landstall"))
+    return series.join(words, on="aar", how="left")
+
+
+def unofficial_note(years: list[int], totals: pl.DataFrame) -> str | None:
+    """The note under a chart whose unofficial years are hatched (None when every year is published)."""
+    if not years:
+        return None
+    by_status: dict[str, list[str]] = {}
+    for y in years:
+        by_status.setdefault(str(status_of(totals, y)), []).append(str(y))
+    listed = "; ".join(f"{and_list(ys)} ({status})" for status, ys in by_status.items())
+    return (f"Skraverte stolper: år der landstallet ikke er publisert – {listed}. Tallene er summen av filene, "
+            "ikke offisielle landstall; ikke siter dem som offisielle.")
 
 
 def since_last_build(changes: pl.DataFrame) -> str:

@@ -272,14 +272,19 @@ def policy_sentence(p: Profile) -> str:
     text = first
     if items:
         text += " Kommunen har " + _join(items)
-        text += (", men ikke " + _join(lacks) + ".") if lacks else "."
+        text += (", men " + _neither(lacks) + ".") if lacks else "."
     elif lacks:
-        text += " Kommunen har ikke " + _join(lacks) + "."
+        text += " Kommunen har " + _neither(lacks) + "."
     return text
 
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def _neither(items: list[str]) -> str:
+    """'ikke A'; 'verken A eller B'; 'verken A, B eller C'."""
+    return f"ikke {items[0]}" if len(items) == 1 else "verken " + ", ".join(items[:-1]) + " eller " + items[-1]
 
 
 def sentences(p: Profile) -> list[str]:
@@ -307,19 +312,26 @@ def sentences(p: Profile) -> list[str]:
     return out
 
 
+#: A share in the key figures' download: a fraction, as in every other download (downloads.SHARE_NOTE).
+SHARE_UNIT = "andel, 0–1 (1 = 100 %)"
+
+
 def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The key figures as a display table (text cells) and as a download table (numbers; shares in per cent)."""
+    """The key figures as a display table (text cells) and as a download table (numbers, one unit per row in
+    `enhet`; shares as fractions 0–1; 'lignende_kommuner_tall' says whether similar municipalities' figure is
+    their median or, for the policy, the share that has one)."""
     rows, data = [], []
     for r in p.key.iter_rows(named=True):
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
         name = f"{figures_profil.SHORT_NAMES.get(r['indikator'], r['navn'])} ({_year_label(p, r['aar'], r['indikator'])})"
         rows.append({"Nøkkeltall": name, p.name: f(r["kommune"]), p.county: f(r["fylke"]),
                      "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
-        scale = 100 if r["enhet"] == "andel" else 1
-        data.append({"nøkkeltall": r["navn"], "enhet": "prosent" if scale == 100 else r["enhet"], "aar": r["aar"],
-                     **{k: (None if r[src] is None else float(r[src]) * scale)
+        data.append({"nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
+                     "aar": r["aar"],
+                     **{k: (None if r[src] is None else float(r[src]))
                         for k, src in (("kommune", "kommune"), ("fylke", "fylke"), ("landet", "land"),
-                                       ("median_lignende_kommuner", "median_gruppe"))}})
+                                       ("lignende_kommuner", "median_gruppe"))},
+                     "lignende_kommuner_tall": "median"})
     if p.rounds.height:
         r = p.rounds.row(0, named=True)
         s = p.shares
@@ -334,11 +346,13 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
                      p.county: share("fylke"), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
-        data.append({"nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk", "enhet": "prosent",
-                     "aar": r["runde"], "kommune": 100.0 if r["status"] == "ja" else 0.0,
-                     **{k: (None if s.get(lv) is None else float(s[lv]["andel"]) * 100)
+        data.append({"nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
+                     "enhet": SHARE_UNIT + "; for kommunen: 1 = har vedtatt, 0 = har ikke",
+                     "aar": r["runde"], "kommune": 1.0 if r["status"] == "ja" else 0.0,
+                     **{k: (None if s.get(lv) is None else float(s[lv]["andel"]))
                         for k, lv in (("fylke", "fylke"), ("landet", "land"),
-                                      ("median_lignende_kommuner", "storrelsesgruppe"))}})
+                                      ("lignende_kommuner", "storrelsesgruppe"))},
+                     "lignende_kommuner_tall": "andel"})
     display = pl.DataFrame(rows) if rows else pl.DataFrame({"Nøkkeltall": []})
     return display, pl.DataFrame(data) if data else pl.DataFrame({"nøkkeltall": []})
 
@@ -364,6 +378,10 @@ def changes(p: Profile) -> list[str]:
                   if new[m] == "delvis" and old[m] in ("ja", "nei")]
         if partly:
             out.append(f"**Endret siden {old['runde']}:** " + _join(partly) + ".")
+        split = p.history.filter(pl.col("vekt") < 1)
+        if old["runde"] < 2024 <= new["runde"] and not split.is_empty():
+            olds = _join([f"{r['navn']} ({r['kode']})" for r in split.iter_rows(named=True)])
+            out.append(f"*Svaret fra {old['runde']} gjelder hele {olds}, før delingen i 2024.*")
     if p.orgs.height >= 2:
         new, old = p.orgs.row(0, named=True), p.orgs.row(1, named=True)
         diff = new["antall"] - old["antall"]
@@ -417,7 +435,9 @@ def policy_long(p: Profile) -> pl.DataFrame:
     rounds = [c for c in table.columns if c != "Spørsmål"]
     out = {"Runde": [int(c) for c in rounds]}
     for i, question in enumerate(table["Spørsmål"]):
-        out[question] = [table[c][i] for c in rounds]
+        cells = [table[c][i] for c in rounds]
+        # the adoption year as a number (empty when none), as in the map's download
+        out[question] = [int(v) if v.isdigit() else None for v in cells] if question == "Vedtatt år" else cells
     by_round = {r["runde"]: r for r in p.rounds.iter_rows(named=True)}
     out["Omregnet til dagens kommune"] = [bool(by_round[int(c)]["harmonisert"]) for c in rounds]
     out["Svar fra kommunene i runden"] = [by_round[int(c)]["forgjengere"] for c in rounds]

@@ -95,11 +95,27 @@ def provenance(title: str, *source_ids: str) -> Provenance:
     return Provenance(
         title=title,
         source="; ".join(f"{i.producer}: {norsk(i.title)}" for i in infos),
-        licence="; ".join(sorted({norsk(i.licence) for i in infos})),
+        licence="; ".join(unique_parts(sorted({norsk(i.licence) for i in infos}))),
         retrieved="; ".join(sorted({i.retrieved for i in infos})),
         url="; ".join(sorted({i.url for i in infos})),
         synthetic=any(i.synthetic for i in infos),
     )
+
+
+def unique_parts(texts: list[str]) -> list[str]:
+    """The '; '-separated parts of several texts, each once, in order ('; ' inside brackets does not split):
+    two synthetic sources' licences share their first two parts."""
+    out: list[str] = []
+    for text in texts:
+        depth, start = 0, 0
+        for i, ch in enumerate(text + "; "):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0 and text[i:i + 2] == "; " or i == len(text):
+                part = text[start:i].strip()
+                if part and part not in out:
+                    out.append(part)
+                start = i + 2
+    return out
 
 
 def public_views() -> list[str]:

@@ -35,6 +35,10 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) { display: none; }
 [data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */
 .block-container { padding-top: 3.5rem; max-width: 1200px; }
+/* the table's own English "Download as CSV" (unformatted): the Norwegian CSV and Excel buttons are under it */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none; }
+/* a keyboard reader sees where the focus is (Streamlit gives a focused page link only a faint grey) */
+:is(a, [data-testid="stTopNavLink"], [role="tab"]):focus-visible { outline: 3px solid #0B5CA8; outline-offset: 2px; }
 /* on a tablet the six page links fit without their icons (else two hide behind Streamlit's English "2 more") */
 @media (max-width: 1100px) {
   [data-testid="stTopNavLink"] > span:first-child:has([data-testid="stIconMaterial"]) { display: none; }

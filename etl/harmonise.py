@@ -125,6 +125,11 @@ def build_mapping(changes: pl.DataFrame, codes_2020: set[str], codes_2024: set[s
     return df.sort("aar", "kode", "kommunenummer_2024")
 
 
+def and_list(items: list[str]) -> str:
+    """'A', 'A og B', 'A, B og C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def _event(code: str, changes: pl.DataFrame, names_after: dict[str, str], year: int) -> str | None:
     """What one reform did to one code, in Norwegian: split, merge, new number or new name."""
     rows = changes.filter(pl.col("gammel_kode") == code)
@@ -132,12 +137,11 @@ def _event(code: str, changes: pl.DataFrame, names_after: dict[str, str], year: 
         return None
     targets = sorted(set(rows["ny_kode"]))
     if len(targets) > 1:
-        parts = " og ".join(f"{names_after.get(t, t)} ({t})" for t in targets)
-        return f"ble delt i {year} i {parts}"
+        return f"ble delt i {year} i {and_list([f'{names_after.get(t, t)} ({t})' for t in targets])}"
     (target,) = targets
     partners = changes.filter((pl.col("ny_kode") == target) & (pl.col("gammel_kode") != code))
     if partners.height:
-        others = ", ".join(sorted(set(partners["gammelt_navn"])))
+        others = and_list(sorted(set(partners["gammelt_navn"])))
         return f"ble slått sammen med {others} til {names_after.get(target, target)} ({target}) i {year}"
     if target != code:
         return f"fikk kommunenummer {target} i {year}"

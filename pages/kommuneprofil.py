@@ -130,7 +130,7 @@ with st.container(key="profil"):
         with left:
             components.figure(
                 None, p.categories.select("gruppenavn", "antall", "andel", "andel_land"),
-                title="Organisasjoner etter kategori",
+                title="Organisasjoner etter kategori", download_title=f"Organisasjoner etter kategori {p.name}",
                 summary=figures_profil.describe_categories(p.categories, kommune=p.name),
                 sources=("frivillighetsregisteret", "icnpo"), key="kategorier", level=3,
                 formats={"andel": "pct", "andel_land": "pct"},
@@ -140,6 +140,7 @@ with st.container(key="profil"):
             components.figure(
                 None, p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
                 title="Grasrotandelen, kroner per innbygger",
+                download_title=f"Grasrotandelen, kroner per innbygger, {p.name}",
                 summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
                 sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
                 formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},

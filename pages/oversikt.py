@@ -15,8 +15,9 @@ orgs = queries.org_series()
 rounds = queries.policy_rounds()
 grasrot = queries.grasrot_series()
 moms = queries.moms_series()
+grasrot_totals, moms_totals = qt.totals(qt.GRASROT), qt.totals(qt.MOMS)
 cards = [*oversikt.org_cards(orgs, queries.snapshot_date("frivillighetsregisteret")),
-         oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot, qt.totals(qt.GRASROT))]
+         oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot, grasrot_totals)]
 for col, card in zip(st.columns(len(cards)), cards, strict=True):
     components.metric_card(col, card)
 
@@ -33,14 +34,16 @@ with left:
         summary=figures.describe_trend(orgs, x="aar", y="antall", what="antallet registrerte organisasjoner"),
         sources=("frivillighetsregisteret", "enhetsregisteret"), key="org",
         note="Siste år er beholdningen ved datouttaket.")
+    unofficial = oversikt.unofficial_years(grasrot_totals)
     components.figure(
-        components.cached_figure("grasrot", (), lambda: figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt",
-                                                                            money=True, hover_format=",.1f")),
-        grasrot.select("aar", "belop", "mottakere", "givere"),
+        components.cached_figure("grasrot", (), lambda: figures.bars_by_year(
+            grasrot, y="belop", y_title="Utbetalt", money=True, hover_format=",.1f", unofficial=unofficial)),
+        oversikt.with_status(grasrot.select("aar", "belop", "mottakere", "givere"), grasrot_totals),
         title="Grasrotandelen, utbetalt per år",
         summary=figures.describe_trend(grasrot, x="aar", y="belop", what="grasrotandelen", unit=" mill. kr",
                                        scale=1e-6),
-        sources=("grasrotandel", "tilskudd_totaler"), key="grasrot")
+        sources=("grasrotandel", "tilskudd_totaler"), key="grasrot",
+        note=oversikt.unofficial_note(unofficial, grasrot_totals))
 with right:
     timeline = queries.policy_timeline()
     components.figure(
@@ -51,14 +54,15 @@ with right:
                                        "i kommuneundersøkelsen", percent=True),
         sources=("kommuneundersokelse", "publiserte_tall"), key="politikk",
         formats={"andel": "pct"})
+    unofficial = oversikt.unofficial_years(moms_totals)
     components.figure(
-        components.cached_figure("moms", (), lambda: figures.paid_and_applied(moms)),
-        moms.select("aar", "sokt", "utbetalt", "mottakere", "andel_oslo"),
+        components.cached_figure("moms", (), lambda: figures.paid_and_applied(moms, unofficial=unofficial)),
+        oversikt.with_status(moms.select("aar", "sokt", "utbetalt", "mottakere", "andel_oslo"), moms_totals),
         title="Momskompensasjon, søkt og utbetalt",
         summary=figures.describe_trend(moms, x="aar", y="utbetalt", what="utbetalt momskompensasjon",
                                        unit=" mill. kr", scale=1e-6),
         sources=("momskompensasjon", "tilskudd_totaler"), key="moms",
-        formats={"andel_oslo": "pct"})
+        formats={"andel_oslo": "pct"}, note=oversikt.unofficial_note(unofficial, moms_totals))
 
 st.subheader("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)

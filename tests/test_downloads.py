@@ -112,14 +112,18 @@ def test_profile_download_from_the_database(mirror_db, monkeypatch):
                               "kommuneundersokelse", "befolkning")
     wb = _book(to_xlsx(data, prov))
     rows = _rows(wb["Data"])
-    assert rows[0] == ["Nøkkeltall", "Enhet", "År", "Kommune", "Fylke", "Landet", "Median lignende kommuner"]
+    assert rows[0] == ["Nøkkeltall", "Enhet", "År", "Kommune", "Fylke", "Landet", "Lignende kommuner",
+                       "Lignende kommuner: tallet er"]
     org = next(r for r in rows if r[0] == "Frivillige organisasjoner per 1 000 innbyggere")
     assert isinstance(org[3], float) and 5 < org[3] < 30
     first_col = [str(r[0]) for r in rows if r[0]]
     assert any(c.startswith("Kilde: ") and "Brønnøysundregistrene" in c for c in first_col)
     assert any(c.startswith("Lisens: ") and "NLOD" in c for c in first_col)
     share = next(r for r in rows if r[0] == "Andel registrerte organisasjoner som mottar grasrotandel")
-    assert share[1] == "prosent" and 20 < share[3] < 80  # shares in per cent in the download
+    assert share[1] == "andel, 0–1 (1 = 100 %)" and 0.2 < share[3] < 0.8  # fractions, as in every download
+    assert share[7] == "median"
+    policy = next(r for r in rows if r[0] == "Andel kommuner med vedtatt frivillighetspolitikk")
+    assert policy[3] in (0.0, 1.0) and policy[7] == "andel", "for similar municipalities a share, not a median"
 
 
 def test_every_kind_of_share_column_says_it_is_a_fraction():
@@ -134,3 +138,33 @@ def test_every_kind_of_share_column_says_it_is_a_fraction():
     ws = _book(to_xlsx(df, PROV))["Data"]
     assert [ws["A2"].number_format, ws["B2"].number_format] == ["0.0%", "0.0%"]  # shown as 42,9 % in Excel
     assert ws["B1"].value == "Svarprosent"  # a percentage there, so the screen's header
+
+
+def test_licences_shared_by_several_sources_are_named_once():
+    from dashboard.queries import unique_parts
+
+    synthetic = "syntetiske data (ingen tredjepartsposter); formatet følger de offentlige kildene"
+    parts = unique_parts(sorted({f"{synthetic}; Brreg-feltnavn (NLOD 2.0)", f"{synthetic}; Frivillighetsregisteret-feltnavn",
+                                 "SSB KLASS, NLOD 2.0; via niphr/csdata (MIT) og nor-maps (navn; ingen lisens oppgitt)"}))
+    assert parts.count("formatet følger de offentlige kildene") == 1
+    assert "via niphr/csdata (MIT) og nor-maps (navn; ingen lisens oppgitt)" in parts, "'; ' in brackets is kept"
+    assert len(parts) == 6
+
+
+def test_years_never_get_a_thousands_separator_in_excel():
+    df = pl.DataFrame({"kommunenavn": ["Halden"], "vedtaksaar": [2019], "Runde": [2024], "Vedtatt år": [2019],
+                       "folketall": [31_000]})
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(df, PROV)))["Data"]
+    formats = {ws.cell(1, j).value: ws.cell(2, j).number_format for j in range(1, 6)}
+    assert formats == {"Kommune": "General", "Vedtatt år": "General", "Runde": "General", "Folketall": "#,##0"}
+
+
+def test_a_table_with_one_unit_per_row_formats_each_row_by_its_unit():
+    """The profile's key figures: counts whole, kroner whole, shares as per cent, per 1 000 with a decimal."""
+    df = pl.DataFrame({"nøkkeltall": ["Registrerte organisasjoner", "Andel som mottar", "Per 1 000", "Kroner"],
+                       "enhet": ["organisasjoner", "andel, 0–1 (1 = 100 %)", "per 1 000 innbyggere", "kr per innbygger"],
+                       "aar": [2025, 2024, 2025, 2024], "kommune": [2451.0, 0.487, 8.3, 90.0],
+                       "landet": [72800.0, 0.5, 12.9, 146.0]})
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(df, PROV)))["Data"]
+    assert [ws.cell(r, 4).number_format for r in range(2, 6)] == ["#,##0", "0.0%", "#,##0.0", "#,##0"]
+    assert [ws.cell(r, 3).number_format for r in range(2, 6)] == ["General"] * 4  # the year

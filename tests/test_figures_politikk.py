@@ -331,14 +331,15 @@ HEAD_2019 = {"runde": 2019, "antall_kommuner": 357, "svart": 285, "ja": 52, "ukj
 
 def test_headline_gives_shares_of_all_and_of_respondents_and_unknown_is_not_no():
     text = plain(fp.headline_text(HEAD_2019))
-    assert "**52 av 357 kommuner**" in text and "svarprosent 79,8 %" in text
+    assert "**52 av dagens 357 kommuner**" in text and "svarprosent 79,8 %" in text  # 422 municipalities in 2019
     assert "ikke som «nei»" in text and "32,3 % av befolkningen" in text
     assert "**64 av 422 kommuner**" in text  # the round in its own borders
+    assert "av dem som svarte" in text and "av de som" not in text
 
 
 def test_headline_of_the_latest_round_has_no_own_border_paragraph():
     head = {**HEAD_2019, "runde": 2024, "ja": 107, "runde_ja": 107, "runde_antall_kommuner": 357}
-    assert "omregnet" not in fp.headline_text(head)
+    assert "omregnet" not in fp.headline_text(head) and "**107 av 357 kommuner**" in fp.headline_text(head)
 
 
 def test_municipality_text_says_unknown_is_not_no_and_compares_with_its_size_group():

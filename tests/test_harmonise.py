@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from hypothesis import given
@@ -108,3 +110,14 @@ def test_mirror_old_names_lead_to_today_with_a_note(con):
     rows = con.sql("SELECT kommunenummer_2024, merknad FROM kommune_historikk WHERE kode = '1534'").fetchall()
     assert rows and rows[0][0] == "1580"
     assert "delt" in rows[0][1] and "Haram (1580)" in rows[0][1]
+
+
+def test_mirror_notes_list_three_parts_and_several_partners_in_good_norwegian(con):
+    """'delt i Heim (5055), Hitra (5056) og Orkland (5059)', never 'i A og B og C'; partners end with 'og'."""
+    notes = [n for (n,) in con.sql("SELECT DISTINCT merknad FROM kommune_historikk WHERE merknad IS NOT NULL")
+             .fetchall()]
+    parts = re.findall(r"ble delt i \d{4} i ((?:[^(),]+ \(\d{4}\)(?:, | og ))+[^(),]+ \(\d{4}\))", " ".join(notes))
+    partners = re.findall(r"ble slått sammen med ([^()]+) til ", " ".join(notes))
+    assert [p for p in parts if p.count("(") >= 3] and [p for p in partners if "," in p]
+    bad = [p for p in parts + partners if p.count(" og ") > 1 or ("," in p and p.count(" og ") != 1)]
+    assert not bad, bad

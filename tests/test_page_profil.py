@@ -111,6 +111,13 @@ def test_old_number_before_2020_opens_todays_haram(app):
     text = texts(at)
     assert "Før 2024 hørte Haram til Ålesund (1507, 2020–2023), som ble delt i 2024" in text
     assert "Kommunedelingen i 2024 påvirker sammenligningen" in text
+    # "what changed since 2021" compares Haram with the whole of Ålesund's answer, and says so
+    assert "Svaret fra 2021 gjelder hele Ålesund (1507), før delingen i 2024." in text
+    assert not re.search(r"(men|har) ikke [^.]* og ", text), "what it lacks: 'verken A eller B', not 'ikke A og B'"
+
+
+def test_a_municipality_not_split_compares_rounds_without_the_split_caveat(app):
+    assert "før delingen i 2024" not in texts(app(kommune="4601"))
 
 
 def test_split_number_offers_both_successors(app):
@@ -187,6 +194,8 @@ def test_every_table_and_chart_has_csv_and_xlsx(app, downloads):
         assert {f"csv_{what}", f"xlsx_{what}"} <= keys
     xlsx = {name: data for name, data in downloads.items() if name.endswith(".xlsx")}
     assert "frivilligsentraler-alesund.xlsx" in xlsx
+    # every file names the municipality: downloads for several municipalities never overwrite each other
+    assert all("alesund" in name for name in downloads), sorted(downloads)
     wb = openpyxl.load_workbook(io.BytesIO(xlsx["frivilligsentraler-alesund.xlsx"]))
     rows = [r for r in wb["Data"].iter_rows(values_only=True)]
     assert rows[0][:2] == ("Navn", "Organisasjonsnummer")

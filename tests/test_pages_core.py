@@ -46,9 +46,30 @@ def test_overview_headline_figures(app):
     assert metrics["Grasrotandelen 2024"] == "810\u00a0mill.\u00a0kr"
     grasrot = cards(at)["Grasrotandelen 2024"]  # the 2024 national total is assumed, not published: it says so
     assert grasrot.delta.endswith("landstall ikke publisert") and "ikke et offisielt" in grasrot.help
+    assert grasrot.colour == "gray", "a change in a figure that is not official is not shown as good news"
+    assert cards(at)["Frivillige organisasjoner"].colour == "green"
     assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
     assert "første oppdatering av databasen" in _text(at), "the first build has nothing to compare with"
     assert [t.value for t in at.title] == ["Frivillighet i Norge"]
+
+
+def test_overview_marks_the_years_without_a_published_national_total(app, downloads):
+    """Grasrotandelen 2024 (assumed) and the interpolated years are lighter, hatched bars, said so under the chart,
+    on hover and in the download."""
+    at = app()
+    specs = {json.loads(c.proto.spec)["layout"].get("yaxis", {}).get("title", {}).get("text"): json.loads(c.proto.spec)
+             for c in at.get("plotly_chart")}
+    bars = next(s for t, s in specs.items() if t and t.startswith("Utbetalt"))["data"][0]
+    hatched = {x for x, shape in zip(bars["x"], bars["marker"]["pattern"]["shape"], strict=True) if shape}
+    assert hatched == {2021, 2022, 2024}
+    assert bars["customdata"][bars["x"].index(2024)] == " (landstallet er ikke publisert)"
+    assert bars["customdata"][bars["x"].index(2023)] == ""
+    text = _text(at)
+    assert "Skraverte stolper: år der landstallet ikke er publisert – 2021 og 2022 (interpolert); 2024 (antatt)" in text
+    csv = downloads["grasrotandelen-utbetalt-per-ar.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert header[-1] == "Status for landstallet"
+    assert next(line for line in csv if line.startswith("2024;")).endswith(";Antatt, ikke publisert")
 
 
 def test_overview_county_table_has_all_counties(app):
@@ -86,6 +107,14 @@ def test_map_default_is_organisations_per_1000_for_357_municipalities(app):
     assert len(at.get("deck_gl_json_chart")[0].proto.json) < 20_000
     assert at.selectbox(key="w_indikator").value == "org_per_1000"
     assert "Frivillige organisasjoner per 1\u00a0000 innbyggere" in _text(at)
+
+
+def test_map_of_the_snapshot_year_says_its_figures_are_from_the_day_the_data_was_taken_out(app):
+    """2025 is not over: the register's figures for it are those of 30.9.2025, not of the end of the year."""
+    latest = _text(app("pages/kart.py"))
+    assert "Tallene for 2025 gjelder per 30. september 2025 (datouttaket), ikke ved utgangen av året." in latest
+    assert "gjelder per 30. september" not in _text(app("pages/kart.py", aar="2024"))
+    assert "registreringer fram til 30. september 2025" in _text(app("pages/kart.py", indikator="org_nye"))
 
 
 def _drawing_colours(svg: str) -> set[str]:

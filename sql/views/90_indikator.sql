@@ -27,7 +27,7 @@ SELECT * FROM (VALUES
      'Utbetalt momskompensasjon til mottakere registrert i området, per innbygger. Viser hvor hovedkontorene ligger, ikke hvor aktiviteten er.', 8),
     ('politikk_andel', 'Andel kommuner med vedtatt frivillighetspolitikk', 'andel', 0,
      'kommuneundersokelse',
-     'Andel av alle kommuner i fylket som svarte ja i kommuneundersøkelsen (ikke svart telles ikke som nei).', 9),
+     'Andel av alle kommuner i fylket som svarte ja i kommuneundersøkelsen. Kommuner som ikke svarte, er med i andelen som «ikke ja» (ukjent), ikke som «nei».', 9),
     ('folketall', 'Folketall 1. januar', 'innbyggere', 0, 'befolkning', 'SSB, tabell 07459 (2024-grenser).', 10)
 ) AS t(indikator, navn, enhet, desimaler, kilder, beskrivelse, rekkefolge);
 

@@ -83,6 +83,20 @@ def test_selection_survives_navigation_in_the_browser(app_url, page):
     assert page.locator("h1").first.inner_text().strip() == "Ålesund"
 
 
+def test_a_focused_page_link_is_clearly_outlined(app_url, page):
+    page.goto(f"{app_url}/kommuneprofil")
+    wait_ready(page)
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('[data-testid=\"stTopNavLink\"]')"):
+            break
+    else:
+        pytest.fail("no page link was reached with Tab")
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                          "return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert style[0] == "solid" and style[1] >= 2, style
+
+
 def test_keyboard_reaches_the_municipality_search(app_url, page):
     page.goto(f"{app_url}/kommuneprofil")
     wait_ready(page)
