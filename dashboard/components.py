@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import re
 from collections.abc import Callable
@@ -226,8 +227,16 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
               for col in df.columns}
     if height == "auto" and df.height <= WHOLE_ROWS:
         height = "content"
-    st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
-                 placeholder="–")  # empty cells: the styler's "–" is not used for nulls
+    # a table that scrolls inside its box would print only the rows in view: it is left out of print, with a note
+    whole = height == "content" or (isinstance(height, int) and height >= 35 * (df.height + 1) + 3)
+    scrolls = key is not None and not whole
+    with st.container(key=f"no-print-tabell-{key}") if scrolls else contextlib.nullcontext():
+        st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
+                     placeholder="–")  # empty cells: the styler's "–" is not used for nulls
+    if scrolls:
+        with st.container(key=f"print-only-tabell-{key}"):
+            st.caption(f"Tabellen har {fmt_int(df.height)} rader og er ikke med på utskriften – "
+                       "se den på nettsiden.")
 
 
 def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],

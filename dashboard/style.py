@@ -137,17 +137,77 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 @media print {
   [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] { visibility: hidden; }
   [data-testid="stHorizontalBlock"]:has([class*="st-key-deckmap-"]) { break-inside: avoid; }
-  [data-testid="stElementContainer"]:has(.map-legend), [data-testid="stElementContainer"]:has(h4) {
-    break-after: avoid; }
+  [data-testid="stElementContainer"]:has(.map-legend),
+  [data-testid="stElementContainer"]:has(:is(h1, h2, h3, h4)) { break-after: avoid; }
+  /* interactive charts and tables keep their on-screen pixel size when printed (nothing is redrawn): they are
+     scaled down to the page width, never up, and kept whole on one page. A plotly chart is stacked svg layers
+     without a viewBox; PRINT_JS gives them one on "beforeprint" (and takes it away on "afterprint"), with the
+     drawn size in --print-w and --print-ratio. (Streamlit's own print rule stretches the chart box to 100 %.) */
+  [data-testid="stElementContainer"]:has(> * > :is([data-testid="stPlotlyChart"], [data-testid="stDataFrame"])) {
+    break-inside: avoid; }
+  [data-testid="stElementContainer"]:has(> * > [data-testid="stPlotlyChart"]) { height: auto !important;
+    flex: 0 0 auto !important; }
+  .js-plotly-plot .svg-container[data-print-fit] { width: min(100%, var(--print-w)) !important;
+    height: auto !important; aspect-ratio: var(--print-ratio); }
+  .js-plotly-plot .svg-container[data-print-fit] > svg.main-svg { width: 100%; height: 100%; }
+  .js-plotly-plot .modebar-container { display: none; }
+  /* a table drawn on a canvas (st.dataframe): its drawing scaled to the width; a table that scrolls inside its box
+     is left out, with a note (components.table): only the rows in view would print */
+  [data-testid="stDataFrame"], [data-testid="stDataFrameResizable"] { max-width: 100% !important;
+    height: auto !important; max-height: none !important; }
+  [data-testid="stDataFrame"] :is(.stDataFrameGlideDataEditor, .stDataFrameGlideDataEditor div) {
+    position: static !important; width: 100% !important; height: auto !important; }
+  [data-testid="stDataFrame"] canvas { width: 100% !important; height: auto !important; contain: none !important; }
+  [data-testid="stDataFrame"] canvas[data-testid="data-grid-canvas"] { position: static !important; }
+  [data-testid="stDataFrame"] .dvn-scroller { display: none; }
 }
+/* print-only notes for tables (components.table) take no room on screen */
+@media screen { [data-testid="stLayoutWrapper"]:has(> [class*="st-key-print-only-tabell"]) { display: none; } }
+/* the print script's own element (PRINT_JS) takes no room */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 </style>
 """
 
 
 CSS = CSS.replace("MAP_HEIGHT", str(maps.MAP_HEIGHT))
 
+#: Constant script (no data): while the page prints, each plotly chart's svg layers get a viewBox of their drawn
+#: size, so the print stylesheet can scale the chart down to the page width (Chrome lays the page out for print right
+#: after "beforeprint", without redrawing the charts); "afterprint" restores them, as plotly redraws at screen size.
+PRINT_JS = """<script>
+(() => {
+  if (window.__frivilligPrintFit) return;
+  window.__frivilligPrintFit = true;
+  addEventListener("beforeprint", () => {
+    for (const box of document.querySelectorAll(".js-plotly-plot .svg-container:not([data-print-fit])")) {
+      const layers = box.querySelectorAll(":scope > svg.main-svg");
+      const w = Number(layers[0]?.getAttribute("width")), h = Number(layers[0]?.getAttribute("height"));
+      if (!(w > 0 && h > 0)) continue;
+      box.dataset.printFit = "";
+      box.style.setProperty("--print-w", `${w}px`);
+      box.style.setProperty("--print-ratio", `${w} / ${h}`);
+      for (const svg of layers) {
+        if (svg.hasAttribute("viewBox")) continue;
+        svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+        svg.dataset.printFit = "";
+      }
+    }
+  });
+  addEventListener("afterprint", () => {
+    for (const el of document.querySelectorAll(".js-plotly-plot [data-print-fit]")) {
+      if (el.tagName === "DIV") {
+        el.style.removeProperty("--print-w");
+        el.style.removeProperty("--print-ratio");
+      } else el.removeAttribute("viewBox");
+      delete el.dataset.printFit;
+    }
+  });
+})();
+</script>"""
+
 
 def apply() -> None:
     """Inject the stylesheet once per run, as markdown: st.html is loaded as a separate script and would be
     applied only once every chart's script has loaded (a flash of unstyled cards)."""
     st.markdown(CSS, unsafe_allow_html=True)
+    st.html(PRINT_JS, unsafe_allow_javascript=True)
