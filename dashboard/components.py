@@ -197,6 +197,9 @@ def pinned_columns(df: pl.DataFrame) -> list[str]:
 TEXT_WIDTHS = {"navn": 230, "kategori": 230, "gruppenavn": 230, "kilde": "large", "merknad": "large",
                "forklaring": "large"}
 
+#: The height of a row of st.dataframe (and of its header), in pixels.
+ROW_PX = 35
+
 #: A table with at most this many rows is shown whole (no inner scrolling: it prints, and nothing is half-hidden).
 WHOLE_ROWS = 20
 
@@ -228,7 +231,7 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
     if height == "auto" and df.height <= WHOLE_ROWS:
         height = "content"
     # a table that scrolls inside its box would print only the rows in view: it is left out of print, with a note
-    whole = height == "content" or (isinstance(height, int) and height >= 35 * (df.height + 1) + 3)
+    whole = height == "content" or (isinstance(height, int) and height >= ROW_PX * (df.height + 1) + 3)
     scrolls = key is not None and not whole
     with st.container(key=f"no-print-tabell-{key}") if scrolls else contextlib.nullcontext():
         st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
