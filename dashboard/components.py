@@ -82,6 +82,11 @@ def deck_map(container, deck, drawing: str | None, *, key: str, alt: str) -> Non
     box.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=key, alt=alt)
 
 
+def screen_hint(text: str, *, key: str) -> None:
+    """A caption on how to use something on screen (hover, zoom), left out of print."""
+    st.container(key=f"no-print-hint-{key}").caption(text)
+
+
 def metric_card(container, card, *, delta_color: str | None = None) -> None:
     """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help, perhaps delta_color) as a
     `headline` box."""

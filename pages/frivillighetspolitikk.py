@@ -139,8 +139,8 @@ if tabs["Kart og kommuner"].open:
                             alt=summary)
         with side_col:
             st.markdown(summary)
-            st.caption("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. Velg en "
-                       "kommune øverst på siden for å markere den.")
+            components.screen_hint("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. "
+                                   "Velg en kommune øverst på siden for å markere den.", key="kart")
         st.markdown("**Alle kommuner** – klikk på en kolonneoverskrift for å sortere.")
         components.table(fp.municipality_table(status_df), formats={"vedtaksaar": "year"}, height=380,
                          key="kommuner")

@@ -37,7 +37,8 @@ map_col, side_col = st.columns([3, 2], gap="medium")
 components.deck_map(map_col, view.deck, view.drawing, key="kart", alt=f"Kart: {view.title}. {view.summary}")
 with side_col:
     st.markdown(view.summary)
-    st.caption("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å zoome.")
+    components.screen_hint("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å "
+                           "zoome.", key="kart")
 components.source_line(*view.sources)
 
 st.markdown(f"#### Tabell: {view.title}")

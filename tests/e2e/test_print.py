@@ -109,9 +109,12 @@ def test_a_scrolling_table_is_left_out_of_print_with_a_note(browser, app_url):
         table.locator("canvas").first.wait_for(timeout=30_000)
         note = pg.locator("[class*='st-key-print-only-tabell-kart_tabell']")
         assert note.count() == 1 and note.is_hidden()
+        hint = pg.get_by_text("Hold musepekeren over")
+        assert hint.is_visible()
         pg.emulate_media(media="print")
         assert table.is_hidden()
         assert note.is_visible() and "ikke med på utskriften" in note.inner_text()
+        assert hint.is_hidden(), "paper cannot be hovered or zoomed: the hint is not printed"
     finally:
         next(gen, None)
 
