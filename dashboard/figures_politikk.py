@@ -14,7 +14,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import figures, maps
-from dashboard.format import fmt_int, fmt_pct, fmt_period, map_strings, size_group_words
+from dashboard.format import and_list, fmt_int, fmt_pct, fmt_period, map_strings, size_group_words
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
@@ -217,7 +217,7 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
         if len(where) > 3:
             return f"{word}, {fmt_pct(share, 0)}, i {fmt_int(len(where))} {plural}"
         names = [f"{w.removeprefix('i ') if i else w} ({n})" for i, (w, n) in enumerate(where)]
-        return f"{word}, {fmt_pct(share, 0)}, " + ", ".join(names[:-1]) + " og " + names[-1]
+        return f"{word}, {fmt_pct(share, 0)}, " + and_list(names)
 
     high = end("høyest", by["andel_ja_alle"][0])
     text = (f"Andelen kommuner med vedtatt politikk er {high}{',' if ' og ' in high else ''} og "

@@ -18,6 +18,11 @@ MISSING = "–"
 PLOTLY_SEPARATORS = ", "
 
 
+def and_list(items: list[str]) -> str:
+    """'', 'A', 'A og B', 'A, B og C' (the ETL's reform notes have their own: etl.harmonise.and_list)."""
+    return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 

@@ -11,7 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import db, map_drawing, map_files, maps, queries
-from dashboard.format import fmt_date, fmt_value, nobreak, value_step
+from dashboard.format import and_list, fmt_date, fmt_value, nobreak, value_step
 from dashboard.theme import STATUS_LABELS
 
 
@@ -63,7 +63,7 @@ def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
         tied.append(navn)
     if len(tied) > 3:
         return f"{word} ({shown}) i {len(tied)} {level_word}"
-    names = tied[0] if len(tied) == 1 else ", ".join(tied[:-1]) + " og " + tied[-1]
+    names = and_list(tied)
     return f"{word} i {names} ({shown})"
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.format import (
+    and_list,
     fmt_change,
     fmt_date,
     fmt_int,
@@ -17,7 +18,6 @@ from dashboard.format import (
     map_strings,
 )
 from dashboard.queries_tilskudd import status_of
-from etl.harmonise import and_list
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def unofficial_years(totals: pl.DataFrame) -> list[int]:
 def with_status(series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
     """A yearly series (aar, …) with the status of each year's national total, in words ('Publisert',
     'Antatt, ikke publisert'), for its download."""
-    from dashboard.tilskudd import STATUS_TEXT
+    from dashboard.tilskudd import STATUS_TEXT  # here: dashboard.tilskudd imports this module (Card)
 
     words = totals.select("aar", pl.col("status").replace_strict(
         {k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")).alias("status_landstall"))

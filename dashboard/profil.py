@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import db, figures_politikk, figures_profil, queries, queries_profil
 from dashboard.format import (
+    and_list,
     fmt_change,
     fmt_date,
     fmt_int,
@@ -212,10 +213,10 @@ def history_note(p: Profile) -> str | None:
     short = p.name.lower()
     if all(n.lower() == short for n in h["navn"].to_list()) and h["vekt"].min() == 1:
         numbers = [f"{r['kode']} ({validity(r)})" for r in h.iter_rows(named=True)]
-        return f"{me} hadde tidligere kommunenummer {_join(numbers)}."
+        return f"{me} hadde tidligere kommunenummer {and_list(numbers)}."
     parts = [("en del av " if r["vekt"] < 1 else "") + f"{r['navn']} ({r['kode']}, {validity(r)})"
              for r in h.iter_rows(named=True)]
-    text = f"{me} består av det som var {_join(parts)}."
+    text = f"{me} består av det som var {and_list(parts)}."
     splits = list(dict.fromkeys(r["merknad"] for r in h.iter_rows(named=True) if r["vekt"] < 1))
     return " ".join([text, *splits])
 
@@ -225,7 +226,7 @@ def split_note(p: Profile) -> str | None:
     split = p.history.filter(pl.col("vekt") < 1)
     if split.is_empty():
         return None
-    olds = _join([f"{r['navn']} ({r['kode']}, {validity(r)})"
+    olds = and_list([f"{r['navn']} ({r['kode']}, {validity(r)})"
                   for r in split.iter_rows(named=True)])
     return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Folketallet før delingen er beregnet: "
             "den gamle kommunens folketall fordelt etter folketallet 1. januar 2024. Grasrotmottakere som ikke finnes "
@@ -271,15 +272,11 @@ def policy_sentence(p: Profile) -> str:
     items = has + [f"delvis {m}" for m in partly]  # one list: "A, B og delvis C", never "A og B, delvis C"
     text = first
     if items:
-        text += " Kommunen har " + _join(items)
+        text += " Kommunen har " + and_list(items)
         text += (", men " + _neither(lacks) + ".") if lacks else "."
     elif lacks:
         text += " Kommunen har " + _neither(lacks) + "."
     return text
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def _neither(items: list[str]) -> str:
@@ -371,16 +368,16 @@ def changes(p: Profile) -> list[str]:
         got = [MEASURES[m] for m in MEASURES if new[m] == "ja" and old[m] in ("nei", "delvis")]
         lost = [MEASURES[m] for m in MEASURES if new[m] == "nei" and old[m] in ("ja", "delvis")]
         if got:
-            out.append(f"**Nytt siden {old['runde']}:** " + _join(got) + ".")
+            out.append(f"**Nytt siden {old['runde']}:** " + and_list(got) + ".")
         if lost:
-            out.append(f"**Ikke lenger (etter svaret i {new['runde']}):** " + _join(lost) + ".")
+            out.append(f"**Ikke lenger (etter svaret i {new['runde']}):** " + and_list(lost) + ".")
         partly = [f"{MEASURES[m]} ({ANSWERS[old[m]].lower()} → delvis)" for m in MEASURES
                   if new[m] == "delvis" and old[m] in ("ja", "nei")]
         if partly:
-            out.append(f"**Endret siden {old['runde']}:** " + _join(partly) + ".")
+            out.append(f"**Endret siden {old['runde']}:** " + and_list(partly) + ".")
         split = p.history.filter(pl.col("vekt") < 1)
         if old["runde"] < 2024 <= new["runde"] and not split.is_empty():
-            olds = _join([f"{r['navn']} ({r['kode']})" for r in split.iter_rows(named=True)])
+            olds = and_list([f"{r['navn']} ({r['kode']})" for r in split.iter_rows(named=True)])
             out.append(f"*Svaret fra {old['runde']} gjelder hele {olds}, før delingen i 2024.*")
     if p.orgs.height >= 2:
         new, old = p.orgs.row(0, named=True), p.orgs.row(1, named=True)
@@ -456,8 +453,8 @@ def policy_note(p: Profile) -> str | None:
     years = p.rounds.filter(pl.col("vedtaksaar").is_not_null()).sort("runde")
     if years["vedtaksaar"].n_unique() > 1:
         by_year = years.group_by("vedtaksaar", maintain_order=True).agg("runde", "harmonisert")
-        given = _join([f"{r['vedtaksaar']} ({'rundene' if len(r['runde']) > 1 else 'runden'} "
-                       f"{_join([str(x) for x in r['runde']])})" for r in by_year.iter_rows(named=True)])
+        given = and_list([f"{r['vedtaksaar']} ({'rundene' if len(r['runde']) > 1 else 'runden'} "
+                       f"{and_list([str(x) for x in r['runde']])})" for r in by_year.iter_rows(named=True)])
         text = f"Svarene gir ulike vedtaksår: {given}. Årene er slik kommunen selv har svart."
         if years["harmonisert"].any():
             text += " I runder før en sammenslåing kan året gjelde en av kommunene som lå her da."

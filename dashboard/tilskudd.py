@@ -22,7 +22,7 @@ from dashboard import db, queries, state
 from dashboard import figures_tilskudd as ft
 from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
-from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct, md_escape, nobreak
+from dashboard.format import and_list, fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct, md_escape, nobreak
 from dashboard.oversikt import Card
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO, status_of
 
@@ -469,8 +469,7 @@ def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
 
 
 def _years(years: list[int]) -> str:
-    ys = [str(y) for y in sorted(years)]
-    return ys[0] if len(ys) == 1 else (", ".join(ys[:-1]) + " og " + ys[-1] if ys else "")
+    return and_list([str(y) for y in sorted(years)])
 
 
 def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: int, total: float | None,
