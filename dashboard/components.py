@@ -12,13 +12,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import db, figures, maps, queries
+from dashboard import db, figures, maps, queries, style
 from dashboard.downloads import Provenance, to_csv, to_xlsx
 from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
 from dashboard.labels import label
 
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "locales": {"no": {"dictionary": style.PLOTLY_DICTIONARY}},
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def slug(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from dashboard import maps
@@ -141,7 +143,7 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   [data-testid="stElementContainer"]:has(:is(h1, h2, h3, h4)) { break-after: avoid; }
   /* interactive charts and tables keep their on-screen pixel size when printed (nothing is redrawn): they are
      scaled down to the page width, never up, and kept whole on one page. A plotly chart is stacked svg layers
-     without a viewBox; PRINT_JS gives them one on "beforeprint" (and takes it away on "afterprint"), with the
+     without a viewBox; PAGE_JS gives them one on "beforeprint" (and takes it away on "afterprint"), with the
      drawn size in --print-w and --print-ratio. (Streamlit's own print rule stretches the chart box to 100 %.) */
   [data-testid="stElementContainer"]:has(> * > :is([data-testid="stPlotlyChart"], [data-testid="stDataFrame"])) {
     break-inside: avoid; }
@@ -163,7 +165,7 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 }
 /* print-only notes for tables (components.table) take no room on screen */
 @media screen { [data-testid="stLayoutWrapper"]:has(> [class*="st-key-print-only-tabell"]) { display: none; } }
-/* the print script's own element (PRINT_JS) takes no room */
+/* the page script's own element (PAGE_JS) takes no room */
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 </style>
 """
@@ -171,13 +173,49 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 
 CSS = CSS.replace("MAP_HEIGHT", str(maps.MAP_HEIGHT))
 
-#: Constant script (no data): while the page prints, each plotly chart's svg layers get a viewBox of their drawn
-#: size, so the print stylesheet can scale the chart down to the page width (Chrome lays the page out for print right
-#: after "beforeprint", without redrawing the charts); "afterprint" restores them, as plotly redraws at screen size.
-PRINT_JS = """<script>
-(() => {
-  if (window.__frivilligPrintFit) return;
-  window.__frivilligPrintFit = true;
+#: Streamlit's, plotly's and MapLibre's own words in the page's controls, in bokmål: labels read aloud by screen
+#: readers and tooltips (attributes), and the text of their menus and messages. Exact matches only.
+UI_ATTRIBUTES = {
+    "Main menu": "Hovedmeny", "App pages": "Sidene", "Navigate to home page": "Til forsiden",
+    "Link to heading": "Lenke til overskriften", "Open": "Åpne", "Close": "Lukk", "Clear value": "Tøm",
+    "Clear all": "Tøm alt", "Selected values": "Valgte verdier", "Running...": "Arbeider …",
+    "Stop script": "Stopp", "Notifications": "Varsler", "Fullscreen": "Fullskjerm",
+    "Close fullscreen": "Lukk fullskjerm", "Toggle fullscreen": "Fullskjerm av/på",
+    "Show/hide columns": "Vis eller skjul kolonner", "Download as CSV": "Last ned som CSV",
+    "Download as PNG": "Last ned som PNG", "Search": "Søk", "Close Search": "Lukk søket",
+    "Previous Result": "Forrige treff", "Next Result": "Neste treff", "Dataframe column menu": "Kolonnemeny",
+    "Copy column name": "Kopier kolonnenavnet", "Scroll tabs left": "Bla fanene til venstre",
+    "Scroll tabs right": "Bla fanene til høyre", "Markdown content": "Tekst",
+    "Toggle attribution": "Vis eller skjul kildeangivelsen", "Zoom In": "Zoom inn", "Zoom Out": "Zoom ut",
+    "Expand sidebar": "Vis sidepanelet", "Collapse sidebar": "Skjul sidepanelet",
+}
+UI_TEXTS = {
+    "Skip to main content": "Gå til hovedinnholdet", "No results": "Ingen treff", "Running...": "Arbeider …",
+    "Stop": "Stopp", "Print": "Skriv ut", "About": "Om", "Settings": "Innstillinger", "Rerun": "Last inn på nytt",
+    "Clear cache": "Tøm hurtigbufferen", "Record a screencast": "Ta opp skjermen", "Record screen": "Ta opp skjermen", "Sort ascending": "Sorter stigende",
+    "Sort descending": "Sorter synkende", "Autosize": "Tilpass bredden", "Pin column": "Fest kolonnen",
+    "Unpin column": "Løsne kolonnen", "Hide column": "Skjul kolonnen", "Type to search": "Skriv for å søke",
+    "Select all": "Velg alle", "Clear selection": "Fjern valget", "Copy to clipboard": "Kopier",
+    "Connecting": "Kobler til", "Please wait...": "Vent litt …",
+}
+#: plotly's tooltips for its chart buttons (the config's "locales"; PLOTLY_CONFIG's locale is "no")
+PLOTLY_DICTIONARY = {
+    "Download plot as a PNG": "Last ned figuren som PNG-bilde", "Download plot as a png": "Last ned figuren som PNG-bilde",
+    "Download plot": "Last ned figuren", "Zoom": "Forstørr et utsnitt", "Pan": "Flytt", "Zoom in": "Zoom inn",
+    "Zoom out": "Zoom ut", "Autoscale": "Tilpass aksene", "Reset axes": "Tilbakestill aksene",
+    "Reset view": "Tilbakestill visningen", "Toggle Spike Lines": "Vis eller skjul hjelpelinjer",
+    "Show closest data on hover": "Vis nærmeste verdi ved pekeren",
+    "Compare data on hover": "Sammenlign verdiene ved pekeren",
+    "Double-click to zoom back out": "Dobbeltklikk for å zoome ut igjen",
+    "Double-click on legend to isolate one trace": "Dobbeltklikk på en forklaring for å vise bare den",
+}
+
+# Constant script (no data). (1) While the page prints, each plotly chart's svg layers get a viewBox of their drawn
+# size, so the print stylesheet can scale the chart down to the page width (Chrome lays the page out for print right
+# after "beforeprint", without redrawing the charts); "afterprint" restores them, as plotly redraws at screen size.
+# (2) The page says it is in bokmål (<html lang>, for screen readers and hyphenation), and the controls' own words
+# are put in bokmål as they appear (once per frame, only where an English word from the lists above is found).
+_PRINT_FIT = """
   addEventListener("beforeprint", () => {
     for (const box of document.querySelectorAll(".js-plotly-plot .svg-container:not([data-print-fit])")) {
       const layers = box.querySelectorAll(":scope > svg.main-svg");
@@ -201,13 +239,53 @@ PRINT_JS = """<script>
       } else el.removeAttribute("viewBox");
       delete el.dataset.printFit;
     }
-  });
-})();
-</script>"""
+  });"""
+_NORWEGIAN_UI = """
+  const ATTRS = ATTRS_JSON, TEXTS = TEXTS_JSON, NAMES = ["aria-label", "title", "data-title", "placeholder"];
+  const FULL = "Fullscreen: ";  // Streamlit labels the full-screen button of an image "Fullscreen: " and its alt text
+  const attrSel = [...NAMES.flatMap(n => Object.keys(ATTRS).map(k => `[${n}="${k}"]`)),
+                   `[aria-label^="${FULL}"]`].join(",");
+  // Streamlit's own chrome: where its words are text (menus, lists, the header), never the page's content
+  const chrome = '[data-testid="stSkipToContent"], [data-testid="stHeader"], [data-testid="stStatusWidget"], ' +
+    '[data-baseweb="popover"], [role="listbox"], [role="menu"], [role="dialog"], [data-testid="stMainMenuList"]';
+  const fixText = root => {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const t = TEXTS[n.nodeValue.trim()];
+      if (t !== undefined) n.nodeValue = n.nodeValue.replace(n.nodeValue.trim(), t);
+    }
+  };
+  const fix = () => {
+    queued = false;
+    if (document.documentElement.lang !== "nb") document.documentElement.lang = "nb";
+    for (const el of document.querySelectorAll(attrSel)) {
+      for (const n of NAMES) {
+        const v = el.getAttribute(n);
+        if (v === null) continue;
+        if (ATTRS[v] !== undefined) el.setAttribute(n, ATTRS[v]);
+        else if (n === "aria-label" && v.startsWith(FULL)) el.setAttribute(n, "Fullskjerm: " + v.slice(FULL.length));
+      }
+    }
+    for (const el of document.querySelectorAll(chrome)) fixText(el);
+    // a Material icon in markdown is read as "print icon": it only decorates the words after it
+    for (const el of document.querySelectorAll('[role="img"][aria-label$=" icon"][translate="no"]')) {
+      el.removeAttribute("role");
+      el.removeAttribute("aria-label");
+      el.setAttribute("aria-hidden", "true");
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(fix); } })
+    .observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true,
+                                        attributeFilter: NAMES});
+  fix();"""
+PAGE_JS = ("<script>\n(() => {\n  if (window.__frivilligPage) return;\n  window.__frivilligPage = true;"
+           + _PRINT_FIT + _NORWEGIAN_UI.replace("ATTRS_JSON", json.dumps(UI_ATTRIBUTES, ensure_ascii=False))
+           .replace("TEXTS_JSON", json.dumps(UI_TEXTS, ensure_ascii=False)) + "\n})();\n</script>")
 
 
 def apply() -> None:
     """Inject the stylesheet once per run, as markdown: st.html is loaded as a separate script and would be
     applied only once every chart's script has loaded (a flash of unstyled cards)."""
     st.markdown(CSS, unsafe_allow_html=True)
-    st.html(PRINT_JS, unsafe_allow_javascript=True)
+    st.html(PAGE_JS, unsafe_allow_javascript=True)

@@ -22,7 +22,17 @@ from dashboard import db, queries, state
 from dashboard import figures_tilskudd as ft
 from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
-from dashboard.format import and_list, fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct, md_escape, nobreak
+from dashboard.format import (
+    and_list,
+    fmt_change,
+    fmt_int,
+    fmt_nok,
+    fmt_nok_short,
+    fmt_num,
+    fmt_pct,
+    md_escape,
+    nobreak,
+)
 from dashboard.oversikt import Card
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO, status_of
 

@@ -546,8 +546,8 @@ def test_view_data_refuses_names_that_are_not_public_views(mirror_db, monkeypatc
 
 def test_every_html_block_the_dashboard_renders_comes_from_an_escaping_builder():
     """st.html and unsafe_allow_html show raw HTML: only the builders tested here for escaping may feed them."""
-    # CSS, PRINT_JS: style.py's constant stylesheet and print script
-    allowed = {"maps.legend_html", "figures.sparkline_svg", "CSS", "PRINT_JS"}
+    # CSS, PAGE_JS: style.py's constant stylesheet and page script (print fitting, the controls' words in bokmål)
+    allowed = {"maps.legend_html", "figures.sparkline_svg", "CSS", "PAGE_JS"}
     found = []
     for path in sorted([*ROOT.glob("dashboard/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -569,3 +569,14 @@ def test_every_html_block_the_dashboard_renders_comes_from_an_escaping_builder()
 
     svg = figures.sparkline_svg([1, 2, 3], HOSTILE_NAMES[0])
     assert "<script>" not in svg and html.escape(HOSTILE_NAMES[0]) in svg
+
+
+def test_the_page_script_is_one_script_with_no_tag_inside():
+    """Streamlit's HTML sanitiser drops the whole page script when its code seems to hold a tag (a '<' in a
+    comment was enough): then the page is announced as English and the print fitting is gone."""
+    from dashboard import style
+
+    body = style.PAGE_JS.removeprefix("<script>").removesuffix("</script>")
+    assert style.PAGE_JS.startswith("<script>") and style.PAGE_JS.endswith("</script>")
+    assert "<" not in body
+    assert 'document.documentElement.lang = "nb"' in body

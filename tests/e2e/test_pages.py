@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboard import maps
+from dashboard import maps, style
 from tests.e2e.conftest import checked_page, run_axe, wait_ready
 
 #: (address, the page's heading, a selector for its first figure)
@@ -20,6 +20,22 @@ PAGES = [
     ("/om_dataene", "Om dataene", "[data-testid='stDataFrame']"),
 ]
 BANNER = "Testdata – ikke offisiell statistikk"
+#: Streamlit's, plotly's and MapLibre's English words for their controls (style.py puts them in bokmål)
+ENGLISH = sorted({*style.UI_ATTRIBUTES, *style.PLOTLY_DICTIONARY})
+ENGLISH_LEFT_JS = """(words) => {
+  const english = new Set(words), left = [];
+  for (const el of document.querySelectorAll('[aria-label], [title], [data-title], [placeholder]'))
+    for (const a of ['aria-label', 'title', 'data-title', 'placeholder'])
+      if (english.has(el.getAttribute(a)) || (a === 'aria-label' && /^Fullscreen|icon$/.test(el.getAttribute(a))))
+        left.push(`${a}=${el.getAttribute(a)}`);
+  return left;
+}"""
+
+
+def english_left(pg) -> list[str]:
+    """The controls still labelled in English (read aloud by screen readers, shown as tooltips)."""
+    pg.wait_for_timeout(200)  # the page script translates once per frame
+    return pg.evaluate(ENGLISH_LEFT_JS, ENGLISH)
 
 
 def open_page(pg, url: str, heading: str) -> None:
@@ -45,6 +61,9 @@ def test_page_renders_and_passes_axe(app_url, page, axe_source, path, heading, f
     # every page with figures names their sources under them (Om dataene is the list of sources itself)
     if path != "/om_dataene":
         assert page.get_by_text(re.compile(r"^Kilde: ")).count() >= 1
+    # the page says it is in bokmål, and so do the controls of Streamlit, the charts and the map
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    assert english_left(page) == []
     violations = run_axe(page, axe_source)
     assert violations == [], violations
 
@@ -111,6 +130,23 @@ def test_map_redraws_for_another_indicator_and_level(app_url, page):
                            ".includes('for 15 fylker')", timeout=30_000)
     assert page.locator(".map-legend li").count() >= 3
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_controls_own_words_are_in_bokmal(app_url, page):
+    """What Streamlit writes itself: the main menu, a search with no match, the keyboard's skip link."""
+    open_page(page, app_url + "/kommuneprofil?kommune=1508", "Ålesund")
+    box = page.get_by_role("combobox", name="Kommune", exact=True)
+    box.click()
+    box.fill("zzzq")
+    page.get_by_text("Ingen treff", exact=True).wait_for(timeout=5_000)
+    assert page.get_by_text("No results").count() == 0
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Hovedmeny").click()
+    page.get_by_text("Skriv ut", exact=True).wait_for(timeout=5_000)
+    assert page.get_by_text("Print", exact=True).count() == 0
+    page.keyboard.press("Escape")
+    assert page.locator("[data-testid='stSkipToContent']").inner_text().strip() == "Gå til hovedinnholdet"
+    assert english_left(page) == []
 
 
 def test_old_municipality_number_in_a_link_leads_to_today(app_url, page):

@@ -1,7 +1,7 @@
 """Browser tests of printing the chart pages: every interactive chart and table fits the width of an A4 page.
 
 A printed page is laid out at the paper's width, but nothing on it is redrawn: a plotly chart keeps its on-screen
-size, and without the print script (style.PRINT_JS) its right part is cut off at the page edge. To look at that
+size, and without the print script (style.PAGE_JS) its right part is cut off at the page edge. To look at that
 layout, the page is frozen (no resize, media or size-observer callback runs, as while printing), narrowed to the
 printable width of A4 portrait with 10 mm margins (190 mm = 718 px), switched to print media, and sent the
 "beforeprint" event Chrome sends before printing (page.pdf() sends it too)."""
