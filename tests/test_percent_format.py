@@ -76,3 +76,14 @@ def test_no_chart_on_any_page_writes_percent_without_the_space(mirror_db, monkey
     breakable = [m.group(0) for t in texts for m in BREAKABLE.finditer(t)]
     assert not breakable, f"{page}: a plain space inside a number or before its unit: {breakable[:5]}"
 
+
+
+def test_every_kind_of_chart_has_the_dashboards_look():
+    """The theme's template (Norwegian separators, palette, fonts) is on every chart, though no builder names it."""
+    import plotly.io as pio
+
+    years = pl.DataFrame({"aar": [2021, 2022, 2023], "verdi": [1.0, 2.0, 3.0], "navn": ["A", "B", "C"]})
+    charts = [figures.line_trend(years, x="aar", y="verdi"), figures.bars_by_year(years, y="verdi"),
+              figures.bar_ranked(years, category="navn", value="verdi"), figures.empty_figure("Ingen tall")]
+    for fig in charts:
+        assert fig.layout.template == pio.templates["frivillig"]
