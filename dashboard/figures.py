@@ -15,9 +15,9 @@ from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATU
 
 def _layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", height: int = 360,
             percent: bool = False, legend: bool = True) -> go.Figure:
-    # a builder that chose its hover mode ('closest' for bars: one bar per year) keeps it. The template is the
-    # default (theme.py), applied when the figure is made: naming it again validates and copies it anew (2 ms)
-    fig.update_layout(height=height, showlegend=legend,
+    # a builder that chose its hover mode ('closest' for bars: one bar per year) keeps it. The template is named:
+    # Streamlit makes its own the default when its plotly module is imported, which can come after theme.py
+    fig.update_layout(template="frivillig", height=height, showlegend=legend,
                       hovermode=fig.layout.hovermode or "x unified",
                       xaxis_title=x_title or None, yaxis_title=y_title or None)
     if percent:

@@ -121,7 +121,7 @@ def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400)
     fig.update_xaxes(tickvals=list(range(int(years.min()), int(years.max()) + 1)), tickformat="d",
                      range=[int(years.min()) - 0.2, int(years.max()) + 1.1])
     fig.update_yaxes(tickformat=".0%", range=[0, top * 1.25], title="Andel av alle kommuner")
-    fig.update_layout(hovermode="closest", height=height, showlegend=True,
+    fig.update_layout(hovermode="closest", height=height, template="frivillig", showlegend=True,
                       legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return norwegian_percent(fig)

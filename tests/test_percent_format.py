@@ -78,9 +78,12 @@ def test_no_chart_on_any_page_writes_percent_without_the_space(mirror_db, monkey
 
 
 
-def test_every_kind_of_chart_has_the_dashboards_look():
-    """The theme's template (Norwegian separators, palette, fonts) is on every chart, though no builder names it."""
+def test_every_kind_of_chart_has_the_dashboards_look(monkeypatch):
+    """The theme's template (Norwegian separators, palette, fonts) is on every chart, also after Streamlit's plotly
+    module has made its own template the default (it does so when it is imported, which may come after ours)."""
     import plotly.io as pio
+
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
 
     years = pl.DataFrame({"aar": [2021, 2022, 2023], "verdi": [1.0, 2.0, 3.0], "navn": ["A", "B", "C"]})
     charts = [figures.line_trend(years, x="aar", y="verdi"), figures.bars_by_year(years, y="verdi"),
