@@ -187,7 +187,7 @@ UI_ATTRIBUTES = {
     "Copy column name": "Kopier kolonnenavnet", "Scroll tabs left": "Bla fanene til venstre",
     "Scroll tabs right": "Bla fanene til høyre", "Markdown content": "Tekst",
     "Toggle attribution": "Vis eller skjul kildeangivelsen", "Zoom In": "Zoom inn", "Zoom Out": "Zoom ut",
-    "Expand sidebar": "Vis sidepanelet", "Collapse sidebar": "Skjul sidepanelet",
+    "Expand sidebar": "Vis sidepanelet", "Map": "Kart", "Collapse sidebar": "Skjul sidepanelet",
 }
 UI_TEXTS = {
     "Skip to main content": "Gå til hovedinnholdet", "No results": "Ingen treff", "Running...": "Arbeider …",
