@@ -75,9 +75,9 @@ def _organisasjoner() -> Link:
         figures.line_trend(orgs, x="aar", y="antall", y_title="Organisasjoner", height=320),
         orgs.select("aar", "antall", "nye", "per_1000"),
         title="Registrerte frivillige organisasjoner",
-        summary=figures.describe_trend(orgs, x="aar", y="antall", what="antallet registrerte organisasjoner"),
+        summary=oversikt.describe_register(orgs, queries.snapshot_date("frivillighetsregisteret")),
         sources=("frivillighetsregisteret", "enhetsregisteret"), key="embed_org",
-        note="Siste år er beholdningen ved datouttaket.", level=2)
+        note=f"{oversikt.REGISTER_HISTORY} Siste år gjelder per datouttaket.", level=2)
     return Link("", {})
 
 

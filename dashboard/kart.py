@@ -89,8 +89,14 @@ FLOWS = frozenset({"org_nye"})
 
 def snapshot_note(indicator: str, aar: int, snapshot: str | None) -> str:
     """' Tallene for 2025 gjelder per 30. september 2025 …' when the year is the register's snapshot year (the
-    year is not over: its figures are those of the day the data was taken out), else ''."""
-    if not snapshot or int(snapshot[:4]) != aar:
+    year is not over: its figures are those of the day the data was taken out); for a stock of an earlier year,
+    that it counts today's organisations (the register has no history); else ''."""
+    if not snapshot:
+        return ""
+    if indicator in STOCKS and aar < int(snapshot[:4]):
+        return (f" Tallene for {aar} er dagens organisasjoner som var registrert ved utgangen av {aar}; "
+                "organisasjoner som er slettet siden, er ikke med.")
+    if int(snapshot[:4]) != aar:
         return ""
     if indicator in STOCKS:
         return f" Tallene for {aar} gjelder per {fmt_date(snapshot)} (datouttaket), ikke ved utgangen av året."

@@ -39,23 +39,48 @@ def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
     return last, prev
 
 
+#: What the register's history is: Frivillighetsregisteret lists the organisations registered today, with the date
+#: each was first registered; those deleted since are gone. Earlier years are counted from that date.
+REGISTER_HISTORY = ("Tallene for tidligere år er dagens organisasjoner, talt fra året de ble registrert. "
+                    "Organisasjoner som er slettet fra registeret siden, er ikke med: registeret har ingen historikk, "
+                    "så antallet tidligere år er for lavt, og veksten ser større ut enn den var.")
+
+
 def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
-    """Cards for registered organisations and organisations per 1 000 inhabitants."""
+    """Cards for registered organisations (the change: those registered in the last year) and organisations per
+    1 000 inhabitants."""
     last, prev = _last_two(orgs, "antall")
     as_of = f"per {fmt_date(snapshot)}" if snapshot else str(last["aar"])
-    delta = f"{fmt_change(last['antall'] - prev['antall'])} siden utgangen av {prev['aar']}" if prev else None
+    delta = f"{fmt_change(last['antall'] - prev['antall'])} nye i {last['aar']}" if prev else None
     per_last, per_prev = _last_two(orgs, "per_1000")
     per_delta = (f"{fmt_change(per_last['per_1000'] - per_prev['per_1000'], 1)} siden {per_prev['aar']}"
                  if per_prev else None)
     return [
         Card("Frivillige organisasjoner", fmt_int(last["antall"]), delta,
              [float(v) for v in orgs["antall"].to_list()],
-             f"Organisasjoner i Frivillighetsregisteret {as_of}. Trenden viser beholdningen ved hvert årsskifte "
-             "siden registeret åpnet i 2009."),
+             f"Organisasjoner i Frivillighetsregisteret {as_of}. Endringen er organisasjonene som ble registrert i "
+             f"{last['aar']} og fortsatt er med. Trenden viser hvor mange av dagens organisasjoner som var registrert "
+             "ved hvert årsskifte siden registeret åpnet i 2009; slettede organisasjoner er ikke med."),
         Card("Per 1\u00a0000 innbyggere", fmt_num(per_last["per_1000"], 1), per_delta,
              [float(v) for v in orgs["per_1000"].to_list()],
-             "Registrerte organisasjoner per 1\u00a0000 innbyggere (folketall 1. januar året etter)."),
+             "Registrerte organisasjoner per 1\u00a0000 innbyggere (folketall 1. januar året etter). For tidligere år: "
+             "dagens organisasjoner etter året de ble registrert (slettede er ikke med)."),
     ]
+
+
+def describe_register(orgs: pl.DataFrame, snapshot: str | None) -> str:
+    """'Av de 72 800 organisasjonene i registeret per 30. september 2025 var 17 165 registrert ved utgangen av
+    2009.': the register's series said as what it is (today's organisations by year of registration)."""
+    d = orgs.drop_nulls("antall").sort("aar")
+    if d.height == 0:
+        return "Ingen tall for registrerte organisasjoner."
+    first, last = d.row(0, named=True), d.row(-1, named=True)
+    as_of = f"per {fmt_date(snapshot)}" if snapshot else f"i {last['aar']}"
+    text = f"Det er {fmt_int(last['antall'])} organisasjoner i registeret {as_of}."
+    if d.height > 1:
+        text = (f"Av de {fmt_int(last['antall'])} organisasjonene i registeret {as_of} var "
+                f"{fmt_int(first['antall'])} registrert ved utgangen av {first['aar']}.")
+    return text
 
 
 def policy_card(rounds: pl.DataFrame) -> Card:

@@ -16,7 +16,8 @@ rounds = queries.policy_rounds()
 grasrot = queries.grasrot_series()
 moms = queries.moms_series()
 grasrot_totals, moms_totals = qt.totals(qt.GRASROT), qt.totals(qt.MOMS)
-cards = [*oversikt.org_cards(orgs, queries.snapshot_date("frivillighetsregisteret")),
+snapshot = queries.snapshot_date("frivillighetsregisteret")
+cards = [*oversikt.org_cards(orgs, snapshot),
          oversikt.policy_card(rounds), oversikt.grasrot_card(grasrot, grasrot_totals)]
 for col, card in zip(st.columns(len(cards)), cards, strict=True):
     components.metric_card(col, card)
@@ -31,9 +32,9 @@ with left:
                                                                         y_title="Organisasjoner", height=300)),
         orgs.select("aar", "antall", "nye", "per_1000"),
         title="Registrerte frivillige organisasjoner",
-        summary=figures.describe_trend(orgs, x="aar", y="antall", what="antallet registrerte organisasjoner"),
+        summary=oversikt.describe_register(orgs, snapshot),
         sources=("frivillighetsregisteret", "enhetsregisteret"), key="org",
-        note="Siste år er beholdningen ved datouttaket.")
+        note=f"{oversikt.REGISTER_HISTORY} Siste år gjelder per datouttaket.")
     unofficial = oversikt.unofficial_years(grasrot_totals)
     components.figure(
         components.cached_figure("grasrot", (), lambda: figures.bars_by_year(

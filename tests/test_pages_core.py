@@ -53,6 +53,19 @@ def test_overview_headline_figures(app):
     assert [t.value for t in at.title] == ["Frivillighet i Norge"]
 
 
+def test_overview_says_the_register_history_is_todays_organisations(app):
+    """Frivillighetsregisteret has no history: earlier years count today's organisations by year of registration,
+    and the card's change is the new registrations, not a net change."""
+    at = app()
+    orgs = cards(at)["Frivillige organisasjoner"]
+    assert re.fullmatch(r"↑ \+\d[\d\u00a0]* nye i 2025", orgs.delta), orgs.delta
+    assert "slettede organisasjoner er ikke med" in orgs.help
+    text = _text(at)
+    assert re.search(r"Av de 72\u00a0800 organisasjonene i registeret per 30\. september 2025 var [\d\u00a0]+ "
+                     r"registrert ved utgangen av 2009\.", text)
+    assert "Organisasjoner som er slettet fra registeret siden, er ikke med" in text
+
+
 def test_overview_marks_the_years_without_a_published_national_total(app, downloads):
     """Grasrotandelen 2024 (assumed) and the interpolated years are lighter, hatched bars, said so under the chart,
     on hover and in the download."""
@@ -113,7 +126,12 @@ def test_map_of_the_snapshot_year_says_its_figures_are_from_the_day_the_data_was
     """2025 is not over: the register's figures for it are those of 30.9.2025, not of the end of the year."""
     latest = _text(app("pages/kart.py"))
     assert "Tallene for 2025 gjelder per 30. september 2025 (datouttaket), ikke ved utgangen av året." in latest
-    assert "gjelder per 30. september" not in _text(app("pages/kart.py", aar="2024"))
+    earlier = _text(app("pages/kart.py", aar="2024"))
+    assert "gjelder per 30. september" not in earlier
+    # an earlier year counts today's organisations: the register keeps no deleted ones
+    assert ("Tallene for 2024 er dagens organisasjoner som var registrert ved utgangen av 2024; organisasjoner som "
+            "er slettet siden, er ikke med.") in earlier
+    assert "slettet siden" not in _text(app("pages/kart.py", aar="2024", indikator="grasrot_kr_per_innbygger"))
     assert "registreringer fram til 30. september 2025" in _text(app("pages/kart.py", indikator="org_nye"))
 
 
