@@ -234,21 +234,29 @@ def status_summary(df: pl.DataFrame, *, what: str) -> str:
 SHORT_HEADERS = {"publisert: med politikk": "publisert", "undersøkelsen: med politikk": "undersøkelsen",
                  "publisert: antall kommuner": "kommuner (publisert)", "kommuner 1. januar 2024": "kommuner 2024"}
 COMPARISON_CAPTION = ("«Publisert» og «undersøkelsen»: antall kommuner med vedtatt frivillighetspolitikk i "
-                      "Frivillighet Norges tabell og i kommuneundersøkelsen 2024. «Stemmer»: om de to er like.")
+                      "Frivillighet Norges tabell og i kommuneundersøkelsen 2024. «Avvik»: det som ikke stemmer "
+                      "mellom tabellen og fylket i dag – antallet med politikk, kommuneantallet eller begge.")
+
+
+def _discrepancy() -> pl.Expr:
+    """What differs between the published row and the county today: '–', 'med politikk', 'kommuneantall', 'begge'."""
+    ja, n = pl.col("differanse_ja") != 0, pl.col("differanse_kommuner") != 0
+    return (pl.when(ja & n).then(pl.lit("begge")).when(ja).then(pl.lit("med politikk"))
+            .when(n).then(pl.lit("kommuneantall")).otherwise(pl.lit("–")).alias("avvik"))
 
 
 def comparison_table(df: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
-    """The published county table beside the survey: one row per county, with 'Stemmer' as ja/nei.
+    """The published county table beside the survey: one row per county, with what differs ('Avvik').
 
     The display keeps the numbers and a short ja/nei; `full` (downloads) adds shares, explanation and citation.
     """
     # the two counts compared first, then the totals; on screen under short headers (COMPARISON_CAPTION says what
-    # they count), so that a phone shows the county, both counts and whether they agree before scrolling sideways
+    # they count), so that a phone shows the county, both counts and what differs before scrolling sideways
     out = df.select(
         pl.col("fylkesnavn"),
         pl.col("publisert_med_politikk").alias("publisert: med politikk"),
         pl.col("undersokelse_ja").alias("undersøkelsen: med politikk"),
-        pl.when(pl.col("stemmer")).then(pl.lit("ja")).otherwise(pl.lit("nei")).alias("stemmer"),
+        _discrepancy(),
         pl.col("publisert_antall_kommuner").alias("publisert: antall kommuner"),
         pl.col("antall_kommuner").alias("kommuner 1. januar 2024"),
     )

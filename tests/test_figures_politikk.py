@@ -205,8 +205,11 @@ def test_comparison_note_explains_denominators_and_vestfold():
 
 def test_comparison_table_shows_published_beside_survey_and_explains_only_differences():
     t = fp.comparison_table(COMPARISON)
-    assert t.row(1) == ("Vestfold", 8, 6, "nei", 12, 6)  # the two counts compared first, then the totals
-    assert t.columns[:4] == ["fylkesnavn", "publisert", "undersøkelsen", "stemmer"]  # short on screen
+    assert t.row(1) == ("Vestfold", 8, 6, "begge", 12, 6)  # the two counts compared first, then the totals
+    assert t.columns[:4] == ["fylkesnavn", "publisert", "undersøkelsen", "avvik"]  # short on screen
+    # equal counts are never flagged as a difference in the count: only what differs is named
+    same_count = COMPARISON.with_columns(pl.Series("differanse_ja", [0, 0, 2]))
+    assert fp.comparison_table(same_count)["avvik"].to_list() == ["–", "kommuneantall", "begge"]
     full = fp.comparison_table(COMPARISON, full=True)
     assert "forklaring" in full.columns and "publisert: med politikk" in full.columns  # a file read on its own
     assert [c for c, _ in fp.comparison_explanations(COMPARISON)] == ["Vestfold", "Telemark"]
