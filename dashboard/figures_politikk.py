@@ -478,6 +478,12 @@ def similar_with_policy(df: pl.DataFrame, kommunenummer: str) -> pl.DataFrame:
                                                     strict=False)
 
 
+def similar_label(aar: int, similar: pl.DataFrame) -> str:
+    """The heading of the list from similar_with_policy: the chosen municipality is not in it ('andre')."""
+    n = similar.height
+    return f"{fmt_int(n)} {'annen kommune' if n == 1 else 'andre kommuner'} av samme størrelse med vedtatt politikk i {aar}"
+
+
 # ---- messages about invalid URL values -------------------------------------------------------------------
 
 def _shown(raw: str) -> str:

@@ -70,7 +70,7 @@ if kommune:
         st.markdown(fp.municipality_text(qp.municipality_rounds(kommune), group.row(0, named=True)
                                          if group.height else None, aar))
         similar = fp.similar_with_policy(status_df, kommune)
-        with st.expander(f"Kommuner av samme størrelse med vedtatt politikk i {aar} ({fmt_int(similar.height)})"):
+        with st.expander(fp.similar_label(aar, similar)):
             st.markdown("Hva har lignende kommuner gjort? Tiltakene slik kommunene selv har svart.")
             components.table(similar, formats={"kommunenummer": "text"}, key="lignende")
             components.downloads(similar, f"Lignende kommuner med frivillighetspolitikk {aar}", *SRC,
