@@ -143,7 +143,8 @@ def unofficial_note(years: list[int], totals: pl.DataFrame) -> str | None:
 def since_last_build(changes: pl.DataFrame) -> str:
     """What changed in the headline figures since the previous build, as one Norwegian sentence."""
     if changes.is_empty() or changes["forrige_bygd"].null_count() == changes.height:
-        return "Dette er første oppdatering av databasen; ingen tidligere tall å sammenligne med."
+        return ("Endringene i kortene er fra året før. Databasen er bygd første gang nå, så det er ingen forrige "
+                "oppdatering å sammenligne med.")
     when = fmt_date(changes["forrige_bygd"].drop_nulls()[0])
     moved = changes.filter((pl.col("endring").fill_null(1) != 0) | (pl.col("aar") != pl.col("forrige_aar")))
     if moved.is_empty():
