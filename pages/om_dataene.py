@@ -19,8 +19,9 @@ st.subheader("Kilder")
 src = queries.sources()
 st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'].n_unique()} kilder**. "
             "*Ekte* betyr offentlige data; *syntetisk* betyr testdata i offisielt format.")
-components.table(sources_table(src), formats={"sha256": "text"}, key="sources")
-components.downloads(src, "Kilder", *src["source_id"].unique().to_list(), key="sources")
+sources = sources_table(src)
+components.table(sources, formats={"sha256": "text"}, key="sources")
+components.downloads(sources, "Kilder", *src["source_id"].unique().to_list(), key="sources")  # as on the screen
 for note in date_notes(src, queries.latest_population_year()):
     st.info(note, icon=":material/event_busy:")
 

@@ -231,6 +231,16 @@ def test_map_invalid_url_values_give_a_friendly_message(app, params):
         assert at.info, "no message about the invalid value"
 
 
+def test_about_page_offers_the_sources_table_as_shown(app, downloads):
+    """The «Kilder» file is the Norwegian table on the screen, not the database's English metadata."""
+    app("pages/om_dataene.py")
+    csv = downloads["kilder.csv"].decode("utf-8-sig")
+    header = csv.splitlines()[0].split(";")
+    assert {"Lisens", "Hentet"} <= set(header), header
+    assert "synthetic data" not in csv and ";synthetic" not in csv and ";syntetisk" in csv
+    assert "30.09.2025" in csv and "2025-09-30" not in csv
+
+
 def test_about_page_lists_every_source_with_checksum(app):
     at = app("pages/om_dataene.py")
     sources = [df.value for df in at.dataframe if "sha256" in df.value.columns][0]
