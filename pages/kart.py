@@ -18,6 +18,8 @@ if state.get("indikator") and state.get("indikator") not in options:
     state.drop_invalid("indikator", f"Fant ikke tallet «{md_escape(state.get('indikator'), 40)}». Viser "
                                     "organisasjoner per 1\u00a0000 innbyggere i stedet.")
 indikator = state.choose("indikator", options, "org_per_1000", label="Tall", format_func=names.get, container=c1)
+if state.get("nivaa") and state.get("nivaa") not in state.NIVAAER:
+    state.drop_invalid("nivaa", f"Fant ikke nivået «{md_escape(state.get('nivaa'), 20)}». Viser kommunene.")
 nivaa = state.choose("nivaa", list(state.NIVAAER), "kommune", label="Nivå", format_func=state.NIVAAER.get,
                      container=c2)
 indikator = queries.indicator_for_level(indikator, nivaa)
