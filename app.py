@@ -26,6 +26,8 @@ PAGES = [
 
 figur = embed.requested()  # ?figur=<key>: one figure alone, for embedding in articles
 page = st.navigation(PAGES, position="hidden" if figur else "top")
+# the browser tab, bookmarks and history name the page (a page may name itself more precisely, as the profile does)
+st.set_page_config(page_title=f"{page.title} – Frivillighetsstatistikk" if page.url_path else "Frivillighetsstatistikk")
 state.restore(page.url_path)
 try:
     db.handle()

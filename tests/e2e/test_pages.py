@@ -149,6 +149,16 @@ def test_the_controls_own_words_are_in_bokmal(app_url, page):
     assert english_left(page) == []
 
 
+def test_the_browser_tab_names_the_page(app_url, page):
+    """Tabs, bookmarks and history tell the pages apart, also after moving between them in the app."""
+    open_page(page, app_url + "/", "Frivillighet i Norge")
+    assert page.title() == "Frivillighetsstatistikk"
+    open_page(page, app_url + "/om_dataene", "Om dataene")
+    assert page.title() == "Om dataene – Frivillighetsstatistikk"
+    page.get_by_role("link", name="Kart", exact=True).first.click()
+    page.wait_for_function("() => document.title === 'Kart – Frivillighetsstatistikk'", timeout=30_000)
+
+
 def test_old_municipality_number_in_a_link_leads_to_today(app_url, page):
     page.goto(f"{app_url}/kommuneprofil?kommune=1534")
     wait_ready(page)
