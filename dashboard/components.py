@@ -123,18 +123,25 @@ def message(text: str | None, *, kind: str = "warning", icon: str | None = None)
         getattr(place, kind)(text, icon=icon)
 
 
-def source_line(*source_ids: str, note: str | None = None) -> None:
-    """'Kilde: producer (title), hentet date' under a figure; flags synthetic sources."""
+def source_text(infos: list[queries.SourceInfo], note: str | None = None) -> str:
+    """'Kilde: producer, «title»; … Hentet date.' (synthetic sources flagged; a date per source when they differ),
+    and the note on a line of its own ('Merk: …')."""
+    dates = {i.retrieved for i in infos}
     parts = []
-    for info in queries.source_info(*source_ids):
-        text = f"{info.producer} ({info.title}), hentet {info.retrieved}"
-        if info.synthetic:
-            text += " – syntetiske testdata"
-        parts.append(text)
-    caption = "Kilde: " + "; ".join(parts) if parts else "Kilde: ukjent"
+    for i in infos:
+        text = f"{i.producer}, «{i.title}»" + ("" if len(dates) == 1 else f", hentet {i.retrieved}")
+        parts.append(text + (" – syntetiske testdata" if i.synthetic else ""))
+    caption = "Kilde: " + "; ".join(parts) + (f". Hentet {next(iter(dates))}." if len(dates) == 1 else ".")
+    if not parts:
+        caption = "Kilde: ukjent."
     if note:
-        caption += f". {note}"
-    st.caption(caption)
+        caption += f"  \nMerk: {note}"
+    return caption
+
+
+def source_line(*source_ids: str, note: str | None = None) -> None:
+    """The source line under a figure (source_text): producers, titles, date, synthetic sources flagged."""
+    st.caption(source_text(queries.source_info(*source_ids), note))
 
 
 #: Defers building a download's bytes until the button is clicked (tests replace it to build at once).
