@@ -76,17 +76,23 @@ class SourceInfo:
     url: str
     retrieved: str
     synthetic: bool
+    #: the figures are newer than the date they are said to be retrieved (a mirror dated before its population
+    #: file's 1 January): the source line points to «Om dataene», which explains it (om_dataene.date_notes)
+    date_before_figures: bool = False
 
 
 def source_info(*source_ids: str) -> list[SourceInfo]:
     """Caption facts for the given source ids (newest retrieval date per source)."""
     df = run("""SELECT source_id, any_value(title) AS title, any_value(producer) AS producer,
                        any_value(licence) AS licence, any_value(url) AS url, max(retrieved) AS retrieved,
-                       bool_or(kind IN ('synthetic', 'mixed')) AS synthetic
+                       bool_or(kind IN ('synthetic', 'mixed')) AS synthetic,
+                       source_id = 'befolkning' AND max(retrieved) < (SELECT make_date(max(aar), 1, 1)
+                           FROM befolkning WHERE folketall IS NOT NULL) AS date_before_figures
                 FROM _sources WHERE list_contains($1, source_id) GROUP BY source_id ORDER BY source_id""",
              list(source_ids))
     return [SourceInfo(r["source_id"], r["title"], r["producer"], r["licence"], r["url"],
-                       fmt_date(r["retrieved"]), r["synthetic"]) for r in df.iter_rows(named=True)]
+                       fmt_date(r["retrieved"]), r["synthetic"], bool(r["date_before_figures"]))
+            for r in df.iter_rows(named=True)]
 
 
 def provenance(title: str, *source_ids: str) -> Provenance:

@@ -28,3 +28,10 @@ def test_different_dates_are_given_per_source_and_a_note_gets_its_own_line():
 
 def test_no_known_source_says_so():
     assert source_text([]) == "Kilde: ukjent."
+
+
+def test_population_newer_than_its_date_points_to_the_explanation():
+    pop = SourceInfo("befolkning", "Befolkning 1. januar", "SSB", "NLOD", "u", "30. september 2025", False, True)
+    text = source_text([pop])
+    assert text.endswith("Hentet 30. september 2025. Tallene i «Befolkning 1. januar» er nyere enn denne datoen: "
+                         "se «Om dataene».")
