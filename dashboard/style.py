@@ -111,6 +111,10 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   [data-testid="stTabs"] [role="tablist"] { gap: 0.25rem; }
   [data-testid="stTabs"] [role="tab"] p { font-size: 0.8125rem; }
 }
+/* hints for a phone only (containers keyed "phone-only-…"), such as that a wide table scrolls sideways */
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-phone-only"]) { display: none; }
+@media screen and (max-width: 640px) {
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-phone-only"]) { display: block; } }
 /* static charts: their drawn size, never wider than the column; a column narrower than 500 px (a phone, or two
    columns on a tablet) gets the narrow layout where there is one, so the text is not shrunk */
 [class*="st-key-svg_"] img { display: block; max-width: 100%; height: auto; }
