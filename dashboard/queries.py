@@ -138,7 +138,7 @@ def view_data(name: str) -> pl.DataFrame:
         raise ValueError(f"ukjent visning: {name!r}")
     cols = run("SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
                name)["column_name"].to_list()
-    keep = ", ".join(f'"{c}"' for c in cols if c != "geojson")
+    keep = ", ".join(f'"{c}"' for c in cols if not c.startswith("geojson"))  # both the full and the map's
     return run(f'SELECT {keep} FROM "{name}"')  # noqa: S608 - identifier checked against the catalogue
 
 

@@ -239,6 +239,10 @@ def test_about_page_offers_the_sources_table_as_shown(app, downloads):
     assert {"Lisens", "Hentet"} <= set(header), header
     assert "synthetic data" not in csv and ";synthetic" not in csv and ";syntetisk" in csv
     assert "30.09.2025" in csv and "2025-09-30" not in csv
+    # the default view to download (the municipalities) leaves the boundaries out: a spreadsheet, not a map file
+    kommuner = downloads["kommune.csv"].decode("utf-8-sig").splitlines()
+    assert len(kommuner) > 357 and not any("geojson" in c.lower() for c in kommuner[0].split(";"))
+    assert "Breddegrad (et punkt inne i området)" in kommuner[0].split(";")
 
 
 def test_about_page_lists_every_source_with_checksum(app):
