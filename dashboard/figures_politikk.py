@@ -421,7 +421,10 @@ def measures_summary(df: pl.DataFrame, runde: int) -> str:
     t = t.with_columns((pl.col("andel_med_politikk") - pl.col("andel_uten_politikk")).alias("_gap"))
     big = t.sort("_gap", descending=True).row(0, named=True)
     small = t.sort("_gap").row(0, named=True)
-    return (f"I {runde} hadde kommuner med vedtatt frivillighetspolitikk oftere de fleste tiltakene. Størst er "
+    more = int((t["_gap"] > 0).sum())
+    which = ("alle" if more == t.height else f"{fmt_int(more)} av {fmt_int(t.height)}") + " tiltakene"
+    return (f"I {runde} var {which} vanligere i kommuner med vedtatt frivillighetspolitikk enn i kommuner uten. "
+            "Størst er "
             f"forskjellen for {big['tiltak'].lower()}: {fmt_pct(big['andel_med_politikk'], 0)} mot "
             f"{fmt_pct(big['andel_uten_politikk'], 0)}. Minst er den for {small['tiltak'].lower()} "
             f"({fmt_pct(small['andel_med_politikk'], 0)} mot {fmt_pct(small['andel_uten_politikk'], 0)}). "

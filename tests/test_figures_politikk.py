@@ -310,6 +310,10 @@ def test_measures_summary_names_the_largest_and_smallest_gap_and_warns_about_cau
     assert "frivillighetsråd eller -forum: 66 % mot 18 %" in text
     assert "tilskuddsordning for lag og foreninger (96 % mot 95 %)" in text
     assert "årsak og virkning" in text
+    assert text.startswith("I 2024 var alle tiltakene vanligere i kommuner med vedtatt frivillighetspolitikk")
+    # a measure more common without a policy is counted out, not hidden behind 'de fleste'
+    fewer = MEASURES.with_columns(pl.Series("andel_ja", [71 / 107, 34 / 187, 0.90, 0.95]))
+    assert plain(fp.measures_summary(fewer, 2024)).startswith("I 2024 var 1 av 2 tiltakene vanligere")
 
 
 def test_measures_table_puts_both_groups_side_by_side():
