@@ -45,4 +45,5 @@ data = queries.view_data(chosen)
 st.caption(f"{fmt_int(data.height)} rader, {fmt_int(data.width)} kolonner.")
 components.downloads(data, chosen, *src["source_id"].unique().to_list(), key="view")
 info = queries.build_info()
-st.caption(f"Database bygd {fmt_date(info.get('built_at'))}, inndata-sjekksum {str(info.get('input_hash', ''))[:12]}.")
+st.caption(f"Database bygd {fmt_date(info.get('built_at'))}. Kontrollsum for kildefilene: "
+           f"{str(info.get('input_hash', ''))[:12]} (den samme når databasen bygges av de samme filene).")
