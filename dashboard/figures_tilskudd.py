@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -18,26 +20,31 @@ def money_scale(values: list[float | None]) -> tuple[float, str]:
     return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1\u00a0000 kr")
 
 
-def amount_by_year(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
+def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
     """Amount paid per year as bars, with the amount applied for beside it when the data has one (moms).
 
-    df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format.
+    df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format. The years in
+    `unofficial` (national totals without a published figure) are lighter and hatched, with a legend entry
+    saying so, as on the overview (figures.unofficial_marks).
     """
     d = df.sort("aar")
+    years = d["aar"].to_list()
     has_applied = d["sokt"].null_count() < d.height
     divisor, unit = money_scale(d["utbetalt"].to_list() + (d["sokt"].to_list() if has_applied else []))
     fig = go.Figure()
     series = ([("sokt", "Søkt", APPLIED_COLOUR)] if has_applied else []) + [("utbetalt", "Utbetalt", CATEGORICAL[0])]
     for col, name, colour in series:
         values = d[col].to_list()
+        marker, suffix = figures.unofficial_marks(years, unofficial, colour)
         fig.add_trace(go.Bar(
-            x=d["aar"].to_list(), y=[None if v is None else v / divisor for v in values], name=name,
-            marker_color=colour, customdata=[fmt_nok(v) for v in values],
-            hovertemplate=f"{name} %{{x}}: %{{customdata}}<extra></extra>",
+            x=years, y=[None if v is None else v / divisor for v in values], name=name, marker=marker,
+            customdata=[[fmt_nok(v), s] for v, s in zip(values, suffix, strict=True)], offsetgroup=col,
+            showlegend=has_applied, hovertemplate=f"{name} %{{x}}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
         ))
+    hatched = figures.unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
-    return figures._layout(fig, y_title=unit, height=height, legend=has_applied)
+    return figures._layout(fig, y_title=unit, height=height, legend=has_applied or hatched)
 
 
 def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = False, height: int = 320) -> go.Figure:

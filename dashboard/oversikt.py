@@ -17,7 +17,7 @@ from dashboard.format import (
     fmt_period,
     map_strings,
 )
-from dashboard.queries_tilskudd import status_of
+from dashboard.queries_tilskudd import PUBLISHERS, status_of
 
 
 @dataclass(frozen=True)
@@ -103,16 +103,14 @@ def with_status(series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
     return series.join(words, on="aar", how="left")
 
 
-def unofficial_note(years: list[int], totals: pl.DataFrame) -> str | None:
-    """The note under a chart whose unofficial years are hatched (None when every year is published)."""
+def unofficial_note(years: list[int], scheme: str) -> str | None:
+    """The note under a chart of national totals per year whose unofficial years are hatched (None when every
+    year is published): who has not published them, and what the bars of those years are instead."""
     if not years:
         return None
-    by_status: dict[str, list[str]] = {}
-    for y in years:
-        by_status.setdefault(str(status_of(totals, y)), []).append(str(y))
-    listed = "; ".join(f"{and_list(ys)} ({status})" for status, ys in by_status.items())
-    return (f"Skraverte stolper: år der landstallet ikke er publisert – {listed}. Tallene er summen av filene, "
-            "ikke offisielle landstall; ikke siter dem som offisielle.")
+    return (f"Skraverte stolper: {PUBLISHERS[scheme]} har ikke publisert et landstall for "
+            f"{and_list([str(y) for y in years])}. Tallene for de årene er regnet ut fra mottakerlistene og er ikke "
+            "offisielle landstall.")
 
 
 def since_last_build(changes: pl.DataFrame) -> str:

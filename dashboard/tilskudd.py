@@ -33,7 +33,7 @@ from dashboard.format import (
     md_escape,
     nobreak,
 )
-from dashboard.oversikt import Card
+from dashboard.oversikt import Card, unofficial_note, unofficial_years, with_status
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO, status_of
 
 
@@ -313,30 +313,43 @@ def _spark(df: pl.DataFrame, col: str) -> list[float]:
 
 # ---- charts -------------------------------------------------------------------------------------------------
 
-def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note: str | None) -> list[Chart]:
-    """Over time: amount (and applied for), NOK per inhabitant vs the country, recipients, a share vs the country."""
+def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note: str | None,
+                totals: pl.DataFrame) -> list[Chart]:
+    """Over time: amount (and applied for), NOK per inhabitant vs the country, recipients, a share vs the country.
+
+    For the country, the bars of the years without a published national total (`totals`) are hatched with the
+    overview's note and legend entry, and the downloads carry each year's status. A county's or municipality's
+    bars are not: no one publishes a total per place, so every year of a place is the sum of the recipient
+    lists alike, and hatching some years would make the others look official."""
     s = SCHEMES[scheme]
     where = "hele landet" if place.nivaa == "land" else place.navn
     mine = series.filter(pl.col("er_valgt")).sort("aar")
     both = series.sort("aar")
     src = SOURCES[scheme]
     short = SHORT_NOTE if note else None
+    national = place.nivaa == "land"
+    unofficial = unofficial_years(totals) if national else []
+    totals_note = unofficial_note(unofficial, scheme) or short
+
+    def per_year(df: pl.DataFrame) -> pl.DataFrame:
+        return with_status(df, totals) if national else df
+
     amount_cols = ["aar", "utbetalt", *(["sokt", "andel_av_søkt_utbetalt"] if scheme == MOMS else []), "mottakere",
                    *(["givere"] if scheme == GRASROT else [])]
     charts = [
-        Chart(ft.amount_by_year(mine), mine.select(amount_cols),
+        Chart(ft.amount_by_year(mine, unofficial=unofficial), per_year(mine.select(amount_cols)),
               f"{s.label}: {'søkt og utbetalt' if scheme == MOMS else 'utbetalt'} per år, {where}",
               ft.describe_amounts(mine, what=s.what, place=where), (*src, "tilskudd_totaler"), f"{scheme}_belop",
-              short, MONEY),
+              totals_note, MONEY),
         Chart(ft.place_vs_country(both, y="kr_per_innbygger", y_title="Kr per innbygger"),
               both.select("navn", "aar", "utbetalt", "folketall", "kr_per_innbygger"),
               f"Kroner per innbygger, {where}" + (" og hele landet" if place.per_place else ""),
               ft.describe_place_vs_country(both, y="kr_per_innbygger", aar=aar, what="kroner per innbygger"),
               src, f"{scheme}_per_innbygger", short, MONEY),
-        Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere"), mine.select("aar", "mottakere"),
-              f"Mottakere per år, {where}",
-              ft.describe_counts(mine, what="antall mottakere", place=where), src, f"{scheme}_mottakere", short,
-              MONEY),
+        Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere", unofficial=unofficial),
+              per_year(mine.select("aar", "mottakere")), f"Mottakere per år, {where}",
+              ft.describe_counts(mine, what="antall mottakere", place=where),
+              (*src, "tilskudd_totaler") if national else src, f"{scheme}_mottakere", totals_note, MONEY),
     ]
     if scheme == GRASROT:
         charts.append(Chart(
@@ -586,7 +599,7 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
         status_lines=status_lines(totals),
         builders={
-            "time_charts": lambda: time_charts(scheme, series, place, aar, place_note),
+            "time_charts": lambda: time_charts(scheme, series, place, aar, place_note, totals),
             "group_charts": lambda: group_charts(scheme, groups, series, place, aar, place_note),
             "ranking": lambda: ranking_views(scheme, counties, *municipal_ranking(scheme, aar, fylke), place, aar,
                                              value_in(series, aar, "kr_per_innbygger", country=True)),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from dashboard import figures, tilskudd
 from dashboard import figures_tilskudd as ft
-from dashboard import tilskudd
 from dashboard.queries_tilskudd import GRASROT, MOMS
 
 NBSP = "\u00a0"
@@ -42,7 +42,7 @@ def test_amounts_are_drawn_in_millions_with_exact_norwegian_hover_amounts():
     fig = ft.amount_by_year(_series().filter(pl.col("er_valgt")))
     (bar,) = fig.data
     assert list(bar.y) == pytest.approx([20.0, 22.0, 24.0])
-    assert bar.customdata[0] == f"20{NBSP}000{NBSP}000{NBSP}kr"
+    assert bar.customdata[0][0] == f"20{NBSP}000{NBSP}000{NBSP}kr"
     assert fig.layout.yaxis.title.text == "mill. kr"
 
 
@@ -226,3 +226,35 @@ def test_ranking_text_names_places_as_the_chart_does():
                        "navn_kort": ["Finnmark", "Oslo"], "kr_per_innbygger": [228.0, 96.0]})
     text = ft.describe_ranking(df, aar=2024, level_word="fylker")
     assert "høyest i Finnmark (228\u00a0kr)" in text and "Finnmárku" not in text
+
+
+def _legend(fig) -> list[str]:
+    """The entries a reader sees in a figure's legend."""
+    return [t.name for t in fig.data if fig.layout.showlegend and t.showlegend is not False and t.name]
+
+
+@pytest.mark.parametrize("moms", [False, True])
+def test_unofficial_years_are_hatched_and_the_legend_says_what_hatching_means(moms):
+    df = _series(moms=moms).filter(pl.col("er_valgt"))
+    fig = ft.amount_by_year(df, unofficial=[2020])
+    drawn = [t for t in fig.data if t.x != (None,)]
+    for bars in drawn:
+        assert [bool(s) for s in bars.marker.pattern.shape] == [False, True, False]
+        assert bars.marker.color[1] != bars.marker.color[0], "the hatched bar is lighter"
+        assert bars.customdata[1][1] == figures.UNOFFICIAL and bars.customdata[0][1] == ""
+    assert _legend(fig) == (["Søkt", "Utbetalt"] if moms else []) + [figures.UNOFFICIAL_LEGEND]
+    # the legend entry draws no bar of its own, and takes no slot beside the others (the bars keep their width)
+    (entry,) = [t for t in fig.data if t.name == figures.UNOFFICIAL_LEGEND]
+    assert entry.x == (None,) and entry.offsetgroup in {t.offsetgroup for t in drawn}
+    plain = ft.amount_by_year(df)
+    assert figures.UNOFFICIAL_LEGEND not in _legend(plain) and not any(plain.data[-1].marker.pattern.shape)
+    # years outside the chart hatch nothing and add no legend entry
+    assert figures.UNOFFICIAL_LEGEND not in _legend(ft.amount_by_year(df, unofficial=[2030]))
+
+
+def test_the_overview_s_bar_charts_carry_the_same_legend_entry():
+    df = _series(moms=True).filter(pl.col("er_valgt"))
+    for fig in (figures.bars_by_year(df, y="mottakere", unofficial=[2021]),
+                figures.paid_and_applied(df, unofficial=[2021])):
+        assert figures.UNOFFICIAL_LEGEND in _legend(fig)
+    assert _legend(figures.bars_by_year(df, y="mottakere")) == []

@@ -14,7 +14,9 @@ import pytest
 from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
-from dashboard import tilskudd
+from dashboard import components, figures, tilskudd
+from dashboard.format import and_list
+from dashboard.queries_tilskudd import GRASROT, MOMS, PUBLISHERS
 from etl.config import ROOT
 
 NBSP = "\u00a0"
@@ -53,6 +55,27 @@ def texts(at: AppTest) -> str:
     """All markdown, captions, warnings and infos of the page as one text."""
     return "\n".join(str(e.value) for kind in (at.markdown, at.caption, at.warning, at.info, at.subheader)
                      for e in kind)
+
+
+def hatching(spec: dict) -> tuple[set[int], list[str]]:
+    """The years of a chart's bars that are drawn hatched, and the chart's legend entries."""
+    years: set[int] = set()
+    for trace in spec["data"]:
+        shapes = trace.get("marker", {}).get("pattern", {}).get("shape")
+        if isinstance(shapes, list):
+            years |= {x for x, shape in zip(trace["x"], shapes, strict=True) if shape}
+    shown = spec["layout"].get("showlegend", True)
+    return years, [t["name"] for t in spec["data"] if shown and t.get("showlegend", True) and t.get("name")]
+
+
+def unpublished_years(db, scheme: str) -> list[int]:
+    """The years whose national total is not published, as the database says."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [y for (y,) in con.execute("SELECT aar FROM tilskudd_totaler WHERE ordning = ? AND status NOT LIKE "
+                                          "'publisert%' ORDER BY aar", [scheme]).fetchall()]
+    finally:
+        con.close()
 
 
 def head_office_warnings(at: AppTest) -> list[str]:
@@ -286,3 +309,39 @@ def test_a_new_year_builds_only_the_open_tab_s_figures(mirror_db, monkeypatch):
     monkeypatch.undo()
     at = _app(mirror_db, monkeypatch, aar="2020", kommune="1103", visning="Fylker")  # the same view, cached
     assert len(at.get("plotly_chart")) == 1, "the tab's figures are built when it is opened"
+
+
+@pytest.mark.parametrize(("scheme", "indikator"), [(GRASROT, "grasrot_kr_per_innbygger"),
+                                                   (MOMS, "moms_kr_per_innbygger")])
+def test_national_bars_hatch_the_years_without_a_published_total(mirror_db, monkeypatch, downloads, scheme,
+                                                                 indikator):
+    """The country's amounts and recipients per year: the unpublished years hatched, with the overview's legend
+    entry and note, and the status of each year in the download."""
+    years = unpublished_years(mirror_db, scheme)
+    assert years, "the mirror has years without a published national total"
+    at = _app(mirror_db, monkeypatch, indikator=indikator)
+    amount, per_inhabitant, recipients, share = charts(at)
+    for bars in (amount, recipients):
+        hatched, legend = hatching(bars)
+        assert hatched == set(years)
+        assert figures.UNOFFICIAL_LEGEND in legend
+    assert hatching(per_inhabitant) == (set(), ["Hele landet"]) and not hatching(share)[0]  # lines: no bars
+    note = (f"Skraverte stolper: {PUBLISHERS[scheme]} har ikke publisert et landstall for "
+            f"{and_list([str(y) for y in years])}.")
+    assert sum(note in c.value for c in at.caption) == 2, "the note under both bar charts"
+    title = "Grasrotandelen: utbetalt per år, hele landet" if scheme == GRASROT else \
+        "Momskompensasjon: søkt og utbetalt per år, hele landet"
+    csv = downloads[f"{components.slug(title)}.csv"]
+    lines = csv.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[-1] == "Status for landstallet"
+    assert next(line for line in lines if line.startswith(f"{years[-1]};")).split(";")[-1].lower().count("ikke publisert") == 1
+
+
+def test_a_municipality_s_bars_are_not_hatched(mirror_db, monkeypatch):
+    """A place's figures are the sum of the recipient lists every year (no one publishes a total per place):
+    none is hatched, and no note says so."""
+    at = _app(mirror_db, monkeypatch, kommune="1508")
+    for spec in charts(at):
+        hatched, legend = hatching(spec)
+        assert not hatched and figures.UNOFFICIAL_LEGEND not in legend
+    assert not any("Skraverte stolper" in c.value for c in at.caption)
