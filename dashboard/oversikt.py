@@ -22,7 +22,7 @@ from dashboard.queries_tilskudd import PUBLISHERS, status_of
 
 @dataclass(frozen=True)
 class Card:
-    """One headline figure."""
+    """One headline figure: `delta` is a change over time (shown with an arrow), `comparison` a value beside it."""
 
     label: str
     value: str
@@ -30,6 +30,8 @@ class Card:
     spark: list[float]
     help: str
     delta_color: str = "normal"  # "off": grey, for a change that is not an official figure
+    #: a value to compare with, not a change ('Hele landet: 146 kr'): shown as plain text, without an arrow
+    comparison: str | None = None
 
 
 def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:

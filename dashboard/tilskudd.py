@@ -278,6 +278,10 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     if place.nivaa == "land" and status:
         paid_help += f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se fanen «Landstall»)."
     change = (r["utbetalt"] - p["utbetalt"]) / p["utbetalt"] if p and p["utbetalt"] else None
+
+    def national_value(text: str) -> str | None:
+        return None if place.nivaa == "land" else f"Hele landet: {text}"
+
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
              f"{fmt_change(change * 100, 1)}\u00a0% fra {aar - 1}" if change is not None else None,
@@ -285,17 +289,18 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
         Card(f"Mottakere {aar}", fmt_int(r["mottakere"]),
              f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
              _spark(mine, "mottakere"), f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
-        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr",
-             None if place.nivaa == "land" else f"{fmt_change(r['kr_per_innbygger'] - c['kr_per_innbygger'])}\u00a0kr "
-                                                 "mot landet",
+        # the country's value is a comparison, not a change: plain text beside the value, never an arrow
+        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
              _spark(mine, "kr_per_innbygger"),
-             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr."),
+             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr.",
+             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr")),
     ]
     if scheme == GRASROT:
         out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
                         _spark(mine, "andel_registrerte_mottar"),
                         f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
-                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}."))
+                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}.",
+                        comparison=national_value(fmt_pct(c["andel_registrerte_mottar"]))))
     elif place.nivaa == "land":
         # no sparkline: the share barely moves, and a small chart would blow tiny changes up
         out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],

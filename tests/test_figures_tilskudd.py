@@ -127,6 +127,12 @@ def test_cards_show_amount_change_and_country_comparison():
                                         "Andel registrerte som mottar"]
     assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
     assert f"Hele landet: 132{NBSP}kr" in cards[2].help
+    # the country's value is a comparison beside the place's, not a change (no arrow)
+    assert cards[2].delta is None and cards[2].comparison == f"Hele landet: 132{NBSP}kr"
+    assert cards[3].delta is None and cards[3].comparison == f"Hele landet: 48,0{NBSP}%"
+    country = tilskudd.cards(GRASROT, _series().with_columns(er_valgt=pl.col("nivaa") == "land"), tilskudd.LAND,
+                             2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))
+    assert [c.comparison for c in country] == [None] * 4
 
 
 def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():

@@ -345,3 +345,18 @@ def test_a_municipality_s_bars_are_not_hatched(mirror_db, monkeypatch):
         hatched, legend = hatching(spec)
         assert not hatched and figures.UNOFFICIAL_LEGEND not in legend
     assert not any("Skraverte stolper" in c.value for c in at.caption)
+
+
+def test_cards_compare_with_the_country_in_plain_text_and_keep_arrows_for_changes(mirror_db, monkeypatch):
+    """A place below the country must not read as «fell since last year»: the country's value stands beside the
+    place's as plain text, and an arrow always means a change since the year before."""
+    national = _app(mirror_db, monkeypatch)
+    at = _app(mirror_db, monkeypatch, kommune="1508")
+    for label in ("Kr per innbygger", "Andel registrerte som mottar"):
+        card = metric(at, label)
+        assert card.delta is None, f"{label}: no arrow for a comparison"
+        assert card.comparison == f"Hele landet: {metric(national, label).value}"
+        assert metric(national, label).comparison is None  # the country is not compared with itself
+    year = at.selectbox(key="w_aar").value
+    arrows = [c.delta for c in cards(at).values() if c.delta and c.delta[0] in "↑↓"]
+    assert arrows and all(d.endswith(f"fra {int(year) - 1}") for d in arrows)
