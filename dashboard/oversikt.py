@@ -83,8 +83,8 @@ def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> C
     official = status is None or status.startswith("publisert")
     if not official:
         delta = (f"{delta} · " if delta else "") + "landstall ikke publisert"
-        help_text += (f" Norsk Tipping har ikke publisert landstallet for {last['aar']}: tallet her er et {status} "
-                      "tall, ikke et offisielt. Se fanen «Landstall» på siden Tilskudd.")
+        help_text += (f" Norsk Tipping har ikke publisert et landstall for {last['aar']}: tallet her er summen av "
+                      "mottakerlistene, ikke et offisielt landstall. Se fanen «Landstall» på siden Tilskudd.")
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
                 [float(v) for v in grasrot["belop"].to_list()], help_text, "normal" if official else "off")
 

@@ -34,7 +34,7 @@ from dashboard.format import (
     nobreak,
 )
 from dashboard.oversikt import Card, unofficial_note, unofficial_years, with_status
-from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO, status_of
+from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, PUBLISHERS, SOURCES, SOURCES_ICNPO, status_of
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,20 @@ SCHEMES = {
     MOMS: Scheme(MOMS, "Momskompensasjon", "momskompensasjon", "moms_kr_per_innbygger"),
 }
 
-#: What the status of a national total means, in words a journalist can quote.
+#: What the status of a national total means, in words a journalist can quote: label (the table's «Status») and
+#: meaning; {utgiver} is who would publish the total (queries_tilskudd.PUBLISHERS).
 STATUS_TEXT = {
-    "publisert": ("Publisert", "tallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
-    "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så "
-                                                    "filene kan avvike med opptil 500\u00a0000\u00a0kr."),
-    "interpolert": ("Interpolert, ikke publisert", "ingen offentlig kilde; tallet er regnet ut mellom to publiserte "
-                                                  "år og brukes bare som kalibreringsverdi. Ikke siter det som et "
-                                                  "offisielt tall."),
-    "antatt": ("Antatt, ikke publisert", "ingen offentlig kilde ennå; tallet er et anslag som brukes bare som "
-                                         "kalibreringsverdi. Ikke siter det som et offisielt tall."),
+    "publisert": ("Publisert", "landstallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
+    "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så summen "
+                                                    "av mottakerlistene kan avvike med opptil 500\u00a0000\u00a0kr."),
+    "interpolert": ("Ikke publisert (anslag mellom to år)",
+                    "{utgiver} har ikke publisert et landstall. Tallene på siden er summen av mottakerlistene og kan "
+                    "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen er regnet ut mellom "
+                    "to år med publiserte landstall og brukes bare til å kontrollere summen av listene."),
+    "antatt": ("Ikke publisert (anslag)",
+               "{utgiver} har ikke publisert et landstall ennå. Tallene på siden er summen av mottakerlistene og kan "
+               "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen har ingen offentlig kilde "
+               "og brukes bare til å kontrollere summen av listene."),
 }
 
 
@@ -249,14 +253,29 @@ def value_in(series: pl.DataFrame, aar: int, column: str, *, country: bool = Fal
     return row[column][0] if row.height else None
 
 
-def status_lines(totals: pl.DataFrame) -> list[str]:
+def status_lines(scheme: str, totals: pl.DataFrame) -> list[str]:
     """One markdown line per status used in the totals: label, meaning and the years with it."""
     lines = []
     for status, (label, meaning) in STATUS_TEXT.items():
         years = totals.filter(pl.col("status") == status)["aar"].to_list()
         if years:
-            lines.append(f"- **{label}** ({', '.join(str(y) for y in years)}): {meaning}")
+            lines.append(f"- **{label}** ({', '.join(str(y) for y in years)}): "
+                         f"{meaning.format(utgiver=PUBLISHERS[scheme])}")
     return lines
+
+
+def status_message(scheme: str, aar: int, status: str | None, amount: float | None) -> str | None:
+    """The message above the tabs when the country's total of the chosen year is not published (else None):
+    who has not published it, what the amount on the page is, and how it may be quoted."""
+    if status is None or status.startswith("publisert") or amount is None:
+        return None
+    return (f"{PUBLISHERS[scheme]} har ikke publisert et landstall for {aar}. {fmt_nok_short(amount)} er summen av "
+            "mottakerlistene: siter det som det, ikke som et offisielt landstall. Se fanen «Landstall».")
+
+
+#: The Landstall tab's introduction (the status lines follow it).
+TOTALS_INTRO = ("Tallene på siden er summen av mottakerlistene. Her er de sammenlignet med landstallene som er "
+                "publisert. **Status** sier om det finnes et publisert landstall for året:")
 
 
 # ---- headline figures ---------------------------------------------------------------------------------------
@@ -276,7 +295,10 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     status = status_of(totals, aar)
     paid_help = f"{SCHEMES[scheme].label} utbetalt til mottakere i {where} i {aar}: {fmt_nok(r['utbetalt'])}."
     if place.nivaa == "land" and status:
-        paid_help += f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se fanen «Landstall»)."
+        paid_help += (f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se fanen «Landstall»)."
+                      if status.startswith("publisert") else
+                      f" {PUBLISHERS[scheme]} har ikke publisert et landstall for {aar}; beløpet er summen av "
+                      "mottakerlistene (se fanen «Landstall»).")
     change = (r["utbetalt"] - p["utbetalt"]) / p["utbetalt"] if p and p["utbetalt"] else None
 
     def national_value(text: str) -> str | None:
@@ -469,31 +491,35 @@ def map_link(scheme: str, aar: int) -> dict[str, str]:
 
 
 def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
-    """National totals per year: published figure, the files' sum, the difference and the status in words."""
+    """National totals per year: published figure, the recipient lists' sum, the difference and the status in
+    words."""
     is_published = pl.col("status").str.starts_with("publisert")
-    # a figure that is not published is not shown under "Publisert …": the amount is the files' calibration value
+    # a figure that is not published is not shown under "Publisert …": it is an estimate the lists are checked
+    # against, in a column of its own
     labelled = totals.with_columns(
-        pl.when(~is_published).then(pl.col("publisert_utbetalt")).alias("kalibreringsverdi"),
+        pl.when(~is_published).then(pl.col("publisert_utbetalt")).alias("anslag_ikke_publisert"),
         *(pl.when(is_published).then(pl.col(c)).alias(c)
           for c in ("publisert_utbetalt", "publisert_søkt", "publisert_mottakere")),
         pl.col("status").replace_strict({k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")))
-    cols = ["aar", "status", "publisert_utbetalt", "kalibreringsverdi", "utbetalt_ifølge_filene", "differanse",
+    cols = ["aar", "status", "publisert_utbetalt", "anslag_ikke_publisert", "utbetalt_ifølge_filene", "differanse",
             *(["publisert_søkt", "søkt_ifølge_filene"] if scheme == MOMS else []),
             "publisert_mottakere", "mottakere_i_filene", "filene_stemmer", "kilde", "merknad"]
-    published = totals.filter(pl.col("status").str.starts_with("publisert"))["aar"].to_list()
-    calibrated = totals.filter(~pl.col("status").str.starts_with("publisert"))["aar"].to_list()
+    published = totals.filter(is_published)["aar"].to_list()
+    unpublished = totals.filter(~is_published)["aar"].to_list()
     summary = (f"{SCHEMES[scheme].label}: publiserte landstall finnes for "
                f"{_years(published) or 'ingen år'}. ")
-    if calibrated:
-        summary += (f"For {_years(calibrated)} er landstallet en kalibreringsverdi, ikke et publisert tall. ")
+    if unpublished:
+        summary += (f"For {_years(unpublished)} har {PUBLISHERS[scheme]} ikke publisert et landstall; der viser "
+                    "tabellen summen av mottakerlistene og et anslag. ")
     agree = totals["filene_stemmer"].drop_nulls()
     if agree.len():
-        summary += ("Filene stemmer med totalene alle år." if agree.all()
-                    else f"Filene avviker fra totalen i {(~agree).sum()} år.")
-    return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra filene",
+        summary += ("Summen av mottakerlistene stemmer med landstallet (eller anslaget) alle år." if agree.all()
+                    else f"Summen av mottakerlistene avviker fra landstallet (eller anslaget) i {(~agree).sum()} år.")
+    return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra mottakerlistene",
                  summary, (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
-                 {"publisert_utbetalt": "nok", "kalibreringsverdi": "nok", "utbetalt_ifølge_filene": "nok", "differanse": "nok",
-                  "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text", "merknad": "text"})
+                 {"publisert_utbetalt": "nok", "anslag_ikke_publisert": "nok", "utbetalt_ifølge_filene": "nok",
+                  "differanse": "nok", "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text",
+                  "merknad": "text"})
 
 
 def _years(years: list[int]) -> str:
@@ -528,7 +554,8 @@ class PageView:
     cards: list[Card]
     #: instead of the category charts when there is at most one category
     group_message: str | None
-    year_status: str | None
+    #: the message above the tabs when the country's total of the year is not published
+    status_message: str | None
     status_lines: list[str]
     #: builders of the tabs' content: time_charts, group_charts, ranking, recipients, totals
     builders: dict[str, Callable[[], object]] = field(repr=False, compare=False)
@@ -601,8 +628,9 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         note=note, place_note=place_note,
         cards=cards(scheme, series, place, aar, totals),
         group_message=group_message(groups, place, aar),
-        year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
-        status_lines=status_lines(totals),
+        status_message=status_message(scheme, aar, status, value_in(series, aar, "utbetalt"))
+        if nivaa == "land" else None,
+        status_lines=status_lines(scheme, totals),
         builders={
             "time_charts": lambda: time_charts(scheme, series, place, aar, place_note, totals),
             "group_charts": lambda: group_charts(scheme, groups, series, place, aar, place_note),

@@ -148,10 +148,13 @@ def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():
 def test_status_lines_explain_each_status_with_its_years():
     totals = pl.DataFrame({"aar": [2019, 2020, 2021, 2024],
                            "status": ["publisert", "publisert (avrundet)", "interpolert", "antatt"]})
-    lines = tilskudd.status_lines(totals)
+    lines = tilskudd.status_lines(GRASROT, totals)
     assert lines[0].startswith("- **Publisert** (2019)")
-    assert any("**Interpolert, ikke publisert** (2021)" in x and "kalibreringsverdi" in x for x in lines)
-    assert any("**Antatt, ikke publisert** (2024)" in x for x in lines)
+    assert any(x.startswith("- **Ikke publisert (anslag mellom to år)** (2021): Norsk Tipping har ikke publisert")
+               for x in lines)
+    assert any(x.startswith("- **Ikke publisert (anslag)** (2024)") for x in lines)
+    assert "Lotteri- og stiftelsestilsynet har ikke publisert" in "".join(tilskudd.status_lines(MOMS, totals))
+    assert not [x for x in lines if "kalibrering" in x]
 
 
 # ---- query functions on the mirror database -----------------------------------------------------------------
@@ -208,11 +211,11 @@ def test_totals_keep_published_and_calibration_apart(qt):
     assert status[2019] == "publisert" and status[2020] == "publisert (avrundet)"
     assert status[2021] == "interpolert" and status[2024] == "antatt"
     table = tilskudd.totals_table(GRASROT, t)
-    assert "For 2021, 2022 og 2024 er landstallet en kalibreringsverdi" in table.summary
+    assert "For 2021, 2022 og 2024 har Norsk Tipping ikke publisert et landstall" in table.summary
     assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
     published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
     assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
-    assert dict(table.data.select("aar", "kalibreringsverdi").iter_rows())[2024] == 810_000_000
+    assert dict(table.data.select("aar", "anslag_ikke_publisert").iter_rows())[2024] == 810_000_000
 
 
 def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():

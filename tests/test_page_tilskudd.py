@@ -102,16 +102,23 @@ def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch, vis
     totals = shown(at.dataframe[-1]).set_index("aar")
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
     assert totals.loc["2023", "publisert_utbetalt"] == f"794{NBSP}000{NBSP}000{NBSP}kr"
-    assert totals.loc["2021", "status"] == "Interpolert, ikke publisert"
-    # a year without a published total has nothing under "Publisert": its value is the calibration value
+    assert totals.loc["2021", "status"] == "Ikke publisert (anslag mellom to år)"
+    # a year without a published total has nothing under "Publisert": its estimate stands in a column of its own
     assert totals.loc["2021", "publisert_utbetalt"] == "–"
-    assert totals.loc["2021", "kalibreringsverdi"] == f"742{NBSP}666{NBSP}667{NBSP}kr"
-    assert totals.loc["2019", "kalibreringsverdi"] == "–"
-    assert totals.loc["2024", "status"] == "Antatt, ikke publisert"
+    assert totals.loc["2021", "anslag_ikke_publisert"] == f"742{NBSP}666{NBSP}667{NBSP}kr"
+    assert totals.loc["2019", "anslag_ikke_publisert"] == "–"
+    assert totals.loc["2024", "status"] == "Ikke publisert (anslag)"
+    headers = [c["label"] for c in json.loads(at.dataframe[-1].proto.columns).values() if "label" in c]
+    assert "Anslag (ikke publisert)" in headers and "Summen av mottakerlistene" in headers
     page = texts(at)
-    # the status column explained in words, and the 2024 calibration value flagged at the top
-    assert "**Publisert, avrundet** (2020)" in page and "kalibreringsverdi" in page
-    assert any("2024" in i.value and "antatt" in i.value and "Se fanen «Landstall»." in i.value for i in at.info)
+    # the status column explained in words, and the unpublished 2024 total said plainly at the top: who has not
+    # published it, what the amount is, how to quote it; no build jargon anywhere
+    assert "**Publisert, avrundet** (2020)" in page
+    assert "**Ikke publisert (anslag)** (2024): Norsk Tipping har ikke publisert et landstall ennå." in page
+    assert any(i.value == f"Norsk Tipping har ikke publisert et landstall for 2024. 810{NBSP}mill.{NBSP}kr er summen "
+               "av mottakerlistene: siter det som det, ikke som et offisielt landstall. Se fanen «Landstall»."
+               for i in at.info)
+    assert not [h for h in [page, *headers] if "kalibrering" in h.lower() or "filene" in h.lower()]
     assert "(se fanen «Landstall»)" in metric(at, "Utbetalt 2024").help
     assert not head_office_warnings(at)  # grasrot: no head-office caveat
 

@@ -73,7 +73,7 @@ def test_overview_marks_the_years_without_a_published_national_total(app, downlo
     csv = downloads["grasrotandelen-utbetalt-per-ar.csv"].decode("utf-8-sig").splitlines()
     header = csv[0].split(";")
     assert header[-1] == "Status for landstallet"
-    assert next(line for line in csv if line.startswith("2024;")).endswith(";Antatt, ikke publisert")
+    assert next(line for line in csv if line.startswith("2024;")).endswith(";Ikke publisert (anslag)")
 
 
 def test_overview_county_table_has_all_counties(app):
