@@ -131,7 +131,7 @@ MONEY = {"utbetalt": "num0", "sokt": "num0",  # the headers say «(kr)»
          "andel_av_søkt_utbetalt": "pct", "andel_av_landet": "pct", "andel_av_beløpet": "pct", "andel_oslo": "pct",
          "kode": "text", "kommunenummer": "text", "fylkesnummer": "text"}
 TOP_MUNICIPALITIES = 20
-SHORT_NOTE = "Momskompensasjon per sted viser hvor hovedkontoret ligger"
+SHORT_NOTE = "Momskompensasjon per sted viser hvor hovedkontoret ligger."
 
 
 # ---- choices (Streamlit widgets bound to the URL) -----------------------------------------------------------
@@ -371,7 +371,9 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
         Chart(ft.place_vs_country(both, y="kr_per_innbygger", y_title="Kr per innbygger"),
               both.select("navn", "aar", "utbetalt", "folketall", "kr_per_innbygger"),
               f"Kroner per innbygger, {where}" + (" og hele landet" if place.per_place else ""),
-              ft.describe_place_vs_country(both, y="kr_per_innbygger", aar=aar, what="kroner per innbygger"),
+              ft.describe_place_vs_country(both, y="kr_per_innbygger", aar=aar, what="kroner per innbygger",
+                                           sentence=f"I {{aar}} ble det utbetalt {{verdi}} {s.what} per innbygger "
+                                                    "i {sted}"),
               src, f"{scheme}_per_innbygger", short, MONEY),
         Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere", unofficial=unofficial),
               per_year(mine.select("aar", "mottakere")), f"Mottakere per år, {where}",
@@ -384,7 +386,9 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
             both.select("navn", "aar", "mottakere", "registrerte", "andel_registrerte_mottar"),
             "Andel av de registrerte organisasjonene som mottar grasrotandel",
             ft.describe_place_vs_country(both, y="andel_registrerte_mottar", aar=aar,
-                                         what="andel registrerte organisasjoner som mottar", percent=True),
+                                         what="andelen registrerte organisasjoner som mottar grasrotandel",
+                                         sentence="I {aar} mottok {verdi} av de registrerte organisasjonene i "
+                                                  "{sted} grasrotandel", percent=True),
             (*src, "frivillighetsregisteret"), f"{scheme}_andel", None, MONEY))
     else:
         charts.append(Chart(
@@ -392,7 +396,9 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
             both.select("navn", "aar", "sokt", "utbetalt", "andel_av_søkt_utbetalt"),
             "Andel av søkt beløp som ble utbetalt",
             ft.describe_place_vs_country(both, y="andel_av_søkt_utbetalt", aar=aar,
-                                         what="andel av søkt beløp som ble utbetalt", percent=True)
+                                         what="andelen av søkt beløp som ble utbetalt",
+                                         sentence="I {aar} ble {verdi} av det søkte beløpet utbetalt i {sted}",
+                                         percent=True)
             + " Rammen dekker ikke alle søknadene, så alle får avkortet beløpet.",
             src, f"{scheme}_avkorting", short, MONEY))
     return charts
@@ -417,9 +423,9 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
             ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar", reference=ref,
                             reference_label="Hele landet" if place.nivaa == "land" else place.navn),
             groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
-            f"Andel registrerte organisasjoner som mottar, per kategori, {where} {aar}",
+            f"Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, {where} {aar}",
             ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
-            "Mottakere som ikke finnes i registrene har ingen kategori og er ikke med", MONEY))
+            "Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med.", MONEY))
     elif place.nivaa == "land":
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",
@@ -427,7 +433,7 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
             groups.select("gruppenavn", "utbetalt", "andel_oslo"),
             f"Andel av pengene som gikk til mottakere i Oslo, per kategori, {aar}",
             ft.describe_oslo_shares(groups, aar=aar), src, f"{scheme}_icnpo_oslo",
-            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd)", MONEY))
+            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd).", MONEY))
     else:
         charts.append(Chart(
             bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Mottakere",
@@ -535,7 +541,8 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
             *(["sokt", "ordning"] if scheme == MOMS else ["givere"]), "gruppenavn", "orgnr", "i_registrene"]
     # the VAT scheme's 'ordning' is its calculation model, not the scheme the page's «Ordning» chooses
     return Table(recipients.select(cols).rename({"ordning": "beregningsmodell"}, strict=False), f"De største mottakerne av {SCHEMES[scheme].what}, {where} {aar}",
-                 ft.describe_recipients(recipients, place=where, aar=aar, total=total),
+                 ft.describe_recipients(recipients, place=where, aar=aar, total=total,
+                                        national=place.nivaa == "land"),
                  (scheme, "frivillighetsregisteret", "enhetsregisteret"), f"{scheme}_mottakere_liste",
                  SHORT_NOTE if note else None, {"orgnr": "text", **MONEY})
 

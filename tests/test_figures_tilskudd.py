@@ -97,9 +97,31 @@ def test_amount_summary_says_direction_and_share_paid():
     assert f"80{NBSP}% av det ble utbetalt" in text
 
 
-def test_place_vs_country_summary_names_both():
-    text = ft.describe_place_vs_country(_series(), y="kr_per_innbygger", aar=2021, what="kroner per innbygger")
-    assert text == f"Kroner per innbygger i 2021: Bergen 72{NBSP}kr, hele landet 132{NBSP}kr."
+PER_INHABITANT = "I {aar} ble det utbetalt {verdi} grasrotandel per innbygger i {sted}"
+
+
+def test_place_vs_country_summary_is_a_sentence_naming_both():
+    text = ft.describe_place_vs_country(_series(), y="kr_per_innbygger", aar=2021, what="kroner per innbygger",
+                                        sentence=PER_INHABITANT)
+    assert text == f"I 2021 ble det utbetalt 72{NBSP}kr grasrotandel per innbygger i Bergen, mot 132{NBSP}kr i hele landet."
+    country = _series().with_columns(er_valgt=pl.col("nivaa") == "land")
+    assert ft.describe_place_vs_country(country, y="kr_per_innbygger", aar=2021, what="kroner per innbygger",
+                                        sentence=PER_INHABITANT) == (
+        f"I 2021 ble det utbetalt 132{NBSP}kr grasrotandel per innbygger i hele landet.")
+    assert ft.describe_place_vs_country(country, y="kr_per_innbygger", aar=2030, what="kroner per innbygger",
+                                        sentence=PER_INHABITANT) == "Ingen tall for kroner per innbygger i 2030."
+
+
+def test_recipient_summary_of_the_country_does_not_say_der():
+    df = pl.DataFrame({"navn": ["A", "B"], "utbetalt": [300.0, 100.0]})
+    national = ft.describe_recipients(df, place="hele landet", aar=2023, total=4000.0, national=True)
+    assert national.startswith("De 2 største mottakerne i hele landet i 2023 fikk til sammen")
+    assert f", 10{NBSP}% av alt som ble utbetalt det året." in national and " der" not in national
+    place = ft.describe_recipients(df, place="Oslo", aar=2023, total=4000.0)
+    assert f", 10{NBSP}% av alt som gikk til mottakere i Oslo." in place
+    # a list that holds every recipient says so, not «100 % of everything»
+    every = ft.describe_recipients(df, place="Oslo", aar=2023, total=400.0)
+    assert every.startswith("Alle de 2 mottakerne i Oslo i 2023 fikk til sammen") and "%" not in every
 
 
 def test_recipient_summary_never_contains_names():
@@ -234,7 +256,8 @@ def test_ranking_text_names_places_as_the_chart_does():
     df = pl.DataFrame({"kode": ["56", "03"], "navn": ["Finnmark - Finnmárku - Finnmarkku", "Oslo"],
                        "navn_kort": ["Finnmark", "Oslo"], "kr_per_innbygger": [228.0, 96.0]})
     text = ft.describe_ranking(df, aar=2024, level_word="fylker")
-    assert "høyest i Finnmark (228\u00a0kr)" in text and "Finnmárku" not in text
+    assert text == ("Blant de 2 fylkene fikk Finnmark mest per innbygger i 2024 (228\u00a0kr) og Oslo minst "
+                    "(96\u00a0kr).")
 
 
 def _legend(fig) -> list[str]:

@@ -302,7 +302,7 @@ def test_oslo_a_county_of_one_municipality_is_ranked_among_all_municipalities(mi
     assert len(ranking["data"][0]["y"]) == 20, "the top 20 of the country, not a ranking of one"
     text = texts(at)
     assert "Oslo er én kommune, så den er sammenlignet med alle kommunene i landet." in text
-    assert "blant 1 kommuner" not in text and "blant 357 kommuner" in text
+    assert "Blant de 1 kommunene" not in text and "Blant de 357 kommunene fikk" in text
 
 
 def test_a_new_year_builds_only_the_open_tab_s_figures(mirror_db, monkeypatch):
@@ -367,3 +367,22 @@ def test_cards_compare_with_the_country_in_plain_text_and_keep_arrows_for_change
     year = at.selectbox(key="w_aar").value
     arrows = [c.delta for c in cards(at).values() if c.delta and c.delta[0] in "↑↓"]
     assert arrows and all(d.endswith(f"fra {int(year) - 1}") for d in arrows)
+
+
+def test_the_summaries_and_notes_are_sentences(mirror_db, monkeypatch):
+    """Natural bokmål: whole sentences with an object ('mottar grasrotandel'), and notes with their full stop."""
+    at = _app(mirror_db, monkeypatch)
+    year = at.selectbox(key="w_aar").value
+    page = texts(at)
+    per_inhabitant, share = metric(at, "Kr per innbygger").value, metric(at, "Andel registrerte").value
+    assert f"I {year} ble det utbetalt {per_inhabitant} grasrotandel per innbygger i hele landet." in page
+    assert f"I {year} mottok {share} av de registrerte organisasjonene i hele landet grasrotandel." in page
+    assert ": Hele landet" not in page
+    at = _app(mirror_db, monkeypatch, visning="Kategorier")
+    assert "Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, hele landet" in texts(at)
+    assert any(c.value.endswith("har ingen kategori og er ikke med.") for c in at.caption)
+    at = _app(mirror_db, monkeypatch, visning="Mottakere")
+    (summary,) = [m.value for m in at.markdown if m.value.startswith("De ") and "største mottakerne" in m.value]
+    assert "av alt som ble utbetalt det året." in summary and " der." not in summary
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", visning="Fylker")
+    assert any(c.value.endswith("hovedkontoret ligger.") for c in at.caption)
