@@ -42,13 +42,17 @@ def synthetic_banner() -> None:
 
 
 def headline(container, label: str, value: str, *, delta: str | None = None, delta_color: str = "normal",
-             help: str | None = None, spark: list[float] | None = None, key: str | None = None) -> None:
-    """A headline figure in a bordered box: label (with its help), value, change and an optional trend line.
+             help: str | None = None, spark: list[float] | None = None, key: str | None = None,
+             comparison: str | None = None) -> None:
+    """A headline figure in a bordered box: label (with its help), value, change, a comparison and an optional
+    trend line.
 
     Built from st.markdown only. Streamlit loads st.metric, st.image and the charts as separate scripts and
     shows them together once the last one (plotly, 4.7 MB) has loaded; markdown is shown as soon as it
-    arrives, so the headline figures are the first thing the reader sees. delta_color 'normal' colours the
-    change by its sign as written (green up, red down), 'off' leaves it grey."""
+    arrives, so the headline figures are the first thing the reader sees. `delta` is a change over time, with an
+    arrow by its sign: delta_color 'normal' colours it as written (green up, red down), 'off' leaves it grey.
+    `comparison` is a value beside it, not a change ('Hele landet: 146 kr'): plain text, never an arrow, so a
+    place below the country does not read as a fall."""
     arrow = delta_direction(delta)
     with container.container(border=True, key=f"kort-{key or slug(label)}"):
         st.markdown(md_escape(label), help=help)
@@ -57,6 +61,8 @@ def headline(container, label: str, value: str, *, delta: str | None = None, del
             colour = {"up": "green", "down": "red"}.get(arrow, "gray") if delta_color == "normal" else "gray"
             symbol = {"up": "↑ ", "down": "↓ "}.get(arrow, "")
             body.append(f":{colour}[{symbol}{md_escape(delta)}]")
+        if comparison:
+            body.append(md_escape(comparison))
         description = f"Trendgraf for {label.lower()}, {len(spark)} år" if spark else ""
         svg = figures.sparkline_svg(spark, description) if spark else ""
         if svg:
@@ -88,11 +94,11 @@ def screen_hint(text: str, *, key: str) -> None:
 
 
 def metric_card(container, card, *, delta_color: str | None = None) -> None:
-    """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help, perhaps delta_color) as a
-    `headline` box."""
+    """A headline card (`oversikt.Card` or alike: label, value, delta, spark, help, perhaps delta_color and
+    comparison) as a `headline` box."""
     colour = delta_color or getattr(card, "delta_color", "normal")
     headline(container, card.label, card.value, delta=card.delta, delta_color=colour, help=card.help,
-             spark=card.spark)
+             spark=card.spark, comparison=getattr(card, "comparison", None))
 
 
 def cached_figure(name: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import components, figures, figures_profil, maps, oversikt, profil, queries, state
+from dashboard import queries_tilskudd as qt
 from dashboard.kart import cached_view
 
 PARAM = "figur"
@@ -83,13 +84,17 @@ def _organisasjoner() -> Link:
 
 def _grasrot() -> Link:
     grasrot = queries.grasrot_series()
+    totals = qt.totals(qt.GRASROT)
+    unofficial = oversikt.unofficial_years(totals)  # hatched and explained, as on the overview
     components.figure(
-        figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt", money=True, hover_format=",.1f"),
-        grasrot.select("aar", "belop", "mottakere", "givere"),
+        figures.bars_by_year(grasrot, y="belop", y_title="Utbetalt", money=True, hover_format=",.1f",
+                             unofficial=unofficial),
+        oversikt.with_status(grasrot.select("aar", "belop", "mottakere", "givere"), totals),
         title="Grasrotandelen, utbetalt per år",
         summary=figures.describe_trend(grasrot.with_columns(grasrot["belop"] / 1e6), x="aar", y="belop",
                                        what="grasrotandelen", unit=" mill. kr"),
-        sources=("grasrotandel", "tilskudd_totaler"), key="embed_grasrot", level=2)
+        sources=("grasrotandel", "tilskudd_totaler"), key="embed_grasrot",
+        note=oversikt.unofficial_note(unofficial, qt.GRASROT), level=2)
     return Link("tilskudd", {})
 
 

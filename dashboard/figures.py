@@ -162,47 +162,65 @@ def empty_figure(message: str) -> go.Figure:
     return _layout(fig, height=200, legend=False)
 
 
-#: A bar of a year without a published national total: lighter and hatched, and said so on hover.
+#: A bar of a year without a published national total: lighter and hatched, and said so on hover and in the legend.
 UNOFFICIAL = " (landstallet er ikke publisert)"
+UNOFFICIAL_LEGEND = "Skravert: landstallet er ikke publisert"
+#: The lighter shade a hatched bar is drawn in, per bar colour.
+LIGHTER = {CATEGORICAL[0]: "#6BAED6", "#9ECAE1": "#C6DBEF"}
+_HATCH = {"fillmode": "overlay", "fgcolor": "#FFFFFF", "fgopacity": 0.7, "size": 7}
 
 
-def _unofficial_marks(years: list, unofficial: Sequence[int], colour: str, light: str) -> dict:
-    """Per-bar colour, hatching and hover suffix for the years in `unofficial`."""
+def unofficial_marks(years: list, unofficial: Sequence[int], colour: str) -> tuple[dict, list[str]]:
+    """The marker of bars per year (lighter and hatched for the years in `unofficial`) and each bar's hover
+    suffix ('' or UNOFFICIAL)."""
     off = [y in set(unofficial) for y in years]
-    return {"marker": {"color": [light if o else colour for o in off],
-                       "pattern": {"shape": ["/" if o else "" for o in off], "fillmode": "overlay",
-                                   "fgcolor": "#FFFFFF", "fgopacity": 0.7, "size": 7}},
-            "customdata": [UNOFFICIAL if o else "" for o in off]}
+    marker = {"color": [LIGHTER.get(colour, colour) if o else colour for o in off],
+              "pattern": {"shape": ["/" if o else "" for o in off], **_HATCH}}
+    return marker, [UNOFFICIAL if o else "" for o in off]
+
+
+def unofficial_legend(fig: go.Figure, years: list, unofficial: Sequence[int], *, offsetgroup: str) -> bool:
+    """A legend entry that says what the hatching means, when any of the `years` drawn is in `unofficial`
+    (True then). It has no bars of its own: it shares `offsetgroup` with a drawn trace, so grouped bars keep
+    their width."""
+    if not set(years) & set(unofficial):
+        return False
+    fig.add_trace(go.Bar(x=[None], y=[None], name=UNOFFICIAL_LEGEND, offsetgroup=offsetgroup, hoverinfo="skip",
+                         marker={"color": LIGHTER[CATEGORICAL[0]], "pattern": {"shape": "/", **_HATCH}}))
+    return True
 
 
 def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "", hover_format: str = ",.0f",
                  colour: str = CATEGORICAL[0], height: int = 320, money: bool = False,
                  unofficial: Sequence[int] = ()) -> go.Figure:
     """Vertical bars per year (amounts in NOK shown in millions when money=True); the years in `unofficial`
-    (no published national total) lighter and hatched."""
+    (no published national total) lighter and hatched, with a legend entry saying so."""
     d = df.sort(x)
+    years = d[x].to_list()
     ys = [v / 1e6 if (money and v is not None) else v for v in d[y].to_list()]
-    fig = go.Figure(go.Bar(x=d[x].to_list(), y=ys, **_unofficial_marks(d[x].to_list(), unofficial, colour, "#6BAED6"),
+    marker, suffix = unofficial_marks(years, unofficial, colour)
+    fig = go.Figure(go.Bar(x=years, y=ys, marker=marker, customdata=suffix, offsetgroup="0", showlegend=False,
                            hovertemplate=f"%{{x}}: %{{y:{hover_format}}}{' mill. kr' if money else ''}"
                                          "%{customdata}<extra></extra>"))
+    legend = unofficial_legend(fig, years, unofficial, offsetgroup="0")
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_layout(hovermode="closest")
     return _layout(fig, y_title=y_title + (" (mill. kr)" if money and "mill" not in y_title else ""),
-                   height=height, legend=False)
+                   height=height, legend=legend)
 
 
 def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
     """Momskompensasjon: applied for (light) and paid (dark) per year, in millions of NOK; the years in
-    `unofficial` (no published national total) hatched."""
+    `unofficial` (no published national total) hatched, with a legend entry saying so."""
     d = df.sort("aar")
     years = d["aar"].to_list()
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d["sokt"].to_list()], name="Søkt",
-                         **_unofficial_marks(years, unofficial, "#9ECAE1", "#C6DBEF"),
-                         hovertemplate="Søkt %{x}: %{y:,.0f}\u00a0mill. kr%{customdata}<extra></extra>"))
-    fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d["utbetalt"].to_list()], name="Utbetalt",
-                         **_unofficial_marks(years, unofficial, CATEGORICAL[0], "#6BAED6"),
-                         hovertemplate="Utbetalt %{x}: %{y:,.0f}\u00a0mill. kr%{customdata}<extra></extra>"))
+    for col, name, colour in (("sokt", "Søkt", "#9ECAE1"), ("utbetalt", "Utbetalt", CATEGORICAL[0])):
+        marker, suffix = unofficial_marks(years, unofficial, colour)
+        fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d[col].to_list()], name=name, marker=marker,
+                             customdata=suffix, offsetgroup=col,
+                             hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}\u00a0mill. kr%{{customdata}}<extra></extra>"))
+    unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="mill. kr", height=height)

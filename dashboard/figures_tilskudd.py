@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -18,26 +20,31 @@ def money_scale(values: list[float | None]) -> tuple[float, str]:
     return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1\u00a0000 kr")
 
 
-def amount_by_year(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
+def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
     """Amount paid per year as bars, with the amount applied for beside it when the data has one (moms).
 
-    df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format.
+    df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format. The years in
+    `unofficial` (national totals without a published figure) are lighter and hatched, with a legend entry
+    saying so, as on the overview (figures.unofficial_marks).
     """
     d = df.sort("aar")
+    years = d["aar"].to_list()
     has_applied = d["sokt"].null_count() < d.height
     divisor, unit = money_scale(d["utbetalt"].to_list() + (d["sokt"].to_list() if has_applied else []))
     fig = go.Figure()
     series = ([("sokt", "Søkt", APPLIED_COLOUR)] if has_applied else []) + [("utbetalt", "Utbetalt", CATEGORICAL[0])]
     for col, name, colour in series:
         values = d[col].to_list()
+        marker, suffix = figures.unofficial_marks(years, unofficial, colour)
         fig.add_trace(go.Bar(
-            x=d["aar"].to_list(), y=[None if v is None else v / divisor for v in values], name=name,
-            marker_color=colour, customdata=[fmt_nok(v) for v in values],
-            hovertemplate=f"{name} %{{x}}: %{{customdata}}<extra></extra>",
+            x=years, y=[None if v is None else v / divisor for v in values], name=name, marker=marker,
+            customdata=[[fmt_nok(v), s] for v, s in zip(values, suffix, strict=True)], offsetgroup=col,
+            showlegend=has_applied, hovertemplate=f"{name} %{{x}}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
         ))
+    hatched = figures.unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
-    return figures._layout(fig, y_title=unit, height=height, legend=has_applied)
+    return figures._layout(fig, y_title=unit, height=height, legend=has_applied or hatched)
 
 
 def place_vs_country(df: pl.DataFrame, *, y: str, y_title: str, percent: bool = False, height: int = 320) -> go.Figure:
@@ -185,8 +192,12 @@ def describe_amounts(df: pl.DataFrame, *, what: str, place: str) -> str:
     return text
 
 
-def describe_place_vs_country(df: pl.DataFrame, *, y: str, aar: int, what: str, percent: bool = False) -> str:
-    """'I 2024: Bergen 95 kr per innbygger, hele landet 146 kr.' for the chosen place and the country."""
+def describe_place_vs_country(df: pl.DataFrame, *, y: str, aar: int, what: str, sentence: str,
+                              percent: bool = False) -> str:
+    """The chosen place's value in a year, and the country's beside it: `sentence` with {aar}, {verdi} and {sted},
+    e.g. 'I {aar} ble det utbetalt {verdi} grasrotandel per innbygger i {sted}' gives 'I 2024 ble det utbetalt
+    95 kr grasrotandel per innbygger i Bergen, mot 146 kr i hele landet.' (`what` names the figure when there is
+    none)."""
     d = df.filter(pl.col("aar") == aar)
     chosen = d.filter(pl.col("er_valgt"))
     country = d.filter(pl.col("nivaa") == "land")
@@ -196,9 +207,10 @@ def describe_place_vs_country(df: pl.DataFrame, *, y: str, aar: int, what: str, 
     def f(v: float | None) -> str:
         return fmt_pct(v) if percent else f"{fmt_num(v, 0)}\u00a0kr"
 
-    text = f"{what.capitalize()} i {aar}: {chosen['navn'][0]} {f(chosen[y][0])}"
-    if chosen["nivaa"][0] != "land" and country.height:
-        text += f", hele landet {f(country[y][0])}"
+    national = chosen["nivaa"][0] == "land"
+    text = sentence.format(aar=aar, verdi=f(chosen[y][0]), sted="hele landet" if national else chosen["navn"][0])
+    if not national and country.height and country[y][0] is not None:
+        text += f", mot {f(country[y][0])} i hele landet"
     return text + "."
 
 
@@ -208,8 +220,10 @@ def describe_counts(df: pl.DataFrame, *, y: str = "mottakere", what: str, place:
     if d.is_empty():
         return f"Ingen tall for {what} i {place}."
     first, last = d.row(0, named=True), d.row(-1, named=True)
-    if d.height == 1 or first[y] == last[y]:
-        return f"{what.capitalize()} i {place}: {fmt_int(last[y])} i {last['aar']}."
+    if d.height == 1:
+        return f"{what.capitalize()} i {place} var {fmt_int(last[y])} i {last['aar']}."
+    if first[y] == last[y]:
+        return f"{what.capitalize()} i {place} var {fmt_int(last[y])} både i {first['aar']} og i {last['aar']}."
     verb = "økte" if last[y] > first[y] else "sank"
     return (f"{what.capitalize()} i {place} {verb} fra {fmt_int(first[y])} i {first['aar']} til "
             f"{fmt_int(last[y])} i {last['aar']}.")
@@ -250,41 +264,57 @@ def describe_oslo_shares(df: pl.DataFrame, *, aar: int) -> str:
 
 
 def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int) -> str:
-    """'Flest mottakere i X i 2023: Kultur og fritid (95 av 100).'"""
+    """'Kultur og fritid hadde flest mottakere i X i 2023: 95 av 100.'"""
     d = df.drop_nulls("mottakere").sort("mottakere", descending=True)
     if d.is_empty():
         return f"Ingen mottakere i {place} i {aar}."
     top = d.row(0, named=True)
-    return (f"Flest mottakere i {place} i {aar}: {top['gruppenavn'].lower()} ({fmt_int(top['mottakere'])} av "
-            f"{fmt_int(d['mottakere'].sum())}).")
+    return (f"{top['gruppenavn']} hadde flest mottakere i {place} i {aar}: {fmt_int(top['mottakere'])} av "
+            f"{fmt_int(d['mottakere'].sum())}.")
+
+
+#: 'fylker' → 'fylkene': the level word in the definite plural ('blant de 15 fylkene').
+_DEFINITE = {"fylker": "fylkene", "kommuner": "kommunene"}
 
 
 def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: str | None = None) -> str:
-    """'Høyest: A (x kr per innbygger), lavest: B (y kr). C: z kr, nr. n av N.'"""
+    """'Blant de 15 fylkene fikk A mest per innbygger i 2024 (x kr) og B minst (y kr). C fikk z kr og er nummer
+    n av N.'"""
     d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
     if d.is_empty():
         return f"Ingen tall per innbygger for {level_word} i {aar}."
     if "navn_kort" in d.columns:  # the names the chart beside the text uses
         d = d.with_columns(pl.coalesce("navn_kort", "navn").alias("navn"))
     top, low = d.row(0, named=True), d.row(-1, named=True)
-    text = (f"Kroner per innbygger i {aar}: høyest i {top['navn']} ({fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr), "
-            f"lavest i {low['navn']} ({fmt_num(low['kr_per_innbygger'], 0)}\u00a0kr), blant {d.height} {level_word}.")
+    if d.height == 1:
+        text = f"{top['navn']} fikk {fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr per innbygger i {aar}."
+    else:
+        text = (f"Blant de {d.height} {_DEFINITE.get(level_word, level_word)} fikk {top['navn']} mest per innbygger "
+                f"i {aar} ({fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr) og {low['navn']} minst "
+                f"({fmt_num(low['kr_per_innbygger'], 0)}\u00a0kr).")
     codes = d["kode"].to_list()
-    if highlight in codes:
+    if highlight in codes and d.height > 1:
         row = d.row(codes.index(highlight), named=True)
-        text += (f" {row['navn']}: {fmt_num(row['kr_per_innbygger'], 0)}\u00a0kr, nummer {codes.index(highlight) + 1} "
-                 f"av {d.height}.")
+        text += (f" {row['navn']} fikk {fmt_num(row['kr_per_innbygger'], 0)}\u00a0kr og er nummer "
+                 f"{codes.index(highlight) + 1} av {d.height}.")
     return text
 
 
-def describe_recipients(df: pl.DataFrame, *, place: str, aar: int, total: float | None) -> str:
-    """'De 25 største mottakerne i X i 2023 fikk til sammen A, B % av alt som ble utbetalt der.' (no names)."""
+def describe_recipients(df: pl.DataFrame, *, place: str, aar: int, total: float | None,
+                        national: bool = False) -> str:
+    """'De 25 største mottakerne i X i 2023 fikk til sammen A, B % av alt som gikk til mottakere i X.' (the
+    country: '…, B % av alt som ble utbetalt det året'); no names."""
     if df.is_empty():
         return f"Ingen mottakere i {place} i {aar}."
     s = df["utbetalt"].sum()
-    text = (f"De {df.height} største mottakerne i {place} i {aar} fikk til sammen {fmt_nok_short(s)}"
-            if df.height > 1 else f"Eneste mottaker i {place} i {aar} fikk {fmt_nok_short(s)}")
+    if df.height == 1:  # all there is: no share, no largest
+        return f"Den eneste mottakeren i {place} i {aar} fikk {fmt_nok_short(s)}."
+    if total and abs(total - s) < 1:  # the list holds every recipient of the place
+        return (f"Alle de {df.height} mottakerne i {place} i {aar} fikk til sammen {fmt_nok_short(s)}. Den største "
+                f"fikk {fmt_nok(df['utbetalt'].max())}.")
+    text = f"De {df.height} største mottakerne i {place} i {aar} fikk til sammen {fmt_nok_short(s)}"
     if total:
-        text += f", {fmt_pct(s / total, 0)} av alt som ble utbetalt der"
+        text += (f", {fmt_pct(s / total, 0)} av alt som ble utbetalt det året" if national
+                 else f", {fmt_pct(s / total, 0)} av alt som gikk til mottakere i {place}")
     # names are register text (untrusted): never put them into markdown; the table shows them
     return text + f". Den største fikk {fmt_nok(df['utbetalt'].max())}."

@@ -17,12 +17,12 @@ from dashboard.format import (
     fmt_period,
     map_strings,
 )
-from dashboard.queries_tilskudd import status_of
+from dashboard.queries_tilskudd import PUBLISHERS, status_of
 
 
 @dataclass(frozen=True)
 class Card:
-    """One headline figure."""
+    """One headline figure: `delta` is a change over time (shown with an arrow), `comparison` a value beside it."""
 
     label: str
     value: str
@@ -30,6 +30,8 @@ class Card:
     spark: list[float]
     help: str
     delta_color: str = "normal"  # "off": grey, for a change that is not an official figure
+    #: a value to compare with, not a change ('Hele landet: 146 kr'): shown as plain text, without an arrow
+    comparison: str | None = None
 
 
 def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
@@ -106,8 +108,8 @@ def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> C
     official = status is None or status.startswith("publisert")
     if not official:
         delta = (f"{delta} · " if delta else "") + "landstall ikke publisert"
-        help_text += (f" Norsk Tipping har ikke publisert landstallet for {last['aar']}: tallet her er et {status} "
-                      "tall, ikke et offisielt. Se fanen «Landstall» på siden Tilskudd.")
+        help_text += (f" Norsk Tipping har ikke publisert et landstall for {last['aar']}: tallet her er summen av "
+                      "mottakerlistene, ikke et offisielt landstall. Se fanen «Landstall» på siden Tilskudd.")
     return Card(f"Grasrotandelen {last['aar']}", fmt_nok_short(last["belop"]), delta,
                 [float(v) for v in grasrot["belop"].to_list()], help_text, "normal" if official else "off")
 
@@ -128,16 +130,14 @@ def with_status(series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
     return series.join(words, on="aar", how="left")
 
 
-def unofficial_note(years: list[int], totals: pl.DataFrame) -> str | None:
-    """The note under a chart whose unofficial years are hatched (None when every year is published)."""
+def unofficial_note(years: list[int], scheme: str) -> str | None:
+    """The note under a chart of national totals per year whose unofficial years are hatched (None when every
+    year is published): who has not published them, and what the bars of those years are instead."""
     if not years:
         return None
-    by_status: dict[str, list[str]] = {}
-    for y in years:
-        by_status.setdefault(str(status_of(totals, y)), []).append(str(y))
-    listed = "; ".join(f"{and_list(ys)} ({status})" for status, ys in by_status.items())
-    return (f"Skraverte stolper: år der landstallet ikke er publisert – {listed}. Tallene er summen av filene, "
-            "ikke offisielle landstall; ikke siter dem som offisielle.")
+    return (f"Skraverte stolper: {PUBLISHERS[scheme]} har ikke publisert et landstall for "
+            f"{and_list([str(y) for y in years])}. Tallene for de årene er regnet ut fra mottakerlistene og er ikke "
+            "offisielle landstall.")
 
 
 def since_last_build(changes: pl.DataFrame) -> str:

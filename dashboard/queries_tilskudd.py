@@ -14,6 +14,8 @@ from dashboard.queries import run
 GRASROT = "grasrotandel"
 MOMS = "momskompensasjon"
 ORDNINGER = (GRASROT, MOMS)
+#: Who would publish each scheme's national total (named when a year's total is not published).
+PUBLISHERS = {GRASROT: "Norsk Tipping", MOMS: "Lotteri- og stiftelsestilsynet"}
 
 #: Source ids behind each scheme's figures (for source lines and downloads).
 SOURCES = {

@@ -33,8 +33,8 @@ from dashboard.format import (
     md_escape,
     nobreak,
 )
-from dashboard.oversikt import Card
-from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, SOURCES, SOURCES_ICNPO, status_of
+from dashboard.oversikt import Card, unofficial_note, unofficial_years, with_status
+from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, PUBLISHERS, SOURCES, SOURCES_ICNPO, status_of
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,20 @@ SCHEMES = {
     MOMS: Scheme(MOMS, "Momskompensasjon", "momskompensasjon", "moms_kr_per_innbygger"),
 }
 
-#: What the status of a national total means, in words a journalist can quote.
+#: What the status of a national total means, in words a journalist can quote: label (the table's «Status») and
+#: meaning; {utgiver} is who would publish the total (queries_tilskudd.PUBLISHERS).
 STATUS_TEXT = {
-    "publisert": ("Publisert", "tallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
-    "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så "
-                                                    "filene kan avvike med opptil 500\u00a0000\u00a0kr."),
-    "interpolert": ("Interpolert, ikke publisert", "ingen offentlig kilde; tallet er regnet ut mellom to publiserte "
-                                                  "år og brukes bare som kalibreringsverdi. Ikke siter det som et "
-                                                  "offisielt tall."),
-    "antatt": ("Antatt, ikke publisert", "ingen offentlig kilde ennå; tallet er et anslag som brukes bare som "
-                                         "kalibreringsverdi. Ikke siter det som et offisielt tall."),
+    "publisert": ("Publisert", "landstallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
+    "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så summen "
+                                                    "av mottakerlistene kan avvike med opptil 500\u00a0000\u00a0kr."),
+    "interpolert": ("Ikke publisert (anslag mellom to år)",
+                    "{utgiver} har ikke publisert et landstall. Tallene på siden er summen av mottakerlistene og kan "
+                    "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen er regnet ut mellom "
+                    "to år med publiserte landstall og brukes bare til å kontrollere summen av listene."),
+    "antatt": ("Ikke publisert (anslag)",
+               "{utgiver} har ikke publisert et landstall ennå. Tallene på siden er summen av mottakerlistene og kan "
+               "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen har ingen offentlig kilde "
+               "og brukes bare til å kontrollere summen av listene."),
 }
 
 
@@ -127,7 +131,7 @@ MONEY = {"utbetalt": "num0", "sokt": "num0",  # the headers say «(kr)»
          "andel_av_søkt_utbetalt": "pct", "andel_av_landet": "pct", "andel_av_beløpet": "pct", "andel_oslo": "pct",
          "kode": "text", "kommunenummer": "text", "fylkesnummer": "text"}
 TOP_MUNICIPALITIES = 20
-SHORT_NOTE = "Momskompensasjon per sted viser hvor hovedkontoret ligger"
+SHORT_NOTE = "Momskompensasjon per sted viser hvor hovedkontoret ligger."
 
 
 # ---- choices (Streamlit widgets bound to the URL) -----------------------------------------------------------
@@ -249,14 +253,29 @@ def value_in(series: pl.DataFrame, aar: int, column: str, *, country: bool = Fal
     return row[column][0] if row.height else None
 
 
-def status_lines(totals: pl.DataFrame) -> list[str]:
+def status_lines(scheme: str, totals: pl.DataFrame) -> list[str]:
     """One markdown line per status used in the totals: label, meaning and the years with it."""
     lines = []
     for status, (label, meaning) in STATUS_TEXT.items():
         years = totals.filter(pl.col("status") == status)["aar"].to_list()
         if years:
-            lines.append(f"- **{label}** ({', '.join(str(y) for y in years)}): {meaning}")
+            lines.append(f"- **{label}** ({', '.join(str(y) for y in years)}): "
+                         f"{meaning.format(utgiver=PUBLISHERS[scheme])}")
     return lines
+
+
+def status_message(scheme: str, aar: int, status: str | None, amount: float | None) -> str | None:
+    """The message above the tabs when the country's total of the chosen year is not published (else None):
+    who has not published it, what the amount on the page is, and how it may be quoted."""
+    if status is None or status.startswith("publisert") or amount is None:
+        return None
+    return (f"{PUBLISHERS[scheme]} har ikke publisert et landstall for {aar}. {fmt_nok_short(amount)} er summen av "
+            "mottakerlistene: siter det som det, ikke som et offisielt landstall. Se fanen «Landstall».")
+
+
+#: The Landstall tab's introduction (the status lines follow it).
+TOTALS_INTRO = ("Tallene på siden er summen av mottakerlistene. Her er de sammenlignet med landstallene som er "
+                "publisert. **Status** sier om det finnes et publisert landstall for året:")
 
 
 # ---- headline figures ---------------------------------------------------------------------------------------
@@ -276,8 +295,15 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     status = status_of(totals, aar)
     paid_help = f"{SCHEMES[scheme].label} utbetalt til mottakere i {where} i {aar}: {fmt_nok(r['utbetalt'])}."
     if place.nivaa == "land" and status:
-        paid_help += f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se fanen «Landstall»)."
+        paid_help += (f" Status for landstallet: {STATUS_TEXT[status][0].lower()} (se fanen «Landstall»)."
+                      if status.startswith("publisert") else
+                      f" {PUBLISHERS[scheme]} har ikke publisert et landstall for {aar}; beløpet er summen av "
+                      "mottakerlistene (se fanen «Landstall»).")
     change = (r["utbetalt"] - p["utbetalt"]) / p["utbetalt"] if p and p["utbetalt"] else None
+
+    def national_value(text: str) -> str | None:
+        return None if place.nivaa == "land" else f"Hele landet: {text}"
+
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
              f"{fmt_change(change * 100, 1)}\u00a0% fra {aar - 1}" if change is not None else None,
@@ -285,17 +311,18 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
         Card(f"Mottakere {aar}", fmt_int(r["mottakere"]),
              f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
              _spark(mine, "mottakere"), f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
-        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr",
-             None if place.nivaa == "land" else f"{fmt_change(r['kr_per_innbygger'] - c['kr_per_innbygger'])}\u00a0kr "
-                                                 "mot landet",
+        # the country's value is a comparison, not a change: plain text beside the value, never an arrow
+        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
              _spark(mine, "kr_per_innbygger"),
-             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr."),
+             f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr.",
+             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr")),
     ]
     if scheme == GRASROT:
         out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
                         _spark(mine, "andel_registrerte_mottar"),
                         f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
-                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}."))
+                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}.",
+                        comparison=national_value(fmt_pct(c["andel_registrerte_mottar"]))))
     elif place.nivaa == "land":
         # no sparkline: the share barely moves, and a small chart would blow tiny changes up
         out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],
@@ -313,30 +340,45 @@ def _spark(df: pl.DataFrame, col: str) -> list[float]:
 
 # ---- charts -------------------------------------------------------------------------------------------------
 
-def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note: str | None) -> list[Chart]:
-    """Over time: amount (and applied for), NOK per inhabitant vs the country, recipients, a share vs the country."""
+def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note: str | None,
+                totals: pl.DataFrame) -> list[Chart]:
+    """Over time: amount (and applied for), NOK per inhabitant vs the country, recipients, a share vs the country.
+
+    For the country, the bars of the years without a published national total (`totals`) are hatched with the
+    overview's note and legend entry, and the downloads carry each year's status. A county's or municipality's
+    bars are not: no one publishes a total per place, so every year of a place is the sum of the recipient
+    lists alike, and hatching some years would make the others look official."""
     s = SCHEMES[scheme]
     where = "hele landet" if place.nivaa == "land" else place.navn
     mine = series.filter(pl.col("er_valgt")).sort("aar")
     both = series.sort("aar")
     src = SOURCES[scheme]
     short = SHORT_NOTE if note else None
+    national = place.nivaa == "land"
+    unofficial = unofficial_years(totals) if national else []
+    totals_note = unofficial_note(unofficial, scheme) or short
+
+    def per_year(df: pl.DataFrame) -> pl.DataFrame:
+        return with_status(df, totals) if national else df
+
     amount_cols = ["aar", "utbetalt", *(["sokt", "andel_av_søkt_utbetalt"] if scheme == MOMS else []), "mottakere",
                    *(["givere"] if scheme == GRASROT else [])]
     charts = [
-        Chart(ft.amount_by_year(mine), mine.select(amount_cols),
+        Chart(ft.amount_by_year(mine, unofficial=unofficial), per_year(mine.select(amount_cols)),
               f"{s.label}: {'søkt og utbetalt' if scheme == MOMS else 'utbetalt'} per år, {where}",
               ft.describe_amounts(mine, what=s.what, place=where), (*src, "tilskudd_totaler"), f"{scheme}_belop",
-              short, MONEY),
+              totals_note, MONEY),
         Chart(ft.place_vs_country(both, y="kr_per_innbygger", y_title="Kr per innbygger"),
               both.select("navn", "aar", "utbetalt", "folketall", "kr_per_innbygger"),
               f"Kroner per innbygger, {where}" + (" og hele landet" if place.per_place else ""),
-              ft.describe_place_vs_country(both, y="kr_per_innbygger", aar=aar, what="kroner per innbygger"),
+              ft.describe_place_vs_country(both, y="kr_per_innbygger", aar=aar, what="kroner per innbygger",
+                                           sentence=f"I {{aar}} ble det utbetalt {{verdi}} {s.what} per innbygger "
+                                                    "i {sted}"),
               src, f"{scheme}_per_innbygger", short, MONEY),
-        Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere"), mine.select("aar", "mottakere"),
-              f"Mottakere per år, {where}",
-              ft.describe_counts(mine, what="antall mottakere", place=where), src, f"{scheme}_mottakere", short,
-              MONEY),
+        Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere", unofficial=unofficial),
+              per_year(mine.select("aar", "mottakere")), f"Mottakere per år, {where}",
+              ft.describe_counts(mine, what="antall mottakere", place=where),
+              (*src, "tilskudd_totaler") if national else src, f"{scheme}_mottakere", totals_note, MONEY),
     ]
     if scheme == GRASROT:
         charts.append(Chart(
@@ -344,7 +386,9 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
             both.select("navn", "aar", "mottakere", "registrerte", "andel_registrerte_mottar"),
             "Andel av de registrerte organisasjonene som mottar grasrotandel",
             ft.describe_place_vs_country(both, y="andel_registrerte_mottar", aar=aar,
-                                         what="andel registrerte organisasjoner som mottar", percent=True),
+                                         what="andelen registrerte organisasjoner som mottar grasrotandel",
+                                         sentence="I {aar} mottok {verdi} av de registrerte organisasjonene i "
+                                                  "{sted} grasrotandel", percent=True),
             (*src, "frivillighetsregisteret"), f"{scheme}_andel", None, MONEY))
     else:
         charts.append(Chart(
@@ -352,7 +396,9 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
             both.select("navn", "aar", "sokt", "utbetalt", "andel_av_søkt_utbetalt"),
             "Andel av søkt beløp som ble utbetalt",
             ft.describe_place_vs_country(both, y="andel_av_søkt_utbetalt", aar=aar,
-                                         what="andel av søkt beløp som ble utbetalt", percent=True)
+                                         what="andelen av søkt beløp som ble utbetalt",
+                                         sentence="I {aar} ble {verdi} av det søkte beløpet utbetalt i {sted}",
+                                         percent=True)
             + " Rammen dekker ikke alle søknadene, så alle får avkortet beløpet.",
             src, f"{scheme}_avkorting", short, MONEY))
     return charts
@@ -377,9 +423,9 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
             ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar", reference=ref,
                             reference_label="Hele landet" if place.nivaa == "land" else place.navn),
             groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
-            f"Andel registrerte organisasjoner som mottar, per kategori, {where} {aar}",
+            f"Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, {where} {aar}",
             ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
-            "Mottakere som ikke finnes i registrene har ingen kategori og er ikke med", MONEY))
+            "Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med.", MONEY))
     elif place.nivaa == "land":
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",
@@ -387,7 +433,7 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
             groups.select("gruppenavn", "utbetalt", "andel_oslo"),
             f"Andel av pengene som gikk til mottakere i Oslo, per kategori, {aar}",
             ft.describe_oslo_shares(groups, aar=aar), src, f"{scheme}_icnpo_oslo",
-            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd)", MONEY))
+            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd).", MONEY))
     else:
         charts.append(Chart(
             bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Mottakere",
@@ -451,31 +497,35 @@ def map_link(scheme: str, aar: int) -> dict[str, str]:
 
 
 def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
-    """National totals per year: published figure, the files' sum, the difference and the status in words."""
+    """National totals per year: published figure, the recipient lists' sum, the difference and the status in
+    words."""
     is_published = pl.col("status").str.starts_with("publisert")
-    # a figure that is not published is not shown under "Publisert …": the amount is the files' calibration value
+    # a figure that is not published is not shown under "Publisert …": it is an estimate the lists are checked
+    # against, in a column of its own
     labelled = totals.with_columns(
-        pl.when(~is_published).then(pl.col("publisert_utbetalt")).alias("kalibreringsverdi"),
+        pl.when(~is_published).then(pl.col("publisert_utbetalt")).alias("anslag_ikke_publisert"),
         *(pl.when(is_published).then(pl.col(c)).alias(c)
           for c in ("publisert_utbetalt", "publisert_søkt", "publisert_mottakere")),
         pl.col("status").replace_strict({k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")))
-    cols = ["aar", "status", "publisert_utbetalt", "kalibreringsverdi", "utbetalt_ifølge_filene", "differanse",
+    cols = ["aar", "status", "publisert_utbetalt", "anslag_ikke_publisert", "utbetalt_ifølge_filene", "differanse",
             *(["publisert_søkt", "søkt_ifølge_filene"] if scheme == MOMS else []),
             "publisert_mottakere", "mottakere_i_filene", "filene_stemmer", "kilde", "merknad"]
-    published = totals.filter(pl.col("status").str.starts_with("publisert"))["aar"].to_list()
-    calibrated = totals.filter(~pl.col("status").str.starts_with("publisert"))["aar"].to_list()
+    published = totals.filter(is_published)["aar"].to_list()
+    unpublished = totals.filter(~is_published)["aar"].to_list()
     summary = (f"{SCHEMES[scheme].label}: publiserte landstall finnes for "
                f"{_years(published) or 'ingen år'}. ")
-    if calibrated:
-        summary += (f"For {_years(calibrated)} er landstallet en kalibreringsverdi, ikke et publisert tall. ")
+    if unpublished:
+        summary += (f"For {_years(unpublished)} har {PUBLISHERS[scheme]} ikke publisert et landstall; der viser "
+                    "tabellen summen av mottakerlistene og et anslag. ")
     agree = totals["filene_stemmer"].drop_nulls()
     if agree.len():
-        summary += ("Filene stemmer med totalene alle år." if agree.all()
-                    else f"Filene avviker fra totalen i {(~agree).sum()} år.")
-    return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra filene",
+        summary += ("Summen av mottakerlistene stemmer med landstallet (eller anslaget) alle år." if agree.all()
+                    else f"Summen av mottakerlistene avviker fra landstallet (eller anslaget) i {(~agree).sum()} år.")
+    return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra mottakerlistene",
                  summary, (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
-                 {"publisert_utbetalt": "nok", "kalibreringsverdi": "nok", "utbetalt_ifølge_filene": "nok", "differanse": "nok",
-                  "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text", "merknad": "text"})
+                 {"publisert_utbetalt": "nok", "anslag_ikke_publisert": "nok", "utbetalt_ifølge_filene": "nok",
+                  "differanse": "nok", "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text",
+                  "merknad": "text"})
 
 
 def _years(years: list[int]) -> str:
@@ -491,7 +541,8 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
             *(["sokt", "ordning"] if scheme == MOMS else ["givere"]), "gruppenavn", "orgnr", "i_registrene"]
     # the VAT scheme's 'ordning' is its calculation model, not the scheme the page's «Ordning» chooses
     return Table(recipients.select(cols).rename({"ordning": "beregningsmodell"}, strict=False), f"De største mottakerne av {SCHEMES[scheme].what}, {where} {aar}",
-                 ft.describe_recipients(recipients, place=where, aar=aar, total=total),
+                 ft.describe_recipients(recipients, place=where, aar=aar, total=total,
+                                        national=place.nivaa == "land"),
                  (scheme, "frivillighetsregisteret", "enhetsregisteret"), f"{scheme}_mottakere_liste",
                  SHORT_NOTE if note else None, {"orgnr": "text", **MONEY})
 
@@ -510,7 +561,8 @@ class PageView:
     cards: list[Card]
     #: instead of the category charts when there is at most one category
     group_message: str | None
-    year_status: str | None
+    #: the message above the tabs when the country's total of the year is not published
+    status_message: str | None
     status_lines: list[str]
     #: builders of the tabs' content: time_charts, group_charts, ranking, recipients, totals
     builders: dict[str, Callable[[], object]] = field(repr=False, compare=False)
@@ -583,10 +635,11 @@ def _page_view(scheme: str, nivaa: str, kode: str, navn: str, fylke: str | None,
         note=note, place_note=place_note,
         cards=cards(scheme, series, place, aar, totals),
         group_message=group_message(groups, place, aar),
-        year_status=status if nivaa == "land" and status in ("interpolert", "antatt") else None,
-        status_lines=status_lines(totals),
+        status_message=status_message(scheme, aar, status, value_in(series, aar, "utbetalt"))
+        if nivaa == "land" else None,
+        status_lines=status_lines(scheme, totals),
         builders={
-            "time_charts": lambda: time_charts(scheme, series, place, aar, place_note),
+            "time_charts": lambda: time_charts(scheme, series, place, aar, place_note, totals),
             "group_charts": lambda: group_charts(scheme, groups, series, place, aar, place_note),
             "ranking": lambda: ranking_views(scheme, counties, *municipal_ranking(scheme, aar, fylke), place, aar,
                                              value_in(series, aar, "kr_per_innbygger", country=True)),

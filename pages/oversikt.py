@@ -44,7 +44,7 @@ with left:
         summary=figures.describe_trend(grasrot, x="aar", y="belop", what="grasrotandelen", unit=" mill. kr",
                                        scale=1e-6),
         sources=("grasrotandel", "tilskudd_totaler"), key="grasrot",
-        note=oversikt.unofficial_note(unofficial, grasrot_totals))
+        note=oversikt.unofficial_note(unofficial, qt.GRASROT))
 with right:
     timeline = queries.policy_timeline()
     components.figure(
@@ -63,7 +63,7 @@ with right:
         summary=figures.describe_trend(moms, x="aar", y="utbetalt", what="utbetalt momskompensasjon",
                                        unit=" mill. kr", scale=1e-6),
         sources=("momskompensasjon", "tilskudd_totaler"), key="moms",
-        formats={"andel_oslo": "pct"}, note=oversikt.unofficial_note(unofficial, moms_totals))
+        formats={"andel_oslo": "pct"}, note=oversikt.unofficial_note(unofficial, qt.MOMS))
 
 st.subheader("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)

@@ -26,9 +26,7 @@ HEAD_OFFICE_ICON = ":material/apartment:"
 components.message(view.place_note, icon=HEAD_OFFICE_ICON)
 for col, card in zip(st.columns(len(view.cards)), view.cards, strict=True):
     components.metric_card(col, card, delta_color="off")
-components.message(f"Landstallet for {aar} har status «{view.year_status}»: "
-                   f"{tilskudd.STATUS_TEXT[view.year_status][1]} Se fanen «Landstall»."
-                   if view.year_status else None, kind="info", icon=":material/info:")
+components.message(view.status_message, kind="info", icon=":material/info:")
 
 
 # ---- the sections, one tab each ------------------------------------------------------------------------------
@@ -73,8 +71,7 @@ def largest_recipients() -> None:
 
 
 def national_totals() -> None:
-    st.markdown("Landstallene på siden er summen av filene. Her er de sammenlignet med tallene som er publisert. "
-                "**Status** sier hvor landstallet kommer fra:\n\n" + "\n".join(view.status_lines))
+    st.markdown(tilskudd.TOTALS_INTRO + "\n\n" + "\n".join(view.status_lines))
     components.data_table(**view.totals.kwargs())
 
 

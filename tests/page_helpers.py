@@ -22,7 +22,8 @@ def unescape(md: str) -> str:
 
 @dataclass(frozen=True)
 class Card:
-    """A headline card as shown: label, value, change (text and colour), help text, trend line alt text."""
+    """A headline card as shown: label, value, change (text and colour, after its arrow if any), help text, trend
+    line alt text, and a comparison shown as plain text (no arrow, no colour)."""
 
     label: str
     value: str
@@ -30,6 +31,7 @@ class Card:
     colour: str | None
     help: str
     spark_alt: str | None
+    comparison: str | None = None
 
 
 def _blocks(node) -> list[Block]:
@@ -49,14 +51,16 @@ def cards(at: AppTest) -> dict[str, Card]:
             continue
         label_md, body_md = [c for c in block.children.values() if c.type == "markdown"][:2]
         paragraphs = body_md.value.split("\n\n")
-        value, delta, colour, spark = unescape(paragraphs[0]), None, None, None
+        value, delta, colour, spark, comparison = unescape(paragraphs[0]), None, None, None, None
         for p in paragraphs[1:]:
             if m := _IMAGE.fullmatch(p):
                 spark = unescape(m.group(1))
             elif m := _COLOURED.match(p):
                 colour, delta = m.group(1), unescape(m.group(2))
+            else:
+                comparison = unescape(p)
         found[unescape(label_md.value)] = Card(unescape(label_md.value), value, delta, colour,
-                                               label_md.proto.help, spark)
+                                               label_md.proto.help, spark, comparison)
     return found
 
 

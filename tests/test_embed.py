@@ -6,11 +6,12 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from page_helpers import choropleth, drawings, highlighted
 from streamlit.testing.v1 import AppTest
 
-from dashboard import embed
+from dashboard import embed, figures
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -71,6 +72,21 @@ def test_national_figures_alone(app, key, title, path):
     assert len(at.get("plotly_chart")) == 1
     assert len(at.expander) == 1  # the table alternative
     assert _link(at).endswith(path)
+
+
+def test_grasrot_embed_hatches_the_years_without_a_published_total(app, mirror_db):
+    """The chart a journalist pastes into an article says on the chart itself which years are not official."""
+    con = duckdb.connect(str(mirror_db), read_only=True)
+    unpublished = {y for (y,) in con.execute("SELECT aar FROM tilskudd_totaler WHERE ordning = 'grasrotandel' "
+                                             "AND status NOT LIKE 'publisert%'").fetchall()}
+    con.close()
+    assert unpublished
+    at = app(figur="grasrot", embed="true")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]
+    assert {x for x, s in zip(bars["x"], bars["marker"]["pattern"]["shape"], strict=True) if s} == unpublished
+    assert spec["layout"]["showlegend"] and [t["name"] for t in spec["data"][1:]] == [figures.UNOFFICIAL_LEGEND]
+    assert any("Skraverte stolper: Norsk Tipping har ikke publisert et landstall" in c.value for c in at.caption)
 
 
 def test_map_with_its_parameters(app):

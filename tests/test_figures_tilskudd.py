@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from dashboard import figures, tilskudd
 from dashboard import figures_tilskudd as ft
-from dashboard import tilskudd
 from dashboard.queries_tilskudd import GRASROT, MOMS
 
 NBSP = "\u00a0"
@@ -42,7 +42,7 @@ def test_amounts_are_drawn_in_millions_with_exact_norwegian_hover_amounts():
     fig = ft.amount_by_year(_series().filter(pl.col("er_valgt")))
     (bar,) = fig.data
     assert list(bar.y) == pytest.approx([20.0, 22.0, 24.0])
-    assert bar.customdata[0] == f"20{NBSP}000{NBSP}000{NBSP}kr"
+    assert bar.customdata[0][0] == f"20{NBSP}000{NBSP}000{NBSP}kr"
     assert fig.layout.yaxis.title.text == "mill. kr"
 
 
@@ -97,9 +97,31 @@ def test_amount_summary_says_direction_and_share_paid():
     assert f"80{NBSP}% av det ble utbetalt" in text
 
 
-def test_place_vs_country_summary_names_both():
-    text = ft.describe_place_vs_country(_series(), y="kr_per_innbygger", aar=2021, what="kroner per innbygger")
-    assert text == f"Kroner per innbygger i 2021: Bergen 72{NBSP}kr, hele landet 132{NBSP}kr."
+PER_INHABITANT = "I {aar} ble det utbetalt {verdi} grasrotandel per innbygger i {sted}"
+
+
+def test_place_vs_country_summary_is_a_sentence_naming_both():
+    text = ft.describe_place_vs_country(_series(), y="kr_per_innbygger", aar=2021, what="kroner per innbygger",
+                                        sentence=PER_INHABITANT)
+    assert text == f"I 2021 ble det utbetalt 72{NBSP}kr grasrotandel per innbygger i Bergen, mot 132{NBSP}kr i hele landet."
+    country = _series().with_columns(er_valgt=pl.col("nivaa") == "land")
+    assert ft.describe_place_vs_country(country, y="kr_per_innbygger", aar=2021, what="kroner per innbygger",
+                                        sentence=PER_INHABITANT) == (
+        f"I 2021 ble det utbetalt 132{NBSP}kr grasrotandel per innbygger i hele landet.")
+    assert ft.describe_place_vs_country(country, y="kr_per_innbygger", aar=2030, what="kroner per innbygger",
+                                        sentence=PER_INHABITANT) == "Ingen tall for kroner per innbygger i 2030."
+
+
+def test_recipient_summary_of_the_country_does_not_say_der():
+    df = pl.DataFrame({"navn": ["A", "B"], "utbetalt": [300.0, 100.0]})
+    national = ft.describe_recipients(df, place="hele landet", aar=2023, total=4000.0, national=True)
+    assert national.startswith("De 2 største mottakerne i hele landet i 2023 fikk til sammen")
+    assert f", 10{NBSP}% av alt som ble utbetalt det året." in national and " der" not in national
+    place = ft.describe_recipients(df, place="Oslo", aar=2023, total=4000.0)
+    assert f", 10{NBSP}% av alt som gikk til mottakere i Oslo." in place
+    # a list that holds every recipient says so, not «100 % of everything»
+    every = ft.describe_recipients(df, place="Oslo", aar=2023, total=400.0)
+    assert every.startswith("Alle de 2 mottakerne i Oslo i 2023 fikk til sammen") and "%" not in every
 
 
 def test_recipient_summary_never_contains_names():
@@ -127,6 +149,12 @@ def test_cards_show_amount_change_and_country_comparison():
                                         "Andel registrerte som mottar"]
     assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
     assert f"Hele landet: 132{NBSP}kr" in cards[2].help
+    # the country's value is a comparison beside the place's, not a change (no arrow)
+    assert cards[2].delta is None and cards[2].comparison == f"Hele landet: 132{NBSP}kr"
+    assert cards[3].delta is None and cards[3].comparison == f"Hele landet: 48,0{NBSP}%"
+    country = tilskudd.cards(GRASROT, _series().with_columns(er_valgt=pl.col("nivaa") == "land"), tilskudd.LAND,
+                             2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))
+    assert [c.comparison for c in country] == [None] * 4
 
 
 def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():
@@ -142,10 +170,13 @@ def test_moms_note_comes_from_the_data_of_the_year_and_only_for_moms():
 def test_status_lines_explain_each_status_with_its_years():
     totals = pl.DataFrame({"aar": [2019, 2020, 2021, 2024],
                            "status": ["publisert", "publisert (avrundet)", "interpolert", "antatt"]})
-    lines = tilskudd.status_lines(totals)
+    lines = tilskudd.status_lines(GRASROT, totals)
     assert lines[0].startswith("- **Publisert** (2019)")
-    assert any("**Interpolert, ikke publisert** (2021)" in x and "kalibreringsverdi" in x for x in lines)
-    assert any("**Antatt, ikke publisert** (2024)" in x for x in lines)
+    assert any(x.startswith("- **Ikke publisert (anslag mellom to år)** (2021): Norsk Tipping har ikke publisert")
+               for x in lines)
+    assert any(x.startswith("- **Ikke publisert (anslag)** (2024)") for x in lines)
+    assert "Lotteri- og stiftelsestilsynet har ikke publisert" in "".join(tilskudd.status_lines(MOMS, totals))
+    assert not [x for x in lines if "kalibrering" in x]
 
 
 # ---- query functions on the mirror database -----------------------------------------------------------------
@@ -202,11 +233,11 @@ def test_totals_keep_published_and_calibration_apart(qt):
     assert status[2019] == "publisert" and status[2020] == "publisert (avrundet)"
     assert status[2021] == "interpolert" and status[2024] == "antatt"
     table = tilskudd.totals_table(GRASROT, t)
-    assert "For 2021, 2022 og 2024 er landstallet en kalibreringsverdi" in table.summary
+    assert "For 2021, 2022 og 2024 har Norsk Tipping ikke publisert et landstall" in table.summary
     assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
     published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
     assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
-    assert dict(table.data.select("aar", "kalibreringsverdi").iter_rows())[2024] == 810_000_000
+    assert dict(table.data.select("aar", "anslag_ikke_publisert").iter_rows())[2024] == 810_000_000
 
 
 def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():
@@ -225,4 +256,37 @@ def test_ranking_text_names_places_as_the_chart_does():
     df = pl.DataFrame({"kode": ["56", "03"], "navn": ["Finnmark - Finnmárku - Finnmarkku", "Oslo"],
                        "navn_kort": ["Finnmark", "Oslo"], "kr_per_innbygger": [228.0, 96.0]})
     text = ft.describe_ranking(df, aar=2024, level_word="fylker")
-    assert "høyest i Finnmark (228\u00a0kr)" in text and "Finnmárku" not in text
+    assert text == ("Blant de 2 fylkene fikk Finnmark mest per innbygger i 2024 (228\u00a0kr) og Oslo minst "
+                    "(96\u00a0kr).")
+
+
+def _legend(fig) -> list[str]:
+    """The entries a reader sees in a figure's legend."""
+    return [t.name for t in fig.data if fig.layout.showlegend and t.showlegend is not False and t.name]
+
+
+@pytest.mark.parametrize("moms", [False, True])
+def test_unofficial_years_are_hatched_and_the_legend_says_what_hatching_means(moms):
+    df = _series(moms=moms).filter(pl.col("er_valgt"))
+    fig = ft.amount_by_year(df, unofficial=[2020])
+    drawn = [t for t in fig.data if t.x != (None,)]
+    for bars in drawn:
+        assert [bool(s) for s in bars.marker.pattern.shape] == [False, True, False]
+        assert bars.marker.color[1] != bars.marker.color[0], "the hatched bar is lighter"
+        assert bars.customdata[1][1] == figures.UNOFFICIAL and bars.customdata[0][1] == ""
+    assert _legend(fig) == (["Søkt", "Utbetalt"] if moms else []) + [figures.UNOFFICIAL_LEGEND]
+    # the legend entry draws no bar of its own, and takes no slot beside the others (the bars keep their width)
+    (entry,) = [t for t in fig.data if t.name == figures.UNOFFICIAL_LEGEND]
+    assert entry.x == (None,) and entry.offsetgroup in {t.offsetgroup for t in drawn}
+    plain = ft.amount_by_year(df)
+    assert figures.UNOFFICIAL_LEGEND not in _legend(plain) and not any(plain.data[-1].marker.pattern.shape)
+    # years outside the chart hatch nothing and add no legend entry
+    assert figures.UNOFFICIAL_LEGEND not in _legend(ft.amount_by_year(df, unofficial=[2030]))
+
+
+def test_the_overview_s_bar_charts_carry_the_same_legend_entry():
+    df = _series(moms=True).filter(pl.col("er_valgt"))
+    for fig in (figures.bars_by_year(df, y="mottakere", unofficial=[2021]),
+                figures.paid_and_applied(df, unofficial=[2021])):
+        assert figures.UNOFFICIAL_LEGEND in _legend(fig)
+    assert _legend(figures.bars_by_year(df, y="mottakere")) == []

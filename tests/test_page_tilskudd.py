@@ -14,7 +14,9 @@ import pytest
 from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
-from dashboard import tilskudd
+from dashboard import components, figures, tilskudd
+from dashboard.format import and_list
+from dashboard.queries_tilskudd import GRASROT, MOMS, PUBLISHERS
 from etl.config import ROOT
 
 NBSP = "\u00a0"
@@ -55,6 +57,27 @@ def texts(at: AppTest) -> str:
                      for e in kind)
 
 
+def hatching(spec: dict) -> tuple[set[int], list[str]]:
+    """The years of a chart's bars that are drawn hatched, and the chart's legend entries."""
+    years: set[int] = set()
+    for trace in spec["data"]:
+        shapes = trace.get("marker", {}).get("pattern", {}).get("shape")
+        if isinstance(shapes, list):
+            years |= {x for x, shape in zip(trace["x"], shapes, strict=True) if shape}
+    shown = spec["layout"].get("showlegend", True)
+    return years, [t["name"] for t in spec["data"] if shown and t.get("showlegend", True) and t.get("name")]
+
+
+def unpublished_years(db, scheme: str) -> list[int]:
+    """The years whose national total is not published, as the database says."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [y for (y,) in con.execute("SELECT aar FROM tilskudd_totaler WHERE ordning = ? AND status NOT LIKE "
+                                          "'publisert%' ORDER BY aar", [scheme]).fetchall()]
+    finally:
+        con.close()
+
+
 def head_office_warnings(at: AppTest) -> list[str]:
     return [w.value for w in at.warning if HEAD_OFFICE in w.value]
 
@@ -79,16 +102,23 @@ def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch, vis
     totals = shown(at.dataframe[-1]).set_index("aar")
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
     assert totals.loc["2023", "publisert_utbetalt"] == f"794{NBSP}000{NBSP}000{NBSP}kr"
-    assert totals.loc["2021", "status"] == "Interpolert, ikke publisert"
-    # a year without a published total has nothing under "Publisert": its value is the calibration value
+    assert totals.loc["2021", "status"] == "Ikke publisert (anslag mellom to år)"
+    # a year without a published total has nothing under "Publisert": its estimate stands in a column of its own
     assert totals.loc["2021", "publisert_utbetalt"] == "–"
-    assert totals.loc["2021", "kalibreringsverdi"] == f"742{NBSP}666{NBSP}667{NBSP}kr"
-    assert totals.loc["2019", "kalibreringsverdi"] == "–"
-    assert totals.loc["2024", "status"] == "Antatt, ikke publisert"
+    assert totals.loc["2021", "anslag_ikke_publisert"] == f"742{NBSP}666{NBSP}667{NBSP}kr"
+    assert totals.loc["2019", "anslag_ikke_publisert"] == "–"
+    assert totals.loc["2024", "status"] == "Ikke publisert (anslag)"
+    headers = [c["label"] for c in json.loads(at.dataframe[-1].proto.columns).values() if "label" in c]
+    assert "Anslag (ikke publisert)" in headers and "Summen av mottakerlistene" in headers
     page = texts(at)
-    # the status column explained in words, and the 2024 calibration value flagged at the top
-    assert "**Publisert, avrundet** (2020)" in page and "kalibreringsverdi" in page
-    assert any("2024" in i.value and "antatt" in i.value and "Se fanen «Landstall»." in i.value for i in at.info)
+    # the status column explained in words, and the unpublished 2024 total said plainly at the top: who has not
+    # published it, what the amount is, how to quote it; no build jargon anywhere
+    assert "**Publisert, avrundet** (2020)" in page
+    assert "**Ikke publisert (anslag)** (2024): Norsk Tipping har ikke publisert et landstall ennå." in page
+    assert any(i.value == f"Norsk Tipping har ikke publisert et landstall for 2024. 810{NBSP}mill.{NBSP}kr er summen "
+               "av mottakerlistene: siter det som det, ikke som et offisielt landstall. Se fanen «Landstall»."
+               for i in at.info)
+    assert not [h for h in [page, *headers] if "kalibrering" in h.lower() or "filene" in h.lower()]
     assert "(se fanen «Landstall»)" in metric(at, "Utbetalt 2024").help
     assert not head_office_warnings(at)  # grasrot: no head-office caveat
 
@@ -272,7 +302,7 @@ def test_oslo_a_county_of_one_municipality_is_ranked_among_all_municipalities(mi
     assert len(ranking["data"][0]["y"]) == 20, "the top 20 of the country, not a ranking of one"
     text = texts(at)
     assert "Oslo er én kommune, så den er sammenlignet med alle kommunene i landet." in text
-    assert "blant 1 kommuner" not in text and "blant 357 kommuner" in text
+    assert "Blant de 1 kommunene" not in text and "Blant de 357 kommunene fikk" in text
 
 
 def test_a_new_year_builds_only_the_open_tab_s_figures(mirror_db, monkeypatch):
@@ -286,3 +316,73 @@ def test_a_new_year_builds_only_the_open_tab_s_figures(mirror_db, monkeypatch):
     monkeypatch.undo()
     at = _app(mirror_db, monkeypatch, aar="2020", kommune="1103", visning="Fylker")  # the same view, cached
     assert len(at.get("plotly_chart")) == 1, "the tab's figures are built when it is opened"
+
+
+@pytest.mark.parametrize(("scheme", "indikator"), [(GRASROT, "grasrot_kr_per_innbygger"),
+                                                   (MOMS, "moms_kr_per_innbygger")])
+def test_national_bars_hatch_the_years_without_a_published_total(mirror_db, monkeypatch, downloads, scheme,
+                                                                 indikator):
+    """The country's amounts and recipients per year: the unpublished years hatched, with the overview's legend
+    entry and note, and the status of each year in the download."""
+    years = unpublished_years(mirror_db, scheme)
+    assert years, "the mirror has years without a published national total"
+    at = _app(mirror_db, monkeypatch, indikator=indikator)
+    amount, per_inhabitant, recipients, share = charts(at)
+    for bars in (amount, recipients):
+        hatched, legend = hatching(bars)
+        assert hatched == set(years)
+        assert figures.UNOFFICIAL_LEGEND in legend
+    assert hatching(per_inhabitant) == (set(), ["Hele landet"]) and not hatching(share)[0]  # lines: no bars
+    note = (f"Skraverte stolper: {PUBLISHERS[scheme]} har ikke publisert et landstall for "
+            f"{and_list([str(y) for y in years])}.")
+    assert sum(note in c.value for c in at.caption) == 2, "the note under both bar charts"
+    title = "Grasrotandelen: utbetalt per år, hele landet" if scheme == GRASROT else \
+        "Momskompensasjon: søkt og utbetalt per år, hele landet"
+    csv = downloads[f"{components.slug(title)}.csv"]
+    lines = csv.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[-1] == "Status for landstallet"
+    assert next(line for line in lines if line.startswith(f"{years[-1]};")).split(";")[-1].lower().count("ikke publisert") == 1
+
+
+def test_a_municipality_s_bars_are_not_hatched(mirror_db, monkeypatch):
+    """A place's figures are the sum of the recipient lists every year (no one publishes a total per place):
+    none is hatched, and no note says so."""
+    at = _app(mirror_db, monkeypatch, kommune="1508")
+    for spec in charts(at):
+        hatched, legend = hatching(spec)
+        assert not hatched and figures.UNOFFICIAL_LEGEND not in legend
+    assert not any("Skraverte stolper" in c.value for c in at.caption)
+
+
+def test_cards_compare_with_the_country_in_plain_text_and_keep_arrows_for_changes(mirror_db, monkeypatch):
+    """A place below the country must not read as «fell since last year»: the country's value stands beside the
+    place's as plain text, and an arrow always means a change since the year before."""
+    national = _app(mirror_db, monkeypatch)
+    at = _app(mirror_db, monkeypatch, kommune="1508")
+    for label in ("Kr per innbygger", "Andel registrerte som mottar"):
+        card = metric(at, label)
+        assert card.delta is None, f"{label}: no arrow for a comparison"
+        assert card.comparison == f"Hele landet: {metric(national, label).value}"
+        assert metric(national, label).comparison is None  # the country is not compared with itself
+    year = at.selectbox(key="w_aar").value
+    arrows = [c.delta for c in cards(at).values() if c.delta and c.delta[0] in "↑↓"]
+    assert arrows and all(d.endswith(f"fra {int(year) - 1}") for d in arrows)
+
+
+def test_the_summaries_and_notes_are_sentences(mirror_db, monkeypatch):
+    """Natural bokmål: whole sentences with an object ('mottar grasrotandel'), and notes with their full stop."""
+    at = _app(mirror_db, monkeypatch)
+    year = at.selectbox(key="w_aar").value
+    page = texts(at)
+    per_inhabitant, share = metric(at, "Kr per innbygger").value, metric(at, "Andel registrerte").value
+    assert f"I {year} ble det utbetalt {per_inhabitant} grasrotandel per innbygger i hele landet." in page
+    assert f"I {year} mottok {share} av de registrerte organisasjonene i hele landet grasrotandel." in page
+    assert ": Hele landet" not in page
+    at = _app(mirror_db, monkeypatch, visning="Kategorier")
+    assert "Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, hele landet" in texts(at)
+    assert any(c.value.endswith("har ingen kategori og er ikke med.") for c in at.caption)
+    at = _app(mirror_db, monkeypatch, visning="Mottakere")
+    (summary,) = [m.value for m in at.markdown if m.value.startswith("De ") and "største mottakerne" in m.value]
+    assert "av alt som ble utbetalt det året." in summary and " der." not in summary
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", visning="Fylker")
+    assert any(c.value.endswith("hovedkontoret ligger.") for c in at.caption)

@@ -79,11 +79,15 @@ def test_overview_marks_the_years_without_a_published_national_total(app, downlo
     assert bars["customdata"][bars["x"].index(2024)] == " (landstallet er ikke publisert)"
     assert bars["customdata"][bars["x"].index(2023)] == ""
     text = _text(at)
-    assert "Skraverte stolper: år der landstallet ikke er publisert – 2021 og 2022 (interpolert); 2024 (antatt)" in text
+    assert "Skraverte stolper: Norsk Tipping har ikke publisert et landstall for 2021, 2022 og 2024." in text
+    # the chart itself says what the hatching means (a legend entry without bars), on both charts of totals
+    for title in ("Utbetalt (mill. kr)", "mill. kr"):
+        assert specs[title]["layout"]["showlegend"]
+        assert "Skravert: landstallet er ikke publisert" in [t.get("name") for t in specs[title]["data"]]
     csv = downloads["grasrotandelen-utbetalt-per-ar.csv"].decode("utf-8-sig").splitlines()
     header = csv[0].split(";")
     assert header[-1] == "Status for landstallet"
-    assert next(line for line in csv if line.startswith("2024;")).endswith(";Antatt, ikke publisert")
+    assert next(line for line in csv if line.startswith("2024;")).endswith(";Ikke publisert (anslag)")
 
 
 def test_overview_county_table_has_all_counties(app):
