@@ -140,9 +140,8 @@ def source_text(infos: list[queries.SourceInfo], note: str | None = None) -> str
     caption = "Kilde: " + "; ".join(parts) + (f". Hentet {next(iter(dates))}." if len(dates) == 1 else ".")
     if not parts:
         caption = "Kilde: ukjent."
-    newer = [i.title for i in infos if i.date_before_figures]
-    if newer:  # the figures are newer than the copy's date: said where the reader compares the two
-        caption += f" Tallene i «{newer[0]}» er nyere enn denne datoen: se «Om dataene»."
+    if any(i.date_before_figures for i in infos):  # newer figures than the copy's date: said where one compares
+        caption += " Folketallene er nyere enn denne datoen: se «Om dataene»."
     if note:
         caption += f"  \nMerk: {note}"
     return caption

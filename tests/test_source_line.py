@@ -33,5 +33,4 @@ def test_no_known_source_says_so():
 def test_population_newer_than_its_date_points_to_the_explanation():
     pop = SourceInfo("befolkning", "Befolkning 1. januar", "SSB", "NLOD", "u", "30. september 2025", False, True)
     text = source_text([pop])
-    assert text.endswith("Hentet 30. september 2025. Tallene i «Befolkning 1. januar» er nyere enn denne datoen: "
-                         "se «Om dataene».")
+    assert text.endswith("Hentet 30. september 2025. Folketallene er nyere enn denne datoen: se «Om dataene».")
