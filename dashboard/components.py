@@ -121,6 +121,12 @@ def slot():
     return st.container()
 
 
+def hidden_heading(text: str, *, key: str) -> None:
+    """A level 2 heading read by screen readers but not shown: a tab's name over its charts (level 3)."""
+    with st.container(key=f"sr-only-{key}"):
+        st.markdown(f"## {text}")
+
+
 def message(text: str | None, *, kind: str = "warning", icon: str | None = None) -> None:
     """An st.warning (or st.info: kind) shown only when there is a text, in a slot (see slot): the page keeps
     its structure whether or not it is shown."""
@@ -266,7 +272,7 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
 
 
 def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...],
-           key: str, note: str | None = None, formats: dict[str, str] | None = None, level: int = 4,
+           key: str, note: str | None = None, formats: dict[str, str] | None = None, level: int = 3,
            svg: str | None = None, svg_narrow: str | None = None, download_title: str | None = None) -> None:
     """A chart with its title (heading `level`), a text summary, a table alternative, its source line and downloads
     (titled and named `download_title`, default the title: a profile's files name the municipality).
@@ -317,8 +323,9 @@ def provenance_for(title: str, *source_ids: str) -> Provenance:
 
 def data_table(data: pl.DataFrame, *, title: str, summary: str, sources: tuple[str, ...], key: str,
                note: str | None = None, formats: dict[str, str] | None = None, height: int | str = "auto") -> None:
-    """A table shown as the figure itself: title, text summary, the table, its source line and downloads."""
-    st.markdown(f"#### {title}")
+    """A table shown as the figure itself: title (a level 3 heading), text summary, the table, its source line and
+    downloads."""
+    st.markdown(f"### {title}")
     st.markdown(summary)
     table(data, formats=formats, key=f"tbl_{key}", height=height)
     source_line(*sources, note=note)

@@ -12,6 +12,13 @@ CSS = """
 <style>
 /* calmer, statistics-office look */
 h1, h2, h3, h4 { letter-spacing: -0.01em; }
+/* heading levels follow the page (h1 page, h2 section, h3 figure); their sizes stay those of the layout */
+.stMain h2 { font-size: 1.75rem; }
+.stMain h3 { font-size: 1.5rem; }
+/* a heading for screen readers only (components.hidden_heading) */
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-sr-only"]), [class*="st-key-sr-only"] {
+  position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+  clip-path: inset(50%); white-space: nowrap; margin: 0 !important; padding: 0 !important; }
 /* headline cards (components.headline): label, then the value large, its change and a trend line */
 [class*="st-key-kort-"] [data-testid="stMarkdownContainer"] p { margin-bottom: 0.25rem; }
 [class*="st-key-kort-"] > [data-testid="stElementContainer"]:first-child p { font-size: 0.875rem; }

@@ -46,7 +46,7 @@ kommune = state.choose("kommune", ["", *names], "", label="Marker en kommune (va
 
 # ---- 2. headline -----------------------------------------------------------------------------------------
 h = qp.headline(aar).row(0, named=True)
-st.subheader(f"Status i {aar}")
+st.header(f"Status i {aar}")
 m = st.columns(4)
 components.headline(m[0], "Kommuner med politikk", f"{fmt_int(h['ja'])} av {fmt_int(h['antall_kommuner'])}",
                     help="Kommuner som svarte «ja, vedtatt», i dagens kommuneinndeling (357 kommuner).")
@@ -65,7 +65,7 @@ status_df = qp.municipalities(aar)
 chosen_slot = components.slot()  # a slot: the sections below keep their place whether or not one is chosen
 if kommune:
     with chosen_slot.container(border=True):
-        st.markdown(f"#### {names[kommune]}")
+        st.markdown(f"### {names[kommune]}")
         group = qp.size_group(aar, kommune)
         st.markdown(fp.municipality_text(qp.municipality_rounds(kommune), group.row(0, named=True)
                                          if group.height else None, aar))
@@ -109,7 +109,7 @@ for label, nivaa, title, what in (
 
 if tabs["Fylker"].open:  # the published county table (2024 only) beside the survey
     with tabs["Fylker"]:
-        st.markdown("#### Frivillighet Norges fylketabell og undersøkelsen")
+        st.markdown("### Frivillighet Norges fylketabell og undersøkelsen")
         comparison = qp.county_comparison(aar)
         if comparison.is_empty():
             st.markdown(f"Frivillighet Norge har publisert tall per fylke bare for juli 2024. Velg runde 2024 for "
@@ -131,7 +131,7 @@ if tabs["Fylker"].open:  # the published county table (2024 only) beside the sur
 
 if tabs["Kart og kommuner"].open:
     with tabs["Kart og kommuner"]:
-        st.markdown(f"#### Status i hver kommune, {aar}")
+        st.markdown(f"### Status i hver kommune, {aar}")
         st.html(maps.legend_html(fp.status_legend(status_df), "Har kommunen vedtatt frivillighetspolitikk?"))
         map_col, side_col = st.columns([3, 2], gap="medium")
         summary = fp.map_summary(status_df, aar, kommune)
@@ -162,5 +162,5 @@ if tabs["Tiltak"].open:
         )
 
 # ---- 5. method -------------------------------------------------------------------------------------------
-st.subheader("Om tallene")
+st.header("Om tallene")
 st.markdown(fp.method_note(qp.headline(int(rounds[0])).row(0, named=True)))

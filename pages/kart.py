@@ -30,7 +30,7 @@ if state.get("aar") and state.get("aar") not in years:
 aar = int(state.choose("aar", years, years[0], label="År", container=c3))
 
 view = cached_view(indikator, nivaa, aar, highlight=state.get("kommune"))
-st.markdown(f"#### {view.title}")
+st.markdown(f"## {view.title}")
 # momskompensasjon per place: the head-office caveat comes before the map (in a slot: the map keeps its place
 # and its WebGL context)
 components.message(view.note, icon=":material/info:")
@@ -43,6 +43,6 @@ with side_col:
                            "zoome.", key="kart")
 components.source_line(*view.sources)
 
-st.markdown(f"#### Tabell: {view.title}")
+st.markdown(f"## Tabell: {view.title}")
 components.table(view.table, formats=view.formats, key="kart_tabell", height=420)
 components.downloads(view.download_table(), view.title, *view.sources, key="kart")

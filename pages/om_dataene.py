@@ -15,7 +15,7 @@ boot.guard()
 st.title("Om dataene")
 st.markdown("Hvor tallene kommer fra, hvordan de er bearbeidet, og hvordan du laster dem ned.")
 
-st.subheader("Kilder")
+st.header("Kilder")
 src = queries.sources()
 st.markdown(f"Databasen bygger på **{src.height} filer** fra **{src['source_id'].n_unique()} kilder**. "
             "*Ekte* betyr offentlige data; *syntetisk* betyr testdata i offisielt format.")
@@ -25,17 +25,17 @@ components.downloads(sources, "Kilder", *src["source_id"].unique().to_list(), ke
 for note in date_notes(src, queries.latest_population_year()):
     st.info(note, icon=":material/event_busy:")
 
-st.subheader("Metode")
+st.header("Metode")
 st.markdown(Path(__file__).parent.parent.joinpath("dashboard", "content", "metode.md").read_text(encoding="utf-8"))
 
-st.subheader("Rettede og avviste rader")
+st.header("Rettede og avviste rader")
 dev = queries.deviations_summary()
 if dev.is_empty():
     st.markdown("Ingen rader ble rettet eller avvist i siste bygg.")
 else:
     components.table(deviations_table(dev, src), key="avvik")
 
-st.subheader("Last ned data")
+st.header("Last ned data")
 st.markdown("Alle offentlige visninger i databasen, som CSV eller Excel. Kolonnene er beskrevet i "
             "`sql/README.md` i kildekoden.")
 views = queries.public_views()

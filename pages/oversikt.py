@@ -24,7 +24,7 @@ for col, card in zip(st.columns(len(cards)), cards, strict=True):
 
 st.caption(oversikt.since_last_build(queries.headline_changes()))
 
-st.subheader("Utviklingen")
+st.header("Utviklingen")
 left, right = st.columns(2, gap="large")
 with left:
     components.figure(
@@ -65,7 +65,7 @@ with right:
         sources=("momskompensasjon", "tilskudd_totaler"), key="moms",
         formats={"andel_oslo": "pct"}, note=oversikt.unofficial_note(unofficial, qt.MOMS))
 
-st.subheader("Fylkene")
+st.header("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)
 counties = queries.county_overview(*years)
 st.markdown(oversikt.county_intro(*years))

@@ -78,7 +78,9 @@ def national_totals() -> None:
 SECTIONS = {"Utviklingen": over_time, "Kategorier": by_category, "Fylker": by_county, "Kommuner": by_municipality,
             "Mottakere": largest_recipients, "Landstall": national_totals}
 state.match_loosely("visning", list(SECTIONS))  # ?visning=kommuner
-for tab, draw in zip(st.tabs(list(SECTIONS), key="visning", bind="query-params"), SECTIONS.values(), strict=True):
+for tab, (name, draw) in zip(st.tabs(list(SECTIONS), key="visning", bind="query-params"), SECTIONS.items(),
+                             strict=True):
     if tab.open:
         with tab:
+            components.hidden_heading(name, key="fane")  # the charts' titles are level 3
             draw()

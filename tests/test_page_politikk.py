@@ -247,12 +247,12 @@ def test_only_the_open_tab_is_built(app, visning, plotly_charts, maps):
     at = app(**({"visning": visning} if visning else {}))
     assert not at.exception
     assert len(at.get("plotly_chart")) == plotly_charts and len(at.get("deck_gl_json_chart")) == maps
-    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    headings = [m.value for m in at.markdown if m.value.startswith("### ")]
     expected = {None: "Andel kommuner med vedtatt", "Finnes ikke": "Andel kommuner med vedtatt",
                 "Fylker": "Status for frivillighetspolitikk per fylke", "Kommunestørrelse": "Status etter antall",
                 "Kart og kommuner": "Status i hver kommune", "Tiltak": "Andel kommuner med hvert tiltak"}[visning]
-    assert headings[0].startswith("#### " + expected)
-    assert "Om tallene" in [h.value for h in at.subheader], "the method note follows every tab"
+    assert headings[0].startswith("### " + expected)
+    assert "Om tallene" in [h.value for h in at.header], "the method note follows every tab"
 
 
 def test_choosing_a_municipality_writes_it_to_the_url_and_highlights_it(app):

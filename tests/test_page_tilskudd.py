@@ -89,8 +89,8 @@ def drawn_tabs(at: AppTest) -> list[str]:
 
 
 def headings(at: AppTest) -> list[str]:
-    """The titles of the charts and tables drawn (components.figure and data_table write them as '#### …')."""
-    return [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
+    """The titles of the charts and tables drawn (components.figure and data_table write them as '### …')."""
+    return [m.value[4:] for m in at.markdown if m.value.startswith("### ")]
 
 
 @pytest.mark.parametrize("visning", ["Landstall", "landstall"])
@@ -235,7 +235,8 @@ def test_the_category_tab_from_a_link_draws_the_category_charts_with_the_head_of
                             "Mottakere per kategori (ICNPO-gruppe), Oslo 2023"]
     assert len(charts(at)) == 2
     tab = at.tabs[TABS.index("Kategorier")]
-    assert "ICNPO-gruppe" in tab.markdown[0].value  # the intro line, and the caveat before the charts
+    assert tab.markdown[0].value == "## Kategorier"  # the tab's name, for screen readers (hidden_heading)
+    assert "ICNPO-gruppe" in tab.markdown[1].value  # the intro line, and the caveat before the charts
     assert [w.value for w in tab.warning if HEAD_OFFICE in w.value] == [tilskudd.HEAD_OFFICE_REMINDER]
     assert any("I 2023 gikk 55" in w for w in head_office_warnings(at))  # the full note above the tabs
     # another year keeps the tab open and in the address

@@ -155,7 +155,7 @@ def test_map_has_a_static_drawing_of_the_same_map_beneath_it(app, params):
     class the map uses, on the sea; its alt text names the map and sums it up."""
     at = app("pages/kart.py", **params)
     (alt, svg), = drawings(at)
-    title = at.markdown[[m.value.startswith("#### ") for m in at.markdown].index(True)].value[5:]
+    title = at.markdown[[m.value.startswith("## ") for m in at.markdown].index(True)].value[3:]
     assert alt == ""  # the map above it carries the description; a screen reader reads it once
     assert at.get("deck_gl_json_chart")[0].proto.alt.startswith(f"Kart: {unescape(title)}")
     assert ElementTree.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text.startswith("Kart: ")

@@ -64,6 +64,12 @@ def test_page_renders_and_passes_axe(app_url, page, axe_source, path, heading, f
     if path == "/":  # the phone's hint that a wide table scrolls sideways takes no room on a desktop
         assert page.get_by_text("Sveip sidelengs i tabellen").count() and not page.get_by_text(
             "Sveip sidelengs i tabellen").first.is_visible()
+    # the headings go down one level at a time (page, section, figure): screen readers navigate by them
+    levels = page.evaluate("() => [...document.querySelectorAll('.stMain :is(h1, h2, h3, h4, h5, h6)')]"
+                           ".map(h => [Number(h.tagName[1]), h.innerText.slice(0, 40)])")
+    assert levels and levels[0][0] == 1, levels
+    skipped = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b[0] > a[0] + 1]
+    assert skipped == [], skipped
     # the page says it is in bokmål, and so do the controls of Streamlit, the charts and the map
     assert page.evaluate("document.documentElement.lang") == "nb"
     assert english_left(page) == []
