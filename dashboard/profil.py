@@ -383,8 +383,9 @@ def changes(p: Profile) -> list[str]:
         new, old = p.orgs.row(0, named=True), p.orgs.row(1, named=True)
         diff = new["antall"] - old["antall"]
         when = f"per {fmt_date(p.snapshot)}" if p.snapshot else str(new["aar"])
-        out.append(f"**Organisasjoner:** {fmt_change(diff)} siden utgangen av {old['aar']} "
-                   f"({fmt_int(old['antall'])} → {fmt_int(new['antall'])} {when}).")
+        # the register keeps no deleted organisations: the change is those registered since, still there
+        out.append(f"**Organisasjoner:** {fmt_change(diff)} nye i registeret siden utgangen av {old['aar']} "
+                   f"({fmt_int(new['antall'])} {when}; slettede organisasjoner er ikke med i tallene).")
         if new["frivilligsentraler"] != old["frivilligsentraler"]:
             out.append(f"**Frivilligsentraler i registeret:** {fmt_int(old['frivilligsentraler'])} ved utgangen av "
                        f"{old['aar']}, {fmt_int(new['frivilligsentraler'])} nå.")

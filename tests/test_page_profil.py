@@ -462,3 +462,12 @@ def test_two_lines_ending_on_the_same_value_say_which_is_which():
     root = ElementTree.fromstring(figures_profil.grasrot_svg(df, kommune="A"))
     labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if "\u00a0kr" in (t.text or "")]
     assert sorted(labels) == ["120\u00a0kr", "146\u00a0kr fylket", "146\u00a0kr landet"]
+
+
+def test_what_changed_counts_new_organisations_not_a_net_change(app, con):
+    """The register keeps no deleted organisations: the change since last year is the new registrations."""
+    (new, old), = con.sql("""SELECT max(antall) FILTER (WHERE aar = 2025), max(antall) FILTER (WHERE aar = 2024)
+                             FROM organisasjoner_indikator WHERE nivaa = 'kommune' AND kode = '1508'""").fetchall()
+    text = "\n".join(m.value for m in app(kommune="1508").markdown)
+    assert (f"**Organisasjoner:** +{new - old} nye i registeret siden utgangen av 2024 ({new} per 30. september "
+            "2025; slettede organisasjoner er ikke med i tallene).") in text.replace("\u00a0", " ")
