@@ -33,6 +33,8 @@ from dashboard.format import (
 from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
+#: The app's name, last in every browser title (app.py's own page title).
+APP_TITLE = "Frivillighetsstatistikk"
 MEASURES = {
     "koordinator": "frivillighetskoordinator",
     "frivillighetsraad": "frivillighetsråd eller -forum",
@@ -177,6 +179,12 @@ def load(code: str) -> Profile:
         orgs=queries_profil.org_change(code), centres=queries_profil.volunteer_centres(code),
         history=queries_profil.history_notes(code), snapshot=queries.snapshot_date("frivillighetsregisteret"),
     )
+
+
+def page_title(name: str | None) -> str:
+    """The browser tab's title (also bookmarks, history and the default file name of a printed PDF):
+    'Ålesund – Kommuneprofil – Frivillighetsstatistikk'; without a municipality 'Kommuneprofil – …'."""
+    return " – ".join([*([name] if name else []), "Kommuneprofil", APP_TITLE])
 
 
 def subtitle(p: Profile) -> str:

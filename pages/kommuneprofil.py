@@ -54,6 +54,7 @@ with st.container(key="profil"):
                                  icon=":material/arrow_forward:", query_params={"kommune": alt_code})
 
     if code is None:
+        st.set_page_config(page_title=profil.page_title(None))
         with head:
             st.title("Kommuneprofil")
             st.markdown("Velg en kommune for å se nøkkeltall, frivillighetspolitikk, organisasjoner og grasrotandel, "
@@ -61,6 +62,7 @@ with st.container(key="profil"):
                         "tidligere kommunenavn og -nummer.")
     else:
         p = profil.load(code)
+        st.set_page_config(page_title=profil.page_title(p.name))  # tabs, bookmarks and the printed PDF's name
         with head:
             st.title(p.info["kommunenavn"])
             st.caption(profil.subtitle(p))

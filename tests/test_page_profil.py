@@ -462,3 +462,24 @@ def test_two_lines_ending_on_the_same_value_say_which_is_which():
     root = ElementTree.fromstring(figures_profil.grasrot_svg(df, kommune="A"))
     labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if "\u00a0kr" in (t.text or "")]
     assert sorted(labels) == ["120\u00a0kr", "146\u00a0kr fylket", "146\u00a0kr landet"]
+
+
+def test_the_browser_title_names_the_municipality_and_follows_the_choice(app, monkeypatch):
+    """Tabs, bookmarks, history and a printed PDF's default file name tell the profiles apart."""
+    import streamlit
+
+    titles: list[str] = []
+    real = streamlit.set_page_config
+
+    def recording(*args, **kwargs):
+        if kwargs.get("page_title"):
+            titles.append(kwargs["page_title"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", recording)
+    at = app(kommune="1508")
+    assert titles[-1] == "Ålesund – Kommuneprofil – Frivillighetsstatistikk"
+    at.selectbox(key="w_kommune").select("5001").run()
+    assert titles[-1] == "Trondheim – Kommuneprofil – Frivillighetsstatistikk"  # the short name, as the heading
+    app()
+    assert titles[-1] == "Kommuneprofil – Frivillighetsstatistikk"

@@ -132,3 +132,16 @@ def test_a_narrow_column_gets_the_narrow_drawing_of_the_categories(browser, app_
         assert natural * 0.9 <= drawn <= natural + 1
     finally:
         ctx.close()
+
+
+def test_the_tab_title_names_the_municipality_and_changes_with_it(app_url, page):
+    """The browser's title (tabs, bookmarks, history, the printed PDF's default file name) is the profile's."""
+    open_profile(page, app_url, "1508", "Ålesund")
+    assert page.title() == "Ålesund – Kommuneprofil – Frivillighetsstatistikk"
+    page.locator("[data-testid='stSelectbox']").first.click()
+    page.keyboard.type("Utsira")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.title === 'Utsira – Kommuneprofil – Frivillighetsstatistikk'",
+                           timeout=30_000)
+    page.get_by_role("link", name="Oversikt").first.click()  # another page has the app's own title again
+    page.wait_for_function("() => document.title === 'Frivillighetsstatistikk'", timeout=30_000)
