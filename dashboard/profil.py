@@ -256,15 +256,19 @@ def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> 
 
 
 def policy_sentence(p: Profile) -> str:
-    """'Ålesund har vedtatt frivillighetspolitikk (2024).' and the measures the municipality reports."""
+    """'Ålesund vedtok frivillighetspolitikk i 2024, ifølge kommuneundersøkelsen samme år.' (each year said once)
+    and the measures the municipality reports."""
     if p.rounds.is_empty():
         return f"Vi har ingen svar fra {p.name} om frivillighetspolitikk."
     r = p.rounds.row(0, named=True)
     runde, name = r["runde"], p.name
     status = r["status"]
-    if status == "ja":
-        year = f" ({r['vedtaksaar']})" if r["vedtaksaar"] else ""
-        first = f"{name} har vedtatt frivillighetspolitikk{year}, ifølge kommuneundersøkelsen {runde}."
+    if status == "ja" and r["vedtaksaar"] == runde:
+        first = f"{name} vedtok frivillighetspolitikk i {runde}, ifølge kommuneundersøkelsen samme år."
+    elif status == "ja" and r["vedtaksaar"]:
+        first = f"{name} har frivillighetspolitikk, vedtatt i {r['vedtaksaar']}, ifølge kommuneundersøkelsen {runde}."
+    elif status == "ja":
+        first = f"{name} har vedtatt frivillighetspolitikk, ifølge kommuneundersøkelsen {runde}."
     elif status == "under_arbeid":
         first = f"{name} arbeider med en frivillighetspolitikk, men har ikke vedtatt den (kommuneundersøkelsen {runde})."
     elif status == "nei":
@@ -340,13 +344,14 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
     if p.rounds.height:
         r = p.rounds.row(0, named=True)
         s = p.shares
-        status = STATUS_LABELS.get(r["status"], r["status"])
+        # the row says 'vedtatt': the cell says only yes and when ('Ja, i 2019'), not 'Ja, vedtatt (2019)'
+        status = "Ja" if r["status"] == "ja" else STATUS_LABELS.get(r["status"], r["status"])
         if r["status"] == "ja" and r["vedtaksaar"]:
-            status += f" ({r['vedtaksaar']})"
+            status += f", i {r['vedtaksaar']}"
 
         def share(level: str) -> str:
             x = s.get(level)
-            return f"{fmt_pct(x['andel'], 0)} har" if x else "–"
+            return f"{fmt_pct(x['andel'], 0)} av kommunene" if x else "–"
 
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
                      p.county: share("fylke"), "Hele landet": share("land"),

@@ -33,7 +33,7 @@ with st.container(key="profil"):
         code = state.choose("kommune", list(known), None, label="Kommune", format_func=profil.option_label(known),
                             placeholder="Velg kommune …", container=c1,
                             help="Skriv navnet eller nummeret for å finne kommunen i lista.")
-        c2.text_input("Søk på navn eller nummer, også fra før 2020 og 2024", key="profil_sok", on_change=_search,
+        c2.text_input("Søk på navn eller nummer – også gamle kommuner", key="profil_sok", on_change=_search,
                       placeholder="For eksempel Haram eller 1534",
                       help="Finner også gamle kommunenavn og -nummer og viser kommunen de hører til i dag.")
 

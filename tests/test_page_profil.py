@@ -59,7 +59,7 @@ def test_aalesund_profile(app, con):
     assert at.title[0].value == "Ålesund"
     assert at.query_params["kommune"] == ["1508"] or at.query_params["kommune"] == "1508"
     text = texts(at)
-    assert "Ålesund har vedtatt frivillighetspolitikk (2024)" in text
+    assert "Ålesund vedtok frivillighetspolitikk i 2024, ifølge kommuneundersøkelsen samme år." in text
     assert "Kommune i Møre og Romsdal" in text
     # the sentence on volunteer centres agrees with the list of centres shown
     n = int(re.search(r"Kommunen har (\d+) frivilligsentral", text).group(1))
@@ -483,3 +483,17 @@ def test_the_browser_title_names_the_municipality_and_follows_the_choice(app, mo
     assert titles[-1] == "Trondheim – Kommuneprofil – Frivillighetsstatistikk"  # the short name, as the heading
     app()
     assert titles[-1] == "Kommuneprofil – Frivillighetsstatistikk"
+
+
+def test_the_policy_row_and_sentence_say_each_thing_once(app):
+    at = app(kommune="1508")
+    key = at.table[0].value
+    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
+    assert policy["Ålesund"] == "Ja, i 2024"  # the row says 'vedtatt'; not 'Ja, vedtatt (2024)'
+    for place in ("Møre og Romsdal", "Hele landet", "Lignende kommuner"):  # a share of what, not '11 % har'
+        assert re.fullmatch(r"\d+\s%\sav kommunene", policy[place]), policy[place]
+    assert "(vedtatt" not in texts(at)
+    assert at.text_input(key="profil_sok").label == "Søk på navn eller nummer – også gamle kommuner"
+    # adopted before the survey round: both years, each once
+    text = texts(app(kommune="0301"))
+    assert "Oslo har frivillighetspolitikk, vedtatt i 2019, ifølge kommuneundersøkelsen 2024." in text
