@@ -323,6 +323,37 @@ def sentences(p: Profile) -> list[str]:
 
 #: A share in the key figures' download: a fraction, as in every other download (downloads.SHARE_NOTE).
 SHARE_UNIT = "andel, 0–1 (1 = 100 %)"
+#: A share of fewer than this many (organisations, municipalities) is shown as a count, 'k av n': one more or
+#: less moves a share of 3 by 33 percentage points.
+SMALL_BASE = 20
+
+
+def _of(k: int, n: int, what: str = "") -> str:
+    """'2 av 3', '1 av 6 kommuner'."""
+    return f"{fmt_int(k)} av {fmt_int(n)}" + (f" {what}" if what else "")
+
+
+def _grasrot_base(p: Profile, aar: int) -> tuple[int, int] | None:
+    """The municipality's grasrot recipients and registered organisations in a year (the share's numerator and
+    base), when the base is small."""
+    own = p.grasrot.filter((pl.col("nivaa") == "kommune") & (pl.col("aar") == aar))
+    if own.is_empty() or own["registrerte"][0] is None or own["registrerte"][0] >= SMALL_BASE:
+        return None
+    return int(own["mottakere"][0] or 0), int(own["registrerte"][0])
+
+
+def small_numbers_note(p: Profile) -> str | None:
+    """A caveat under the key figures of a municipality with few organisations (Utsira: 4), or None."""
+    org = p.key_row("org_antall")
+    if not org or org["kommune"] is None or org["kommune"] >= SMALL_BASE:
+        return None
+    n = int(org["kommune"])
+    people = p.info.get("folketall_siste") or p.info.get("folketall_2024")
+    who = f"{fmt_int(n)} registrert{'e' if n != 1 else ''} organisasjon{'er' if n != 1 else ''}"
+    if people:
+        who += f" og {fmt_int(people)} innbyggere"
+    return (f"Små tall: {p.name} har {who}, så én organisasjon mer eller mindre gir store utslag i andelene og "
+            "tallene per innbygger.")
 
 
 def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -333,7 +364,11 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
     for r in p.key.iter_rows(named=True):
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
         name = f"{figures_profil.SHORT_NAMES.get(r['indikator'], r['navn'])} ({_year_label(p, r['aar'], r['indikator'])})"
-        rows.append({"Nøkkeltall": name, p.name: f(r["kommune"]), p.county: f(r["fylke"]),
+        own = f(r["kommune"])
+        base = _grasrot_base(p, r["aar"]) if r["indikator"] == "grasrot_andel_mottar" else None
+        if base and r["kommune"] is not None:
+            own = f"{_of(*base)} ({fmt_pct(r['kommune'], 0)})"  # '2 av 3 (67 %)', not '66,7 %'
+        rows.append({"Nøkkeltall": name, p.name: own, p.county: f(r["fylke"]),
                      "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
         data.append({"nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
                      "aar": r["aar"],
@@ -351,7 +386,11 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
 
         def share(level: str) -> str:
             x = s.get(level)
-            return f"{fmt_pct(x['andel'], 0)} av kommunene" if x else "–"
+            if not x:
+                return "–"
+            if x["antall_kommuner"] < SMALL_BASE:  # a county of 6: '1 av 6 kommuner', not '17 %'
+                return _of(x["ja"], x["antall_kommuner"], "kommuner")
+            return f"{fmt_pct(x['andel'], 0)} av kommunene"
 
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
                      p.county: share("fylke"), "Hele landet": share("land"),

@@ -150,14 +150,15 @@ def org_categories(kode: str) -> pl.DataFrame:
 
 def grasrot_compare(kode: str) -> pl.DataFrame:
     """Grasrotandelen per year for the municipality, its county (left out when the county is the municipality,
-    as Oslo) and the country, long form: aar, nivaa, sted, belop, mottakere, kr_per_innbygger,
-    andel_registrerte_mottar. Places by their short names ('Trondheim', not 'Trondheim - Tråante'), as on the rest
+    as Oslo) and the country, long form: aar, nivaa, sted, belop, mottakere, registrerte (registered
+    organisations, the share's base), kr_per_innbygger, andel_registrerte_mottar. Places by their short names ('Trondheim', not 'Trondheim - Tråante'), as on the rest
     of the profile."""
     return run("""SELECT g.aar, g.nivaa,
                          CASE g.nivaa WHEN 'kommune' THEN k.kommunenavn_kort
                                       WHEN 'fylke' THEN (SELECT fylkesnavn_kort FROM fylke WHERE fylkesnummer = k.fylkesnummer)
                                       ELSE g.navn END AS sted,
-                         g.belop::DOUBLE AS belop, g.mottakere, g.kr_per_innbygger, g.andel_registrerte_mottar
+                         g.belop::DOUBLE AS belop, g.mottakere, g.registrerte, g.kr_per_innbygger,
+                         g.andel_registrerte_mottar
                   FROM grasrot_indikator g, kommune k
                   WHERE k.kommunenummer = $1
                     AND ((g.nivaa = 'kommune' AND g.kode = k.kommunenummer)

@@ -86,6 +86,9 @@ with st.container(key="profil"):
         with left:
             display, data = profil.key_table(p)
             components.table(display, static=True)
+            small = profil.small_numbers_note(p)
+            if small:
+                st.caption(f":material/info: {small}")
             st.caption(profil.similar_note(p))
             components.source_line("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
             components.downloads(data, f"Nøkkeltall {p.name}", "frivillighetsregisteret", "grasrotandel",

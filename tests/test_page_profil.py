@@ -497,3 +497,28 @@ def test_the_policy_row_and_sentence_say_each_thing_once(app):
     # adopted before the survey round: both years, each once
     text = texts(app(kommune="0301"))
     assert "Oslo har frivillighetspolitikk, vedtatt i 2019, ifølge kommuneundersøkelsen 2024." in text
+
+
+def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
+    at = app(kommune="1151")  # Utsira: a handful of organisations and some 200 inhabitants
+    key = at.table[0].value
+    row = key[key["Nøkkeltall"].str.startswith("Andel organisasjoner som får grasrotandel")].iloc[0]
+    year = int(re.search(r"\((\d{4})\)", row["Nøkkeltall"]).group(1))
+    (got, base), = con.sql("SELECT mottakere, registrerte FROM grasrot_indikator WHERE nivaa = 'kommune' "
+                           "AND kode = '1151' AND aar = $1", params=[year]).fetchall()
+    assert base < profil.SMALL_BASE, "the mirror's Utsira grew: pick a smaller municipality"
+    assert row["Utsira"].startswith(f"{got} av {base} ("), row["Utsira"]  # '2 av 3 (67 %)', not '66,7 %'
+    captions = plain(" ".join(c.value for c in at.caption))
+    orgs = key[key["Nøkkeltall"].str.startswith("Registrerte organisasjoner")].iloc[0]["Utsira"]
+    assert f"Små tall: Utsira har {orgs} registrerte organisasjoner og " in captions
+    # a large municipality: shares as per cent, no note
+    at = app(kommune="1508")
+    key = at.table[0].value
+    row = key[key["Nøkkeltall"].str.startswith("Andel organisasjoner som får grasrotandel")].iloc[0]
+    assert row["Ålesund"].endswith("\u00a0%") and " av " not in row["Ålesund"]
+    assert "Små tall" not in " ".join(c.value for c in at.caption)
+    # a county of six municipalities: how many of them have a policy, not a share of six
+    at = app(kommune="3901")
+    key = at.table[0].value
+    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
+    assert re.fullmatch(r"\d av 6 kommuner", policy["Vestfold"]), policy["Vestfold"]
