@@ -520,8 +520,42 @@ def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
     if p.centres.is_empty():
         return f"Ingen frivilligsentral i {md_escape(p.name)} er registrert i Frivillighetsregisteret.", 0
     shown = p.centres if limit is None or p.centres.height <= limit + 2 else p.centres.head(limit)
-    text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])})" for r in shown.iter_rows(named=True))
+    since = _registered(p.centres)
+    text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])}"
+                     + (f", i Frivillighetsregisteret fra {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
+                     for r in shown.iter_rows(named=True))
     return text, p.centres.height - shown.height
+
+
+def _registered(centres: pl.DataFrame) -> dict[str, str]:
+    """When each centre came into Frivillighetsregisteret: the year, or the date where two of the same name came
+    in the same year (then the year would not tell them apart)."""
+    out = {}
+    for r in centres.iter_rows(named=True):
+        when = r.get("registrert_i_frivillighetsregisteret")
+        if when is None:
+            continue
+        same = centres.filter((pl.col("navn") == r["navn"]) & (pl.col("orgnr") != r["orgnr"])
+                              & (pl.col("registrert_i_frivillighetsregisteret").dt.year() == when.year))
+        out[r["orgnr"]] = fmt_date(when) if same.height else str(when.year)
+    return out
+
+
+def centres_note(p: Profile) -> str | None:
+    """Why a name is listed more than once: 'To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike
+    organisasjoner i registeret, hver med sitt organisasjonsnummer.' (names escaped), or None."""
+    if p.centres.is_empty():
+        return None
+    twice = p.centres.group_by("navn", maintain_order=True).len().filter(pl.col("len") > 1)
+    if twice.is_empty():
+        return None
+    tail = ": de er ulike organisasjoner i registeret, hver med sitt organisasjonsnummer."
+    if twice.height == 1:
+        n = twice["len"][0]
+        count = {2: "To", 3: "Tre", 4: "Fire"}.get(n, str(n))
+        return f"{count} frivilligsentraler heter {md_escape(twice['navn'][0], 80)}{tail}"
+    names = "; ".join(f"{md_escape(r['navn'], 80)}: {r['len']}" for r in twice.iter_rows(named=True))
+    return f"Noen frivilligsentraler har samme navn ({names}){tail}"
 
 
 def _orgnr(orgnr: str) -> str:

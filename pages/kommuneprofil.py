@@ -113,6 +113,9 @@ with st.container(key="profil"):
             st.subheader("Frivilligsentraler")
             shown, rest = profil.centres_markdown(p, limit=5)
             st.markdown(shown)
+            same_name = profil.centres_note(p)
+            if same_name:
+                st.caption(same_name)
             if rest:
                 st.caption(f"… og {rest} til.")
                 with st.expander(f"Vis alle {p.centres.height} frivilligsentralene"):

@@ -522,3 +522,35 @@ def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
     key = at.table[0].value
     policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
     assert re.fullmatch(r"\d av 6 kommuner", policy["Vestfold"]), policy["Vestfold"]
+
+
+def test_volunteer_centres_of_the_same_name_are_told_apart(app, downloads, con):
+    rows = con.sql("SELECT orgnr, year(registrert_frivillighetsregisteret) FROM organisasjon "
+                   "WHERE icnpo_primaer = '8200' AND kommunenummer = '1508' AND navn = 'ÅLESUND FRIVILLIGSENTRAL'"
+                   ).fetchall()
+    assert len(rows) == 2, "the mirror's Ålesund has no longer two centres of one name: pick another municipality"
+    at = app(kommune="1508")
+    listed = plain(next(m.value for m in at.markdown if "(org.nr. " in m.value)).splitlines()
+    for orgnr, year in rows:  # the number, and when each came into the register
+        nr = f"{orgnr[:3]}\u00a0{orgnr[3:6]}\u00a0{orgnr[6:]}"
+        assert f"- ÅLESUND FRIVILLIGSENTRAL (org.nr. {nr}, i Frivillighetsregisteret fra {year})" in listed
+    assert ("To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike organisasjoner i registeret"
+            in plain(" ".join(c.value for c in at.caption)))
+    header = downloads["frivilligsentraler-alesund.csv"].decode("utf-8-sig").splitlines()[0].split(";")
+    assert header == ["Navn", "Organisasjonsnummer", "Registrert i frivillighetsregisteret"]
+
+
+def test_centres_with_the_same_name_in_the_same_year_get_the_date_and_names_are_escaped():
+    import datetime as dt
+
+    centres = pl.DataFrame({"navn": ["**X** [a](b)", "**X** [a](b)", "Y"], "orgnr": ["111111111", "222222222", "333"],
+                            "registrert_i_frivillighetsregisteret": [dt.date(2014, 3, 2), dt.date(2014, 9, 1),
+                                                                      dt.date(2020, 1, 1)]})
+    p = profil.Profile(code="0000", info={"kommunenavn_kort": "A"}, key=pl.DataFrame(), rounds=pl.DataFrame(),
+                       shares={}, categories=pl.DataFrame(), grasrot=pl.DataFrame(), orgs=pl.DataFrame(),
+                       centres=centres, history=pl.DataFrame())
+    text, rest = profil.centres_markdown(p)
+    assert rest == 0 and "**X**" not in text and r"\*\*X\*\*" in text
+    assert "fra 2. mars 2014)" in text and "fra 1. september 2014)" in text and "fra 2020)" in text
+    note = profil.centres_note(p)
+    assert note.startswith(r"To frivilligsentraler heter \*\*X\*\* \[a\]\(b\)")
