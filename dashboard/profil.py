@@ -357,10 +357,11 @@ def small_numbers_note(p: Profile) -> str | None:
 
 
 def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The key figures as a display table (text cells) and as a download table (numbers, one unit per row in
-    `enhet`; shares as fractions 0–1; 'lignende_kommuner_tall' says whether similar municipalities' figure is
-    their median or, for the policy, the share that has one)."""
+    """The key figures as a display table (text cells) and as a download table (first the municipality's and
+    county's numbers, to join on; one unit per row in `enhet`; shares as fractions 0–1; 'lignende_kommuner_tall'
+    says whether similar municipalities' figure is their median or, for the policy, the share that has one)."""
     rows, data = [], []
+    ids = {"kommunenummer": p.code, "fylkesnummer": p.info["fylkesnummer"]}  # to join with other data
     for r in p.key.iter_rows(named=True):
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
         name = f"{figures_profil.SHORT_NAMES.get(r['indikator'], r['navn'])} ({_year_label(p, r['aar'], r['indikator'])})"
@@ -370,7 +371,7 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
             own = f"{_of(*base)} ({fmt_pct(r['kommune'], 0)})"  # '2 av 3 (67 %)', not '66,7 %'
         rows.append({"Nøkkeltall": name, p.name: own, p.county: f(r["fylke"]),
                      "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
-        data.append({"nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
+        data.append({**ids, "nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
                      "aar": r["aar"],
                      **{k: (None if r[src] is None else float(r[src]))
                         for k, src in (("kommune", "kommune"), ("fylke", "fylke"), ("landet", "land"),
@@ -395,7 +396,7 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
                      p.county: share("fylke"), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
-        data.append({"nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
+        data.append({**ids, "nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
                      "enhet": SHARE_UNIT + "; for kommunen: 1 = har vedtatt, 0 = har ikke",
                      "aar": r["runde"], "kommune": 1.0 if r["status"] == "ja" else 0.0,
                      **{k: (None if s.get(lv) is None else float(s[lv]["andel"]))

@@ -554,3 +554,15 @@ def test_centres_with_the_same_name_in_the_same_year_get_the_date_and_names_are_
     assert "fra 2. mars 2014)" in text and "fra 1. september 2014)" in text and "fra 2020)" in text
     note = profil.centres_note(p)
     assert note.startswith(r"To frivilligsentraler heter \*\*X\*\* \[a\]\(b\)")
+
+
+def test_the_key_figures_download_carries_the_municipality_number(app, downloads):
+    app(kommune="0301")
+    csv = downloads["nokkeltall-oslo.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert header[:2] == ["Kommunenummer", "Fylkesnummer"]
+    rows = [line.split(";") for line in csv[1:] if line.startswith("0301;")]
+    assert len(rows) >= 6 and all(r[1] == "03" for r in rows), "every row, with its leading zero"
+    wb = openpyxl.load_workbook(io.BytesIO(downloads["nokkeltall-oslo.xlsx"]))
+    cells = [r[0] for r in wb["Data"].iter_rows(min_row=2, values_only=True) if r[0] and str(r[0]).isdigit()]
+    assert cells and set(cells) == {"0301"}, "a text cell: Excel keeps the leading zero"
