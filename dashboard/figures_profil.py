@@ -36,12 +36,19 @@ TITLES = {
 PLACE_COLOURS = (HIGHLIGHT, CATEGORICAL[0], MUTED, CATEGORICAL[2])
 
 
-def places(kommune: str, fylke: str) -> list[str]:
-    """Labels of the four compared places, top to bottom."""
-    return [kommune, fylke, "Hele landet", "Lignende kommuner"]
+def places(kommune: str, fylke: str | None) -> list[str]:
+    """Labels of the four compared places, top to bottom (three where the county is the municipality: None)."""
+    return [kommune, *([fylke] if fylke else []), "Hele landet", "Lignende kommuner"]
 
 
-def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: int = 130) -> go.Figure:
+def _compared(r: dict, fylke: str | None) -> tuple[list, tuple[str, ...]]:
+    """A key-figure row's values for the compared places, and their colours (the county left out: fylke None)."""
+    if fylke:
+        return [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]], PLACE_COLOURS
+    return [r["kommune"], r["land"], r["median_gruppe"]], (PLACE_COLOURS[0], *PLACE_COLOURS[2:])
+
+
+def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str | None, row_height: int = 130) -> go.Figure:
     """Small multiples, one row per indicator: horizontal bars for the municipality, county, country and
     size-group median (rows stack, so it reads on a phone). `key` has the columns of queries_profil.key_figures."""
     rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
@@ -50,10 +57,10 @@ def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: i
     fig = make_subplots(rows=n, cols=1, vertical_spacing=0.42 / n,
                         subplot_titles=[f"{TITLES.get(r['indikator'], r['navn'])} ({r['aar']})" for r in rows])
     for i, r in enumerate(rows, start=1):
-        values = [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]]
+        values, colours = _compared(r, fylke)
         text = [fmt_value(v, r["enhet"], r["desimaler"]) for v in values]
         fig.add_trace(go.Bar(
-            x=values, y=labels, orientation="h", marker_color=list(PLACE_COLOURS), text=text,
+            x=values, y=labels, orientation="h", marker_color=list(colours), text=text,
             textposition="outside", cliponaxis=False, showlegend=False,
             customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>", name=r["navn"]),
             row=i, col=1)
@@ -65,15 +72,17 @@ def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: i
     return _layout(fig, height=row_height * n + 45, legend=False)
 
 
-def describe_key(key: pl.DataFrame, *, kommune: str) -> str:
-    """One sentence per compared indicator: the municipality against the country and its size group."""
+def describe_key(key: pl.DataFrame, *, kommune: str, county: bool = True) -> str:
+    """One sentence per compared indicator: the municipality against the county (unless `county` is False: the
+    municipality is its county), the country and its size group."""
     parts = []
     for r in key.iter_rows(named=True):
         if r["indikator"] not in COMPARE or r["kommune"] is None:
             continue
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
-        parts.append(f"{nobreak(r['navn'])} {r['aar']}: {kommune} {f(r['kommune'])}, fylket {f(r['fylke'])}, "
-                     f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
+        parts.append(f"{nobreak(r['navn'])} {r['aar']}: {kommune} {f(r['kommune'])}, "
+                     + (f"fylket {f(r['fylke'])}, " if county else "")
+                     + f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
     return " ".join(parts) if parts else f"Ingen nøkkeltall for {kommune}."
 
 
@@ -217,7 +226,7 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
     return _svg(width, height, body, f"Organisasjoner etter kategori, {kommune} og hele landet")
 
 
-def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: int = 400, row: int = 20) -> str:
+def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str | None, width: int = 400, row: int = 20) -> str:
     """The comparison chart as a static SVG: one panel per compared indicator (stacked, so it reads on a phone),
     a bar and its value for the municipality, county, country and size-group median (`key` as key_comparison)."""
     rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
@@ -229,9 +238,9 @@ def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: in
         top = i * (panel + gap)
         title = f"{SHORT_NAMES.get(r['indikator'], r['navn'])} ({r['aar']})"
         body.append(f'<text x="0" y="{top + 16}" font-weight="600">{html.escape(title)}</text>')
-        values = [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]]
+        values, colours = _compared(r, fylke)
         scale = (width - label_w - right) / (max((v or 0) for v in values) or 1)
-        for j, (label, value, colour) in enumerate(zip(labels, values, PLACE_COLOURS, strict=True)):
+        for j, (label, value, colour) in enumerate(zip(labels, values, colours, strict=True)):
             y = top + title_h + j * row
             body.append(f'<text x="{label_w - 6}" y="{y + row * 0.7:.1f}" text-anchor="end">'
                         f"{html.escape(_shorten(label, 20))}</text>")
@@ -241,7 +250,8 @@ def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: in
             body.append(f'<text x="{label_w + bar + 4:.1f}" y="{y + row * 0.7:.1f}">'
                         f"{html.escape(fmt_value(value, r['enhet'], r['desimaler']))}</text>")
     height = max(1, len(rows)) * (panel + gap) - gap + 4
-    return _svg(width, height, body, f"{kommune} sammenlignet med fylket, landet og lignende kommuner")
+    return _svg(width, height, body, f"{kommune} sammenlignet med {'fylket, ' if fylke else ''}landet og lignende "
+                                     "kommuner")
 
 
 def _shorten(text: str, n: int) -> str:

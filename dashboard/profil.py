@@ -154,10 +154,15 @@ class Profile:
         return self.info["kommunenavn_kort"]
 
     @property
-    def county(self) -> str:
-        """The county's short name, 'Oslo fylke' where county and municipality share the name."""
-        f = self.info["fylkesnavn_kort"]
-        return f"{f} fylke" if f == self.name else f
+    def own_county(self) -> bool:
+        """True where the municipality is its county too (Oslo): the county's figures are the municipality's."""
+        return self.info.get("fylke_antall_kommuner") == 1
+
+    @property
+    def county(self) -> str | None:
+        """The county's short name to compare with; None where the municipality is its county (Oslo), so that no
+        column or bar repeats the municipality's own figures."""
+        return None if self.own_county else self.info["fylkesnavn_kort"]
 
     def key_row(self, indikator: str) -> dict | None:
         """One key-figure row by indicator key."""
@@ -193,15 +198,20 @@ def subtitle(p: Profile) -> str:
     i = p.info
     people = (f"{fmt_int(i['folketall_siste'])} innbyggere 1. januar {i['folketall_siste_aar']}"
               if i.get("folketall_siste") is not None else f"{fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024")
-    return (f"Kommune i {i['fylkesnavn']} · {people} · størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} "
+    where = "Kommune og fylke" if p.own_county else f"Kommune i {i['fylkesnavn']}"
+    return (f"{where} · {people} · størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} "
             f"(etter folketallet 1. januar 2024) · kommunenummer {i['kommunenummer']}")
 
 
 def similar_note(p: Profile) -> str:
     """What 'Lignende kommuner' in the key table means: the median of the size group (the share, for policy)."""
-    return (f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} "
+    text = (f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} "
             f"{size_group_words(p.info['storrelsesgruppe'])} (for frivillighetspolitikk: andelen av dem som har "
-            "vedtatt). Fylket og landet: tallet for hele fylket og hele landet.")
+            "vedtatt).")
+    if p.own_county:
+        return (text + f" Landet: tallet for hele landet. {p.name} er både kommune og fylke, så fylkets tall er "
+                "kommunens og står ikke i en egen kolonne.")
+    return text + " Fylket og landet: tallet for hele fylket og hele landet."
 
 
 def validity(r: Mapping) -> str:
@@ -369,7 +379,7 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
         base = _grasrot_base(p, r["aar"]) if r["indikator"] == "grasrot_andel_mottar" else None
         if base and r["kommune"] is not None:
             own = f"{_of(*base)} ({fmt_pct(r['kommune'], 0)})"  # '2 av 3 (67 %)', not '66,7 %'
-        rows.append({"Nøkkeltall": name, p.name: own, p.county: f(r["fylke"]),
+        rows.append({"Nøkkeltall": name, p.name: own, **({p.county: f(r["fylke"])} if p.county else {}),
                      "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
         data.append({**ids, "nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
                      "aar": r["aar"],
@@ -394,7 +404,7 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
             return f"{fmt_pct(x['andel'], 0)} av kommunene"
 
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
-                     p.county: share("fylke"), "Hele landet": share("land"),
+                     **({p.county: share("fylke")} if p.county else {}), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
         data.append({**ids, "nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
                      "enhet": SHARE_UNIT + "; for kommunen: 1 = har vedtatt, 0 = har ikke",
@@ -567,26 +577,47 @@ def _orgnr(orgnr: str) -> str:
 # ---- locator map, link and QR code ----------------------------------------------------------------------
 
 def locator_alt(p: Profile) -> str:
-    """The locator map's alt text: the county, its number of municipalities, and this one in orange."""
+    """The locator map's alt text: the county, its number of municipalities, and this one in orange (Oslo: the
+    municipalities around it)."""
     i = p.info
+    if p.own_county:
+        return f"Kart over {p.name} og kommunene rundt i grått; {p.name} er markert i oransje."
     return (f"Kart over {i['fylkesnavn']} med {i['fylke_antall_kommuner']} kommuner i grått; "
             f"{p.name} er markert i oransje.")
 
 
+def locator_caption(p: Profile) -> str:
+    """The words under the locator map."""
+    if p.own_county:
+        return f"{p.name} (oransje) og kommunene rundt. {p.name} er både kommune og fylke."
+    return f"{p.name} (oransje) i {p.info['fylkesnavn']}."
+
+
+#: Around a municipality that is its own county (Oslo), the locator map shows this much more on each side, as
+#: a share of its width and height: its neighbours, not one orange area alone.
+AROUND = (1.4, 0.5)
+
+
 def locator_svg(p: Profile) -> str:
     """The locator map as a static SVG (on screen and in print): the county's municipalities, this one in
-    orange (an image, so it needs no WebGL and prints as shown). Drawn once per municipality and database."""
+    orange (an image, so it needs no WebGL and prints as shown); for Oslo, the municipalities around it. Drawn once
+    per municipality and database."""
     i = p.info
-    return _locator_svg(p.code, i["fylkesnummer"], (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"]),
-                        f"{p.name} i {i['fylkesnavn']}", db.current_fingerprint())
+    bbox = (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"])
+    if p.own_county:
+        w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
+        window = (bbox[0] - AROUND[0] * w, bbox[1] - AROUND[1] * h, bbox[2] + AROUND[0] * w, bbox[3] + AROUND[1] * h)
+        return _locator_svg(p.code, None, window, f"{p.name} og kommunene rundt", db.current_fingerprint())
+    return _locator_svg(p.code, i["fylkesnummer"], bbox, f"{p.name} i {i['fylkesnavn']}", db.current_fingerprint())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _locator_svg(code: str, county: str, bbox: tuple, title: str, fingerprint: tuple) -> str:
+def _locator_svg(code: str, county: str | None, bbox: tuple, title: str, fingerprint: tuple) -> str:
+    """The county's municipalities (or, with no county, every municipality in the box) on the locator map."""
     geoms = queries.geometries("kommune", simplified=False)
-    areas = [(r["navn"], geoms[r["kode"]], r["kode"] == code)
-             for r in queries_profil.county_municipalities(county).iter_rows(named=True) if r["kode"] in geoms]
-    return figures_profil.locator_svg(areas, bbox, title=title)
+    areas = (queries_profil.county_municipalities(county) if county else queries_profil.municipalities_within(bbox))
+    return figures_profil.locator_svg([(r["navn"], geoms[r["kode"]], r["kode"] == code)
+                                       for r in areas.iter_rows(named=True) if r["kode"] in geoms], bbox, title=title)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")

@@ -189,3 +189,11 @@ def county_municipalities(fylkesnummer: str) -> pl.DataFrame:
     """The county's municipalities (for the locator map): kode, navn."""
     return run("""SELECT kommunenummer AS kode, kommunenavn AS navn FROM kommune
                   WHERE fylkesnummer = $1 ORDER BY kommunenummer""", fylkesnummer)
+
+
+def municipalities_within(bbox: tuple[float, float, float, float]) -> pl.DataFrame:
+    """The municipalities whose bounding box meets (min_lon, min_lat, max_lon, max_lat), for the locator map of a
+    municipality that is its own county (Oslo): kode, navn."""
+    return run("""SELECT kommunenummer AS kode, kommunenavn AS navn FROM kommune
+                  WHERE max_lon >= $1 AND min_lon <= $3 AND max_lat >= $2 AND min_lat <= $4
+                  ORDER BY kommunenummer""", *[float(v) for v in bbox])

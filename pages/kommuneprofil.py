@@ -96,12 +96,13 @@ with st.container(key="profil"):
         with right:
             with st.container(key="profil-kart"):
                 st.markdown(components.svg_markdown(profil.locator_svg(p), profil.locator_alt(p)))
-            st.caption(f"{p.name} (oransje) i {p.info['fylkesnavn']}.")
+            st.caption(profil.locator_caption(p))
             components.source_line("grenser")
         with st.container(key="no-print-sammenligning"):  # the key table above prints the same numbers
             components.figure(
-                None, data, title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
-                summary=figures_profil.describe_key(p.key, kommune=p.name),
+                None, data, title=f"{p.name} sammenlignet med {'' if p.own_county else 'fylket, '}landet og lignende "
+                                  "kommuner",
+                summary=figures_profil.describe_key(p.key, kommune=p.name, county=not p.own_county),
                 sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3,
                 svg=figures_profil.key_comparison_svg(p.key, kommune=p.name, fylke=p.county))
 

@@ -172,7 +172,37 @@ def test_choosing_another_municipality_updates_url_and_figures(app):
     assert set(places_drawn(before)) == {"Ålesund", "Møre og Romsdal", "Hele landet"}
     # Oslo is its own county: the county is not drawn twice
     assert set(places_drawn(after)) == {"Oslo", "Hele landet"}
-    assert "Oslo fylke" in at.table[0].value.columns
+
+
+def test_oslo_is_not_compared_with_itself(app):
+    """Oslo is both municipality and county: no county column or bar repeats its own figures (and the table says
+    why), and the locator map shows Oslo among the municipalities around it, not one orange area alone."""
+    at = app(kommune="0301")
+    assert not at.exception
+    key = at.table[0].value
+    assert list(key.columns) == ["Nøkkeltall", "Oslo", "Hele landet", "Lignende kommuner"]
+    text = texts(at)
+    assert "Oslo fylke" not in text and "Oslo er både kommune og fylke" in text
+    assert "Kommune og fylke · " in text  # the header line, not 'Kommune i Oslo'
+    comparison = next(svg for alt, svg in drawings(at) if alt.startswith("Oslo sammenlignet med landet og lignende"))
+    assert set(places_drawn(comparison)) == {"Oslo", "Hele landet", "Lignende kommuner"}
+    assert "fylket" not in next(m.value for m in at.markdown if m.value.startswith("Frivillige organisasjoner per"))
+    alt, svg = next((a, s) for a, s in drawings(at) if a.startswith("Kart over Oslo"))
+    assert alt == "Kart over Oslo og kommunene rundt i grått; Oslo er markert i oransje."
+    areas = re.findall(r'<path d="[^"]*" fill="([^"]+)"[^>]*><title>([^<]+)</title>', svg)
+    assert [name for fill, name in areas if fill == HIGHLIGHT] == ["Oslo"]
+    assert {"Bærum", "Nordre Follo", "Lillestrøm"} <= {name for _, name in areas}, "its neighbours, in grey"
+    # another municipality still has its county
+    assert list(app(kommune="1508").table[0].value.columns)[2] == "Møre og Romsdal"
+
+
+def test_the_comparison_chart_leaves_out_a_county_that_is_the_municipality():
+    svg = figures_profil.key_comparison_svg(KEY, kommune="Oslo", fylke=None)
+    assert set(places_drawn(svg)) == {"Oslo", "Hele landet", "Lignende kommuner"}
+    assert places_drawn(svg)["Hele landet"] == {MUTED}
+    fig = figures_profil.key_comparison(KEY, kommune="Oslo", fylke=None)
+    assert list(fig.data[0].y) == ["Oslo", "Hele landet", "Lignende kommuner"] and list(fig.data[0].x)[1] == 12.9
+    assert "fylket" not in figures_profil.describe_key(KEY, kommune="Oslo", county=False)
 
 
 def test_print_link_and_qr_code(app):
