@@ -284,6 +284,24 @@ PAGE_JS = ("<script>\n(() => {\n  if (window.__frivilligPage) return;\n  window.
            .replace("TEXTS_JSON", json.dumps(UI_TEXTS, ensure_ascii=False)) + "\n})();\n</script>")
 
 
+#: The profile's "Skriv ut" button (pages/kommuneprofil.py, key profil_skriv_ut) opens the browser's print dialog,
+#: also on a tablet or phone where there is no Ctrl + P. Constant script, no data; caught before Streamlit's own
+#: click handler, so the click does not rerun the page. (No "less than" sign in it: the sanitiser would drop it.)
+PRINT_JS = """<script>
+(() => {
+  if (window.__frivilligPrintButton) return;
+  window.__frivilligPrintButton = true;
+  addEventListener("click", event => {
+    const button = event.target.closest && event.target.closest(".st-key-profil_skriv_ut button");
+    if (!button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    window.print();
+  }, true);
+})();
+</script>"""
+
+
 def apply() -> None:
     """Inject the stylesheet once per run, as markdown: st.html is loaded as a separate script and would be
     applied only once every chart's script has loaded (a flash of unstyled cards)."""

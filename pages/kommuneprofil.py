@@ -3,7 +3,7 @@ Its charts are static drawings with their values written on them: the same on sc
 
 import streamlit as st
 
-from dashboard import boot, components, embed, figures_profil, profil, state
+from dashboard import boot, components, embed, figures_profil, profil, state, style
 
 boot.guard()
 
@@ -74,9 +74,11 @@ with st.container(key="profil"):
         if history:
             with head:
                 st.caption(f":material/history: **Kommunesammenslåinger og delinger:** {profil.md_escape(history)}")
-        with st.container(key="no-print-hint"):
-            st.caption(":material/print: **Skriv ut / møtemodus:** bruk nettleserens utskrift (Ctrl + P eller ⌘ + P). "
-                       "Siden skrives ut på ett A4-ark, med lenke og QR-kode tilbake hit.")
+        with st.container(key="no-print-hint", horizontal=True, vertical_alignment="center", gap="small"):
+            st.button("Skriv ut", key="profil_skriv_ut", icon=":material/print:", type="secondary",
+                      help="Åpner utskriften: profilen får plass på ett A4-ark.")
+            st.caption(profil.PRINT_HINT)
+        st.html(style.PRINT_JS, unsafe_allow_javascript=True)  # the button opens the browser's print dialog
 
         st.header("Kort fortalt", divider="gray")
         st.markdown("\n".join(f"- {s}" for s in profil.sentences(p)))

@@ -596,3 +596,26 @@ def test_the_key_figures_download_carries_the_municipality_number(app, downloads
     wb = openpyxl.load_workbook(io.BytesIO(downloads["nokkeltall-oslo.xlsx"]))
     cells = [r[0] for r in wb["Data"].iter_rows(min_row=2, values_only=True) if r[0] and str(r[0]).isdigit()]
     assert cells and set(cells) == {"0301"}, "a text cell: Excel keeps the leading zero"
+
+
+def test_a_print_button_and_a_hint_that_works_on_a_tablet(app):
+    from dashboard import style
+
+    at = app(kommune="1508")
+    button = at.button(key="profil_skriv_ut")
+    assert button.label == "Skriv ut"
+    assert style.PRINT_JS in [e.proto.body for e in at.get("html")], "the script that opens the print dialog"
+    hint = texts(at)
+    assert "møtemodus" not in hint.lower()
+    assert "Ctrl + P" in hint and "nettbrett" in hint and "«Skriv ut»" in hint
+    button.click().run()  # without the script (an old browser) a click only reruns the page
+    assert not at.exception and at.title[0].value == "Ålesund"
+
+
+def test_the_print_script_is_constant_and_survives_the_sanitiser():
+    from dashboard import style
+
+    body = style.PRINT_JS.removeprefix("<script>").removesuffix("</script>")
+    assert style.PRINT_JS.startswith("<script>") and style.PRINT_JS.endswith("</script>")
+    assert "<" not in body, "a '<' in a script's code makes Streamlit's sanitiser drop the script"
+    assert "window.print()" in body and ".st-key-profil_skriv_ut button" in body

@@ -145,3 +145,24 @@ def test_the_tab_title_names_the_municipality_and_changes_with_it(app_url, page)
                            timeout=30_000)
     page.get_by_role("link", name="Oversikt").first.click()  # another page has the app's own title again
     page.wait_for_function("() => document.title === 'Frivillighetsstatistikk'", timeout=30_000)
+
+
+def test_the_print_button_opens_the_print_dialog_without_a_rerun(app_url, page):
+    open_profile(page, app_url, "1508", "Ålesund")
+    page.evaluate("""() => {
+      window.__printed = 0;
+      window.print = () => { window.__printed += 1; };
+      window.__reran = false;  // a rerun sets the app's script state to running
+      const app = document.querySelector('[data-testid="stApp"]');
+      new MutationObserver(() => { if (app.dataset.testScriptState === "running") window.__reran = true; })
+        .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    }""")
+    button = page.locator(".st-key-profil_skriv_ut").get_by_role("button", name="Skriv ut")
+    button.click()
+    page.wait_for_function("() => window.__printed === 1", timeout=5_000)
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("() => window.__reran") is False
+    button.press("Enter")  # the keyboard too
+    page.wait_for_function("() => window.__printed === 2", timeout=5_000)
+    page.emulate_media(media="print")
+    assert button.is_hidden()
