@@ -404,7 +404,7 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
                 return "–"
             if x["antall_kommuner"] < SMALL_BASE:  # a county of 6: '1 av 6 kommuner', not '17 %'
                 return _of(x["ja"], x["antall_kommuner"], "kommuner")
-            return f"{fmt_pct(x['andel'], 0)} av kommunene"
+            return f"{fmt_pct(x['andel'], 0)} av kommu\u00adnene"  # a soft hyphen: it fits a phone's column
 
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
                      **({p.county: share("fylke")} if p.county else {}), "Hele landet": share("land"),
@@ -536,7 +536,7 @@ def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
     shown = p.centres if limit is None or p.centres.height <= limit + 2 else p.centres.head(limit)
     since = _registered(p.centres)
     text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])}"
-                     + (f", i Frivillighetsregisteret fra {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
+                     + (f", i registeret siden {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
                      for r in shown.iter_rows(named=True))
     return text, p.centres.height - shown.height
 
@@ -575,6 +575,30 @@ def centres_note(p: Profile) -> str | None:
 def _orgnr(orgnr: str) -> str:
     s = re.sub(r"\D", "", str(orgnr))
     return f"{s[:3]}\u00a0{s[3:6]}\u00a0{s[6:]}" if len(s) == 9 else md_escape(orgnr, 12)
+
+
+#: Every source the profile's figures name, in the order of the printed source list.
+PRINT_SOURCES = ("befolkning", "enhetsregisteret", "frivillighetsregisteret", "icnpo", "grasrotandel",
+                 "kommuneundersokelse", "grenser")
+
+
+def print_sources(source_ids: tuple[str, ...] = PRINT_SOURCES) -> str:
+    """The printed profile's sources in one paragraph, each once, by producer (on screen every figure has its
+    own source line; on paper they would repeat and take a third of the page): 'Kilder, hentet 30. september
+    2025: Statistisk sentralbyrå (SSB): Befolkning …; Brønnøysundregistrene: Enhetsregisteret … – syntetiske
+    testdata, …'. The retrieval date is said once when all sources share it."""
+    infos = sorted(queries.source_info(*source_ids), key=lambda i: source_ids.index(i.source_id)
+                   if i.source_id in source_ids else len(source_ids))
+    if not infos:
+        return "Kilder: ukjent"
+    dates = {i.retrieved for i in infos}
+    by_producer: dict[str, list[str]] = {}
+    for i in infos:
+        text = md_escape(i.title) + ("" if len(dates) == 1 else f", hentet {i.retrieved}")
+        by_producer.setdefault(i.producer, []).append(text + (" – syntetiske testdata" if i.synthetic else ""))
+    lead = f"Kilder, hentet {next(iter(dates))}" if len(dates) == 1 else "Kilder"
+    return lead + ": " + ". ".join(f"{md_escape(producer)}: {'; '.join(titles)}"
+                                   for producer, titles in by_producer.items()) + "."
 
 
 # ---- locator map, link and QR code ----------------------------------------------------------------------

@@ -7,6 +7,13 @@ from dashboard import boot, components, embed, figures_profil, profil, state, st
 
 boot.guard()
 
+
+def _source(*source_ids: str) -> None:
+    """A figure's source line on screen; the printed profile lists every source once, at the end."""
+    with st.container(key="no-print-kilde-" + "-".join(source_ids)):
+        components.source_line(*source_ids)
+
+
 known = profil.known_municipalities()
 asked = state.get("kommune")
 resolved = profil.resolve(asked, known)
@@ -74,7 +81,8 @@ with st.container(key="profil"):
         if history:
             with head:
                 st.caption(f":material/history: **Kommunesammenslåinger og delinger:** {profil.md_escape(history)}")
-        with st.container(key="no-print-hint", horizontal=True, vertical_alignment="center", gap="small"):
+        # (the print stylesheet lays out every row of the profile: the key is on a container of its own)
+        with st.container(key="no-print-hint"), st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.button("Skriv ut", key="profil_skriv_ut", icon=":material/print:", type="secondary",
                       help="Åpner utskriften: profilen får plass på ett A4-ark.")
             st.caption(profil.PRINT_HINT)
@@ -92,14 +100,14 @@ with st.container(key="profil"):
             if small:
                 st.caption(f":material/info: {small}")
             st.caption(profil.similar_note(p))
-            components.source_line("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
+            _source("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
             components.downloads(data, f"Nøkkeltall {p.name}", "frivillighetsregisteret", "grasrotandel",
                                  "kommuneundersokelse", "befolkning", key="nokkeltall")
         with right:
             with st.container(key="profil-kart"):
                 st.markdown(components.svg_markdown(profil.locator_svg(p), profil.locator_alt(p)))
             st.caption(profil.locator_caption(p))
-            components.source_line("grenser")
+            _source("grenser")
         with st.container(key="no-print-sammenligning"):  # the key table above prints the same numbers
             components.figure(
                 None, data, title=f"{p.name} sammenlignet med {'' if p.own_county else 'fylket, '}landet og lignende "
@@ -123,7 +131,7 @@ with st.container(key="profil"):
                 st.caption(f"… og {rest} til.")
                 with st.expander(f"Vis alle {p.centres.height} frivilligsentralene"):
                     st.markdown(profil.centres_markdown(p)[0])
-            components.source_line("frivillighetsregisteret", "enhetsregisteret")
+            _source("frivillighetsregisteret", "enhetsregisteret")
             components.downloads(p.centres, f"Frivilligsentraler {p.name}", "frivillighetsregisteret",
                                  "enhetsregisteret", key="sentraler")
         with right:
@@ -132,7 +140,7 @@ with st.container(key="profil"):
             note = profil.policy_note(p)
             if note:
                 st.caption(note)
-            components.source_line("kommuneundersokelse")
+            _source("kommuneundersokelse")
             components.downloads(profil.policy_long(p), f"Frivillighetspolitikk {p.name}", "kommuneundersokelse",
                                  key="politikk")
 
@@ -147,6 +155,11 @@ with st.container(key="profil"):
                 formats={"andel": "pct", "andel_land": "pct"},
                 svg=figures_profil.categories_svg(p.categories, kommune=p.name),
                 svg_narrow=figures_profil.categories_svg(p.categories, kommune=p.name, narrow=True))
+            split = profil.split_note(p)
+            if split:  # on screen in the grasrot chart's source line, which the printed page leaves out; here it
+                # fills the room beside the taller grasrot chart
+                with st.container(key="print-only-delingsmerknad"):
+                    st.caption(f"Grasrotandelen: {split}")
         with right:
             components.figure(
                 None, p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
@@ -156,3 +169,6 @@ with st.container(key="profil"):
                 sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
                 formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},
                 svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))
+
+        with st.container(key="print-only-kilder"):  # every source once (on screen: under each figure)
+            st.caption(profil.print_sources())
