@@ -36,12 +36,19 @@ TITLES = {
 PLACE_COLOURS = (HIGHLIGHT, CATEGORICAL[0], MUTED, CATEGORICAL[2])
 
 
-def places(kommune: str, fylke: str) -> list[str]:
-    """Labels of the four compared places, top to bottom."""
-    return [kommune, fylke, "Hele landet", "Lignende kommuner"]
+def places(kommune: str, fylke: str | None) -> list[str]:
+    """Labels of the four compared places, top to bottom (three where the county is the municipality: None)."""
+    return [kommune, *([fylke] if fylke else []), "Hele landet", "Lignende kommuner"]
 
 
-def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: int = 130) -> go.Figure:
+def _compared(r: dict, fylke: str | None) -> tuple[list, tuple[str, ...]]:
+    """A key-figure row's values for the compared places, and their colours (the county left out: fylke None)."""
+    if fylke:
+        return [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]], PLACE_COLOURS
+    return [r["kommune"], r["land"], r["median_gruppe"]], (PLACE_COLOURS[0], *PLACE_COLOURS[2:])
+
+
+def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str | None, row_height: int = 130) -> go.Figure:
     """Small multiples, one row per indicator: horizontal bars for the municipality, county, country and
     size-group median (rows stack, so it reads on a phone). `key` has the columns of queries_profil.key_figures."""
     rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
@@ -50,10 +57,10 @@ def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: i
     fig = make_subplots(rows=n, cols=1, vertical_spacing=0.42 / n,
                         subplot_titles=[f"{TITLES.get(r['indikator'], r['navn'])} ({r['aar']})" for r in rows])
     for i, r in enumerate(rows, start=1):
-        values = [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]]
+        values, colours = _compared(r, fylke)
         text = [fmt_value(v, r["enhet"], r["desimaler"]) for v in values]
         fig.add_trace(go.Bar(
-            x=values, y=labels, orientation="h", marker_color=list(PLACE_COLOURS), text=text,
+            x=values, y=labels, orientation="h", marker_color=list(colours), text=text,
             textposition="outside", cliponaxis=False, showlegend=False,
             customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>", name=r["navn"]),
             row=i, col=1)
@@ -65,15 +72,17 @@ def key_comparison(key: pl.DataFrame, *, kommune: str, fylke: str, row_height: i
     return _layout(fig, height=row_height * n + 45, legend=False)
 
 
-def describe_key(key: pl.DataFrame, *, kommune: str) -> str:
-    """One sentence per compared indicator: the municipality against the country and its size group."""
+def describe_key(key: pl.DataFrame, *, kommune: str, county: bool = True) -> str:
+    """One sentence per compared indicator: the municipality against the county (unless `county` is False: the
+    municipality is its county), the country and its size group."""
     parts = []
     for r in key.iter_rows(named=True):
         if r["indikator"] not in COMPARE or r["kommune"] is None:
             continue
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
-        parts.append(f"{nobreak(r['navn'])} {r['aar']}: {kommune} {f(r['kommune'])}, fylket {f(r['fylke'])}, "
-                     f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
+        parts.append(f"{nobreak(r['navn'])} {r['aar']}: {kommune} {f(r['kommune'])}, "
+                     + (f"fylket {f(r['fylke'])}, " if county else "")
+                     + f"landet {f(r['land'])}, lignende kommuner {f(r['median_gruppe'])}.")
     return " ".join(parts) if parts else f"Ingen nøkkeltall for {kommune}."
 
 
@@ -180,7 +189,7 @@ def _legend(items: list[tuple[str, str]], x: float, y: float, dashed: set[str] |
     return out
 
 
-def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 18, limit: int = 8,
+def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 22, limit: int = 8,
                    narrow: bool = False) -> str:
     """The categories chart as a static SVG: per ICNPO group, the municipality's share and the country's;
     beyond `limit` rows the smallest groups are added together as 'Øvrige grupper'. narrow: a phone's layout
@@ -191,8 +200,11 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
                                          pl.col("andel_land").sum())
         d = pl.concat([d.head(limit - 1), rest])
     if narrow:
-        width, row = 360, 40
-    label_w, top, right = (0, 30, 132) if narrow else (240, 26, 126)  # room for a wider fallback font
+        width, row = 360, 42
+    # names at 16 and values at 15: printed in half the A4 page's width they are 8 and 7.5 pt. The names' column is
+    # as wide as the longest name shown needs (in a wider fallback font), so the bars keep some room.
+    longest = max((len(n) for n in d["gruppenavn"].to_list()), default=10)
+    label_w, top, right = (0, 30, 150) if narrow else (min(300, round(8.4 * longest) + 12), 26, 150)
     height = top + row * d.height + 6
     top_share = max([*(v or 0 for v in d["andel"].to_list()), *(v or 0 for v in d["andel_land"].to_list()), 0.01])
     scale = (width - label_w - right) / top_share
@@ -200,10 +212,10 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
     for i, r in enumerate(d.iter_rows(named=True)):
         y = top + i * row
         if narrow:  # the name on its own line, the two bars below it
-            body.append(f'<text x="0" y="{y + 13}">{html.escape(r["gruppenavn"])}</text>')
-            y, bars = y + 18, (row - 24) / 2
+            body.append(f'<text x="0" y="{y + 15}" font-size="16">{html.escape(r["gruppenavn"])}</text>')
+            y, bars = y + 20, (row - 26) / 2
         else:
-            body.append(f'<text x="{label_w - 6}" y="{y + row * 0.62:.1f}" text-anchor="end">'
+            body.append(f'<text x="{label_w - 6}" y="{y + row * 0.66:.1f}" text-anchor="end" font-size="16">'
                         f"{html.escape(r['gruppenavn'])}</text>")
             y, bars = y + 2, row / 2 - 2
         a, b = r["andel"] or 0, r["andel_land"] or 0
@@ -212,12 +224,12 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
         body.append(f'<rect x="{label_w}" y="{y + bars + 1:.1f}" width="{b * scale:.1f}" height="{bars:.1f}" '
                     f'fill="{MUTED}"{_place("Hele landet")}/>')
         # both values in words: a lone '0 %' at the end of the country's longer bar reads as the country's
-        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + bars + 4:.1f}" font-size="12">'
+        body.append(f'<text x="{label_w + max(a, b) * scale + 4:.1f}" y="{y + bars + 5:.1f}" font-size="15">'
                     f"{html.escape(f'{fmt_pct(a, 0)} (landet {fmt_pct(b, 0)})')}</text>")
     return _svg(width, height, body, f"Organisasjoner etter kategori, {kommune} og hele landet")
 
 
-def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: int = 400, row: int = 20) -> str:
+def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str | None, width: int = 400, row: int = 20) -> str:
     """The comparison chart as a static SVG: one panel per compared indicator (stacked, so it reads on a phone),
     a bar and its value for the municipality, county, country and size-group median (`key` as key_comparison)."""
     rows = [r for r in key.iter_rows(named=True) if r["indikator"] in COMPARE]
@@ -229,9 +241,9 @@ def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: in
         top = i * (panel + gap)
         title = f"{SHORT_NAMES.get(r['indikator'], r['navn'])} ({r['aar']})"
         body.append(f'<text x="0" y="{top + 16}" font-weight="600">{html.escape(title)}</text>')
-        values = [r["kommune"], r["fylke"], r["land"], r["median_gruppe"]]
+        values, colours = _compared(r, fylke)
         scale = (width - label_w - right) / (max((v or 0) for v in values) or 1)
-        for j, (label, value, colour) in enumerate(zip(labels, values, PLACE_COLOURS, strict=True)):
+        for j, (label, value, colour) in enumerate(zip(labels, values, colours, strict=True)):
             y = top + title_h + j * row
             body.append(f'<text x="{label_w - 6}" y="{y + row * 0.7:.1f}" text-anchor="end">'
                         f"{html.escape(_shorten(label, 20))}</text>")
@@ -241,7 +253,8 @@ def key_comparison_svg(key: pl.DataFrame, *, kommune: str, fylke: str, width: in
             body.append(f'<text x="{label_w + bar + 4:.1f}" y="{y + row * 0.7:.1f}">'
                         f"{html.escape(fmt_value(value, r['enhet'], r['desimaler']))}</text>")
     height = max(1, len(rows)) * (panel + gap) - gap + 4
-    return _svg(width, height, body, f"{kommune} sammenlignet med fylket, landet og lignende kommuner")
+    return _svg(width, height, body, f"{kommune} sammenlignet med {'fylket, ' if fylke else ''}landet og lignende "
+                                     "kommuner")
 
 
 def _shorten(text: str, n: int) -> str:
@@ -270,7 +283,7 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 420, height: int
     ticks = _nice_ticks(0, float(d["kr_per_innbygger"].max()))
     last = d.sort("aar").group_by("nivaa", maintain_order=True).last()["kr_per_innbygger"].round(0).to_list()
     tied = len(set(last)) < len(last)  # two lines end on the same value: their labels say which is which
-    left, right, top, bottom = 48, 104 if tied else 64, 40, 22
+    left, right, top, bottom = 48, 112 if tied else 70, 40, 22
     pw, ph = width - left - right, height - top - bottom
 
     def x(year: int) -> float:
@@ -286,7 +299,7 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 420, height: int
                     f"{html.escape(fmt_num(t))}</text>")
     for yr in years:
         body.append(f'<text x="{x(yr):.1f}" y="{height - 6}" text-anchor="middle" font-size="13">{yr}</text>')
-    body.append(f'<text x="{left - 5}" y="{top - 14}" text-anchor="end" font-size="12">kr</text>')  # the unit
+    body.append(f'<text x="{left - 5}" y="{top - 14}" text-anchor="end" font-size="13">kr</text>')  # the unit
     legend, dashed, ends = [], set(), []
     for nivaa in ("kommune", "fylke", "land"):
         g = d.filter(pl.col("nivaa") == nivaa).sort("aar")
@@ -325,7 +338,7 @@ def _end_labels(ends: list[tuple[float, str, float]], lo: float, hi: float, gap:
     for y, _, _ in ends:
         ys.append(max(y, ys[-1] + gap) if ys else y)
     shift = max(0.0, ys[-1] - hi) if ys else 0.0  # labels pushed below the plot move up together
-    return [f'<text x="{x + 8:.1f}" y="{max(lo, y - shift) + 4:.1f}" font-size="12">{html.escape(text)}</text>'
+    return [f'<text x="{x + 8:.1f}" y="{max(lo, y - shift) + 4:.1f}" font-size="13">{html.escape(text)}</text>'
             for (_, text, x), y in zip(ends, ys, strict=True)]
 
 

@@ -33,6 +33,11 @@ from dashboard.format import (
 from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
+#: The app's name, last in every browser title (app.py's own page title).
+APP_TITLE = "Frivillighetsstatistikk"
+#: Beside the "Skriv ut" button: what prints, and the way without the button, on a computer and on a touch device.
+PRINT_HINT = ("Profilen skrives ut på ett A4-ark, med lenke og QR-kode tilbake hit. Du kan også bruke nettleserens "
+              "utskrift: Ctrl + P (⌘ + P på Mac), eller Del-menyen og «Skriv ut» på nettbrett og mobil.")
 MEASURES = {
     "koordinator": "frivillighetskoordinator",
     "frivillighetsraad": "frivillighetsråd eller -forum",
@@ -152,10 +157,15 @@ class Profile:
         return self.info["kommunenavn_kort"]
 
     @property
-    def county(self) -> str:
-        """The county's short name, 'Oslo fylke' where county and municipality share the name."""
-        f = self.info["fylkesnavn_kort"]
-        return f"{f} fylke" if f == self.name else f
+    def own_county(self) -> bool:
+        """True where the municipality is its county too (Oslo): the county's figures are the municipality's."""
+        return self.info.get("fylke_antall_kommuner") == 1
+
+    @property
+    def county(self) -> str | None:
+        """The county's short name to compare with; None where the municipality is its county (Oslo), so that no
+        column or bar repeats the municipality's own figures."""
+        return None if self.own_county else self.info["fylkesnavn_kort"]
 
     def key_row(self, indikator: str) -> dict | None:
         """One key-figure row by indicator key."""
@@ -179,21 +189,32 @@ def load(code: str) -> Profile:
     )
 
 
+def page_title(name: str | None) -> str:
+    """The browser tab's title (also bookmarks, history and the default file name of a printed PDF):
+    'Ålesund – Kommuneprofil – Frivillighetsstatistikk'; without a municipality 'Kommuneprofil – …'."""
+    return " – ".join([*([name] if name else []), "Kommuneprofil", APP_TITLE])
+
+
 def subtitle(p: Profile) -> str:
     """'Kommune i Møre og Romsdal · 68 309 innbyggere 1. januar 2026 · størrelsesgruppe 50 000 og over · nr. 1508':
     the latest population (the one the figures per 1 000 divide by); the size group is the one of 1.1.2024."""
     i = p.info
     people = (f"{fmt_int(i['folketall_siste'])} innbyggere 1. januar {i['folketall_siste_aar']}"
               if i.get("folketall_siste") is not None else f"{fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024")
-    return (f"Kommune i {i['fylkesnavn']} · {people} · størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} "
+    where = "Kommune og fylke" if p.own_county else f"Kommune i {i['fylkesnavn']}"
+    return (f"{where} · {people} · størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} "
             f"(etter folketallet 1. januar 2024) · kommunenummer {i['kommunenummer']}")
 
 
 def similar_note(p: Profile) -> str:
     """What 'Lignende kommuner' in the key table means: the median of the size group (the share, for policy)."""
-    return (f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} "
+    text = (f"Lignende kommuner: medianen for de {p.info['gruppe_antall_kommuner']} "
             f"{size_group_words(p.info['storrelsesgruppe'])} (for frivillighetspolitikk: andelen av dem som har "
-            "vedtatt). Fylket og landet: tallet for hele fylket og hele landet.")
+            "vedtatt).")
+    if p.own_county:
+        return (text + f" Landet: tallet for hele landet. {p.name} er både kommune og fylke, så fylkets tall er "
+                "kommunens og står ikke i en egen kolonne.")
+    return text + " Fylket og landet: tallet for hele fylket og hele landet."
 
 
 def validity(r: Mapping) -> str:
@@ -248,15 +269,19 @@ def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> 
 
 
 def policy_sentence(p: Profile) -> str:
-    """'Ålesund har vedtatt frivillighetspolitikk (2024).' and the measures the municipality reports."""
+    """'Ålesund vedtok frivillighetspolitikk i 2024, ifølge kommuneundersøkelsen samme år.' (each year said once)
+    and the measures the municipality reports."""
     if p.rounds.is_empty():
         return f"Vi har ingen svar fra {p.name} om frivillighetspolitikk."
     r = p.rounds.row(0, named=True)
     runde, name = r["runde"], p.name
     status = r["status"]
-    if status == "ja":
-        year = f" ({r['vedtaksaar']})" if r["vedtaksaar"] else ""
-        first = f"{name} har vedtatt frivillighetspolitikk{year}, ifølge kommuneundersøkelsen {runde}."
+    if status == "ja" and r["vedtaksaar"] == runde:
+        first = f"{name} vedtok frivillighetspolitikk i {runde}, ifølge kommuneundersøkelsen samme år."
+    elif status == "ja" and r["vedtaksaar"]:
+        first = f"{name} har frivillighetspolitikk, vedtatt i {r['vedtaksaar']}, ifølge kommuneundersøkelsen {runde}."
+    elif status == "ja":
+        first = f"{name} har vedtatt frivillighetspolitikk, ifølge kommuneundersøkelsen {runde}."
     elif status == "under_arbeid":
         first = f"{name} arbeider med en frivillighetspolitikk, men har ikke vedtatt den (kommuneundersøkelsen {runde})."
     elif status == "nei":
@@ -311,19 +336,55 @@ def sentences(p: Profile) -> list[str]:
 
 #: A share in the key figures' download: a fraction, as in every other download (downloads.SHARE_NOTE).
 SHARE_UNIT = "andel, 0–1 (1 = 100 %)"
+#: A share of fewer than this many (organisations, municipalities) is shown as a count, 'k av n': one more or
+#: less moves a share of 3 by 33 percentage points.
+SMALL_BASE = 20
+
+
+def _of(k: int, n: int, what: str = "") -> str:
+    """'2 av 3', '1 av 6 kommuner'."""
+    return f"{fmt_int(k)} av {fmt_int(n)}" + (f" {what}" if what else "")
+
+
+def _grasrot_base(p: Profile, aar: int) -> tuple[int, int] | None:
+    """The municipality's grasrot recipients and registered organisations in a year (the share's numerator and
+    base), when the base is small."""
+    own = p.grasrot.filter((pl.col("nivaa") == "kommune") & (pl.col("aar") == aar))
+    if own.is_empty() or own["registrerte"][0] is None or own["registrerte"][0] >= SMALL_BASE:
+        return None
+    return int(own["mottakere"][0] or 0), int(own["registrerte"][0])
+
+
+def small_numbers_note(p: Profile) -> str | None:
+    """A caveat under the key figures of a municipality with few organisations (Utsira: 4), or None."""
+    org = p.key_row("org_antall")
+    if not org or org["kommune"] is None or org["kommune"] >= SMALL_BASE:
+        return None
+    n = int(org["kommune"])
+    people = p.info.get("folketall_siste") or p.info.get("folketall_2024")
+    who = f"{fmt_int(n)} registrert{'e' if n != 1 else ''} organisasjon{'er' if n != 1 else ''}"
+    if people:
+        who += f" og {fmt_int(people)} innbyggere"
+    return (f"Små tall: {p.name} har {who}, så én organisasjon mer eller mindre gir store utslag i andelene og "
+            "tallene per innbygger.")
 
 
 def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The key figures as a display table (text cells) and as a download table (numbers, one unit per row in
-    `enhet`; shares as fractions 0–1; 'lignende_kommuner_tall' says whether similar municipalities' figure is
-    their median or, for the policy, the share that has one)."""
+    """The key figures as a display table (text cells) and as a download table (first the municipality's and
+    county's numbers, to join on; one unit per row in `enhet`; shares as fractions 0–1; 'lignende_kommuner_tall'
+    says whether similar municipalities' figure is their median or, for the policy, the share that has one)."""
     rows, data = [], []
+    ids = {"kommunenummer": p.code, "fylkesnummer": p.info["fylkesnummer"]}  # to join with other data
     for r in p.key.iter_rows(named=True):
         f = lambda v, r=r: fmt_value(v, r["enhet"], r["desimaler"])  # noqa: E731
         name = f"{figures_profil.SHORT_NAMES.get(r['indikator'], r['navn'])} ({_year_label(p, r['aar'], r['indikator'])})"
-        rows.append({"Nøkkeltall": name, p.name: f(r["kommune"]), p.county: f(r["fylke"]),
+        own = f(r["kommune"])
+        base = _grasrot_base(p, r["aar"]) if r["indikator"] == "grasrot_andel_mottar" else None
+        if base and r["kommune"] is not None:
+            own = f"{_of(*base)} ({fmt_pct(r['kommune'], 0)})"  # '2 av 3 (67 %)', not '66,7 %'
+        rows.append({"Nøkkeltall": name, p.name: own, **({p.county: f(r["fylke"])} if p.county else {}),
                      "Hele landet": f(r["land"]), "Lignende kommuner": f(r["median_gruppe"])})
-        data.append({"nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
+        data.append({**ids, "nøkkeltall": r["navn"], "enhet": SHARE_UNIT if r["enhet"] == "andel" else r["enhet"],
                      "aar": r["aar"],
                      **{k: (None if r[src] is None else float(r[src]))
                         for k, src in (("kommune", "kommune"), ("fylke", "fylke"), ("landet", "land"),
@@ -332,18 +393,23 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
     if p.rounds.height:
         r = p.rounds.row(0, named=True)
         s = p.shares
-        status = STATUS_LABELS.get(r["status"], r["status"])
+        # the row says 'vedtatt': the cell says only yes and when ('Ja, i 2019'), not 'Ja, vedtatt (2019)'
+        status = "Ja" if r["status"] == "ja" else STATUS_LABELS.get(r["status"], r["status"])
         if r["status"] == "ja" and r["vedtaksaar"]:
-            status += f" ({r['vedtaksaar']})"
+            status += f", i {r['vedtaksaar']}"
 
         def share(level: str) -> str:
             x = s.get(level)
-            return f"{fmt_pct(x['andel'], 0)} har" if x else "–"
+            if not x:
+                return "–"
+            if x["antall_kommuner"] < SMALL_BASE:  # a county of 6: '1 av 6 kommuner', not '17 %'
+                return _of(x["ja"], x["antall_kommuner"], "kommuner")
+            return f"{fmt_pct(x['andel'], 0)} av kommu\u00adnene"  # a soft hyphen: it fits a phone's column
 
         rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
-                     p.county: share("fylke"), "Hele landet": share("land"),
+                     **({p.county: share("fylke")} if p.county else {}), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
-        data.append({"nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
+        data.append({**ids, "nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
                      "enhet": SHARE_UNIT + "; for kommunen: 1 = har vedtatt, 0 = har ikke",
                      "aar": r["runde"], "kommune": 1.0 if r["status"] == "ja" else 0.0,
                      **{k: (None if s.get(lv) is None else float(s[lv]["andel"]))
@@ -469,8 +535,42 @@ def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
     if p.centres.is_empty():
         return f"Ingen frivilligsentral i {md_escape(p.name)} er registrert i Frivillighetsregisteret.", 0
     shown = p.centres if limit is None or p.centres.height <= limit + 2 else p.centres.head(limit)
-    text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])})" for r in shown.iter_rows(named=True))
+    since = _registered(p.centres)
+    text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])}"
+                     + (f", i registeret siden {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
+                     for r in shown.iter_rows(named=True))
     return text, p.centres.height - shown.height
+
+
+def _registered(centres: pl.DataFrame) -> dict[str, str]:
+    """When each centre came into Frivillighetsregisteret: the year, or the date where two of the same name came
+    in the same year (then the year would not tell them apart)."""
+    out = {}
+    for r in centres.iter_rows(named=True):
+        when = r.get("registrert_i_frivillighetsregisteret")
+        if when is None:
+            continue
+        same = centres.filter((pl.col("navn") == r["navn"]) & (pl.col("orgnr") != r["orgnr"])
+                              & (pl.col("registrert_i_frivillighetsregisteret").dt.year() == when.year))
+        out[r["orgnr"]] = fmt_date(when) if same.height else str(when.year)
+    return out
+
+
+def centres_note(p: Profile) -> str | None:
+    """Why a name is listed more than once: 'To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike
+    organisasjoner i registeret, hver med sitt organisasjonsnummer.' (names escaped), or None."""
+    if p.centres.is_empty():
+        return None
+    twice = p.centres.group_by("navn", maintain_order=True).len().filter(pl.col("len") > 1)
+    if twice.is_empty():
+        return None
+    tail = ": de er ulike organisasjoner i registeret, hver med sitt organisasjonsnummer."
+    if twice.height == 1:
+        n = twice["len"][0]
+        count = {2: "To", 3: "Tre", 4: "Fire"}.get(n, str(n))
+        return f"{count} frivilligsentraler heter {md_escape(twice['navn'][0], 80)}{tail}"
+    names = "; ".join(f"{md_escape(r['navn'], 80)}: {r['len']}" for r in twice.iter_rows(named=True))
+    return f"Noen frivilligsentraler har samme navn ({names}){tail}"
 
 
 def _orgnr(orgnr: str) -> str:
@@ -478,29 +578,74 @@ def _orgnr(orgnr: str) -> str:
     return f"{s[:3]}\u00a0{s[3:6]}\u00a0{s[6:]}" if len(s) == 9 else md_escape(orgnr, 12)
 
 
+#: Every source the profile's figures name, in the order of the printed source list.
+PRINT_SOURCES = ("befolkning", "enhetsregisteret", "frivillighetsregisteret", "icnpo", "grasrotandel",
+                 "kommuneundersokelse", "grenser")
+
+
+def print_sources(source_ids: tuple[str, ...] = PRINT_SOURCES) -> str:
+    """The printed profile's sources in one paragraph, each once, by producer (on screen every figure has its
+    own source line; on paper they would repeat and take a third of the page): 'Kilder, hentet 30. september
+    2025: Statistisk sentralbyrå (SSB): Befolkning …; Brønnøysundregistrene: Enhetsregisteret … – syntetiske
+    testdata, …'. The retrieval date is said once when all sources share it."""
+    infos = sorted(queries.source_info(*source_ids), key=lambda i: source_ids.index(i.source_id)
+                   if i.source_id in source_ids else len(source_ids))
+    if not infos:
+        return "Kilder: ukjent"
+    dates = {i.retrieved for i in infos}
+    by_producer: dict[str, list[str]] = {}
+    for i in infos:
+        text = md_escape(i.title) + ("" if len(dates) == 1 else f", hentet {i.retrieved}")
+        by_producer.setdefault(i.producer, []).append(text + (" – syntetiske testdata" if i.synthetic else ""))
+    lead = f"Kilder, hentet {next(iter(dates))}" if len(dates) == 1 else "Kilder"
+    return lead + ": " + ". ".join(f"{md_escape(producer)}: {'; '.join(titles)}"
+                                   for producer, titles in by_producer.items()) + "."
+
+
 # ---- locator map, link and QR code ----------------------------------------------------------------------
 
 def locator_alt(p: Profile) -> str:
-    """The locator map's alt text: the county, its number of municipalities, and this one in orange."""
+    """The locator map's alt text: the county, its number of municipalities, and this one in orange (Oslo: the
+    municipalities around it)."""
     i = p.info
+    if p.own_county:
+        return f"Kart over {p.name} og kommunene rundt i grått; {p.name} er markert i oransje."
     return (f"Kart over {i['fylkesnavn']} med {i['fylke_antall_kommuner']} kommuner i grått; "
             f"{p.name} er markert i oransje.")
 
 
+def locator_caption(p: Profile) -> str:
+    """The words under the locator map."""
+    if p.own_county:
+        return f"{p.name} (oransje) og kommunene rundt. {p.name} er både kommune og fylke."
+    return f"{p.name} (oransje) i {p.info['fylkesnavn']}."
+
+
+#: Around a municipality that is its own county (Oslo), the locator map shows this much more on each side, as
+#: a share of its width and height: its neighbours, not one orange area alone.
+AROUND = (1.4, 0.5)
+
+
 def locator_svg(p: Profile) -> str:
     """The locator map as a static SVG (on screen and in print): the county's municipalities, this one in
-    orange (an image, so it needs no WebGL and prints as shown). Drawn once per municipality and database."""
+    orange (an image, so it needs no WebGL and prints as shown); for Oslo, the municipalities around it. Drawn once
+    per municipality and database."""
     i = p.info
-    return _locator_svg(p.code, i["fylkesnummer"], (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"]),
-                        f"{p.name} i {i['fylkesnavn']}", db.current_fingerprint())
+    bbox = (i["min_lon"], i["min_lat"], i["max_lon"], i["max_lat"])
+    if p.own_county:
+        w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
+        window = (bbox[0] - AROUND[0] * w, bbox[1] - AROUND[1] * h, bbox[2] + AROUND[0] * w, bbox[3] + AROUND[1] * h)
+        return _locator_svg(p.code, None, window, f"{p.name} og kommunene rundt", db.current_fingerprint())
+    return _locator_svg(p.code, i["fylkesnummer"], bbox, f"{p.name} i {i['fylkesnavn']}", db.current_fingerprint())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _locator_svg(code: str, county: str, bbox: tuple, title: str, fingerprint: tuple) -> str:
+def _locator_svg(code: str, county: str | None, bbox: tuple, title: str, fingerprint: tuple) -> str:
+    """The county's municipalities (or, with no county, every municipality in the box) on the locator map."""
     geoms = queries.geometries("kommune", simplified=False)
-    areas = [(r["navn"], geoms[r["kode"]], r["kode"] == code)
-             for r in queries_profil.county_municipalities(county).iter_rows(named=True) if r["kode"] in geoms]
-    return figures_profil.locator_svg(areas, bbox, title=title)
+    areas = (queries_profil.county_municipalities(county) if county else queries_profil.municipalities_within(bbox))
+    return figures_profil.locator_svg([(r["navn"], geoms[r["kode"]], r["kode"] == code)
+                                       for r in areas.iter_rows(named=True) if r["kode"] in geoms], bbox, title=title)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")

@@ -150,14 +150,15 @@ def org_categories(kode: str) -> pl.DataFrame:
 
 def grasrot_compare(kode: str) -> pl.DataFrame:
     """Grasrotandelen per year for the municipality, its county (left out when the county is the municipality,
-    as Oslo) and the country, long form: aar, nivaa, sted, belop, mottakere, kr_per_innbygger,
-    andel_registrerte_mottar. Places by their short names ('Trondheim', not 'Trondheim - Tråante'), as on the rest
+    as Oslo) and the country, long form: aar, nivaa, sted, belop, mottakere, registrerte (registered
+    organisations, the share's base), kr_per_innbygger, andel_registrerte_mottar. Places by their short names ('Trondheim', not 'Trondheim - Tråante'), as on the rest
     of the profile."""
     return run("""SELECT g.aar, g.nivaa,
                          CASE g.nivaa WHEN 'kommune' THEN k.kommunenavn_kort
                                       WHEN 'fylke' THEN (SELECT fylkesnavn_kort FROM fylke WHERE fylkesnummer = k.fylkesnummer)
                                       ELSE g.navn END AS sted,
-                         g.belop::DOUBLE AS belop, g.mottakere, g.kr_per_innbygger, g.andel_registrerte_mottar
+                         g.belop::DOUBLE AS belop, g.mottakere, g.registrerte, g.kr_per_innbygger,
+                         g.andel_registrerte_mottar
                   FROM grasrot_indikator g, kommune k
                   WHERE k.kommunenummer = $1
                     AND ((g.nivaa = 'kommune' AND g.kode = k.kommunenummer)
@@ -175,13 +176,24 @@ def org_change(kode: str) -> pl.DataFrame:
 
 
 def volunteer_centres(kode: str) -> pl.DataFrame:
-    """Registered volunteer centres (primary ICNPO category 8200) in the municipality: navn, orgnr."""
-    return run("""SELECT navn, orgnr FROM organisasjon
+    """Registered volunteer centres (primary ICNPO category 8200) in the municipality: navn, orgnr,
+    registrert_i_frivillighetsregisteret (a date; what tells two centres of the same name apart besides the number:
+    the loaded registers have no address)."""
+    return run("""SELECT navn, orgnr, registrert_frivillighetsregisteret AS registrert_i_frivillighetsregisteret
+                  FROM organisasjon
                   WHERE icnpo_primaer = '8200' AND kommunenummer = $1
-                  ORDER BY navn, orgnr""", kode)
+                  ORDER BY navn, registrert_frivillighetsregisteret, orgnr""", kode)
 
 
 def county_municipalities(fylkesnummer: str) -> pl.DataFrame:
     """The county's municipalities (for the locator map): kode, navn."""
     return run("""SELECT kommunenummer AS kode, kommunenavn AS navn FROM kommune
                   WHERE fylkesnummer = $1 ORDER BY kommunenummer""", fylkesnummer)
+
+
+def municipalities_within(bbox: tuple[float, float, float, float]) -> pl.DataFrame:
+    """The municipalities whose bounding box meets (min_lon, min_lat, max_lon, max_lat), for the locator map of a
+    municipality that is its own county (Oslo): kode, navn."""
+    return run("""SELECT kommunenummer AS kode, kommunenavn AS navn FROM kommune
+                  WHERE max_lon >= $1 AND min_lon <= $3 AND max_lat >= $2 AND min_lat <= $4
+                  ORDER BY kommunenummer""", *[float(v) for v in bbox])

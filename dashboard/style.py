@@ -76,30 +76,55 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   [data-testid="stTopNav"], [data-testid="stElementToolbar"], [data-testid="stDeckGlJsonChartZoomButton"],
   [data-testid="stHeaderActionElements"], [data-testid="stSkipToContent"] { display: none !important; }
   [class*="st-key-print-only"] { display: flex !important; }
-  /* the municipality profile: laid out at desktop width, scaled to one A4 page, tighter spacing */
-  /* Laid out at desktop width and zoomed to the A4 page (1160 px × 0.62 ≈ 718 px = 190 mm). Streamlit sizes a
-     chart from its zoomed on-screen width, so chart containers get 1/0.62 of their width: a chart redrawn
-     while printing then fills its column, as does one that keeps its screen size. */
-  .block-container:has(.st-key-profil) { width: 1160px !important; max-width: none !important; zoom: 0.62; }
+  /* the municipality profile: laid out at 1077 px and zoomed to the A4 page (1077 px × 0.667 ≈ 718 px = 190 mm), so
+     that 1rem prints at 8 pt: no text of the profile is set smaller than 1rem (the header line, notes and
+     sources included). To fit one page: tighter spacing, the sources listed once at the end (print-only-kilder)
+     instead of under each figure, and no text alternative beside a chart that prints. */
+  .block-container:has(.st-key-profil) { width: 1077px !important; max-width: none !important; zoom: 0.667; }
 
-  .st-key-profil [data-testid="stVerticalBlock"] { gap: 0.4rem; }
-  .st-key-profil [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; }
+  .st-key-profil [data-testid="stVerticalBlock"] { gap: 0.15rem; }
+  .st-key-profil [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; gap: 1.2rem; }
   .st-key-profil [data-testid="stColumn"] { min-width: 0 !important; width: auto !important; margin-bottom: 0 !important; }
   .st-key-profil :is([data-testid="stElementContainer"], [data-testid="stLayoutWrapper"]) { margin-bottom: 0 !important; }
   .st-key-profil [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
-  .st-key-profil h1 { font-size: 2.1rem; padding: 0; }
-  .st-key-profil h2 { font-size: 1.3rem; padding: 0.3rem 0 0; }
-  .st-key-profil h3 { font-size: 1.1rem; padding: 0.2rem 0 0; }
-  .st-key-profil [data-testid="stCaptionContainer"] { font-size: 0.72rem; line-height: 1.2; }
-  .st-key-profil li, .st-key-profil p { line-height: 1.35; }
+  /* (body …: the profile's screen rules below are as specific and come later) */
+  body .st-key-profil h1 { font-size: 1.9rem; padding: 0; line-height: 1.15; }
+  body .st-key-profil h2 { font-size: 1.3rem; padding: 0.25rem 0 0; }
+  body .st-key-profil h3 { font-size: 1.1rem; padding: 0.1rem 0 0; }
+  .st-key-profil hr { margin: 0.1rem 0 0 !important; }
+  .st-key-profil :is(p, li, td, th, [data-testid="stCaptionContainer"]) { font-size: 1rem; }
+  .st-key-profil :is(p, li, [data-testid="stCaptionContainer"]) { line-height: 1.2; }
+  .st-key-profil :is(ul, ol) { margin-bottom: 0; }
+  .st-key-profil li { margin-top: 0; margin-bottom: 0; padding-top: 0; padding-bottom: 0; }
   .st-key-profil [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]
     > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stDownloadButton"]),
-  .st-key-profil [data-testid="stElementContainer"]:has([data-testid="stExpander"]) { display: none !important; }
-  .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.1rem 0.45rem; line-height: 1.3; }
+  .st-key-profil [data-testid="stElementContainer"]:has([data-testid="stExpander"]),
+  .st-key-profil [class*="st-key-tabell_"] + [data-testid="stElementContainer"],
+  .st-key-profil [data-testid="stLayoutWrapper"]:has(> [class*="st-key-svgbox_"]) + [data-testid="stElementContainer"] {
+    display: none !important; }
+  .st-key-profil [data-testid="stTableStyledTable"] :is(td, th) { padding: 0.05rem 0.4rem; line-height: 1.2; }
+  /* the survey's answers on one line each ('Under arbeid'); the key figures: the names get a third of the width,
+     the places share the rest (a long cell wraps) */
+  .st-key-profil [data-testid="stHorizontalBlock"]:not(:has(.st-key-profil-kart)) [data-testid="stTableStyledTable"]
+    :is(td, th):not(:first-child),
+  .st-key-profil [data-testid="stHorizontalBlock"]:not(:has(.st-key-profil-kart)) [data-testid="stTableStyledTable"]
+    :is(td, th):not(:first-child) * { white-space: nowrap; }
+  .st-key-profil [data-testid="stHorizontalBlock"]:has(.st-key-profil-kart) [data-testid="stTableStyledTable"] {
+    table-layout: fixed; width: 100%; }
+  .st-key-profil [data-testid="stHorizontalBlock"]:has(.st-key-profil-kart) [data-testid="stTableStyledTable"]
+    th:first-child { width: 34%; }
+  /* the key figures get most of the width; the locator map beside them is small */
+  .st-key-profil [data-testid="stHorizontalBlock"]:has(.st-key-profil-kart) > [data-testid="stColumn"]:first-child {
+    flex: 1 1 79% !important; }
+  .st-key-profil [data-testid="stHorizontalBlock"]:has(.st-key-profil-kart) > [data-testid="stColumn"]:last-child {
+    flex: 0 0 19% !important; }
+  body .st-key-profil-kart img { max-height: 140px; }
+  /* the charts fill their column (half the page): their text prints at 7.5–9 pt */
+  .st-key-profil [class*="st-key-svg_"] img { width: 100%; }
   /* link and QR code top right, beside the title; the app footer is left out */
   .st-key-profil { position: relative; }
-  .st-key-print-only-lenke { position: absolute; top: 0; right: 0; width: 33% !important; z-index: 1; }
-  .st-key-profil-hode { padding-right: 35%; min-height: 88px; }
+  .st-key-print-only-lenke { position: absolute; top: 0; right: 0; width: 29% !important; z-index: 1; }
+  .st-key-profil-hode { padding-right: 31%; min-height: 88px; }
   .block-container:has(.st-key-profil) [data-testid="stLayoutWrapper"]:has(.st-key-profil)
     ~ [data-testid="stElementContainer"] { display: none !important; }
   .st-key-synthetic_banner [data-testid="stAlert"] > div { padding: 0.3rem 0.6rem; }
@@ -293,6 +318,24 @@ _NORWEGIAN_UI = """
 PAGE_JS = ("<script>\n(() => {\n  if (window.__frivilligPage) return;\n  window.__frivilligPage = true;"
            + _PRINT_FIT + _NORWEGIAN_UI.replace("ATTRS_JSON", json.dumps(UI_ATTRIBUTES, ensure_ascii=False))
            .replace("TEXTS_JSON", json.dumps(UI_TEXTS, ensure_ascii=False)) + "\n})();\n</script>")
+
+
+#: The profile's "Skriv ut" button (pages/kommuneprofil.py, key profil_skriv_ut) opens the browser's print dialog,
+#: also on a tablet or phone where there is no Ctrl + P. Constant script, no data; caught before Streamlit's own
+#: click handler, so the click does not rerun the page. (No "less than" sign in it: the sanitiser would drop it.)
+PRINT_JS = """<script>
+(() => {
+  if (window.__frivilligPrintButton) return;
+  window.__frivilligPrintButton = true;
+  addEventListener("click", event => {
+    const button = event.target.closest && event.target.closest(".st-key-profil_skriv_ut button");
+    if (!button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    window.print();
+  }, true);
+})();
+</script>"""
 
 
 def apply() -> None:

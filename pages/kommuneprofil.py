@@ -3,9 +3,16 @@ Its charts are static drawings with their values written on them: the same on sc
 
 import streamlit as st
 
-from dashboard import boot, components, embed, figures_profil, profil, state
+from dashboard import boot, components, embed, figures_profil, profil, state, style
 
 boot.guard()
+
+
+def _source(*source_ids: str) -> None:
+    """A figure's source line on screen; the printed profile lists every source once, at the end."""
+    with st.container(key="no-print-kilde-" + "-".join(source_ids)):
+        components.source_line(*source_ids)
+
 
 known = profil.known_municipalities()
 asked = state.get("kommune")
@@ -33,7 +40,7 @@ with st.container(key="profil"):
         code = state.choose("kommune", list(known), None, label="Kommune", format_func=profil.option_label(known),
                             placeholder="Velg kommune …", container=c1,
                             help="Skriv navnet eller nummeret for å finne kommunen i lista.")
-        c2.text_input("Søk på navn eller nummer, også fra før 2020 og 2024", key="profil_sok", on_change=_search,
+        c2.text_input("Søk på navn eller nummer – også gamle kommuner", key="profil_sok", on_change=_search,
                       placeholder="For eksempel Haram eller 1534",
                       help="Finner også gamle kommunenavn og -nummer og viser kommunen de hører til i dag.")
 
@@ -54,6 +61,7 @@ with st.container(key="profil"):
                                  icon=":material/arrow_forward:", query_params={"kommune": alt_code})
 
     if code is None:
+        st.set_page_config(page_title=profil.page_title(None))
         with head:
             st.title("Kommuneprofil")
             st.markdown("Velg en kommune for å se nøkkeltall, frivillighetspolitikk, organisasjoner og grasrotandel, "
@@ -61,6 +69,7 @@ with st.container(key="profil"):
                         "tidligere kommunenavn og -nummer.")
     else:
         p = profil.load(code)
+        st.set_page_config(page_title=profil.page_title(p.name))  # tabs, bookmarks and the printed PDF's name
         with head:
             st.title(p.info["kommunenavn"])
             st.caption(profil.subtitle(p))
@@ -72,9 +81,12 @@ with st.container(key="profil"):
         if history:
             with head:
                 st.caption(f":material/history: **Kommunesammenslåinger og delinger:** {profil.md_escape(history)}")
-        with st.container(key="no-print-hint"):
-            st.caption(":material/print: **Skriv ut / møtemodus:** bruk nettleserens utskrift (Ctrl + P eller ⌘ + P). "
-                       "Siden skrives ut på ett A4-ark, med lenke og QR-kode tilbake hit.")
+        # (the print stylesheet lays out every row of the profile: the key is on a container of its own)
+        with st.container(key="no-print-hint"), st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.button("Skriv ut", key="profil_skriv_ut", icon=":material/print:", type="secondary",
+                      help="Åpner utskriften: profilen får plass på ett A4-ark.")
+            st.caption(profil.PRINT_HINT)
+        st.html(style.PRINT_JS, unsafe_allow_javascript=True)  # the button opens the browser's print dialog
 
         st.header("Kort fortalt", divider="gray")
         st.markdown("\n".join(f"- {s}" for s in profil.sentences(p)))
@@ -84,19 +96,23 @@ with st.container(key="profil"):
         with left:
             display, data = profil.key_table(p)
             components.table(display, static=True)
+            small = profil.small_numbers_note(p)
+            if small:
+                st.caption(f":material/info: {small}")
             st.caption(profil.similar_note(p))
-            components.source_line("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
+            _source("frivillighetsregisteret", "grasrotandel", "kommuneundersokelse", "befolkning")
             components.downloads(data, f"Nøkkeltall {p.name}", "frivillighetsregisteret", "grasrotandel",
                                  "kommuneundersokelse", "befolkning", key="nokkeltall")
         with right:
             with st.container(key="profil-kart"):
                 st.markdown(components.svg_markdown(profil.locator_svg(p), profil.locator_alt(p)))
-            st.caption(f"{p.name} (oransje) i {p.info['fylkesnavn']}.")
-            components.source_line("grenser")
+            st.caption(profil.locator_caption(p))
+            _source("grenser")
         with st.container(key="no-print-sammenligning"):  # the key table above prints the same numbers
             components.figure(
-                None, data, title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
-                summary=figures_profil.describe_key(p.key, kommune=p.name),
+                None, data, title=f"{p.name} sammenlignet med {'' if p.own_county else 'fylket, '}landet og lignende "
+                                  "kommuner",
+                summary=figures_profil.describe_key(p.key, kommune=p.name, county=not p.own_county),
                 sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3,
                 svg=figures_profil.key_comparison_svg(p.key, kommune=p.name, fylke=p.county))
 
@@ -108,11 +124,14 @@ with st.container(key="profil"):
             st.subheader("Frivilligsentraler")
             shown, rest = profil.centres_markdown(p, limit=5)
             st.markdown(shown)
+            same_name = profil.centres_note(p)
+            if same_name:
+                st.caption(same_name)
             if rest:
                 st.caption(f"… og {rest} til.")
                 with st.expander(f"Vis alle {p.centres.height} frivilligsentralene"):
                     st.markdown(profil.centres_markdown(p)[0])
-            components.source_line("frivillighetsregisteret", "enhetsregisteret")
+            _source("frivillighetsregisteret", "enhetsregisteret")
             components.downloads(p.centres, f"Frivilligsentraler {p.name}", "frivillighetsregisteret",
                                  "enhetsregisteret", key="sentraler")
         with right:
@@ -121,7 +140,7 @@ with st.container(key="profil"):
             note = profil.policy_note(p)
             if note:
                 st.caption(note)
-            components.source_line("kommuneundersokelse")
+            _source("kommuneundersokelse")
             components.downloads(profil.policy_long(p), f"Frivillighetspolitikk {p.name}", "kommuneundersokelse",
                                  key="politikk")
 
@@ -136,6 +155,11 @@ with st.container(key="profil"):
                 formats={"andel": "pct", "andel_land": "pct"},
                 svg=figures_profil.categories_svg(p.categories, kommune=p.name),
                 svg_narrow=figures_profil.categories_svg(p.categories, kommune=p.name, narrow=True))
+            split = profil.split_note(p)
+            if split:  # on screen in the grasrot chart's source line, which the printed page leaves out; here it
+                # fills the room beside the taller grasrot chart
+                with st.container(key="print-only-delingsmerknad"):
+                    st.caption(f"Grasrotandelen: {split}")
         with right:
             components.figure(
                 None, p.grasrot.select("aar", "sted", "kr_per_innbygger", "belop", "mottakere", "andel_registrerte_mottar"),
@@ -145,3 +169,6 @@ with st.container(key="profil"):
                 sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
                 formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},
                 svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))
+
+        with st.container(key="print-only-kilder"):  # every source once (on screen: under each figure)
+            st.caption(profil.print_sources())

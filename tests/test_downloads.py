@@ -112,11 +112,14 @@ def test_profile_download_from_the_database(mirror_db, monkeypatch):
                               "kommuneundersokelse", "befolkning")
     wb = _book(to_xlsx(data, prov))
     rows = _rows(wb["Data"])
-    assert rows[0] == ["Nøkkeltall", "Enhet", "År", "Kommune", "Fylke", "Landet", "Lignende kommuner",
-                       "Lignende kommuner: tallet er"]
+    assert rows[0] == ["Kommunenummer", "Fylkesnummer", "Nøkkeltall", "Enhet", "År", "Kommune", "Fylke", "Landet",
+                       "Lignende kommuner", "Lignende kommuner: tallet er"]
+    assert {r[:2] == ["1508", "15"] for r in rows[1:] if r[2] and not str(r[0]).startswith(("Kilde", "Lisens"))} \
+        == {True}, "every row names the municipality and county by number (text: leading zeros kept)"
+    rows = [r[2:] for r in rows if r[2]]  # the figures, as before the numbers were added
     org = next(r for r in rows if r[0] == "Frivillige organisasjoner per 1 000 innbyggere")
     assert isinstance(org[3], float) and 5 < org[3] < 30
-    first_col = [str(r[0]) for r in rows if r[0]]
+    first_col = [str(r[0]) for r in _rows(wb["Data"]) if r[0]]
     assert any(c.startswith("Kilde: ") and "Brønnøysundregistrene" in c for c in first_col)
     assert any(c.startswith("Lisens: ") and "NLOD" in c for c in first_col)
     share = next(r for r in rows if r[0] == "Andel registrerte organisasjoner som mottar grasrotandel")

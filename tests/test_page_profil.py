@@ -59,7 +59,7 @@ def test_aalesund_profile(app, con):
     assert at.title[0].value == "Ålesund"
     assert at.query_params["kommune"] == ["1508"] or at.query_params["kommune"] == "1508"
     text = texts(at)
-    assert "Ålesund har vedtatt frivillighetspolitikk (2024)" in text
+    assert "Ålesund vedtok frivillighetspolitikk i 2024, ifølge kommuneundersøkelsen samme år." in text
     assert "Kommune i Møre og Romsdal" in text
     # the sentence on volunteer centres agrees with the list of centres shown
     n = int(re.search(r"Kommunen har (\d+) frivilligsentral", text).group(1))
@@ -172,7 +172,37 @@ def test_choosing_another_municipality_updates_url_and_figures(app):
     assert set(places_drawn(before)) == {"Ålesund", "Møre og Romsdal", "Hele landet"}
     # Oslo is its own county: the county is not drawn twice
     assert set(places_drawn(after)) == {"Oslo", "Hele landet"}
-    assert "Oslo fylke" in at.table[0].value.columns
+
+
+def test_oslo_is_not_compared_with_itself(app):
+    """Oslo is both municipality and county: no county column or bar repeats its own figures (and the table says
+    why), and the locator map shows Oslo among the municipalities around it, not one orange area alone."""
+    at = app(kommune="0301")
+    assert not at.exception
+    key = at.table[0].value
+    assert list(key.columns) == ["Nøkkeltall", "Oslo", "Hele landet", "Lignende kommuner"]
+    text = texts(at)
+    assert "Oslo fylke" not in text and "Oslo er både kommune og fylke" in text
+    assert "Kommune og fylke · " in text  # the header line, not 'Kommune i Oslo'
+    comparison = next(svg for alt, svg in drawings(at) if alt.startswith("Oslo sammenlignet med landet og lignende"))
+    assert set(places_drawn(comparison)) == {"Oslo", "Hele landet", "Lignende kommuner"}
+    assert "fylket" not in next(m.value for m in at.markdown if m.value.startswith("Frivillige organisasjoner per"))
+    alt, svg = next((a, s) for a, s in drawings(at) if a.startswith("Kart over Oslo"))
+    assert alt == "Kart over Oslo og kommunene rundt i grått; Oslo er markert i oransje."
+    areas = re.findall(r'<path d="[^"]*" fill="([^"]+)"[^>]*><title>([^<]+)</title>', svg)
+    assert [name for fill, name in areas if fill == HIGHLIGHT] == ["Oslo"]
+    assert {"Bærum", "Nordre Follo", "Lillestrøm"} <= {name for _, name in areas}, "its neighbours, in grey"
+    # another municipality still has its county
+    assert list(app(kommune="1508").table[0].value.columns)[2] == "Møre og Romsdal"
+
+
+def test_the_comparison_chart_leaves_out_a_county_that_is_the_municipality():
+    svg = figures_profil.key_comparison_svg(KEY, kommune="Oslo", fylke=None)
+    assert set(places_drawn(svg)) == {"Oslo", "Hele landet", "Lignende kommuner"}
+    assert places_drawn(svg)["Hele landet"] == {MUTED}
+    fig = figures_profil.key_comparison(KEY, kommune="Oslo", fylke=None)
+    assert list(fig.data[0].y) == ["Oslo", "Hele landet", "Lignende kommuner"] and list(fig.data[0].x)[1] == 12.9
+    assert "fylket" not in figures_profil.describe_key(KEY, kommune="Oslo", county=False)
 
 
 def test_print_link_and_qr_code(app):
@@ -471,3 +501,147 @@ def test_what_changed_counts_new_organisations_not_a_net_change(app, con):
     text = "\n".join(m.value for m in app(kommune="1508").markdown)
     assert (f"**Organisasjoner:** +{new - old} nye i registeret siden utgangen av 2024 ({new} per 30. september "
             "2025; slettede organisasjoner er ikke med i tallene).") in text.replace("\u00a0", " ")
+
+
+def test_the_browser_title_names_the_municipality_and_follows_the_choice(app, monkeypatch):
+    """Tabs, bookmarks, history and a printed PDF's default file name tell the profiles apart."""
+    import streamlit
+
+    titles: list[str] = []
+    real = streamlit.set_page_config
+
+    def recording(*args, **kwargs):
+        if kwargs.get("page_title"):
+            titles.append(kwargs["page_title"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", recording)
+    at = app(kommune="1508")
+    assert titles[-1] == "Ålesund – Kommuneprofil – Frivillighetsstatistikk"
+    at.selectbox(key="w_kommune").select("5001").run()
+    assert titles[-1] == "Trondheim – Kommuneprofil – Frivillighetsstatistikk"  # the short name, as the heading
+    app()
+    assert titles[-1] == "Kommuneprofil – Frivillighetsstatistikk"
+
+
+def test_the_policy_row_and_sentence_say_each_thing_once(app):
+    at = app(kommune="1508")
+    key = at.table[0].value
+    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
+    assert policy["Ålesund"] == "Ja, i 2024"  # the row says 'vedtatt'; not 'Ja, vedtatt (2024)'
+    for place in ("Møre og Romsdal", "Hele landet", "Lignende kommuner"):  # a share of what, not '11 % har'
+        assert re.fullmatch(r"\d+\s%\sav kommunene", policy[place].replace("\u00ad", "")), policy[place]
+    assert "(vedtatt" not in texts(at)
+    assert at.text_input(key="profil_sok").label == "Søk på navn eller nummer – også gamle kommuner"
+    # adopted before the survey round: both years, each once
+    text = texts(app(kommune="0301"))
+    assert "Oslo har frivillighetspolitikk, vedtatt i 2019, ifølge kommuneundersøkelsen 2024." in text
+
+
+def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
+    at = app(kommune="1151")  # Utsira: a handful of organisations and some 200 inhabitants
+    key = at.table[0].value
+    row = key[key["Nøkkeltall"].str.startswith("Andel organisasjoner som får grasrotandel")].iloc[0]
+    year = int(re.search(r"\((\d{4})\)", row["Nøkkeltall"]).group(1))
+    (got, base), = con.sql("SELECT mottakere, registrerte FROM grasrot_indikator WHERE nivaa = 'kommune' "
+                           "AND kode = '1151' AND aar = $1", params=[year]).fetchall()
+    assert base < profil.SMALL_BASE, "the mirror's Utsira grew: pick a smaller municipality"
+    assert row["Utsira"].startswith(f"{got} av {base} ("), row["Utsira"]  # '2 av 3 (67 %)', not '66,7 %'
+    captions = plain(" ".join(c.value for c in at.caption))
+    orgs = key[key["Nøkkeltall"].str.startswith("Registrerte organisasjoner")].iloc[0]["Utsira"]
+    assert f"Små tall: Utsira har {orgs} registrerte organisasjoner og " in captions
+    # a large municipality: shares as per cent, no note
+    at = app(kommune="1508")
+    key = at.table[0].value
+    row = key[key["Nøkkeltall"].str.startswith("Andel organisasjoner som får grasrotandel")].iloc[0]
+    assert row["Ålesund"].endswith("\u00a0%") and " av " not in row["Ålesund"]
+    assert "Små tall" not in " ".join(c.value for c in at.caption)
+    # a county of six municipalities: how many of them have a policy, not a share of six
+    at = app(kommune="3901")
+    key = at.table[0].value
+    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
+    assert re.fullmatch(r"\d av 6 kommuner", policy["Vestfold"]), policy["Vestfold"]
+
+
+def test_volunteer_centres_of_the_same_name_are_told_apart(app, downloads, con):
+    rows = con.sql("SELECT orgnr, year(registrert_frivillighetsregisteret) FROM organisasjon "
+                   "WHERE icnpo_primaer = '8200' AND kommunenummer = '1508' AND navn = 'ÅLESUND FRIVILLIGSENTRAL'"
+                   ).fetchall()
+    assert len(rows) == 2, "the mirror's Ålesund has no longer two centres of one name: pick another municipality"
+    at = app(kommune="1508")
+    listed = plain(next(m.value for m in at.markdown if "(org.nr. " in m.value)).splitlines()
+    for orgnr, year in rows:  # the number, and when each came into the register
+        nr = f"{orgnr[:3]}\u00a0{orgnr[3:6]}\u00a0{orgnr[6:]}"
+        assert f"- ÅLESUND FRIVILLIGSENTRAL (org.nr. {nr}, i registeret siden {year})" in listed
+    assert ("To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike organisasjoner i registeret"
+            in plain(" ".join(c.value for c in at.caption)))
+    header = downloads["frivilligsentraler-alesund.csv"].decode("utf-8-sig").splitlines()[0].split(";")
+    assert header == ["Navn", "Organisasjonsnummer", "Registrert i frivillighetsregisteret"]
+
+
+def test_centres_with_the_same_name_in_the_same_year_get_the_date_and_names_are_escaped():
+    import datetime as dt
+
+    centres = pl.DataFrame({"navn": ["**X** [a](b)", "**X** [a](b)", "Y"], "orgnr": ["111111111", "222222222", "333"],
+                            "registrert_i_frivillighetsregisteret": [dt.date(2014, 3, 2), dt.date(2014, 9, 1),
+                                                                      dt.date(2020, 1, 1)]})
+    p = profil.Profile(code="0000", info={"kommunenavn_kort": "A"}, key=pl.DataFrame(), rounds=pl.DataFrame(),
+                       shares={}, categories=pl.DataFrame(), grasrot=pl.DataFrame(), orgs=pl.DataFrame(),
+                       centres=centres, history=pl.DataFrame())
+    text, rest = profil.centres_markdown(p)
+    assert rest == 0 and "**X**" not in text and r"\*\*X\*\*" in text
+    assert "siden 2. mars 2014)" in text and "siden 1. september 2014)" in text and "siden 2020)" in text
+    note = profil.centres_note(p)
+    assert note.startswith(r"To frivilligsentraler heter \*\*X\*\* \[a\]\(b\)")
+
+
+def test_the_key_figures_download_carries_the_municipality_number(app, downloads):
+    app(kommune="0301")
+    csv = downloads["nokkeltall-oslo.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert header[:2] == ["Kommunenummer", "Fylkesnummer"]
+    rows = [line.split(";") for line in csv[1:] if line.startswith("0301;")]
+    assert len(rows) >= 6 and all(r[1] == "03" for r in rows), "every row, with its leading zero"
+    wb = openpyxl.load_workbook(io.BytesIO(downloads["nokkeltall-oslo.xlsx"]))
+    cells = [r[0] for r in wb["Data"].iter_rows(min_row=2, values_only=True) if r[0] and str(r[0]).isdigit()]
+    assert cells and set(cells) == {"0301"}, "a text cell: Excel keeps the leading zero"
+
+
+def test_a_print_button_and_a_hint_that_works_on_a_tablet(app):
+    from dashboard import style
+
+    at = app(kommune="1508")
+    button = at.button(key="profil_skriv_ut")
+    assert button.label == "Skriv ut"
+    assert style.PRINT_JS in [e.proto.body for e in at.get("html")], "the script that opens the print dialog"
+    hint = texts(at)
+    assert "møtemodus" not in hint.lower()
+    assert "Ctrl + P" in hint and "nettbrett" in hint and "«Skriv ut»" in hint
+    button.click().run()  # without the script (an old browser) a click only reruns the page
+    assert not at.exception and at.title[0].value == "Ålesund"
+
+
+def test_the_print_script_is_constant_and_survives_the_sanitiser():
+    from dashboard import style
+
+    body = style.PRINT_JS.removeprefix("<script>").removesuffix("</script>")
+    assert style.PRINT_JS.startswith("<script>") and style.PRINT_JS.endswith("</script>")
+    assert "<" not in body, "a '<' in a script's code makes Streamlit's sanitiser drop the script"
+    assert "window.print()" in body and ".st-key-profil_skriv_ut button" in body
+
+
+def test_the_printed_sources_name_each_source_once_and_flag_synthetic_ones(app, con):
+    at = app(kommune="1508")
+    block = next(c.value for c in at.caption if c.value.startswith("Kilder"))
+    text = plain(block)
+    for producer in ("Statistisk sentralbyrå (SSB)", "Brønnøysundregistrene", "Norsk Tipping", "KS og Frivillighet Norge",
+                     "Kartverket"):
+        assert text.count(producer) == 1, producer
+    titles = dict(con.sql("SELECT source_id, any_value(title) FROM _sources GROUP BY 1").fetchall())
+    assert all(titles[s] in text for s in profil.PRINT_SOURCES)
+    synthetic = {s for (s,) in con.sql("SELECT DISTINCT source_id FROM _sources WHERE kind IN ('synthetic', 'mixed')"
+                                       ).fetchall()} & set(profil.PRINT_SOURCES)
+    assert text.count("syntetiske testdata") == len(synthetic) > 0
+    # the note on the split is printed beside the grasrot chart, as the source line on screen carries it
+    assert any(plain(c.value).startswith("Grasrotandelen: Før 2024 hørte Ålesund til Ålesund (1507")
+               for c in at.caption)

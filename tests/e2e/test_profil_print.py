@@ -34,7 +34,23 @@ def open_profile(page, app_url: str, kode: str, name: str) -> None:
     assert page.locator("h1").first.inner_text().strip() == name
 
 
-@pytest.mark.parametrize(("kode", "name"), [("1508", "Ålesund"), ("0301", "Oslo")])
+#: Every text of the printed profile, as printed: [font size in pt, the text], smallest first (1 CSS px = 0.75 pt;
+#: the profile is laid out wider than the page and zoomed to it).
+PRINTED_SIZES = """() => {
+  const zoom = parseFloat(getComputedStyle(document.querySelector('.block-container')).zoom) || 1;
+  const out = [];
+  for (const el of document.querySelectorAll('.st-key-profil *, .st-key-synthetic_banner *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.nodeValue.trim())) continue;
+    if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.closest('[data-testid="stIconMaterial"]')) continue;  // an icon, not text
+    out.push([parseFloat(getComputedStyle(el).fontSize) * zoom * 0.75, el.innerText.trim().slice(0, 60)]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}"""
+
+
+# Ålesund and Hábmer - Hamarøy have the longest printed profiles of the mirror (mergers, a split, long notes)
+@pytest.mark.parametrize(("kode", "name"), [("1508", "Ålesund"), ("0301", "Oslo"), ("1875", "Hábmer - Hamarøy")])
 def test_profile_prints_on_one_a4_page(app_url, page, kode, name):
     open_profile(page, app_url, kode, name)
     page.emulate_media(media="print")
@@ -53,6 +69,18 @@ def test_profile_prints_on_one_a4_page(app_url, page, kode, name):
     assert page.locator(".st-key-svg_sammenligning").is_hidden()  # the key table above prints the same numbers
     assert page.locator(".st-key-profil-kart img").get_attribute("alt").startswith("Kart over ")  # locator map
     assert page.locator(".st-key-profil-kart img").is_visible()
+    # readable in a meeting: no text under 8 pt, the header line and the notes on mergers included
+    sizes = page.evaluate(PRINTED_SIZES)
+    assert sizes[0][0] >= 7.95, sizes[:5]
+    header = page.locator(".st-key-profil-hode [data-testid='stCaptionContainer']").first
+    assert header.inner_text().startswith(("Kommune i ", "Kommune og fylke"))
+    # the sources once, at the end, instead of under every figure
+    sources = page.locator(".st-key-print-only-kilder")
+    assert sources.is_visible() and sources.inner_text().startswith("Kilder")
+    for producer in ("Statistisk sentralbyrå", "Brønnøysundregistrene", "Norsk Tipping", "Kartverket"):
+        assert sources.inner_text().count(producer) == 1, producer
+    shown = [t for _, t in sizes]
+    assert not any(t.startswith("Kilde:") for t in shown), "no source line under each figure"
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf_pages(pdf) == 1
 
@@ -130,5 +158,53 @@ def test_a_narrow_column_gets_the_narrow_drawing_of_the_categories(browser, app_
         # drawn at no more than its natural width, and at least 90 % of it: its text is not shrunk
         natural, drawn = img.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width]")
         assert natural * 0.9 <= drawn <= natural + 1
+    finally:
+        ctx.close()
+
+
+def test_the_tab_title_names_the_municipality_and_changes_with_it(app_url, page):
+    """The browser's title (tabs, bookmarks, history, the printed PDF's default file name) is the profile's."""
+    open_profile(page, app_url, "1508", "Ålesund")
+    assert page.title() == "Ålesund – Kommuneprofil – Frivillighetsstatistikk"
+    page.locator("[data-testid='stSelectbox']").first.click()
+    page.keyboard.type("Utsira")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.title === 'Utsira – Kommuneprofil – Frivillighetsstatistikk'",
+                           timeout=30_000)
+    page.get_by_role("link", name="Oversikt").first.click()  # another page has the app's own title again
+    page.wait_for_function("() => document.title === 'Frivillighetsstatistikk'", timeout=30_000)
+
+
+def test_the_print_button_opens_the_print_dialog_without_a_rerun(app_url, page):
+    open_profile(page, app_url, "1508", "Ålesund")
+    page.evaluate("""() => {
+      window.__printed = 0;
+      window.print = () => { window.__printed += 1; };
+      window.__reran = false;  // a rerun sets the app's script state to running
+      const app = document.querySelector('[data-testid="stApp"]');
+      new MutationObserver(() => { if (app.dataset.testScriptState === "running") window.__reran = true; })
+        .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    }""")
+    button = page.locator(".st-key-profil_skriv_ut").get_by_role("button", name="Skriv ut")
+    button.click()
+    page.wait_for_function("() => window.__printed === 1", timeout=5_000)
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("() => window.__reran") is False
+    button.press("Enter")  # the keyboard too
+    page.wait_for_function("() => window.__printed === 2", timeout=5_000)
+    page.emulate_media(media="print")
+    assert button.is_hidden()
+
+
+def test_the_key_table_fits_a_phone(browser, app_url):
+    """'11 % av kommunene' may break inside 'kommunene' (a soft hyphen): the table is not wider than a phone."""
+    ctx = browser.new_context(locale="nb-NO", viewport={"width": 390, "height": 900})
+    try:
+        pg = ctx.new_page()
+        open_profile(pg, app_url, "1508", "Ålesund")
+        table = pg.locator(".st-key-profil [data-testid='stTableStyledTable']").first
+        table_w, column_w = table.evaluate("t => [t.getBoundingClientRect().width, "
+                                           "t.closest('[data-testid=\"stVerticalBlock\"]').getBoundingClientRect().width]")
+        assert table_w <= column_w + 1, (table_w, column_w)
     finally:
         ctx.close()
