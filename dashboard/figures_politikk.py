@@ -445,8 +445,12 @@ def municipality_text(rounds: pl.DataFrame, group: Mapping | None, runde: int) -
         status = r["status"] or "ukjent"
         merged = is_merged(r)
         if status == "ja":
-            year = f" (vedtatt {r['vedtaksaar']})" if r["vedtaksaar"] else ""
-            lines.append(f"**{name}** hadde vedtatt frivillighetspolitikk i {runde}{year}.")
+            # 'vedtok … i 2024' when adopted in the round's year, else 'hadde i 2024 (vedtatt 2019)'
+            if r["vedtaksaar"] and int(r["vedtaksaar"]) == int(runde):
+                lines.append(f"**{name}** vedtok frivillighetspolitikk i {runde}.")
+            else:
+                year = f" (vedtatt {r['vedtaksaar']})" if r["vedtaksaar"] else ""
+                lines.append(f"**{name}** hadde vedtatt frivillighetspolitikk i {runde}{year}.")
         elif status == "ukjent" and merged:
             lines.append(f"**{name}** har ukjent status i {runde}: ikke alle kommunene som i dag er {name}, svarte, "
                          "og ingen av dem svarte ja eller under arbeid. Ukjent betyr ikke «nei».")

@@ -167,7 +167,10 @@ def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municip
 def test_chosen_municipality_gets_its_own_summary_and_similar_municipalities(app):
     at = app(kommune="1103")
     text = texts(at)
-    assert "**Stavanger** hadde vedtatt frivillighetspolitikk i 2024" in text
+    assert "**Stavanger** hadde vedtatt frivillighetspolitikk i 2024 (vedtatt 2014)" in text
+    # adopted in the round's own year: said once ('vedtok … i 2024', not 'i 2024 (vedtatt 2024)')
+    alesund = texts(app(kommune="1508"))
+    assert "**Ålesund** vedtok frivillighetspolitikk i 2024." in alesund and "(vedtatt 2024)" not in alesund
     assert "Lignende kommuner: blant kommunene med 50 000 innbyggere eller flere hadde 18 av 20" in text
     # Stavanger is one of the 18: the list of the others has 17, and says so
     assert "17 andre kommuner av samme størrelse med vedtatt politikk i 2024" in [e.label for e in at.expander]
