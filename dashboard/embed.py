@@ -156,8 +156,8 @@ def _profil_nokkeltall() -> Link | None:
         return None
     components.figure(
         figures_profil.key_comparison(p.key, kommune=p.name, fylke=p.county),
-        profil.key_table(p)[1], title=f"{p.name} sammenlignet med fylket, landet og lignende kommuner",
-        summary=figures_profil.describe_key(p.key, kommune=p.name),
+        profil.key_table(p)[1], title=profil.comparison_title(p),
+        summary=figures_profil.describe_key(p.key, kommune=p.name, county=not p.own_county),
         sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="embed_nokkeltall",
         note=f"Lignende kommuner: median for de {p.info['gruppe_antall_kommuner']} kommunene med "
              f"{p.info['storrelsesgruppe']} innbyggere.", level=2)

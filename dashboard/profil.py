@@ -681,3 +681,8 @@ def fmt_date_today() -> str:
 def qr_svg(url: str) -> str:
     """A QR code of the URL as an SVG document (dark modules, no border beyond the quiet zone); 7 ms, kept."""
     return segno.make(url, error="m").svg_inline(scale=4, dark="#1F2933", light="#FFFFFF")
+
+
+def comparison_title(p: Profile) -> str:
+    """'Ålesund sammenlignet med fylket, landet og lignende kommuner' (Oslo, its own county: without 'fylket')."""
+    return f"{p.name} sammenlignet med {'' if p.own_county else 'fylket, '}landet og lignende kommuner"

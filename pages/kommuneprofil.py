@@ -110,8 +110,7 @@ with st.container(key="profil"):
             _source("grenser")
         with st.container(key="no-print-sammenligning"):  # the key table above prints the same numbers
             components.figure(
-                None, data, title=f"{p.name} sammenlignet med {'' if p.own_county else 'fylket, '}landet og lignende "
-                                  "kommuner",
+                None, data, title=profil.comparison_title(p),
                 summary=figures_profil.describe_key(p.key, kommune=p.name, county=not p.own_county),
                 sources=("frivillighetsregisteret", "grasrotandel", "befolkning"), key="sammenligning", level=3,
                 svg=figures_profil.key_comparison_svg(p.key, kommune=p.name, fylke=p.county))

@@ -121,6 +121,15 @@ def test_profile_key_figures_for_a_municipality(app):
     assert _link(at).endswith("/kommuneprofil?kommune=1508")
 
 
+def test_profile_key_figures_for_oslo_do_not_compare_it_with_itself(app):
+    """Oslo is its own county: the embedded comparison leaves the county out, in the title, chart and text."""
+    at = app("pages/kommuneprofil.py", figur="profil-nokkeltall", kommune="0301")
+    assert _markdown(at)[0] == "## Oslo sammenlignet med landet og lignende kommuner"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["y"] == ["Oslo", "Hele landet", "Lignende kommuner"]
+    assert "fylket" not in _markdown(at)[1]
+
+
 def test_profile_grasrot_follows_an_old_number(app):
     at = app(figur="profil-grasrot", kommune="1534")
     _is_alone(at)
