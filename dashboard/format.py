@@ -166,3 +166,9 @@ def period_position(per: str) -> float:
     """Where a period lies on a year axis: the middle of its month ('2019-07' → 2019.54), mid-year for a year."""
     month = int(per[5:7]) if len(per) >= 7 else 7
     return int(per[:4]) + (month - 0.5) / 12
+
+
+def official_name(name: str) -> str:
+    """An official name in two languages with an en dash between them, as in running text: 'Trøndelag -
+    Trööndelage' (as registered) → 'Trøndelag – Trööndelage'."""
+    return name.replace(" - ", " \u2013 ")

@@ -28,6 +28,7 @@ from dashboard.format import (
     fmt_value,
     md_escape,
     nobreak,
+    official_name,
     size_group_words,
 )
 from dashboard.theme import STATUS_LABELS
@@ -157,6 +158,16 @@ class Profile:
         return self.info["kommunenavn_kort"]
 
     @property
+    def full_name(self) -> str:
+        """The official name ('Trondheim – Tråante'), its two languages joined by an en dash."""
+        return official_name(self.info["kommunenavn"])
+
+    @property
+    def county_full_name(self) -> str:
+        """The county's official name ('Trøndelag – Trööndelage')."""
+        return official_name(self.info["fylkesnavn"])
+
+    @property
     def own_county(self) -> bool:
         """True where the municipality is its county too (Oslo): the county's figures are the municipality's."""
         return self.info.get("fylke_antall_kommuner") == 1
@@ -201,7 +212,7 @@ def subtitle(p: Profile) -> str:
     i = p.info
     people = (f"{fmt_int(i['folketall_siste'])} innbyggere 1. januar {i['folketall_siste_aar']}"
               if i.get("folketall_siste") is not None else f"{fmt_int(i['folketall_2024'])} innbyggere 1. januar 2024")
-    where = "Kommune og fylke" if p.own_county else f"Kommune i {i['fylkesnavn']}"
+    where = "Kommune og fylke" if p.own_county else f"Kommune i {p.county_full_name}"
     return (f"{where} · {people} · størrelsesgruppe {nobreak(i['storrelsesgruppe'].lower())} "
             f"(etter folketallet 1. januar 2024) · kommunenummer {i['kommunenummer']}")
 
@@ -610,7 +621,7 @@ def locator_alt(p: Profile) -> str:
     i = p.info
     if p.own_county:
         return f"Kart over {p.name} og kommunene rundt i grått; {p.name} er markert i oransje."
-    return (f"Kart over {i['fylkesnavn']} med {i['fylke_antall_kommuner']} kommuner i grått; "
+    return (f"Kart over {p.county_full_name} med {i['fylke_antall_kommuner']} kommuner i grått; "
             f"{p.name} er markert i oransje.")
 
 
@@ -618,7 +629,7 @@ def locator_caption(p: Profile) -> str:
     """The words under the locator map."""
     if p.own_county:
         return f"{p.name} (oransje) og kommunene rundt. {p.name} er både kommune og fylke."
-    return f"{p.name} (oransje) i {p.info['fylkesnavn']}."
+    return f"{p.name} (oransje) i {p.county_full_name}."
 
 
 #: Around a municipality that is its own county (Oslo), the locator map shows this much more on each side, as
@@ -636,7 +647,7 @@ def locator_svg(p: Profile) -> str:
         w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
         window = (bbox[0] - AROUND[0] * w, bbox[1] - AROUND[1] * h, bbox[2] + AROUND[0] * w, bbox[3] + AROUND[1] * h)
         return _locator_svg(p.code, None, window, f"{p.name} og kommunene rundt", db.current_fingerprint())
-    return _locator_svg(p.code, i["fylkesnummer"], bbox, f"{p.name} i {i['fylkesnavn']}", db.current_fingerprint())
+    return _locator_svg(p.code, i["fylkesnummer"], bbox, f"{p.name} i {p.county_full_name}", db.current_fingerprint())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

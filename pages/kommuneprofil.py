@@ -71,7 +71,7 @@ with st.container(key="profil"):
         p = profil.load(code)
         st.set_page_config(page_title=profil.page_title(p.name))  # tabs, bookmarks and the printed PDF's name
         with head:
-            st.title(p.info["kommunenavn"])
+            st.title(p.full_name)
             st.caption(profil.subtitle(p))
             url = profil.page_url(embed.public_base(), profil.PAGE_PATH, {"kommune": p.code})
             with st.container(key="print-only-lenke", horizontal=True, vertical_alignment="center"):

@@ -645,3 +645,11 @@ def test_the_printed_sources_name_each_source_once_and_flag_synthetic_ones(app, 
     # the note on the split is printed beside the grasrot chart, as the source line on screen carries it
     assert any(plain(c.value).startswith("Grasrotandelen: Før 2024 hørte Ålesund til Ålesund (1507")
                for c in at.caption)
+
+
+def test_two_language_names_are_written_with_an_en_dash(app):
+    """The register writes 'Trondheim - Tråante'; the page writes it as in running text, with an en dash."""
+    at = app(kommune="5001")
+    assert [t.value for t in at.title] == ["Trondheim \u2013 Tråante"]
+    assert any(c.value.startswith("Kommune i Trøndelag \u2013 Trööndelage") for c in at.caption)
+    assert not any(" - Tr" in c.value for c in at.caption)
