@@ -130,7 +130,7 @@ def test_map_redraws_for_another_indicator_and_level(app_url, page):
     else:
         raise AssertionError("the map still shows the old indicator's colours")
     assert len({url for url, _ in fetched}) >= 2 and all(status == 200 for _, status in fetched), fetched
-    assert "Grasrotandelen, kroner per innbygger" in page.locator("h4").first.inner_text()
+    assert "Grasrotandelen, kroner per innbygger" in page.locator(".stMain h2").first.inner_text()  # the map's title
 
     choose_option(page, "Nivå", "Fylker")
     page.wait_for_url(re.compile(r"nivaa=fylke"), timeout=30_000)

@@ -49,8 +49,8 @@ PRINTED_SIZES = """() => {
 }"""
 
 
-# Ålesund and Hábmer - Hamarøy have the longest printed profiles of the mirror (mergers, a split, long notes)
-@pytest.mark.parametrize(("kode", "name"), [("1508", "Ålesund"), ("0301", "Oslo"), ("1875", "Hábmer - Hamarøy")])
+# Ålesund and Hábmer – Hamarøy have the longest printed profiles of the mirror (mergers, a split, long notes)
+@pytest.mark.parametrize(("kode", "name"), [("1508", "Ålesund"), ("0301", "Oslo"), ("1875", "Hábmer – Hamarøy")])
 def test_profile_prints_on_one_a4_page(app_url, page, kode, name):
     open_profile(page, app_url, kode, name)
     page.emulate_media(media="print")
