@@ -291,29 +291,51 @@ _NORWEGIAN_UI = """
       if (t !== undefined) n.nodeValue = n.nodeValue.replace(n.nodeValue.trim(), t);
     }
   };
+  const icons = '[role="img"][aria-label$=" icon"][translate="no"]';
+  const fixAttrs = el => {
+    for (const n of NAMES) {
+      const v = el.getAttribute(n);
+      if (v === null) continue;
+      if (ATTRS[v] !== undefined) el.setAttribute(n, ATTRS[v]);
+      else if (n === "aria-label" && v.startsWith(FULL)) el.setAttribute(n, "Fullskjerm: " + v.slice(FULL.length));
+    }
+  };
+  // a Material icon in markdown is read as "print icon": it only decorates the words after it
+  const fixIcon = el => {
+    el.removeAttribute("role");
+    el.removeAttribute("aria-label");
+    el.setAttribute("aria-hidden", "true");
+  };
+  // only what was added or changed since the last frame is looked at (not the whole page, nor a chart's drawing)
+  const pending = new Set();
+  let queued = false;
   const fix = () => {
     queued = false;
     if (document.documentElement.lang !== "nb") document.documentElement.lang = "nb";
-    for (const el of document.querySelectorAll(attrSel)) {
-      for (const n of NAMES) {
-        const v = el.getAttribute(n);
-        if (v === null) continue;
-        if (ATTRS[v] !== undefined) el.setAttribute(n, ATTRS[v]);
-        else if (n === "aria-label" && v.startsWith(FULL)) el.setAttribute(n, "Fullskjerm: " + v.slice(FULL.length));
-      }
-    }
-    for (const el of document.querySelectorAll(chrome)) fixText(el);
-    // a Material icon in markdown is read as "print icon": it only decorates the words after it
-    for (const el of document.querySelectorAll('[role="img"][aria-label$=" icon"][translate="no"]')) {
-      el.removeAttribute("role");
-      el.removeAttribute("aria-label");
-      el.setAttribute("aria-hidden", "true");
+    const roots = [...pending];
+    pending.clear();
+    for (const root of roots) {
+      if (!root.isConnected || root.closest(".main-svg, canvas")) continue;
+      if (root.matches(attrSel)) fixAttrs(root);
+      for (const el of root.querySelectorAll(attrSel)) fixAttrs(el);
+      if (root.matches(icons)) fixIcon(root);
+      for (const el of root.querySelectorAll(icons)) fixIcon(el);
+      const box = root.closest(chrome);
+      if (box) fixText(root);
+      else for (const el of root.querySelectorAll(chrome)) fixText(el);
     }
   };
-  let queued = false;
-  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(fix); } })
-    .observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true,
+  new MutationObserver(ms => {
+    for (const m of ms) {
+      if (m.type === "childList") {
+        for (const n of m.addedNodes) pending.add(n.nodeType === 1 ? n : n.parentElement);
+      } else pending.add(m.type === "attributes" ? m.target : m.target.parentElement);
+    }
+    pending.delete(null);
+    if (pending.size && !queued) { queued = true; requestAnimationFrame(fix); }
+  }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true,
                                         attributeFilter: NAMES});
+  pending.add(document.documentElement);
   fix();"""
 PAGE_JS = ("<script>\n(() => {\n  if (window.__frivilligPage) return;\n  window.__frivilligPage = true;"
            + _PRINT_FIT + _NORWEGIAN_UI.replace("ATTRS_JSON", json.dumps(UI_ATTRIBUTES, ensure_ascii=False))
