@@ -7,8 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import boot, components, db, embed, state, style, theme  # noqa: F401 - theme: the plotly template
+from dashboard.labels import APP_TITLE
 
-st.set_page_config(page_title="Frivillighetsstatistikk", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+st.set_page_config(page_title=APP_TITLE, page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide", menu_items={"About": "Frivillighetsstatistikk: frivillige organisasjoner og "
                                                        "kommunal frivillighetspolitikk i Norge."})
 style.apply()
@@ -27,7 +28,7 @@ PAGES = [
 figur = embed.requested()  # ?figur=<key>: one figure alone, for embedding in articles
 page = st.navigation(PAGES, position="hidden" if figur else "top")
 # the browser tab, bookmarks and history name the page (a page may name itself more precisely, as the profile does)
-st.set_page_config(page_title=f"{page.title} – Frivillighetsstatistikk" if page.url_path else "Frivillighetsstatistikk")
+st.set_page_config(page_title=f"{page.title} – {APP_TITLE}" if page.url_path else APP_TITLE)
 state.restore(page.url_path)
 try:
     db.handle()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+#: The app's name: the browser title of the front page, and last in every other page's title.
+APP_TITLE = "Frivillighetsstatistikk"
+
 LABELS: dict[str, str] = {
     "lignende_kommuner": "Lignende kommuner",
     "status_landstall": "Status for landstallet",

@@ -31,11 +31,10 @@ from dashboard.format import (
     official_name,
     size_group_words,
 )
+from dashboard.labels import APP_TITLE
 from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
-#: The app's name, last in every browser title (app.py's own page title).
-APP_TITLE = "Frivillighetsstatistikk"
 #: Beside the "Skriv ut" button: what prints, and the way without the button, on a computer and on a touch device.
 PRINT_HINT = ("Profilen skrives ut på ett A4-ark, med lenke og QR-kode tilbake hit. Du kan også bruke nettleserens "
               "utskrift: Ctrl + P (⌘ + P på Mac), eller Del-menyen og «Skriv ut» på nettbrett og mobil.")
