@@ -16,6 +16,7 @@ LABELS: dict[str, str] = {
     "runde": "Runde",
     "kommunenummer": "Kommunenummer",
     "kommunenavn": "Kommune",
+    "poststed": "Poststed",
     "fylkesnummer": "Fylkesnummer",
     "fylkesnavn": "Fylke",
     "storrelsesgruppe": "Størrelsesgruppe",

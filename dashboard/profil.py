@@ -540,16 +540,25 @@ def policy_note(p: Profile) -> str | None:
 
 
 def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
-    """The registered volunteer centres as an escaped markdown list (at most `limit`, or all when only one or two
-    more would be left out: a printed profile cannot open the list), and how many were left out."""
+    """The registered volunteer centres as an escaped markdown list with their postal town where it is not the
+    municipality's name (at most `limit`, or all when only one or two more would be left out: a printed profile
+    cannot open the list), and how many were left out."""
     if p.centres.is_empty():
         return f"Ingen frivilligsentral i {md_escape(p.name)} er registrert i Frivillighetsregisteret.", 0
     shown = p.centres if limit is None or p.centres.height <= limit + 2 else p.centres.head(limit)
     since = _registered(p.centres)
-    text = "\n".join(f"- {md_escape(r['navn'], 80)} (org.nr. {_orgnr(r['orgnr'])}"
+    text = "\n".join(f"- {md_escape(r['navn'], 80)} ("
+                     + (f"{md_escape(r['poststed'], 40)}, " if _elsewhere(r.get("poststed"), p.name) else "")
+                     + f"org.nr. {_orgnr(r['orgnr'])}"
                      + (f", i registeret siden {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
                      for r in shown.iter_rows(named=True))
     return text, p.centres.height - shown.height
+
+
+def _elsewhere(town: str | None, municipality: str) -> bool:
+    """Whether a centre's postal town is worth saying: known and not the municipality's own name ('ÅLESUND' in
+    Ålesund says nothing; 'BRATTVÅG' does)."""
+    return bool(town) and town.strip().casefold() != municipality.strip().casefold()
 
 
 def _registered(centres: pl.DataFrame) -> dict[str, str]:

@@ -176,10 +176,10 @@ def org_change(kode: str) -> pl.DataFrame:
 
 
 def volunteer_centres(kode: str) -> pl.DataFrame:
-    """Registered volunteer centres (primary ICNPO category 8200) in the municipality: navn, orgnr,
-    registrert_i_frivillighetsregisteret (a date; what tells two centres of the same name apart besides the number:
-    the loaded registers have no address)."""
-    return run("""SELECT navn, orgnr, registrert_frivillighetsregisteret AS registrert_i_frivillighetsregisteret
+    """Registered volunteer centres (primary ICNPO category 8200) in the municipality: navn, orgnr, poststed
+    (postal town, may be NULL), registrert_i_frivillighetsregisteret (a date)."""
+    return run("""SELECT navn, orgnr, poststed,
+                         registrert_frivillighetsregisteret AS registrert_i_frivillighetsregisteret
                   FROM organisasjon
                   WHERE icnpo_primaer = '8200' AND kommunenummer = $1
                   ORDER BY navn, registrert_frivillighetsregisteret, orgnr""", kode)

@@ -120,6 +120,10 @@ def test_business_address_first_then_postal_address(loaded):
     assert kommune(con, "910000004") == "0301"
     assert kommune(con, "910000071") == "4601"  # only a postal address
     assert rows(con, "SELECT kilde FROM ref_organisasjon_kommune WHERE orgnr = '910000071'") == [("postadresse",)]
+    # the postal town of each address is kept (the profile lists volunteer centres with it)
+    assert rows(con, "SELECT orgnr, forretning_poststed, post_poststed FROM src_enhet "
+                     "WHERE orgnr IN ('910000004', '910000071') ORDER BY orgnr") == [
+        ("910000004", "OSLO", None), ("910000071", None, "BERGEN")]
 
 
 def test_old_code_is_harmonised_and_logged(loaded):
@@ -187,6 +191,7 @@ def test_csv_variant_gives_the_same_landing_columns(ref_db, cache, tmp_path):
     assert set(got) == {"910000004", "910000217", "910000071"}  # the AS is out, the row without orgnr rejected
     assert got["910000217"] == ('STIFTELSEN SKOGSTUA, "GAMLE" STUA', "STI", False, True)
     assert got["910000004"][2] is True
+    assert rows(con, "SELECT forretning_poststed FROM src_enhet WHERE orgnr = '910000004'") == [("OSLO",)]
     assert kommune(con, "910000217") == "3222"
     (d,) = avvik(log, "missing_orgnr")
     assert d.row == 5 and "line 5" in d.message

@@ -88,8 +88,8 @@ def shown(element) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def hostile_db(mirror_db, tmp_path_factory) -> Path:
-    """A copy of the mirror database where Oslo's first volunteer centres and its largest grasrot recipients of
-    2023 carry the hostile names."""
+    """A copy of the mirror database where Oslo's first volunteer centres (name and postal town) and its largest
+    grasrot recipients of 2023 carry the hostile names."""
     path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
     shutil.copy(mirror_db, path)
     with duckdb.connect(str(path)) as con:
@@ -99,7 +99,7 @@ def hostile_db(mirror_db, tmp_path_factory) -> Path:
                                                AND kommunenummer = '0301' ORDER BY belop DESC""").fetchall()]
         assert len(centres) >= len(HOSTILE_NAMES) and len(recipients) >= len(HOSTILE_NAMES)
         for name, centre, recipient in zip(HOSTILE_NAMES, centres, recipients, strict=False):
-            con.execute("UPDATE stg_organisasjon SET navn = $1 WHERE orgnr = $2", [name, centre])
+            con.execute("UPDATE stg_organisasjon SET navn = $1, poststed = $1 WHERE orgnr = $2", [name, centre])
             con.execute("UPDATE stg_grasrot_mottaker SET navn = $1 WHERE orgnr = $2 AND aar = 2023",
                         [name, recipient])
     return path
@@ -148,7 +148,7 @@ def test_profile_lists_hostile_centre_names_as_text(hostile_db, monkeypatch, dow
     assert at.title[0].value == "Oslo"
     for body in bodies(at):
         assert_inert(body, NAME_MARKUP)
-    lists = [visible(m.value) for m in at.markdown if "(org.nr. " in m.value]
+    lists = [visible(m.value) for m in at.markdown if "org.nr. " in m.value]
     assert lists, "no list of volunteer centres"
     full = max(lists, key=len)  # the expander lists all of them
     for name in HOSTILE_NAMES:

@@ -63,7 +63,7 @@ def test_aalesund_profile(app, con):
     assert "Kommune i Møre og Romsdal" in text
     # the sentence on volunteer centres agrees with the list of centres shown
     n = int(re.search(r"Kommunen har (\d+) frivilligsentral", text).group(1))
-    listed = [m for m in at.markdown if "(org.nr. " in m.value][0].value.count("(org.nr. ")
+    listed = [m for m in at.markdown if "org.nr. " in m.value][0].value.count("org.nr. ")
     assert n == listed == 3
     # key figures against county, country and the size group's median
     key = at.table[0].value
@@ -359,7 +359,7 @@ def test_a_short_list_of_volunteer_centres_is_shown_whole_so_it_prints(app):
     text = "\n".join(m.value for m in at.markdown)
     n = int(re.search(r"Kommunen har (\d+) frivilligsentral", text).group(1))
     assert 5 < n <= 7, "Trondheim no longer has 6-7 centres in the mirror: pick another municipality"
-    assert text.count("(org.nr.") >= n, "the printed profile cannot open the expander for the last one or two"
+    assert text.count("org.nr. ") >= n, "the printed profile cannot open the expander for the last one or two"
     assert not any(c.value.startswith("… og") for c in at.caption)
 
 
@@ -564,25 +564,28 @@ def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
 
 
 def test_volunteer_centres_of_the_same_name_are_told_apart(app, downloads, con):
-    rows = con.sql("SELECT orgnr, year(registrert_frivillighetsregisteret) FROM organisasjon "
+    rows = con.sql("SELECT orgnr, poststed, year(registrert_frivillighetsregisteret) FROM organisasjon "
                    "WHERE icnpo_primaer = '8200' AND kommunenummer = '1508' AND navn = 'ÅLESUND FRIVILLIGSENTRAL'"
                    ).fetchall()
     assert len(rows) == 2, "the mirror's Ålesund has no longer two centres of one name: pick another municipality"
     at = app(kommune="1508")
-    listed = plain(next(m.value for m in at.markdown if "(org.nr. " in m.value)).splitlines()
-    for orgnr, year in rows:  # the number, and when each came into the register
+    listed = plain(next(m.value for m in at.markdown if "org.nr. " in m.value)).splitlines()
+    for orgnr, town, year in rows:  # the number, when each came into the register, and a town other than Ålesund
+        assert town, "the register gives every centre in the mirror an address"
+        where = "" if town.casefold() == "ålesund" else f"{town}, "
         nr = f"{orgnr[:3]}\u00a0{orgnr[3:6]}\u00a0{orgnr[6:]}"
-        assert f"- ÅLESUND FRIVILLIGSENTRAL (org.nr. {nr}, i registeret siden {year})" in listed
+        assert f"- ÅLESUND FRIVILLIGSENTRAL ({where}org.nr. {nr}, i registeret siden {year})" in listed
     assert ("To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike organisasjoner i registeret"
             in plain(" ".join(c.value for c in at.caption)))
     header = downloads["frivilligsentraler-alesund.csv"].decode("utf-8-sig").splitlines()[0].split(";")
-    assert header == ["Navn", "Organisasjonsnummer", "Registrert i frivillighetsregisteret"]
+    assert header == ["Navn", "Organisasjonsnummer", "Poststed", "Registrert i frivillighetsregisteret"]
 
 
 def test_centres_with_the_same_name_in_the_same_year_get_the_date_and_names_are_escaped():
     import datetime as dt
 
     centres = pl.DataFrame({"navn": ["**X** [a](b)", "**X** [a](b)", "Y"], "orgnr": ["111111111", "222222222", "333"],
+                            "poststed": ["A", "BRATTVÅG", None],
                             "registrert_i_frivillighetsregisteret": [dt.date(2014, 3, 2), dt.date(2014, 9, 1),
                                                                       dt.date(2020, 1, 1)]})
     p = profil.Profile(code="0000", info={"kommunenavn_kort": "A"}, key=pl.DataFrame(), rounds=pl.DataFrame(),
@@ -591,6 +594,9 @@ def test_centres_with_the_same_name_in_the_same_year_get_the_date_and_names_are_
     text, rest = profil.centres_markdown(p)
     assert rest == 0 and "**X**" not in text and r"\*\*X\*\*" in text
     assert "siden 2. mars 2014)" in text and "siden 1. september 2014)" in text and "siden 2020)" in text
+    # the postal town where it tells more than the municipality's name (here 'A')
+    assert r"(org.nr. 111 111 111" in text.replace("\u00a0", " ")
+    assert r"(BRATTVÅG, org.nr. 222 222 222" in text.replace("\u00a0", " ")
     note = profil.centres_note(p)
     assert note.startswith(r"To frivilligsentraler heter \*\*X\*\* \[a\]\(b\)")
 

@@ -61,8 +61,8 @@ ENHET_COLUMNS: dict[str, str] = {
     "navn": "VARCHAR",
     "organisasjonsform": "STRUCT(kode VARCHAR)",
     "naeringskode1": "STRUCT(kode VARCHAR)",
-    "forretningsadresse": "STRUCT(kommunenummer VARCHAR, landkode VARCHAR)",
-    "postadresse": "STRUCT(kommunenummer VARCHAR, landkode VARCHAR)",
+    "forretningsadresse": "STRUCT(kommunenummer VARCHAR, landkode VARCHAR, poststed VARCHAR)",
+    "postadresse": "STRUCT(kommunenummer VARCHAR, landkode VARCHAR, poststed VARCHAR)",
     "registreringsdatoEnhetsregisteret": "VARCHAR",
     "stiftelsesdato": "VARCHAR",
     "registrertIFrivillighetsregisteret": "BOOLEAN",
@@ -71,7 +71,7 @@ ENHET_COLUMNS: dict[str, str] = {
     "underAvvikling": "BOOLEAN",
     "underTvangsavviklingEllerTvangsopplosning": "BOOLEAN",
 }
-_ADDRESS: FieldSpec = {"kommunenummer": ("text", None), "landkode": ("text", None)}
+_ADDRESS: FieldSpec = {"kommunenummer": ("text", None), "landkode": ("text", None), "poststed": ("text", None)}
 #: The same fields for the Python scanner that names a bad record when DuckDB refuses a file.
 SCAN_SPEC: FieldSpec = {
     "organisasjonsnummer": ("text", None), "navn": ("text", None),
@@ -87,18 +87,21 @@ SCAN_SPEC: FieldSpec = {
 CSV_COLUMNS = {
     "organisasjonsnummer": "orgnr", "navn": "navn", "organisasjonsform.kode": "organisasjonsform",
     "naeringskode1.kode": "naeringskode", "forretningsadresse.kommunenummer": "forretning_kommunenummer",
-    "forretningsadresse.landkode": "forretning_landkode", "postadresse.kommunenummer": "post_kommunenummer",
-    "postadresse.landkode": "post_landkode", "registreringsdatoEnhetsregisteret": "registrert_enhetsregisteret",
+    "forretningsadresse.landkode": "forretning_landkode", "forretningsadresse.poststed": "forretning_poststed",
+    "postadresse.kommunenummer": "post_kommunenummer", "postadresse.landkode": "post_landkode",
+    "postadresse.poststed": "post_poststed", "registreringsdatoEnhetsregisteret": "registrert_enhetsregisteret",
     "stiftelsesdato": "stiftelsesdato", "registrertIFrivillighetsregisteret": "flagg_frivillig",
     "registreringsdatoFrivillighetsregisteret": "registrert_frivillig_enhet", "konkurs": "konkurs",
     "underAvvikling": "under_avvikling", "underTvangsavviklingEllerTvangsopplosning": "under_tvangsavvikling",
 }
-CSV_OPTIONAL = ("naeringskode", "forretning_landkode", "post_landkode", "registrert_enhetsregisteret",
+CSV_OPTIONAL = ("naeringskode", "forretning_landkode", "forretning_poststed", "post_landkode", "post_poststed",
+                "registrert_enhetsregisteret",
                 "stiftelsesdato", "registrert_frivillig_enhet", "konkurs", "under_avvikling",
                 "under_tvangsavvikling")
 DATE_COLUMNS = ("registrert_enhetsregisteret", "stiftelsesdato", "registrert_frivillig_enhet")
 LANDING = ("post", "orgnr", "navn", "organisasjonsform", "naeringskode", "forretning_kommunenummer",
-           "forretning_landkode", "post_kommunenummer", "post_landkode", "registrert_enhetsregisteret",
+           "forretning_landkode", "forretning_poststed", "post_kommunenummer", "post_landkode", "post_poststed",
+           "registrert_enhetsregisteret",
            "stiftelsesdato", "flagg_frivillig", "registrert_frivillig_enhet", "konkurs", "under_avvikling",
            "under_tvangsavvikling")
 
@@ -286,7 +289,9 @@ def projection(prefix: str = "") -> str:
             f"{p}naeringskode1.kode AS naeringskode, "
             f"{p}forretningsadresse.kommunenummer AS forretning_kommunenummer, "
             f"{p}forretningsadresse.landkode AS forretning_landkode, "
+            f"{p}forretningsadresse.poststed AS forretning_poststed, "
             f"{p}postadresse.kommunenummer AS post_kommunenummer, {p}postadresse.landkode AS post_landkode, "
+            f"{p}postadresse.poststed AS post_poststed, "
             f"{p}registreringsdatoEnhetsregisteret AS registrert_enhetsregisteret, "
             f"{p}stiftelsesdato AS stiftelsesdato, "
             f"{p}registrertIFrivillighetsregisteret AS flagg_frivillig, "
@@ -682,7 +687,7 @@ def landing_sql(table: str) -> str:
     """SELECT of the landing table src_enhet from the current records (dates cast, flags made NOT NULL)."""
     return f"""
         SELECT orgnr, navn, organisasjonsform, naeringskode, forretning_kommunenummer, forretning_landkode,
-               post_kommunenummer, post_landkode,
+               forretning_poststed, post_kommunenummer, post_landkode, post_poststed,
                try_cast(registrert_enhetsregisteret AS DATE) AS registrert_enhetsregisteret,
                try_cast(stiftelsesdato AS DATE) AS stiftelsesdato,
                coalesce(flagg_frivillig, false) AS flagg_frivillig,

@@ -21,6 +21,8 @@ SELECT
     k.kommunenummer,
     left(k.kommunenummer, 2) AS fylkesnummer,
     k.kilde AS kommune_kilde,
+    CASE k.kilde WHEN 'forretningsadresse' THEN e.forretning_poststed WHEN 'postadresse' THEN e.post_poststed
+                 ELSE coalesce(e.forretning_poststed, e.post_poststed) END AS poststed,
     f.orgnr IS NOT NULL AS i_frivillighetsregisteret,
     f.icnpo_primaer,
     CASE WHEN f.icnpo_primaer IS NOT NULL

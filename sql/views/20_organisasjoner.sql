@@ -12,6 +12,7 @@ SELECT
     o.naeringskode,
     o.kommunenummer,
     k.navn AS kommunenavn,
+    o.poststed,
     o.fylkesnummer,
     o.i_frivillighetsregisteret,
     o.icnpo_primaer,
