@@ -14,7 +14,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import figures, maps
-from dashboard.format import and_list, fmt_int, fmt_pct, fmt_period, map_strings, size_group_words
+from dashboard.format import and_list, fmt_int, fmt_num, fmt_pct, fmt_period, map_strings, size_group_words
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
@@ -59,23 +59,65 @@ def _share_of(n: int | None, total: int | None) -> str:
 # ---- headline --------------------------------------------------------------------------------------------
 
 def headline_text(h: Mapping) -> str:
-    """Two or three sentences for the headline of a round (a row of `queries_politikk.headline`)."""
+    """Two or three sentences for the headline of a round (a row of `queries_politikk.headline`): a round held
+    in another municipal division (2019: 422 municipalities) is told in its own division first."""
     r = h["runde"]
-    today = "dagens " if h["runde_antall_kommuner"] != h["antall_kommuner"] else ""  # 2019: 422 municipalities then
-    text = (f"I kommuneundersøkelsen {r} svarte **{fmt_int(h['ja'])} av {today}{fmt_int(h['antall_kommuner'])} "
-            "kommuner** "
-            f"({fmt_pct(h['andel_ja_alle'])}) at de har vedtatt en frivillighetspolitikk. "
-            f"{fmt_int(h['svart'])} kommuner svarte (svarprosent {fmt_pct(h['svarprosent'])}); av dem hadde "
-            f"{fmt_pct(h['andel_ja_svarte'])} politikk. {fmt_int(h['ukjent'])} kommuner svarte ikke – de er "
-            f"ført som «ukjent», ikke som «nei». {fmt_pct(h['andel_befolkning_ja'])} av befolkningen bodde i en "
-            "kommune med vedtatt politikk.")
-    if h["runde_antall_kommuner"] != h["antall_kommuner"] or h["runde_ja"] != h["ja"]:
-        text += (f"\n\nTallene over er omregnet til dagens 357 kommuner. I kommuneinndelingen i "
-                 f"{h['runde_kodeaar']} ({fmt_int(h['runde_antall_kommuner'])} kommuner) svarte "
-                 f"**{_share_of(h['runde_ja'], h['runde_antall_kommuner'])} kommuner** ja "
-                 f"({fmt_pct(h['runde_andel_ja_alle'])} av alle, {fmt_pct(h['runde_andel_ja_svarte'])} av dem "
-                 f"som svarte; svarprosent {fmt_pct(h['runde_svarprosent'])}).")
+    harmonised = h["runde_antall_kommuner"] != h["antall_kommuner"] or h["runde_ja"] != h["ja"]
+    if harmonised:
+        text = (f"I kommuneundersøkelsen {r} svarte **{fmt_int(h['runde_ja'])} av de "
+                f"{fmt_int(h['runde_antall_kommuner'])} kommunene** landet hadde da "
+                f"({fmt_pct(h['runde_andel_ja_alle'])}), at de hadde vedtatt en "
+                f"frivillighetspolitikk; {fmt_int(h['runde_svart'])} kommuner svarte (svarprosent "
+                f"{fmt_pct(h['runde_svarprosent'])}), og av dem hadde {fmt_pct(h['runde_andel_ja_svarte'])} "
+                "politikk.\n\n"
+                f"Regnet om til dagens {fmt_int(h['antall_kommuner'])} kommuner er det **{fmt_int(h['ja'])}** "
+                f"({fmt_pct(h['andel_ja_alle'])}){_harmonisation(h)}. {fmt_int(h['ukjent'])} av dagens kommuner "
+                "er ført som «ukjent», ikke som «nei», fordi kommunen (eller en av kommunene den ble laget av) "
+                "ikke svarte. ")
+    else:
+        text = (f"I kommuneundersøkelsen {r} svarte **{_share_of(h['ja'], h['antall_kommuner'])} kommuner** "
+                f"({fmt_pct(h['andel_ja_alle'])}) at de har vedtatt en frivillighetspolitikk. "
+                f"{fmt_int(h['svart'])} kommuner svarte (svarprosent {fmt_pct(h['svarprosent'])}); av dem hadde "
+                f"{fmt_pct(h['andel_ja_svarte'])} politikk. {fmt_int(h['ukjent'])} kommuner svarte ikke – de er "
+                "ført som «ukjent», ikke som «nei». ")
+    return text + population_sentence(h)
+
+
+def _harmonisation(h: Mapping) -> str:
+    """How the round was carried over to today's municipalities: ': en sammenslått kommune …; en delt …'."""
+    how = []
+    if h.get("sammenslatte"):
+        how.append("en sammenslått kommune regnes med når minst én av de gamle kommunene hadde politikk")
+    if h.get("delte"):
+        how.append("en kommune som er delt siden, gir svaret sitt til hver av de nye")
+    return ": " + "; ".join(how) if how else ""
+
+
+def population_share(h: Mapping) -> str:
+    """The share of the population living under a policy: '66,9 %', or a range '21–32 %' when merged
+    municipalities are counted whole although only some of their parts had a policy."""
+    if h.get("ja_delvis"):
+        return f"{fmt_num(h['andel_befolkning_ja_minst'] * 100, 0)}–{fmt_pct(h['andel_befolkning_ja'], 0)}"
+    return fmt_pct(h["andel_befolkning_ja"])
+
+
+def population_help(h: Mapping, aar: int) -> str:
+    """The help text of the population card."""
+    text = f"Andelen av befolkningen (1. januar {aar}) som bor i en kommune med vedtatt politikk."
+    if h.get("ja_delvis"):
+        text += (f" Et spenn: {fmt_int(h['ja_delvis'])} sammenslåtte kommuner der bare noen av de gamle kommunene "
+                 "hadde politikk, er regnet med i den høyeste verdien og ikke i den laveste.")
     return text
+
+
+def population_sentence(h: Mapping) -> str:
+    """How many lived in a municipality with a policy, and why it is a range where it is one."""
+    if not h.get("ja_delvis"):
+        return f"{population_share(h)} av befolkningen bodde i en kommune med vedtatt politikk."
+    n = h["ja_delvis"]
+    return (f"Mellom {fmt_pct(h['andel_befolkning_ja_minst'], 0)} og {fmt_pct(h['andel_befolkning_ja'], 0)} av "
+            f"befolkningen bodde i en kommune med vedtatt politikk: i {fmt_int(n)} av dagens kommuner hadde "
+            "bare noen av de gamle kommunene politikk, og folketallene vi har, gjelder dagens kommuner.")
 
 
 # ---- trend -----------------------------------------------------------------------------------------------
@@ -544,6 +586,10 @@ def method_note(first: Mapping) -> str:
   for {first['runde']} lavere i dagens inndeling ({_share_of(first['ja'], first['antall_kommuner'])}) enn i
   rundens egen ({_share_of(first['runde_ja'], first['runde_antall_kommuner'])}): flere sammenslåtte kommuner
   med politikk teller som én.
+- **Andelen av befolkningen** er folketallet 1. januar i kommunene med politikk, delt på landets. Folketallene
+  gjelder dagens kommuner; for en sammenslått kommune der bare noen av de gamle kommunene hadde politikk, vet vi
+  ikke hvor mange som bodde i de delene. For slike runder vises andelen derfor som et spenn: fra kommunene der
+  alle de gamle kommunene hadde politikk, til kommunene der minst én hadde det.
 - **Publiserte tall** er Frivillighet Norges egne opptellinger, med kilde for hvert tall. De er laget på andre
   tidspunkt og på en annen måte enn undersøkelsen, og vises derfor som egne punkter (ruter), ikke som en
   fortsettelse av linjene. Fylketabellen fra juli 2024 er gjengitt slik den ble publisert.

@@ -379,6 +379,10 @@ def small_numbers_note(p: Profile) -> str | None:
             "tallene per innbygger.")
 
 
+#: The municipality's policy status as a number in the download: unknown stays empty, never 'no'.
+POLICY_CODE = {"ja": 1.0, "nei": 0.0, "under_arbeid": 0.0}
+
+
 def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The key figures as a display table (text cells) and as a download table (first the municipality's and
     county's numbers, to join on; one unit per row in `enhet`; shares as fractions 0–1; 'lignende_kommuner_tall'
@@ -420,8 +424,9 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
                      **({p.county: share("fylke")} if p.county else {}), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
         data.append({**ids, "nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
-                     "enhet": SHARE_UNIT + "; for kommunen: 1 = har vedtatt, 0 = har ikke",
-                     "aar": r["runde"], "kommune": 1.0 if r["status"] == "ja" else 0.0,
+                     "enhet": SHARE_UNIT + "; for kommunen: 1 = har vedtatt, 0 = har ikke (nei eller under "
+                             "arbeid), tom = ukjent (svarte vet ikke eller svarte ikke)",
+                     "aar": r["runde"], "kommune": POLICY_CODE.get(r["status"]),
                      **{k: (None if s.get(lv) is None else float(s[lv]["andel"]))
                         for k, lv in (("fylke", "fylke"), ("landet", "land"),
                                       ("lignende_kommuner", "storrelsesgruppe"))},

@@ -32,18 +32,25 @@ def headline(runde: int) -> pl.DataFrame:
     """One row for a round: counts and shares in 2024 borders, and the round's own-border figures beside them.
 
     Columns: runde, antall_kommuner, svart, ja, nei, under_arbeid, vet_ikke, ukjent, andel_ja_alle,
-    andel_ja_svarte, svarprosent, folketall, folketall_ja, andel_befolkning_ja (shares as fractions), and
+    andel_ja_svarte, svarprosent, folketall, folketall_ja, andel_befolkning_ja, ja_delvis,
+    andel_befolkning_ja_minst (shares as fractions; the population share is a range when ja_delvis > 0), and
     runde_kodeaar, runde_antall_kommuner, runde_svart, runde_ja, runde_andel_ja_alle, runde_andel_ja_svarte,
-    runde_svarprosent (the round in the municipal division of its own year).
+    runde_svarprosent (the round in the municipal division of its own year), sammenslatte (today's municipalities
+    made of several of the round's), delte (the round's municipalities split among several of today's).
     """
     return run("""
         SELECT a.runde, a.antall_kommuner, a.svart, a.ja, a.nei, a.under_arbeid, a.vet_ikke, a.ukjent,
                a.andel_ja_alle / 100 AS andel_ja_alle, a.andel_ja_svarte / 100 AS andel_ja_svarte,
                a.svarprosent / 100 AS svarprosent, a.folketall, a.folketall_ja,
-               a.andel_befolkning_ja / 100 AS andel_befolkning_ja,
+               a.andel_befolkning_ja / 100 AS andel_befolkning_ja, a.ja_delvis,
+               a.andel_befolkning_ja_minst / 100 AS andel_befolkning_ja_minst,
                r.kodeaar AS runde_kodeaar, r.antall_kommuner AS runde_antall_kommuner, r.svart AS runde_svart,
                r.ja AS runde_ja, r.andel_ja_alle / 100 AS runde_andel_ja_alle,
-               r.andel_ja_svarte / 100 AS runde_andel_ja_svarte, r.svarprosent / 100 AS runde_svarprosent
+               r.andel_ja_svarte / 100 AS runde_andel_ja_svarte, r.svarprosent / 100 AS runde_svarprosent,
+               (SELECT count(*) FROM frivillighetspolitikk p WHERE p.runde = a.runde AND p.antall_forgjengere > 1)
+                   AS sammenslatte,
+               (SELECT count(*) FROM frivillighetspolitikk_runde d WHERE d.runde = a.runde
+                   AND d.kommuner_2024 LIKE '%,%') AS delte
         FROM frivillighetspolitikk_andel a
         JOIN frivillighetspolitikk_runde_andel r USING (runde)
         WHERE a.nivaa = 'land' AND a.runde = $1""", runde)

@@ -56,8 +56,8 @@ components.headline(m[2], "Andel av dem som svarte", fmt_pct(h["andel_ja_svarte"
                     delta=f"svarprosent {fmt_pct(h['svarprosent'])}", delta_color="off",
                     help=f"{fmt_int(h['ja'])} av {fmt_int(h['svart'])} kommuner som svarte. Svarprosent: "
                          f"{fmt_int(h['svart'])} av {fmt_int(h['antall_kommuner'])} kommuner svarte på spørsmålet.")
-components.headline(m[3], "Andel av befolkningen", fmt_pct(h["andel_befolkning_ja"]),
-                    help=f"Andelen av befolkningen (1. januar {aar}) som bor i en kommune med vedtatt politikk.")
+components.headline(m[3], "Andel av befolkningen", fp.population_share(h),
+                    help=fp.population_help(h, aar))
 st.markdown(fp.headline_text(h))
 
 # ---- 3. the chosen municipality ---------------------------------------------------------------------------

@@ -332,21 +332,36 @@ def test_long_axis_labels_wrap_at_word_boundaries():
 
 HEAD_2019 = {"runde": 2019, "antall_kommuner": 357, "svart": 285, "ja": 52, "ukjent": 72, "andel_ja_alle": 52 / 357,
              "andel_ja_svarte": 52 / 285, "svarprosent": 285 / 357, "andel_befolkning_ja": 0.323,
-             "runde_kodeaar": 2019, "runde_antall_kommuner": 422, "runde_ja": 64, "runde_andel_ja_alle": 64 / 422,
-             "runde_andel_ja_svarte": 64 / 342, "runde_svarprosent": 342 / 422}
+             "ja_delvis": 11, "andel_befolkning_ja_minst": 0.206, "sammenslatte": 43, "delte": 2,
+             "runde_kodeaar": 2019, "runde_antall_kommuner": 422, "runde_svart": 342, "runde_ja": 64,
+             "runde_andel_ja_alle": 64 / 422, "runde_andel_ja_svarte": 64 / 342, "runde_svarprosent": 342 / 422}
 
 
 def test_headline_gives_shares_of_all_and_of_respondents_and_unknown_is_not_no():
     text = plain(fp.headline_text(HEAD_2019))
-    assert "**52 av dagens 357 kommuner**" in text and "svarprosent 79,8 %" in text  # 422 municipalities in 2019
-    assert "ikke som «nei»" in text and "32,3 % av befolkningen" in text
-    assert "**64 av 422 kommuner**" in text  # the round in its own borders
-    assert "av dem som svarte" in text and "av de som" not in text
+    # the round as it was answered (422 municipalities in 2019) first, then carried over to today's 357
+    assert "**64 av de 422 kommunene** landet hadde da (15,2 %)" in text and "svarprosent 81,0 %" in text
+    assert "Regnet om til dagens 357 kommuner er det **52** (14,6 %)" in text
+    assert "av dagens 357 kommuner**" not in text, "no municipality of today answered in 2019"
+    assert "sammenslått kommune regnes med når minst én" in text and "delt siden" in text
+    assert "72 av dagens kommuner er ført som «ukjent», ikke som «nei»" in text
+    assert "av dem hadde 18,7 % politikk" in text and "av de som" not in text
+
+
+def test_population_share_is_a_range_where_merged_municipalities_had_a_policy_only_in_part():
+    assert fp.population_share(HEAD_2019) == "21–32\u00a0%"
+    text = plain(fp.headline_text(HEAD_2019))
+    assert "Mellom 21 % og 32 % av befolkningen" in text and "i 11 av dagens kommuner hadde bare noen" in text
+    assert "Et spenn: 11 sammenslåtte kommuner" in fp.population_help(HEAD_2019, 2019)
+    exact = {**HEAD_2019, "ja_delvis": 0, "andel_befolkning_ja_minst": 0.323}
+    assert fp.population_share(exact) == "32,3\u00a0%" and "spenn" not in fp.population_help(exact, 2021)
+    assert "32,3 % av befolkningen bodde" in plain(fp.headline_text(exact))
 
 
 def test_headline_of_the_latest_round_has_no_own_border_paragraph():
-    head = {**HEAD_2019, "runde": 2024, "ja": 107, "runde_ja": 107, "runde_antall_kommuner": 357}
-    assert "omregnet" not in fp.headline_text(head) and "**107 av 357 kommuner**" in fp.headline_text(head)
+    head = {**HEAD_2019, "runde": 2024, "ja": 107, "runde_ja": 107, "runde_antall_kommuner": 357, "ja_delvis": 0}
+    text = fp.headline_text(head)
+    assert "Regnet om" not in text and "**107 av 357 kommuner**" in text
 
 
 def test_municipality_text_says_unknown_is_not_no_and_compares_with_its_size_group():

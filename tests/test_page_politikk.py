@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from xml.etree import ElementTree
 
@@ -68,7 +69,14 @@ def test_latest_round_by_default_107_of_357_with_shares_and_response_rate(app):
 def test_2019_round_in_todays_and_its_own_borders(app):
     at = app(aar="2019")
     assert metrics(at)["Kommuner med politikk"] == "52 av 357"
-    assert "**64 av 422 kommuner** ja" in texts(at)
+    assert "**64 av de 422 kommunene** landet hadde da" in texts(at)
+
+
+def test_population_share_of_a_round_with_merged_municipalities_is_a_range(app, con):
+    lows = dict(con.sql("SELECT runde, ja_delvis FROM frivillighetspolitikk_andel WHERE nivaa = 'land'").fetchall())
+    assert lows[2019] > 0 and lows[2024] == 0, "the mirror's 2019 round has merged municipalities with a mixed answer"
+    assert re.fullmatch(r"\d+–\d+ %", metrics(app(aar="2019"))["Andel av befolkningen"])
+    assert re.fullmatch(r"\d+,\d %", metrics(app(aar="2024"))["Andel av befolkningen"])
 
 
 # ---- trend -------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from pathlib import Path
@@ -659,3 +660,22 @@ def test_two_language_names_are_written_with_an_en_dash(app):
     assert [t.value for t in at.title] == ["Trondheim \u2013 Tråante"]
     assert any(c.value.startswith("Kommune i Trøndelag \u2013 Trööndelage") for c in at.caption)
     assert not any(" - Tr" in c.value for c in at.caption)
+
+
+def test_the_key_figures_download_leaves_an_unknown_policy_empty_not_no(app, downloads, con):
+    def policy_cell(code: str) -> str:
+        downloads.clear()
+        app(kommune=code)
+        (file,) = [k for k in downloads if k.startswith("nokkeltall-") and k.endswith(".csv")]
+        rows = list(csv.reader(io.StringIO(downloads[file].decode("utf-8-sig")), delimiter=";"))
+        head = rows[0]
+        row = next(r for r in rows[1:] if r[head.index("Nøkkeltall")].startswith("Andel kommuner med vedtatt"))
+        assert row[head.index("Kommunenummer")] == code
+        return row[head.index("Kommune")]
+
+    statuses = dict(con.sql("SELECT status, min(kommunenummer) FROM frivillighetspolitikk WHERE runde = 2024 "
+                            "GROUP BY status").fetchall())
+    assert policy_cell(statuses["ukjent"]) == ""  # did not answer: unknown, not 'har ikke'
+    assert policy_cell(statuses["vet_ikke"]) == ""
+    assert policy_cell(statuses["nei"]) == "0"
+    assert policy_cell(statuses["ja"]) == "1"

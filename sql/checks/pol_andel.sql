@@ -1,4 +1,4 @@
--- Policy shares add up: the status counts sum to the municipalities, svart to the answered ones, and counties and size groups each sum to the country (357) in every round.
+-- Policy shares add up: the status counts sum to the municipalities, svart to the answered ones, and counties and size groups each sum to the country (357) in every round; the population share's lower bound is no higher than its upper bound, and they differ only where a merged municipality had a policy in part.
 SELECT 'statuser summerer ikke' AS problem, nivaa, kode, runde, antall_kommuner AS verdi
 FROM frivillighetspolitikk_andel
 WHERE ja + nei + under_arbeid + vet_ikke + ukjent <> antall_kommuner OR ja + nei + under_arbeid + vet_ikke <> svart
@@ -14,4 +14,9 @@ SELECT 'landet har ikke 357 kommuner', nivaa, kode, runde, antall_kommuner
 FROM frivillighetspolitikk_andel WHERE nivaa = 'land' AND antall_kommuner <> 357
 UNION ALL
 SELECT 'rundens egne tall summerer ikke', 'runde', NULL, runde, antall_kommuner
-FROM frivillighetspolitikk_runde_andel WHERE ja + nei + under_arbeid + vet_ikke + ukjent <> antall_kommuner;
+FROM frivillighetspolitikk_runde_andel WHERE ja + nei + under_arbeid + vet_ikke + ukjent <> antall_kommuner
+UNION ALL
+SELECT 'befolkningsandelens spenn er galt', nivaa, kode, runde, ja_delvis
+FROM frivillighetspolitikk_andel
+WHERE folketall_ja_minst > folketall_ja OR (ja_delvis = 0) <> (folketall_ja_minst = folketall_ja)
+   OR ja_delvis > ja;

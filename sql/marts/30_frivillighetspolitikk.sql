@@ -36,6 +36,7 @@ SELECT
          ELSE sum(antall_frivilligsentraler) END AS antall_frivilligsentraler,
     count(*) AS antall_forgjengere,
     count(*) FILTER (WHERE status <> 'ukjent') AS forgjengere_svart,
+    count(*) FILTER (WHERE status = 'ja') AS forgjengere_ja,
     CASE WHEN min(kodeaar) < 2024 THEN
         string_agg(kode || ' ' || navn || ': ' || svartekst, '; ' ORDER BY kode) END AS forgjengere
 FROM forg

@@ -22,6 +22,7 @@ SELECT
     p.kodeaar < 2024 AS harmonisert,
     p.antall_forgjengere,
     p.forgjengere_svart,
+    p.forgjengere_ja,
     p.forgjengere
 FROM mart_politikk_kommune p
 JOIN kommune k ON k.kommunenummer = p.kommunenummer;
@@ -50,7 +51,8 @@ FROM stg_politikk_runde r;
 
 CREATE OR REPLACE VIEW frivillighetspolitikk_andel AS
 WITH base AS (
-    SELECT p.runde, p.status, k.kommunenummer, k.fylkesnummer, k.fylkesnavn,
+    SELECT p.runde, p.status, p.status = 'ja' AND p.forgjengere_ja < p.antall_forgjengere AS ja_delvis,
+           k.kommunenummer, k.fylkesnummer, k.fylkesnavn,
            k.storrelsesgruppe_kode, k.storrelsesgruppe, b.folketall
     FROM frivillighetspolitikk p
     JOIN kommune k USING (kommunenummer)
@@ -71,7 +73,9 @@ WITH base AS (
         count(*) FILTER (WHERE status = 'vet_ikke') AS vet_ikke,
         count(*) FILTER (WHERE status = 'ukjent') AS ukjent,
         sum(folketall)::BIGINT AS folketall,
-        coalesce(sum(folketall) FILTER (WHERE status = 'ja'), 0)::BIGINT AS folketall_ja
+        count(*) FILTER (WHERE ja_delvis) AS ja_delvis,
+        coalesce(sum(folketall) FILTER (WHERE status = 'ja'), 0)::BIGINT AS folketall_ja,
+        coalesce(sum(folketall) FILTER (WHERE status = 'ja' AND NOT ja_delvis), 0)::BIGINT AS folketall_ja_minst
     FROM grupper
     GROUP BY nivaa, kode, navn, runde
 )
@@ -83,7 +87,10 @@ SELECT
     100.0 * svart / antall_kommuner AS svarprosent,
     folketall,
     folketall_ja,
-    100.0 * folketall_ja / nullif(folketall, 0) AS andel_befolkning_ja
+    100.0 * folketall_ja / nullif(folketall, 0) AS andel_befolkning_ja,
+    ja_delvis,
+    folketall_ja_minst,
+    100.0 * folketall_ja_minst / nullif(folketall, 0) AS andel_befolkning_ja_minst
 FROM tall;
 
 CREATE OR REPLACE VIEW frivillighetspolitikk_runde_andel AS
