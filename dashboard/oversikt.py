@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
@@ -53,21 +55,37 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
     1 000 inhabitants."""
     last, prev = _last_two(orgs, "antall")
     as_of = f"per {fmt_date(snapshot)}" if snapshot else str(last["aar"])
-    delta = f"{fmt_change(last['antall'] - prev['antall'])} nye i {last['aar']}" if prev else None
+    until = partial_year(snapshot, last["aar"])
+    delta = (f"{fmt_change(last['antall'] - prev['antall'])} nye i {last['aar']}"
+             + (f" (til {until})" if until else "")) if prev else None
     per_last, per_prev = _last_two(orgs, "per_1000")
-    per_delta = (f"{fmt_change(per_last['per_1000'] - per_prev['per_1000'], 1)} siden {per_prev['aar']}"
-                 if per_prev else None)
+    # the change of the values as shown (12,9 and 12,7: +0,2), not of the unrounded ones (+0,3)
+    per_delta = (f"{fmt_change(_shown(per_last['per_1000'], 1) - _shown(per_prev['per_1000'], 1), 1)}"
+                 f" siden {per_prev['aar']}" if per_prev else None)
     return [
-        Card("Frivillige organisasjoner", fmt_int(last["antall"]), delta,
+        Card("Registrerte frivillige organisasjoner", fmt_int(last["antall"]), delta,
              [float(v) for v in orgs["antall"].to_list()],
              f"Organisasjoner i Frivillighetsregisteret {as_of}. Endringen er organisasjonene som ble registrert i "
-             f"{last['aar']} og fortsatt er med. Trenden viser hvor mange av dagens organisasjoner som var registrert "
+             f"{last['aar']}{f' fram til {until}' if until else ''} og fortsatt er med. Trenden viser hvor mange av dagens organisasjoner som var registrert "
              "ved hvert årsskifte siden registeret åpnet i 2009; slettede organisasjoner er ikke med."),
         Card("Per 1\u00a0000 innbyggere", fmt_num(per_last["per_1000"], 1), per_delta,
              [float(v) for v in orgs["per_1000"].to_list()],
              "Registrerte organisasjoner per 1\u00a0000 innbyggere (folketall 1. januar året etter). For tidligere år: "
              "dagens organisasjoner etter året de ble registrert (slettede er ikke med)."),
     ]
+
+
+def _shown(x: float, decimals: int) -> float:
+    """A value rounded as the cards show it (half away from zero)."""
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def partial_year(snapshot: str | None, year: int) -> str | None:
+    """'30. september' when the register's snapshot ends `year` before its last day, else None."""
+    if not snapshot:
+        return None
+    day = dt.date.fromisoformat(snapshot)
+    return fmt_date(snapshot).rsplit(" ", 1)[0] if day.year == year and (day.month, day.day) != (12, 31) else None
 
 
 def describe_register(orgs: pl.DataFrame, snapshot: str | None) -> str:
@@ -143,8 +161,9 @@ def unofficial_note(years: list[int], scheme: str) -> str | None:
 def since_last_build(changes: pl.DataFrame) -> str:
     """What changed in the headline figures since the previous build, as one Norwegian sentence."""
     if changes.is_empty() or changes["forrige_bygd"].null_count() == changes.height:
-        return ("Endringene i kortene er fra året før. Databasen er bygd første gang nå, så det er ingen forrige "
-                "oppdatering å sammenligne med.")
+        return ("Endringene i kortene er fra året før (for frivillighetspolitikken: fra forrige runde av "
+                "kommuneundersøkelsen). Databasen er bygd første gang nå, så det er ingen forrige oppdatering å "
+                "sammenligne med.")
     when = fmt_date(changes["forrige_bygd"].drop_nulls()[0])
     moved = changes.filter((pl.col("endring").fill_null(1) != 0) | (pl.col("aar") != pl.col("forrige_aar")))
     if moved.is_empty():
@@ -174,20 +193,29 @@ def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
             f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Klikk på en kolonne for å sortere.")
 
 
-def county_table(counties: pl.DataFrame) -> pl.DataFrame:
-    """The county table for the screen, narrow enough not to scroll sideways at desktop width: the three figures
-    the intro names first (on a phone they show before the table scrolls), then the context; the county number
-    and the count of municipalities with a policy are left out (the share is shown; the download has both).
-    The population is the one the organisations are divided by, so a reader can redo the division. Counties by
-    their short names, as in the charts."""
+def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The county table for the screen and its column formats, narrow enough not to scroll sideways at desktop
+    width: the three figures the intro names first, each header with its year (on a phone they show before the
+    table scrolls), then the context; the county number and the count of municipalities with a policy are left
+    out (the share is shown; the download has both). The population is the one the organisations are divided by,
+    so a reader can redo the division. Counties by their short names, as in the charts."""
+    org_year, policy_round, grasrot_year = years
+    names = {"per_1000": f"Per 1\u00a0000 innbyggere {org_year}",
+             "andel_politikk": f"Andel kommuner med politikk {policy_round}",
+             "grasrot_kr_per_innbygger": f"Grasrotandel, kr per innbygger {grasrot_year}",
+             "organisasjoner": f"Organisasjoner {org_year}"}
     year = counties["folketall_aar"].max()
-    return counties.select(pl.col("fylkesnavn_kort").alias("fylkesnavn"), "per_1000", "andel_politikk", "grasrot_kr_per_innbygger",
-                           "organisasjoner", pl.col("folketall").alias(f"Folketall 1.1.{year}"), "antall_kommuner")
+    table = counties.select(pl.col("fylkesnavn_kort").alias("fylkesnavn"),
+                            *[pl.col(c).alias(n) for c, n in names.items()],
+                            pl.col("folketall").alias(f"Folketall 1.1.{year}"), "antall_kommuner")
+    formats = {names["per_1000"]: "num1", names["andel_politikk"]: "pct0", names["grasrot_kr_per_innbygger"]: "num0",
+               names["organisasjoner"]: "num0"}
+    return table, formats
 
 
 def county_download(counties: pl.DataFrame) -> pl.DataFrame:
-    """The county table's download: every figure with the population the figures per 1 000 divide by (and its
-    year), not a second population of another year beside it."""
+    """The county table's download: every figure with its year, and the population the figures per 1 000 divide
+    by (and its year), not a second population of another year beside it."""
     return counties.drop("folketall_2024", "fylkesnavn_kort", strict=False)
 
 

@@ -310,12 +310,14 @@ def policy_timeline() -> pl.DataFrame:
 
 
 def county_overview(org_year: int, policy_round: int, grasrot_year: int) -> pl.DataFrame:
-    """Key figures per county (official and short name): organisations per 1 000 (with the population it divides
-    by: folketall on 1 January of folketall_aar), share with a policy, grasrot kr per inhabitant."""
+    """Key figures per county (official and short name), each with its year: organisations per 1 000 (with the
+    population it divides by: folketall on 1 January of folketall_aar; organisasjoner_aar), share with a policy
+    (politikk_runde), grasrot kr per inhabitant (grasrot_aar; divided by the population of that year)."""
     return run("""SELECT f.fylkesnummer, f.fylkesnavn, f.fylkesnavn_kort, f.antall_kommuner, f.folketall_2024,
-                         o.antall AS organisasjoner, o.per_1000, o.folketall, o.folketall_aar,
+                         o.aar AS organisasjoner_aar, o.antall AS organisasjoner, o.per_1000, o.folketall,
+                         o.folketall_aar, p.runde AS politikk_runde,
                          p.ja AS kommuner_med_politikk, p.andel_ja_alle / 100 AS andel_politikk,
-                         g.kr_per_innbygger AS grasrot_kr_per_innbygger
+                         g.aar AS grasrot_aar, g.kr_per_innbygger AS grasrot_kr_per_innbygger
                   FROM fylke f
                   LEFT JOIN organisasjoner_indikator o ON o.nivaa = 'fylke' AND o.kode = f.fylkesnummer AND o.aar = $1
                   LEFT JOIN frivillighetspolitikk_andel p ON p.nivaa = 'fylke' AND p.kode = f.fylkesnummer

@@ -69,8 +69,8 @@ st.header("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)
 counties = queries.county_overview(*years)
 st.markdown(oversikt.county_intro(*years))
-components.table(oversikt.county_table(counties), formats={"per_1000": "num1", "andel_politikk": "pct0",
-                                                           "grasrot_kr_per_innbygger": "num0"}, key="fylker")
+county_table, county_formats = oversikt.county_table(counties, years)
+components.table(county_table, formats=county_formats, key="fylker")
 components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning")
 components.downloads(oversikt.county_download(counties), "Nøkkeltall per fylke", "frivillighetsregisteret",
                      "kommuneundersokelse", "grasrotandel", "befolkning", key="fylker")

@@ -41,16 +41,17 @@ def _text(at: AppTest) -> str:
 def test_overview_headline_figures(app):
     at = app()
     metrics = {label: c.value for label, c in cards(at).items()}
-    assert metrics["Frivillige organisasjoner"] == "72\u00a0800"
+    assert metrics["Registrerte frivillige organisasjoner"] == "72\u00a0800"
     assert metrics["Kommuner med politikk 2024"] == "107 av 357"
     assert metrics["Grasrotandelen 2024"] == "810\u00a0mill.\u00a0kr"
     grasrot = cards(at)["Grasrotandelen 2024"]  # the 2024 national total is assumed, not published: it says so
     assert grasrot.delta.endswith("landstall ikke publisert") and "ikke et offisielt" in grasrot.help
     assert grasrot.colour == "gray", "a change in a figure that is not official is not shown as good news"
-    assert cards(at)["Frivillige organisasjoner"].colour == "green"
+    assert cards(at)["Registrerte frivillige organisasjoner"].colour == "green"
     assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
     # the first build has no earlier build to compare with, which does not contradict the cards (year on year)
-    assert "Endringene i kortene er fra året før. Databasen er bygd første gang nå" in _text(at)
+    assert ("Endringene i kortene er fra året før (for frivillighetspolitikken: fra forrige runde av "
+            "kommuneundersøkelsen). Databasen er bygd første gang nå") in _text(at)
     assert [t.value for t in at.title] == ["Frivillighet i Norge"]
 
 
@@ -58,8 +59,10 @@ def test_overview_says_the_register_history_is_todays_organisations(app):
     """Frivillighetsregisteret has no history: earlier years count today's organisations by year of registration,
     and the card's change is the new registrations, not a net change."""
     at = app()
-    orgs = cards(at)["Frivillige organisasjoner"]
-    assert re.fullmatch(r"↑ \+\d[\d\u00a0]* nye i 2025", orgs.delta), orgs.delta
+    orgs = cards(at)["Registrerte frivillige organisasjoner"]
+    # the register's snapshot ends on 30 September: the year's new registrations are not a full year's
+    assert re.fullmatch(r"↑ \+\d[\d\u00a0]* nye i 2025 \(til 30\. september\)", orgs.delta), orgs.delta
+    assert "registrert i 2025 fram til 30. september" in orgs.help
     assert "slettede organisasjoner er ikke med" in orgs.help
     text = _text(at)
     assert re.search(r"Av de 72\u00a0800 organisasjonene i registeret per 30\. september 2025 var [\d\u00a0]+ "
@@ -98,9 +101,13 @@ def test_overview_county_table_has_all_counties(app):
     # the population beside 'per 1 000' is the one it divides by: a reader can redo the division
     table = counties[0].value
     population = next(c for c in table.columns if c.startswith("Folketall 1.1."))
+    # every figure's header says its year (the figures are of different years)
+    orgs, per_1000, policy, grasrot = (next(c for c in table.columns if c.startswith(p)) for p in (
+        "Organisasjoner ", "Per 1\u00a0000 innbyggere ", "Andel kommuner med politikk ", "Grasrotandel, kr per "))
+    assert policy.endswith(" 2024") and grasrot.endswith(" 2024") and re.search(r" 20\d\d$", per_1000)
     number = lambda s: float(str(s).replace("\u00a0", "").replace(",", "."))  # noqa: E731
     for _, row in table.iterrows():
-        assert abs(number(row["organisasjoner"]) / number(row[population]) * 1000 - number(row["per_1000"])) < 0.06
+        assert abs(number(row[orgs]) / number(row[population]) * 1000 - number(row[per_1000])) < 0.06
 
 
 def test_overview_county_download_has_one_population_the_one_divided_by(app, downloads):
@@ -110,6 +117,9 @@ def test_overview_county_download_has_one_population_the_one_divided_by(app, dow
     assert [h for h in header if h.startswith("Folketall")] == ["Folketall", "Folketall per 1. januar (år)"]
     years = {line.split(";")[header.index("Folketall per 1. januar (år)")] for line in csv[1:16]}
     assert len(years) == 1 and years <= {str(y) for y in range(2020, 2040)}
+    # and the year of each figure, for a reader who joins it with other data
+    for column in ("Organisasjoner: år", "Frivillighetspolitikk: runde", "Grasrotandel: år"):
+        assert {line.split(";")[header.index(column)] for line in csv[1:16]} <= {str(y) for y in range(2019, 2040)}
 
 
 def _deck(at: AppTest) -> dict:
@@ -294,3 +304,17 @@ def test_table_alternatives_are_built_when_opened(app, monkeypatch):
     at.run()
     table = next(d.value for d in at.dataframe if "nye" in d.value.columns)
     assert len(table) >= 15 and table["antall"].max() == 72_800
+
+
+def test_the_change_per_1000_is_the_change_of_the_values_as_shown():
+    import polars as pl
+
+    from dashboard import oversikt
+
+    orgs = pl.DataFrame({"aar": [2024, 2025], "antall": [70928, 72800], "per_1000": [12.679, 12.94]})
+    cards_ = {c.label: c for c in oversikt.org_cards(orgs, "2025-09-30")}
+    per = cards_["Per 1\u00a0000 innbyggere"]
+    assert per.value == "12,9" and per.delta == "+0,2 siden 2024"  # 12,9 − 12,7, not 12,94 − 12,68 = +0,3
+    assert cards_["Registrerte frivillige organisasjoner"].delta == "+1\u00a0872 nye i 2025 (til 30. september)"
+    full_year = {c.label: c for c in oversikt.org_cards(orgs, "2025-12-31")}
+    assert full_year["Registrerte frivillige organisasjoner"].delta == "+1\u00a0872 nye i 2025"
