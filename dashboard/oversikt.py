@@ -56,6 +56,7 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
     last, prev = _last_two(orgs, "antall")
     as_of = f"per {fmt_date(snapshot)}" if snapshot else str(last["aar"])
     until = partial_year(snapshot, last["aar"])
+    so_far = f" fram til {until}{last['aar']}" if until else ""
     delta = (f"{fmt_change(last['antall'] - prev['antall'])} nye i {last['aar']}"
              + (f" (til {until})" if until else "")) if prev else None
     per_last, per_prev = _last_two(orgs, "per_1000")
@@ -63,10 +64,10 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
     per_delta = (f"{fmt_change(_shown(per_last['per_1000'], 1) - _shown(per_prev['per_1000'], 1), 1)}"
                  f" siden {per_prev['aar']}" if per_prev else None)
     return [
-        Card("Registrerte frivillige organisasjoner", fmt_int(last["antall"]), delta,
+        Card("Registrerte organisasjoner", fmt_int(last["antall"]), delta,
              [float(v) for v in orgs["antall"].to_list()],
              f"Organisasjoner i Frivillighetsregisteret {as_of}. Endringen er organisasjonene som ble registrert i "
-             f"{last['aar']}{f' fram til {until}' if until else ''} og fortsatt er med. Trenden viser hvor mange av dagens organisasjoner som var registrert "
+             f"{last['aar']}{so_far} og fortsatt er med. Trenden viser hvor mange av dagens organisasjoner som var registrert "
              "ved hvert årsskifte siden registeret åpnet i 2009; slettede organisasjoner er ikke med."),
         Card("Per 1\u00a0000 innbyggere", fmt_num(per_last["per_1000"], 1), per_delta,
              [float(v) for v in orgs["per_1000"].to_list()],
@@ -81,11 +82,11 @@ def _shown(x: float, decimals: int) -> float:
 
 
 def partial_year(snapshot: str | None, year: int) -> str | None:
-    """'30. september' when the register's snapshot ends `year` before its last day, else None."""
+    """'30.9.' when the register's snapshot ends `year` before its last day, else None."""
     if not snapshot:
         return None
-    day = dt.date.fromisoformat(snapshot)
-    return fmt_date(snapshot).rsplit(" ", 1)[0] if day.year == year and (day.month, day.day) != (12, 31) else None
+    day = dt.date.fromisoformat(snapshot[:10])
+    return f"{day.day}.{day.month}." if day.year == year and (day.month, day.day) != (12, 31) else None
 
 
 def describe_register(orgs: pl.DataFrame, snapshot: str | None) -> str:

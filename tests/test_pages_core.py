@@ -41,13 +41,13 @@ def _text(at: AppTest) -> str:
 def test_overview_headline_figures(app):
     at = app()
     metrics = {label: c.value for label, c in cards(at).items()}
-    assert metrics["Registrerte frivillige organisasjoner"] == "72\u00a0800"
+    assert metrics["Registrerte organisasjoner"] == "72\u00a0800"
     assert metrics["Kommuner med politikk 2024"] == "107 av 357"
     assert metrics["Grasrotandelen 2024"] == "810\u00a0mill.\u00a0kr"
     grasrot = cards(at)["Grasrotandelen 2024"]  # the 2024 national total is assumed, not published: it says so
     assert grasrot.delta.endswith("landstall ikke publisert") and "ikke et offisielt" in grasrot.help
     assert grasrot.colour == "gray", "a change in a figure that is not official is not shown as good news"
-    assert cards(at)["Registrerte frivillige organisasjoner"].colour == "green"
+    assert cards(at)["Registrerte organisasjoner"].colour == "green"
     assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
     # the first build has no earlier build to compare with, which does not contradict the cards (year on year)
     assert ("Endringene i kortene er fra året før (for frivillighetspolitikken: fra forrige runde av "
@@ -59,10 +59,10 @@ def test_overview_says_the_register_history_is_todays_organisations(app):
     """Frivillighetsregisteret has no history: earlier years count today's organisations by year of registration,
     and the card's change is the new registrations, not a net change."""
     at = app()
-    orgs = cards(at)["Registrerte frivillige organisasjoner"]
+    orgs = cards(at)["Registrerte organisasjoner"]
     # the register's snapshot ends on 30 September: the year's new registrations are not a full year's
-    assert re.fullmatch(r"↑ \+\d[\d\u00a0]* nye i 2025 \(til 30\. september\)", orgs.delta), orgs.delta
-    assert "registrert i 2025 fram til 30. september" in orgs.help
+    assert re.fullmatch(r"↑ \+\d[\d\u00a0]* nye i 2025 \(til 30\.9\.\)", orgs.delta), orgs.delta
+    assert "registrert i 2025 fram til 30.9.2025 og fortsatt er med" in orgs.help
     assert "slettede organisasjoner er ikke med" in orgs.help
     text = _text(at)
     assert re.search(r"Av de 72\u00a0800 organisasjonene i registeret per 30\. september 2025 var [\d\u00a0]+ "
@@ -315,6 +315,6 @@ def test_the_change_per_1000_is_the_change_of_the_values_as_shown():
     cards_ = {c.label: c for c in oversikt.org_cards(orgs, "2025-09-30")}
     per = cards_["Per 1\u00a0000 innbyggere"]
     assert per.value == "12,9" and per.delta == "+0,2 siden 2024"  # 12,9 − 12,7, not 12,94 − 12,68 = +0,3
-    assert cards_["Registrerte frivillige organisasjoner"].delta == "+1\u00a0872 nye i 2025 (til 30. september)"
+    assert cards_["Registrerte organisasjoner"].delta == "+1\u00a0872 nye i 2025 (til 30.9.)"
     full_year = {c.label: c for c in oversikt.org_cards(orgs, "2025-12-31")}
-    assert full_year["Registrerte frivillige organisasjoner"].delta == "+1\u00a0872 nye i 2025"
+    assert full_year["Registrerte organisasjoner"].delta == "+1\u00a0872 nye i 2025"
