@@ -83,6 +83,14 @@ def headline_text(h: Mapping) -> str:
     return text + population_sentence(h)
 
 
+def cards_note(h: Mapping) -> str | None:
+    """Under the cards of a round held in another municipal division: which division the cards are in."""
+    if h["runde_antall_kommuner"] == h["antall_kommuner"] and h["runde_ja"] == h["ja"]:
+        return None
+    return (f"Kortene er regnet om til dagens {fmt_int(h['antall_kommuner'])} kommuner. Teksten under gir også tallene "
+            f"for kommunene slik de var i {h['runde']} ({fmt_int(h['runde_antall_kommuner'])} kommuner).")
+
+
 def _harmonisation(h: Mapping) -> str:
     """How the round was carried over to today's municipalities: ': en sammenslått kommune …; en delt …'."""
     how = []

@@ -58,6 +58,8 @@ components.headline(m[2], "Andel av dem som svarte", fmt_pct(h["andel_ja_svarte"
                          f"{fmt_int(h['svart'])} av {fmt_int(h['antall_kommuner'])} kommuner svarte på spørsmålet.")
 components.headline(m[3], "Andel av befolkningen", fp.population_share(h),
                     help=fp.population_help(h, aar))
+if note := fp.cards_note(h):
+    st.caption(note)
 st.markdown(fp.headline_text(h))
 
 # ---- 3. the chosen municipality ---------------------------------------------------------------------------

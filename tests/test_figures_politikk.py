@@ -358,6 +358,12 @@ def test_population_share_is_a_range_where_merged_municipalities_had_a_policy_on
     assert "32,3 % av befolkningen bodde" in plain(fp.headline_text(exact))
 
 
+def test_the_cards_of_an_earlier_round_say_they_are_in_todays_municipalities():
+    assert fp.cards_note(HEAD_2019).startswith("Kortene er regnet om til dagens 357 kommuner")
+    assert "kommunene slik de var i 2019 (422 kommuner)" in fp.cards_note(HEAD_2019)
+    assert fp.cards_note({**HEAD_2019, "runde_antall_kommuner": 357, "runde_ja": 52}) is None
+
+
 def test_headline_of_the_latest_round_has_no_own_border_paragraph():
     head = {**HEAD_2019, "runde": 2024, "ja": 107, "runde_ja": 107, "runde_antall_kommuner": 357, "ja_delvis": 0}
     text = fp.headline_text(head)
