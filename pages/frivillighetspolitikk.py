@@ -58,8 +58,9 @@ components.headline(m[2], "Andel av dem som svarte", fmt_pct(h["andel_ja_svarte"
                          f"{fmt_int(h['svart'])} av {fmt_int(h['antall_kommuner'])} kommuner svarte på spørsmålet.")
 components.headline(m[3], "Andel av befolkningen", fp.population_share(h),
                     help=fp.population_help(h, aar))
+cards_note = components.slot()  # a slot: the charts below keep their place in rounds with and without the note
 if note := fp.cards_note(h):
-    st.caption(note)
+    cards_note.caption(note)
 st.markdown(fp.headline_text(h))
 
 # ---- 3. the chosen municipality ---------------------------------------------------------------------------
