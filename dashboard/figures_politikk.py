@@ -14,7 +14,16 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard import figures, maps
-from dashboard.format import and_list, fmt_int, fmt_num, fmt_pct, fmt_period, map_strings, size_group_words
+from dashboard.format import (
+    and_list,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+    fmt_period,
+    map_strings,
+    official_name,
+    size_group_words,
+)
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
@@ -552,6 +561,12 @@ def invalid_round_message(raw: str, rounds: list[str]) -> str:
     """The friendly message for an `aar` that is not a survey round."""
     return (f"{_shown(raw)} er ikke en runde av kommuneundersøkelsen. Rundene er {', '.join(rounds[:-1])} og "
             f"{rounds[-1]}. Viser den siste runden, {rounds[-1]}.")
+
+
+def chooser_labels(kommuner: pl.DataFrame) -> dict[str, str]:
+    """Number → the municipality's official name as in running text ('Rosse – Røros'), for the picker: either
+    language finds it."""
+    return {k: official_name(v) for k, v in kommuner.select("kommunenummer", "kommunenavn").iter_rows()}
 
 
 def single_successor(former: pl.DataFrame) -> str | None:

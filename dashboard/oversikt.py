@@ -216,7 +216,10 @@ def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> tuple[p
 
 def county_download(counties: pl.DataFrame) -> pl.DataFrame:
     """The county table's download: every figure with its year, and the population the figures per 1 000 divide
-    by (and its year), not a second population of another year beside it."""
+    by (and its year), not a second population of another year beside it. Counties by the names on the screen
+    (the short form, 'Trøndelag'), beside their numbers."""
+    if "fylkesnavn_kort" in counties.columns:
+        counties = counties.with_columns(pl.col("fylkesnavn_kort").alias("fylkesnavn"))
     return counties.drop("folketall_2024", "fylkesnavn_kort", strict=False)
 
 

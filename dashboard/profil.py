@@ -105,21 +105,27 @@ def search(text: str, known: Mapping[str, str]) -> Resolution:
 def _from_hits(hits: pl.DataFrame, asked: str) -> Resolution:
     """The best hit as today's municipality; a note when it was found by a former number or name."""
     best = hits.row(0, named=True)
-    others = tuple((r["kommunenummer"], r["kommunenavn"]) for r in hits.slice(1, 8).iter_rows(named=True))
-    merknad = md_escape(best["merknad"]) if best["merknad"] else ""
+    others = tuple((r["kommunenummer"], r["kommunenavn_kort"]) for r in hits.slice(1, 8).iter_rows(named=True))
+    # the notes on mergers and splits carry the names as registered: written as in running text (en dash)
+    merknad = md_escape(official_name(best["merknad"])) if best["merknad"] else ""
     if best["rang"] == 2:
         code = normalise_code(asked) or asked
         old = queries.kommune_lookup(code).row(0, named=True)
-        note = (f"Kommunenummer {code} var {md_escape(old['navn'])} ({validity(old)}) "
+        note = (f"Kommunenummer {code} var {md_escape(official_name(old['navn']))} ({validity(old)}) "
                 f"og er ikke i bruk lenger. {merknad}")
     elif best["rang"] == 3:
         note = f"«{md_escape(asked, 40)}» er et tidligere kommunenavn. {merknad}"
     elif best["rang"] >= 4 and best["treff"]:
-        note = f"Treff på tidligere kommuner: {md_escape(best['treff'])}."
+        note = f"Treff på tidligere kommuner: {md_escape(official_name(best['treff']))}."
     else:
         note = ""
-    if others and best["rang"] in (2, 3):
-        note += f" Viser {md_escape(best['kommunenavn'])} ({best['kommunenummer']}), som fikk den største delen."
+    if others and best["rang"] in (2, 3) and best["vekt"] < 1:  # a divided municipality: which part is shown
+        shown = f"Viser {md_escape(best['kommunenavn_kort'])} ({best['kommunenummer']})"
+        tied = hits.slice(1).filter((pl.col("rang") == best["rang"]) & (pl.col("vekt") == best["vekt"]))
+        if tied.height:  # 'the largest part' would not be true
+            note += f" {shown}, som fikk en like stor del som {md_escape(and_list(tied['kommunenavn_kort'].to_list()))}."
+        else:
+            note += f" {shown}, som fikk den største delen."
     return Resolution(best["kommunenummer"], note=note.strip() or None, alternatives=others)
 
 
@@ -129,8 +135,9 @@ def known_municipalities() -> dict[str, str]:
 
 
 def option_label(known: Mapping[str, str]):
-    """The picker's label for a number: 'Ålesund (1508)'."""
-    return lambda code: f"{known.get(code, code)} ({code})"
+    """The picker's label for a number: 'Ålesund (1508)', 'Rosse – Røros (5025)' (the official name, as the
+    page's title writes it: either language finds it)."""
+    return lambda code: f"{official_name(known.get(code, code))} ({code})"
 
 
 # ---- the profile -----------------------------------------------------------------------------------------
@@ -519,7 +526,8 @@ def policy_long(p: Profile) -> pl.DataFrame:
         out[question] = [int(v) if v.isdigit() else None for v in cells] if question == "Vedtatt år" else cells
     by_round = {r["runde"]: r for r in p.rounds.iter_rows(named=True)}
     out["Omregnet til dagens kommune"] = [bool(by_round[int(c)]["harmonisert"]) for c in rounds]
-    out["Svar fra kommunene i runden"] = [by_round[int(c)]["forgjengere"] for c in rounds]
+    out["Svar fra kommunene i runden"] = [official_name(f) if (f := by_round[int(c)]["forgjengere"]) else None
+                                          for c in rounds]
     return pl.DataFrame(out)
 
 

@@ -133,31 +133,33 @@ def county_comparison(aar: int) -> pl.DataFrame:
 def municipalities(runde: int) -> pl.DataFrame:
     """The 357 municipalities' status in a round (2024 borders), with adoption year and measures.
 
-    Columns: kommunenummer, kommunenavn, fylkesnavn (short form), storrelsesgruppe_kode, storrelsesgruppe, status,
-    vedtaksaar, koordinator, frivillighetsraad, samarbeidsplattform, gratis_lokaler, tilskuddsordning,
-    antall_frivilligsentraler, harmonisert, forgjengere.
+    Columns: kommunenummer, kommunenavn and fylkesnavn (short forms, 'Røros', 'Trøndelag'), storrelsesgruppe_kode,
+    storrelsesgruppe, status, vedtaksaar, koordinator, frivillighetsraad, samarbeidsplattform, gratis_lokaler,
+    tilskuddsordning, antall_frivilligsentraler, harmonisert, forgjengere.
     """
     return run("""
-        SELECT p.kommunenummer, p.kommunenavn, coalesce(f.fylkesnavn_kort, p.fylkesnavn) AS fylkesnavn,
+        SELECT p.kommunenummer, coalesce(k.kommunenavn_kort, p.kommunenavn) AS kommunenavn,
+               coalesce(f.fylkesnavn_kort, p.fylkesnavn) AS fylkesnavn,
                p.storrelsesgruppe_kode, p.storrelsesgruppe, p.status, p.vedtaksaar, p.koordinator,
                p.frivillighetsraad, p.samarbeidsplattform, p.gratis_lokaler, p.tilskuddsordning,
                CAST(p.antall_frivilligsentraler AS INTEGER) AS antall_frivilligsentraler, p.harmonisert,
                p.forgjengere
         FROM frivillighetspolitikk p
         LEFT JOIN fylke f USING (fylkesnummer)
+        LEFT JOIN kommune k USING (kommunenummer)
         WHERE p.runde = $1
         ORDER BY kommunenavn COLLATE nb_no, kommunenummer""", runde)
 
 
 def municipality_rounds(kommunenummer: str) -> pl.DataFrame:
-    """One municipality's status in every round (2024 borders): runde, status, vedtaksaar, harmonisert,
-    antall_forgjengere, forgjengere_svart, forgjengere."""
+    """One municipality's status in every round (2024 borders): runde, kommunenavn (short form), status,
+    vedtaksaar, harmonisert, antall_forgjengere, forgjengere_svart, forgjengere."""
     return run("""
-        SELECT runde, kommunenavn, status, vedtaksaar, harmonisert, antall_forgjengere, forgjengere_svart,
-               forgjengere
-        FROM frivillighetspolitikk
-        WHERE kommunenummer = $1
-        ORDER BY runde""", kommunenummer)
+        SELECT p.runde, coalesce(k.kommunenavn_kort, p.kommunenavn) AS kommunenavn, p.status, p.vedtaksaar,
+               p.harmonisert, p.antall_forgjengere, p.forgjengere_svart, p.forgjengere
+        FROM frivillighetspolitikk p LEFT JOIN kommune k USING (kommunenummer)
+        WHERE p.kommunenummer = $1
+        ORDER BY p.runde""", kommunenummer)
 
 
 def size_group(runde: int, kommunenummer: str) -> pl.DataFrame:
@@ -199,16 +201,19 @@ def measures(runde: int) -> pl.DataFrame:
 
 
 def municipality_list() -> pl.DataFrame:
-    """The 357 municipalities for the chooser: kommunenummer, kommunenavn, fylkesnavn."""
+    """The 357 municipalities for the chooser: kommunenummer, kommunenavn (official, 'Rosse - Røros'), fylkesnavn;
+    by the Norwegian short form ('Røros' under R)."""
     return run("""SELECT kommunenummer, kommunenavn, fylkesnavn FROM kommune
-                  ORDER BY kommunenavn COLLATE nb_no, kommunenummer""")
+                  ORDER BY kommunenavn_kort COLLATE nb_no, kommunenummer""")
 
 
 def former_code(code: str) -> pl.DataFrame:
-    """Where a former municipality number lies today: navn, kommunenummer_2024, kommunenavn_2024 (may be empty)."""
+    """Where a former municipality number lies today: navn, kommunenummer_2024, kommunenavn_2024 (may be empty);
+    names in their Norwegian short form ('Tysfjord', 'Hamarøy'), as in running text."""
     return run("""
-        SELECT DISTINCT navn, kommunenummer_2024, kommunenavn_2024
-        FROM kommune_historikk WHERE kode = $1 ORDER BY kommunenummer_2024""", code)
+        SELECT DISTINCT h.navn_kort AS navn, h.kommunenummer_2024, k.kommunenavn_kort AS kommunenavn_2024
+        FROM kommune_historikk h JOIN kommune k ON k.kommunenummer = h.kommunenummer_2024
+        WHERE h.kode = $1 ORDER BY h.kommunenummer_2024""", code)
 
 
 # ---- the map (heavy: built once per database file, round and municipality) ---------------------------

@@ -40,9 +40,10 @@ def history_notes(kode: str) -> pl.DataFrame:
 def search(text: str) -> pl.DataFrame:
     """Today's municipalities matching a current or former name or number, best match first.
 
-    Columns: kommunenummer, kommunenavn, rang (0 current number, 1 current name, 2 old number, 3 old name,
-    4 name starts with, 5 name contains), vekt (largest share of a matching old code), treff (the former
-    names and numbers that matched), merknad (notes on mergers and splits, joined).
+    Columns: kommunenummer, kommunenavn (official), kommunenavn_kort, rang (0 current number, 1 current name or
+    one of its languages, 'Røros' of 'Rosse - Røros', 2 old number, 3 old name or one of its languages, 4 name
+    starts with, 5 name contains), vekt (largest share of a matching old code), treff (the former names and
+    numbers that matched), merknad (notes on mergers and splits, joined).
     """
     return run("""
         WITH q AS (SELECT lower(trim($1)) AS t),
@@ -51,9 +52,10 @@ def search(text: str) -> pl.DataFrame:
                    h.merknad,
                    CASE WHEN h.kode = (SELECT t FROM q) AND h.kode = h.kommunenummer_2024 THEN 0
                         WHEN lower(h.kommunenavn_2024) = (SELECT t FROM q)
-                          OR lower(split_part(h.kommunenavn_2024, ' - ', 1)) = (SELECT t FROM q) THEN 1
+                          OR list_contains(string_split(lower(h.kommunenavn_2024), ' - '), (SELECT t FROM q)) THEN 1
                         WHEN h.kode = (SELECT t FROM q) THEN 2
-                        WHEN lower(h.navn) = (SELECT t FROM q) THEN 3
+                        WHEN lower(h.navn) = (SELECT t FROM q)
+                          OR list_contains(string_split(lower(h.navn), ' - '), (SELECT t FROM q)) THEN 3
                         WHEN starts_with(lower(h.navn), (SELECT t FROM q))
                           OR starts_with(lower(h.kommunenavn_2024), (SELECT t FROM q)) THEN 4
                         ELSE 5 END AS rang
@@ -64,15 +66,15 @@ def search(text: str) -> pl.DataFrame:
                    OR contains(lower(h.kommunenavn_2024), (SELECT t FROM q)))
         )
         SELECT kommunenummer_2024 AS kommunenummer, any_value(kommunenavn_2024) AS kommunenavn,
-               min(rang) AS rang, max(vekt) AS vekt,
+               any_value(k.kommunenavn_kort) AS kommunenavn_kort, min(rang) AS rang, max(vekt) AS vekt,
                string_agg(DISTINCT CASE WHEN (kode <> kommunenummer_2024 OR gyldig_til < 2024)
                                              AND (kode = (SELECT t FROM q) OR contains(lower(navn), (SELECT t FROM q)))
                                         THEN navn || ' (' || kode || ', ' || gyldig_fra || '–' || gyldig_til || ')'
                                    END, '; ') AS treff,
                string_agg(DISTINCT merknad, ' ') AS merknad
-        FROM hits
+        FROM hits JOIN kommune k ON k.kommunenummer = hits.kommunenummer_2024
         GROUP BY kommunenummer_2024
-        ORDER BY rang, vekt DESC, kommunenavn
+        ORDER BY rang, vekt DESC, kommunenavn_kort, kommunenummer
         LIMIT 20""", text)
 
 

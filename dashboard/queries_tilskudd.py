@@ -80,13 +80,17 @@ def years(ordning: str) -> list[int]:
 def series(ordning: str, nivaa: str, kode: str) -> pl.DataFrame:
     """A place's figures per year, and the country's beside it (column `er_valgt` marks the chosen place).
 
-    Columns: nivaa, kode, navn, aar, utbetalt, sokt, mottakere, givere, folketall, kr_per_innbygger, registrerte,
-    andel_registrerte_mottar (grasrot), andel_av_søkt_utbetalt, andel_av_landet, andel_oslo (moms), merknad (moms
-    per place), er_valgt.
+    Columns: nivaa, kode, navn (the short form, 'Trøndelag', as in the charts), aar, utbetalt, sokt, mottakere,
+    givere, folketall, kr_per_innbygger, registrerte, andel_registrerte_mottar (grasrot), andel_av_søkt_utbetalt,
+    andel_av_landet, andel_oslo (moms), merknad (moms per place), er_valgt.
     """
-    return run(f"""SELECT *, nivaa = $1 AND kode = $2 AS er_valgt FROM ({_SERIES[_check(ordning)]})
-                   WHERE (nivaa = $1 AND kode = $2) OR nivaa = 'land'
-                   ORDER BY er_valgt DESC, aar""", nivaa, kode)  # noqa: S608 - constant SQL per scheme
+    return run(f"""SELECT s.* REPLACE (coalesce(f.fylkesnavn_kort, k.kommunenavn_kort, s.navn) AS navn),
+                          s.nivaa = $1 AND s.kode = $2 AS er_valgt
+                   FROM ({_SERIES[_check(ordning)]}) s
+                   LEFT JOIN fylke f ON s.nivaa = 'fylke' AND f.fylkesnummer = s.kode
+                   LEFT JOIN kommune k ON s.nivaa = 'kommune' AND k.kommunenummer = s.kode
+                   WHERE (s.nivaa = $1 AND s.kode = $2) OR s.nivaa = 'land'
+                   ORDER BY er_valgt DESC, s.aar""", nivaa, kode)  # noqa: S608 - constant SQL per scheme
 
 
 def by_group(ordning: str, nivaa: str, kode: str, aar: int) -> pl.DataFrame:
@@ -104,19 +108,21 @@ def by_group(ordning: str, nivaa: str, kode: str, aar: int) -> pl.DataFrame:
 def ranking(ordning: str, nivaa: str, aar: int, fylke: str | None = None) -> pl.DataFrame:
     """Every county (nivaa 'fylke') or municipality ('kommune', optionally of one county) in a year.
 
-    Columns: kode, navn, navn_kort, fylkesnavn, utbetalt, mottakere, folketall, kr_per_innbygger, merknad (moms);
-    highest per inhabitant first.
+    Columns: kode, navn, navn_kort (both the short form, 'Trøndelag', as the charts and the rest of the page),
+    fylkesnavn (short form), utbetalt, mottakere, folketall, kr_per_innbygger, merknad (moms); highest per
+    inhabitant first.
     """
     if nivaa not in ("fylke", "kommune"):
         raise ValueError(nivaa)
-    place = ("SELECT fylkesnummer AS kode, fylkesnavn_kort AS navn_kort, fylkesnavn, fylkesnummer FROM fylke"
-             if nivaa == "fylke" else
-             "SELECT kommunenummer AS kode, kommunenavn_kort AS navn_kort, fylkesnavn, fylkesnummer FROM kommune")
-    return run(f"""SELECT s.kode, s.navn, p.navn_kort, p.fylkesnavn, s.utbetalt, s.mottakere, s.folketall,
+    place = ("SELECT fylkesnummer AS kode, fylkesnavn_kort AS navn_kort, fylkesnavn_kort AS fylkesnavn, fylkesnummer "
+             "FROM fylke" if nivaa == "fylke" else
+             "SELECT k.kommunenummer AS kode, k.kommunenavn_kort AS navn_kort, f.fylkesnavn_kort AS fylkesnavn, "
+             "k.fylkesnummer FROM kommune k JOIN fylke f USING (fylkesnummer)")
+    return run(f"""SELECT s.kode, p.navn_kort AS navn, p.navn_kort, p.fylkesnavn, s.utbetalt, s.mottakere, s.folketall,
                           s.kr_per_innbygger, s.merknad
                    FROM ({_SERIES[_check(ordning)]}) s JOIN ({place}) p ON p.kode = s.kode
                    WHERE s.nivaa = $1 AND s.aar = $2 AND ($3::VARCHAR IS NULL OR p.fylkesnummer = $3)
-                   ORDER BY s.kr_per_innbygger DESC NULLS LAST, s.navn""",  # noqa: S608 - constants only
+                   ORDER BY s.kr_per_innbygger DESC NULLS LAST, p.navn_kort""",  # noqa: S608 - constants only
                nivaa, aar, fylke)
 
 

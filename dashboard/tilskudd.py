@@ -32,6 +32,7 @@ from dashboard.format import (
     fmt_pct,
     md_escape,
     nobreak,
+    official_name,
 )
 from dashboard.oversikt import Card, unofficial_note, unofficial_years, with_status
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, PUBLISHERS, SOURCES, SOURCES_ICNPO, status_of
@@ -170,10 +171,13 @@ def choose_scheme(container) -> str:
 
 
 def choose_place(kommuner: pl.DataFrame, fylker: pl.DataFrame, c_fylke, c_kommune) -> Place:
-    """County and municipality selects; `kommune` in the URL wins and implies its county."""
+    """County and municipality selects; `kommune` in the URL wins and implies its county. The lists show the
+    official names ('Trøndelag – Trööndelage'); titles and text the Norwegian short form ('Trøndelag')."""
     county_of = dict(kommuner.select("kommunenummer", "fylkesnummer").iter_rows())
-    k_names = dict(kommuner.select("kommunenummer", "kommunenavn").iter_rows())
-    f_names = dict(fylker.select("fylkesnummer", "fylkesnavn").iter_rows())
+    k_names = dict(kommuner.select("kommunenummer", "kommunenavn_kort").iter_rows())
+    f_names = dict(fylker.select("fylkesnummer", "fylkesnavn_kort").iter_rows())
+    k_official = {k: official_name(v) for k, v in kommuner.select("kommunenummer", "kommunenavn").iter_rows()}
+    f_official = {k: official_name(v) for k, v in fylker.select("fylkesnummer", "fylkesnavn").iter_rows()}
     k, f = state.get("kommune"), state.get("fylke")
     if k and k not in county_of:
         state.drop_invalid("kommune", f"Fant ingen kommune med nummer «{md_escape(k, 12)}» (dagens kommuner, fire "
@@ -197,10 +201,10 @@ def choose_place(kommuner: pl.DataFrame, fylker: pl.DataFrame, c_fylke, c_kommun
         state.set("fylke", None if new else f)
 
     _select(c_fylke, "Fylke", ["0", *f_names], f or "0", "w_fylke", _county_changed,
-            lambda c: "Hele landet" if c == "0" else f_names[c])
+            lambda c: "Hele landet" if c == "0" else f_official[c])
     options = [c for c in k_names if f is None or county_of[c] == f]
     _select(c_kommune, "Kommune", ["", *options], k or "", "w_kommune", _municipality_changed,
-            lambda c: (k_names[c] if f else f"{k_names[c]} ({f_names[county_of[c]]})") if c
+            lambda c: (k_official[c] if f else f"{k_official[c]} ({f_names[county_of[c]]})") if c
             else ("Alle kommuner i fylket" if f else "Ingen (hele landet)"),
             help="Skriv for å søke. Velg et fylke først for å se bare kommunene der.")
     if k:

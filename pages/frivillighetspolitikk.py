@@ -26,7 +26,7 @@ raw_round = state.get("aar")
 if raw_round is not None and raw_round not in rounds:
     state.drop_invalid("aar", fp.invalid_round_message(raw_round, rounds))
 kommuner = qp.municipality_list()
-names = dict(zip(kommuner["kommunenummer"], kommuner["kommunenavn"], strict=True))
+names = fp.chooser_labels(kommuner)
 raw_kommune = state.get("kommune")
 if raw_kommune is not None and raw_kommune not in names:
     former = qp.former_code(raw_kommune)

@@ -15,7 +15,7 @@ from page_helpers import drawings, markdown_images, places_drawn
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figures_profil, profil
-from dashboard.format import fmt_num
+from dashboard.format import fmt_num, official_name
 from dashboard.theme import HIGHLIGHT, MUTED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -679,3 +679,16 @@ def test_the_key_figures_download_leaves_an_unknown_policy_empty_not_no(app, dow
     assert policy_cell(statuses["vet_ikke"]) == ""
     assert policy_cell(statuses["nei"]) == "0"
     assert policy_cell(statuses["ja"]) == "1"
+
+
+def test_searching_the_norwegian_part_of_a_two_language_name_finds_today_s_municipality(app, con):
+    (name, short), = con.sql("SELECT kommunenavn, kommunenavn_kort FROM kommune WHERE kommunenummer = '5025'"
+                             ).fetchall()
+    assert short != name.split(" - ")[0], "the mirror's Røros is no longer 'Rosse - Røros': pick another"
+    at = app()
+    for asked in (short, name.split(" - ")[0], short.upper()):
+        at.text_input(key="profil_sok").input(asked).run()
+        assert at.title[0].value == official_name(name)
+        assert not [i.value for i in at.info if "tidligere kommunenavn" in i.value], asked  # it is today's name
+    assert f"{short} har " in texts(at) and f"{name.split(' - ')[0]} har" not in texts(at)
+
