@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 import polars as pl
@@ -157,6 +157,7 @@ class Profile:
     centres: pl.DataFrame
     history: pl.DataFrame
     snapshot: str | None = None
+    splits: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def name(self) -> str:
@@ -203,6 +204,7 @@ def load(code: str) -> Profile:
         categories=queries_profil.org_categories(code), grasrot=queries_profil.grasrot_compare(code),
         orgs=queries_profil.org_change(code), centres=queries_profil.volunteer_centres(code),
         history=queries_profil.history_notes(code), snapshot=queries.snapshot_date("frivillighetsregisteret"),
+        splits=queries_profil.splits(code),
     )
 
 
@@ -242,34 +244,89 @@ def validity(r: Mapping) -> str:
     return f"{r['gyldig_fra']}–{r['gyldig_til']}"
 
 
+def _span(first: int, last: int) -> str:
+    """'til og med 2019' (a span from when the change lists begin: it may have begun earlier) or 'fra 2020 til
+    2023'."""
+    return f"til og med {last}" if first <= queries.code_list_start() else f"fra {first} til {last}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def history_note(p: Profile) -> str | None:
-    """The former municipalities behind today's one, and any split, as one plain sentence or two (or None)."""
+    """The former municipalities behind today's one, period by period, in plain sentences (or None): 'Narvik
+    (1806) består av det som til og med 2019 var Narvik (1805), Ballangen (1854) og en del av Tysfjord (1850).'
+    A municipality that only got a new number says so ('hadde tidligere kommunenummer 0137 (til og med 2019)
+    og 3018 (2020–2023)'). Names are their Norwegian forms, as everywhere in running text."""
     h = p.history
     if h.is_empty():
         return None
-    me = f"{p.info['kommunenavn']} ({p.code})"
-    short = p.name.lower()
-    if all(n.lower() == short for n in h["navn"].to_list()) and h["vekt"].min() == 1:
-        numbers = [f"{r['kode']} ({validity(r)})" for r in h.iter_rows(named=True)]
-        return f"{me} hadde tidligere kommunenummer {and_list(numbers)}."
-    parts = [("en del av " if r["vekt"] < 1 else "") + f"{r['navn']} ({r['kode']}, {validity(r)})"
-             for r in h.iter_rows(named=True)]
-    text = f"{me} består av det som var {and_list(parts)}."
-    splits = list(dict.fromkeys(r["merknad"] for r in h.iter_rows(named=True) if r["vekt"] < 1))
-    return " ".join([text, *splits])
+    me = f"{p.name} ({p.code})"
+    periods = list(h.group_by("gyldig_fra", "gyldig_til", maintain_order=True))
+    if h["vekt"].min() == 1 and all(rows.height == 1 for _, rows in periods):  # new numbers or names only
+        numbers = [f"{r['kode']} ({validity(r)})" for r in h.iter_rows(named=True) if r["kode"] != p.code]
+        text = [f"{me} hadde tidligere kommunenummer {and_list(numbers)}."] if numbers else []
+        for r in h.iter_rows(named=True):
+            if r["navn_kort"].lower() != p.name.lower():
+                when = _span(r["gyldig_fra"], r["gyldig_til"])
+                text.append(f"{_capital(when)} het kommunen {r['navn_kort']}." if numbers else
+                            f"{me} het {when} {r['navn_kort']}.")
+        return " ".join(text) or None
+    said = []
+    for (first, last), rows in periods:
+        parts = [("en del av " if r["vekt"] < 1 else "") + f"{r['navn_kort']} ({r['kode']})"
+                 for r in rows.sort("vekt", descending=True, maintain_order=True).iter_rows(named=True)]
+        said.append(f"{_span(first, last)} var {and_list(parts)}")
+    text = f"{me} består av det som {', og '.join(said)}."
+    for s in _splits(p):
+        text += f" {s['navn_kort']} ({s['kode']}) ble delt i {s['delt_aar']} mellom {_parts(s, codes=True)}."
+    return text
+
+
+def _splits(p: Profile) -> list[dict]:
+    """The former municipalities divided with a part in this one (queries_profil.splits), oldest first."""
+    return list(p.splits.iter_rows(named=True)) if p.splits.height else []
+
+
+def _parts(split: Mapping, *, codes: bool = False) -> str:
+    """The municipalities a divided one became: 'Narvik og Hamarøy' ('Narvik (1806) og Hamarøy (1875)')."""
+    return and_list([r["navn"] + (f" ({r['kommunenummer']})" if codes else "") for r in split["etterfolgere"]])
+
+
+def split_event(p: Profile, split: Mapping) -> str:
+    """What a division did to this municipality, the right way round, with the division's year from the data:
+    'Fra 2020 fikk Narvik en del av Tysfjord (1850), som ble delt mellom Narvik og Hamarøy.' (it took over a part)
+    or 'Fra 2020 til 2023 var Haram en del av Ålesund (1507), som ble delt i 2024 i Ålesund og Haram.' (it was a
+    part of the divided municipality, and is one of what is left)."""
+    old = f"{split['navn_kort']} ({split['kode']})"
+    if split["var_del_av"]:
+        when = _capital(_span(split["gyldig_fra"], split["gyldig_til"]))
+        return f"{when} var {p.name} en del av {old}, som ble delt i {split['delt_aar']} i {_parts(split)}."
+    return f"Fra {split['delt_aar']} fikk {p.name} en del av {old}, som ble delt mellom {_parts(split)}."
 
 
 def split_note(p: Profile) -> str | None:
-    """A caveat on figures from before 2024 when part of the municipality came from a code that was split."""
-    split = p.history.filter(pl.col("vekt") < 1)
-    if split.is_empty():
-        return None
-    olds = and_list([f"{r['navn']} ({r['kode']}, {validity(r)})"
-                  for r in split.iter_rows(named=True)])
-    return (f"Før 2024 hørte {p.name} til {olds}, som ble delt i 2024. Folketallet før delingen er beregnet: "
-            "den gamle kommunens folketall fordelt etter folketallet 1. januar 2024. Grasrotmottakere som ikke finnes "
-            "i registrene, er for årene før delingen plassert i kommunen som fikk den største delen. Tallene før og "
-            "etter 2024 er derfor ikke helt sammenlignbare.")
+    """A caveat on the grasrot figures of the years before a division that gave this municipality a part (or None
+    when there is no such division, or no figure from before it): what happened, how those years' figures were
+    placed in today's municipality, and that they are not quite comparable with the later ones."""
+    years = p.grasrot.filter(pl.col("nivaa") == "kommune")["aar"] if p.grasrot.height else pl.Series([], dtype=pl.Int32)
+    first = years.min() if len(years) else None
+    notes = []
+    for s in _splits(p):
+        if first is None or first >= s["delt_aar"]:
+            continue  # every figure shown is from after the division
+        year, old = s["delt_aar"], f"{s['navn_kort']} ({s['kode']})"
+        text = split_event(p, s)
+        if s["folketall_fordelt"]:
+            text += (f" Folketallet før {year} er beregnet: {fmt_pct(s['vekt'], 0)} av folketallet i hele {old}, "
+                     "den andelen kommunen fikk ved delingen.")
+        where = p.name if s["plassert_i"] == p.code else s["plassert_i_navn"]
+        text += (f" Grasrotmottakere som ikke finnes i registrene, og som står under {old} i filene fra "
+                 f"før {year}, er talt med i {where}. Tallene før og etter {year} er derfor ikke helt "
+                 "sammenlignbare.")
+        notes.append(text)
+    return " ".join(notes) if notes else None
 
 
 def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> str:
@@ -463,10 +520,15 @@ def changes(p: Profile) -> list[str]:
                   if new[m] == "delvis" and old[m] in ("ja", "nei")]
         if partly:
             out.append(f"**Endret siden {old['runde']}:** " + and_list(partly) + ".")
-        split = p.history.filter(pl.col("vekt") < 1)
-        if old["runde"] < 2024 <= new["runde"] and not split.is_empty():
-            olds = and_list([f"{r['navn']} ({r['kode']})" for r in split.iter_rows(named=True)])
-            out.append(f"*Svaret fra {old['runde']} gjelder hele {olds}, før delingen i 2024.*")
+        for s in _splits(p):  # a division between the two rounds: the older answer is the whole old municipality's
+            if not (s["gyldig_fra"] <= old["runde"] <= s["gyldig_til"] and new["runde"] >= s["delt_aar"]):
+                continue
+            whole = f"{s['navn_kort']} ({s['kode']})"
+            if old["antall_forgjengere"] == 1:
+                out.append(f"*Svaret fra {old['runde']} gjelder hele {whole}, før delingen i {s['delt_aar']}.*")
+            else:
+                out.append(f"*Svaret fra {old['runde']} bygger også på svaret fra hele {whole}, før delingen i "
+                           f"{s['delt_aar']}.*")
     if p.orgs.height >= 2:
         new, old = p.orgs.row(0, named=True), p.orgs.row(1, named=True)
         diff = new["antall"] - old["antall"]
@@ -483,8 +545,10 @@ def changes(p: Profile) -> list[str]:
         text = (f"**Grasrotandelen:** {fmt_num(g['kommune'])}\u00a0kr per innbygger i {g['aar']}, mot "
                 f"{fmt_num(g['kommune_forrige'])}\u00a0kr i {g['forrige_aar']}"
                 + (f" ({fmt_change(rel * 100, 0)}\u00a0%)." if rel is not None else "."))
-        if g["forrige_aar"] < 2024 <= g["aar"] and split_note(p):
-            text += " Kommunedelingen i 2024 påvirker sammenligningen (se merknaden ved grafen for grasrotandelen)."
+        for s in _splits(p) if split_note(p) else []:
+            if g["forrige_aar"] < s["delt_aar"] <= g["aar"]:
+                text += (f" Delingen av {s['navn_kort']} i {s['delt_aar']} påvirker sammenligningen (se merknaden ved "
+                         "grafen for grasrotandelen).")
         out.append(text)
     return out
 
@@ -537,7 +601,8 @@ def policy_note(p: Profile) -> str | None:
     notes = []
     h = p.rounds.filter(pl.col("harmonisert") & pl.col("forgjengere").is_not_null())
     if not h.is_empty():
-        parts = [f"{r['runde']}: {md_escape(r['forgjengere'])}" for r in h.sort("runde").iter_rows(named=True)]
+        parts = [f"{r['runde']}: {md_escape(official_name(r['forgjengere']))}"
+                 for r in h.sort("runde").iter_rows(named=True)]
         notes.append("Tidligere runder er regnet om til dagens kommune ut fra svarene til kommunene som lå her da: "
                      + "; ".join(parts) + ". «Ikke svart» telles ikke som nei.")
     years = p.rounds.filter(pl.col("vedtaksaar").is_not_null()).sort("runde")

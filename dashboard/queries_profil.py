@@ -30,11 +30,51 @@ def kommune(kode: str) -> dict | None:
 
 
 def history_notes(kode: str) -> pl.DataFrame:
-    """Former codes and names that lie (wholly or partly) in the municipality today, with the note on each."""
-    return run("""SELECT kode, navn, gyldig_fra, gyldig_til, vekt, merknad
+    """Former codes and names that lie (wholly or partly) in the municipality today, with the note on each:
+    kode, navn (official), navn_kort (its Norwegian form), gyldig_fra, gyldig_til, vekt, merknad."""
+    return run("""SELECT kode, navn, navn_kort, gyldig_fra, gyldig_til, vekt, merknad
                   FROM kommune_historikk
                   WHERE kommunenummer_2024 = $1 AND merknad IS NOT NULL
                   ORDER BY gyldig_fra, kode""", kode)
+
+
+def splits(kode: str) -> pl.DataFrame:
+    """The former municipalities that were divided (the year after their last) with a part in this one, oldest
+    first. Columns: kode, navn
+    (official), navn_kort, gyldig_fra, gyldig_til (its last year), delt_aar (the first year of the parts), vekt
+    (this one's share), var_del_av (True where nothing else lay in this municipality then: it was a part of the
+    divided one, as Haram of Ålesund 2020–2023; False where it took over a part, as Narvik of Tysfjord),
+    etterfolgere (the parts: kommunenummer and short name, by number), plassert_i / plassert_i_navn (where
+    grant recipients missing from the registers but filed under the divided code are counted: the part with the
+    largest weight, ties the lowest number, as sql/staging/40_grants.sql places them) and folketall_fordelt (True
+    where the build computed this one's population before the division as a share of the divided one's)."""
+    return run("""
+        WITH s AS (SELECT kode, navn, navn_kort, gyldig_fra, gyldig_til, vekt FROM kommune_historikk
+                   WHERE kommunenummer_2024 = $1 AND vekt < 1),
+        parts AS (SELECT m.kode, m.kommunenummer_2024 AS kommunenummer, k.kommunenavn_kort AS navn, m.vekt
+                  FROM s JOIN kommunekode_mapping m ON m.kode = s.kode AND m.aar = s.gyldig_til
+                  JOIN kommune k ON k.kommunenummer = m.kommunenummer_2024),
+        per AS (SELECT kode, count(*) AS antall,
+                       list({'kommunenummer': kommunenummer, 'navn': navn} ORDER BY kommunenummer) AS etterfolgere,
+                       first(kommunenummer ORDER BY vekt DESC, kommunenummer) AS plassert_i,
+                       first(navn ORDER BY vekt DESC, kommunenummer) AS plassert_i_navn
+                FROM parts GROUP BY kode),
+        -- a code of the year after that lies where all the parts lie: the code was merged into it, and that one
+        -- was divided later (it is not itself the divided one)
+        merged AS (SELECT p.kode, c.kode AS inn_i, count(DISTINCT c.kommunenummer_2024) AS dekker
+                   FROM parts p JOIN s USING (kode)
+                   JOIN kommunekode_mapping c ON c.aar = s.gyldig_til + 1 AND c.kommunenummer_2024 = p.kommunenummer
+                   GROUP BY p.kode, c.kode),
+        others AS (SELECT s.kode FROM s JOIN kommunekode_mapping o
+                   ON o.aar = s.gyldig_til AND o.kommunenummer_2024 = $1 AND o.kode <> s.kode),
+        pop AS (SELECT DISTINCT fordelt_fra FROM befolkning
+                WHERE nivaa = 'kommune' AND kode = $1 AND fordelt_fra IS NOT NULL)
+        SELECT s.kode, s.navn, s.navn_kort, s.gyldig_fra, s.gyldig_til, s.gyldig_til + 1 AS delt_aar, s.vekt,
+               s.kode NOT IN (SELECT kode FROM others) AS var_del_av, per.etterfolgere, per.plassert_i,
+               per.plassert_i_navn, s.kode IN (SELECT fordelt_fra FROM pop) AS folketall_fordelt
+        FROM s JOIN per USING (kode)
+        WHERE NOT EXISTS (SELECT 1 FROM merged g WHERE g.kode = s.kode AND g.dekker = per.antall)
+        ORDER BY s.gyldig_til, s.kode""", kode)
 
 
 def search(text: str) -> pl.DataFrame:

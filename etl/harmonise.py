@@ -141,7 +141,11 @@ def _event(code: str, changes: pl.DataFrame, names_after: dict[str, str], year: 
     (target,) = targets
     partners = changes.filter((pl.col("ny_kode") == target) & (pl.col("gammel_kode") != code))
     if partners.height:
-        others = and_list(sorted(set(partners["gammelt_navn"])))
+        # a partner that was split joined only in part: 'med Ballangen og en del av Tysfjord', not the whole
+        split = set(changes.group_by("gammel_kode").agg(pl.col("ny_kode").n_unique())
+                    .filter(pl.col("ny_kode") > 1)["gammel_kode"])
+        names = sorted(set(partners.select("gammelt_navn", pl.col("gammel_kode").is_in(split)).iter_rows()))
+        others = and_list([("en del av " if part else "") + name for name, part in names])
         return f"ble slått sammen med {others} til {names_after.get(target, target)} ({target}) i {year}"
     if target != code:
         return f"fikk kommunenummer {target} i {year}"

@@ -121,3 +121,20 @@ def test_mirror_notes_list_three_parts_and_several_partners_in_good_norwegian(co
     assert [p for p in parts if p.count("(") >= 3] and [p for p in partners if "," in p]
     bad = [p for p in parts + partners if p.count(" og ") > 1 or ("," in p and p.count(" og ") != 1)]
     assert not bad, bad
+
+
+def test_mirror_a_merger_with_part_of_a_divided_municipality_does_not_say_the_whole(con):
+    """Narvik (1805) merged with Ballangen and the part of Tysfjord that went to Narvik, not with all of Tysfjord:
+    'ble slått sammen med Ballangen og en del av Tysfjord - Divtasvuodna'."""
+    pairs = con.sql("""WITH delt AS (SELECT gammel_kode, reform_aar FROM src_kommuneendring GROUP BY 1, 2
+                                     HAVING count(DISTINCT ny_kode) > 1)
+                       SELECT a.gammel_kode, b.gammelt_navn, h.merknad
+                       FROM src_kommuneendring a
+                       JOIN src_kommuneendring b ON b.ny_kode = a.ny_kode AND b.reform_aar = a.reform_aar
+                                                AND b.gammel_kode <> a.gammel_kode
+                       JOIN delt d ON d.gammel_kode = b.gammel_kode AND d.reform_aar = b.reform_aar
+                       JOIN kommune_historikk h ON h.kode = a.gammel_kode AND h.gyldig_til = a.reform_aar - 1
+                       WHERE a.gammel_kode NOT IN (SELECT gammel_kode FROM delt)""").fetchall()
+    assert pairs, "the mirror has no merger with part of a divided municipality"
+    wrong = [(code, partner, note) for code, partner, note in pairs if f"en del av {partner}" not in note]
+    assert not wrong, wrong

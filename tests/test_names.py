@@ -77,6 +77,7 @@ def seen(mirror_db, monkeypatch, downloads):
     ("pages/tilskudd.py", {"fylke": "50", "visning": "Kommuner"}),
     ("pages/tilskudd.py", {"kommune": "5025", "visning": "Utviklingen"}),
     ("pages/kommuneprofil.py", {"kommune": "5025"}),
+    ("pages/kommuneprofil.py", {"kommune": "1806"}),
 ])
 def test_pages_and_downloads_name_places_by_their_norwegian_form(seen, con, page, params):
     names = con.sql("""SELECT kommunenavn, kommunenavn_kort FROM kommune UNION SELECT fylkesnavn, fylkesnavn_kort

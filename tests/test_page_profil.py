@@ -108,10 +108,12 @@ def test_old_number_before_2020_opens_todays_haram(app):
     assert "Kommunenummer 1534 var Haram (til og med 2019)" in note
     assert "slått sammen" in note and "til Ålesund (1507) i 2020" in note
     assert "delt i 2024 i Ålesund (1508) og Haram (1580)" in note
-    # figures from before the split are not quite comparable, and the page says so
+    # figures from before the split are not quite comparable, and the page says so: Haram was a part of the
+    # Ålesund that was divided in 2024, and is one of what is left
     text = texts(at)
-    assert "Før 2024 hørte Haram til Ålesund (1507, 2020–2023), som ble delt i 2024" in text
-    assert "Kommunedelingen i 2024 påvirker sammenligningen" in text
+    assert "Fra 2020 til 2023 var Haram en del av Ålesund (1507), som ble delt i 2024 i Ålesund og Haram." in text
+    assert "Folketallet før 2024 er beregnet: 14 % av folketallet i hele Ålesund (1507)" in text
+    assert "Delingen av Ålesund i 2024 påvirker sammenligningen" in text
     # "what changed since 2021" compares Haram with the whole of Ålesund's answer, and says so
     assert "Svaret fra 2021 gjelder hele Ålesund (1507), før delingen i 2024." in text
     assert not re.search(r"(men|har) ikke [^.]* og ", text), "what it lacks: 'verken A eller B', not 'ikke A og B'"
@@ -149,7 +151,7 @@ def test_search_by_name_and_old_number(app):
     at.text_input(key="profil_sok").input("Haram").run()
     assert at.title[0].value == "Haram"
     assert at.query_params["kommune"] in ("1580", ["1580"])
-    assert "Ålesund (1507) ble delt i 2024 i Ålesund (1508) og Haram (1580)" in texts(at)
+    assert "Ålesund (1507) ble delt i 2024 mellom Ålesund (1508) og Haram (1580)" in texts(at)
     at.text_input(key="profil_sok").input("1534").run()
     assert at.title[0].value == "Haram"
     assert "Kommunenummer 1534 var Haram (til og med 2019)" in plain(at.info[0].value)
@@ -650,7 +652,7 @@ def test_the_printed_sources_name_each_source_once_and_flag_synthetic_ones(app, 
                                        ).fetchall()} & set(profil.PRINT_SOURCES)
     assert text.count("syntetiske testdata") == len(synthetic) > 0
     # the note on the split is printed beside the grasrot chart, as the source line on screen carries it
-    assert any(plain(c.value).startswith("Grasrotandelen: Før 2024 hørte Ålesund til Ålesund (1507")
+    assert any(plain(c.value).startswith("Grasrotandelen: Fra 2020 til 2023 var Ålesund en del av Ålesund (1507)")
                for c in at.caption)
 
 
@@ -691,4 +693,21 @@ def test_searching_the_norwegian_part_of_a_two_language_name_finds_today_s_munic
         assert at.title[0].value == official_name(name)
         assert not [i.value for i in at.info if "tidligere kommunenavn" in i.value], asked  # it is today's name
     assert f"{short} har " in texts(at) and f"{name.split(' - ')[0]} har" not in texts(at)
+
+
+def test_a_municipality_that_took_over_part_of_a_divided_one_says_so_in_the_year_it_happened(app, con):
+    """Narvik got part of Tysfjord when Tysfjord was divided (1 January after its last year): the profile says
+    'Fra 2020 fikk Narvik en del av Tysfjord', never that Narvik 'belonged to' Tysfjord or that it was divided in
+    2024; and since both survey rounds compared and both grasrot years compared are after the division, it adds
+    no caveat to them."""
+    (last,), = con.sql("SELECT DISTINCT gyldig_til FROM kommune_historikk WHERE kode = '1850'").fetchall()
+    year = last + 1
+    text = texts(app(kommune="1806"))
+    assert f"Fra {year} fikk Narvik en del av Tysfjord (1850), som ble delt mellom Narvik og Hamarøy." in text
+    assert f"Tysfjord (1850) ble delt i {year} mellom Narvik (1806) og Hamarøy (1875)." in text
+    assert "hørte Narvik til" not in text and "delt i 2024" not in text and "delingen i 2024" not in text
+    assert "Svaret fra 2021 gjelder hele" not in text, "Narvik answered for itself in 2021"
+    assert "påvirker sammenligningen" not in text, "2023 and 2024 are both after the division"
+    # grant recipients filed under Tysfjord's number are counted in one part; the page says which
+    assert "som står under Tysfjord (1850) i filene fra før" in text
 

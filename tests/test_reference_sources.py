@@ -108,4 +108,7 @@ def test_an_even_split_of_a_divided_municipality_is_resplit_by_its_weights():
     assert got[("1508", 2023)] == round(67516 * 0.8621) and got[("1580", 2023)] == round(67516 * 0.1379)
     assert got[("1508", 2024)] == 58509, "the year after the division is SSB's own figure"
     assert got[("1806", 2019)] == 21000, "parts with different figures are counts, not an even split: kept"
+    # the rows re-split say so, for a profile's note on the figures before the division
+    fordelt = {(r["kode"], r["aar"]): r["fordelt_fra"] for r in out.iter_rows(named=True)}
+    assert fordelt[("1580", 2023)] == "1507" and fordelt[("1580", 2024)] is None and fordelt[("1806", 2019)] is None
     assert [d.code for d in log.deviations] == ["even_split", "even_split"]

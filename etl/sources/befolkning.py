@@ -129,9 +129,11 @@ def even_splits(df: pl.DataFrame, weights: pl.DataFrame) -> pl.DataFrame:
 
 def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) -> dict[str, int]:
     """Write src_befolkning; values SSB marks '.' (municipality did not exist) are logged as ignored, and an even
-    split of a divided municipality is re-split by its population weights (logged)."""
+    split of a divided municipality is re-split by its population weights (logged; `fordelt_fra` names the divided
+    municipality on those rows, NULL on SSB's own figures)."""
     (raw,) = files
     df = check_regions(validate(parse(read_bytes(raw), label(raw)), label(raw)), label(raw), con)
+    df = df.with_columns(fordelt_fra=pl.lit(None, dtype=pl.String))
     if has_table(con, "src_kommunedeling_vekt"):
         df = resplit(df, even_splits(df, con.sql("SELECT * FROM src_kommunedeling_vekt").pl()), label(raw), log)
     for rec in df.filter(pl.col("folketall").is_null()).iter_rows(named=True):
@@ -142,7 +144,10 @@ def load(con: duckdb.DuckDBPyConnection, files: list[RawFile], log: BuildLog) ->
 
 
 def resplit(df: pl.DataFrame, splits: pl.DataFrame, file: str, log: BuildLog) -> pl.DataFrame:
-    """The population with the even splits replaced by weighted ones; one deviation per part and year range."""
+    """The population with the even splits replaced by weighted ones (`fordelt_fra`: the divided municipality);
+    one deviation per part and year range."""
+    if "fordelt_fra" not in df.columns:
+        df = df.with_columns(fordelt_fra=pl.lit(None, dtype=pl.String))
     if splits.is_empty():
         return df
     for (kode, fra_kode, vekt), part in splits.group_by("kode", "fra_kode", "vekt", maintain_order=True):
@@ -152,6 +157,8 @@ def resplit(df: pl.DataFrame, splits: pl.DataFrame, file: str, log: BuildLog) ->
                 f"(an even split, not a count); {vekt:.2%} of their sum is used (kommunedeling-vekter), e.g. "
                 f"{part['ny_folketall'][-1]} instead of {part['folketall'][-1]} in {years.max()}",
                 column="Befolkning", value=part["folketall"][-1])
-    new = splits.select("kode", "aar", "ny_folketall")
+    new = splits.select("kode", "aar", "ny_folketall", pl.col("fra_kode").alias("ny_fordelt_fra"))
     return (df.join(new, on=["kode", "aar"], how="left")
-            .with_columns(pl.coalesce("ny_folketall", "folketall").alias("folketall")).drop("ny_folketall"))
+            .with_columns(pl.coalesce("ny_folketall", "folketall").alias("folketall"),
+                          pl.coalesce("ny_fordelt_fra", "fordelt_fra").alias("fordelt_fra"))
+            .drop("ny_folketall", "ny_fordelt_fra"))

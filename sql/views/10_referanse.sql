@@ -53,7 +53,7 @@ SELECT * FROM (VALUES
 ) AS t(storrelsesgruppe_kode, storrelsesgruppe, folketall_fra, folketall_til);
 
 CREATE OR REPLACE VIEW befolkning AS
-SELECT nivaa, kode, navn, aar, folketall
+SELECT nivaa, kode, navn, aar, folketall, fordelt_fra
 FROM src_befolkning;
 
 CREATE OR REPLACE VIEW fylke AS
