@@ -16,7 +16,7 @@ import polars as pl
 import segno
 import streamlit as st
 
-from dashboard import db, figures_politikk, figures_profil, queries, queries_profil
+from dashboard import db, figures_profil, queries, queries_profil
 from dashboard.format import (
     and_list,
     fmt_change,
@@ -443,6 +443,9 @@ def small_numbers_note(p: Profile) -> str | None:
             "tallene per innbygger.")
 
 
+#: The key table's policy row: the municipality's own answer, and for the county, the country and similar
+#: municipalities the share (or, of fewer than SMALL_BASE, the count) of their municipalities that have one.
+POLICY_ROW = "Andel kommuner med vedtatt frivillighetspolitikk"
 #: The municipality's policy status as a number in the download: unknown stays empty, never 'no'.
 POLICY_CODE = {"ja": 1.0, "nei": 0.0, "under_arbeid": 0.0}
 
@@ -480,11 +483,11 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
             x = s.get(level)
             if not x:
                 return "–"
-            if x["antall_kommuner"] < SMALL_BASE:  # a county of 6: '1 av 6 kommuner', not '17 %'
-                return _of(x["ja"], x["antall_kommuner"], "kommuner")
-            return f"{fmt_pct(x['andel'], 0)} av kommu\u00adnene"  # a soft hyphen: it fits a phone's column
+            if x["antall_kommuner"] < SMALL_BASE:  # a county of 6: '1 av 6', not '17 %'
+                return _of(x["ja"], x["antall_kommuner"])
+            return fmt_pct(x["andel"], 0)  # the unit is in the row's label: a cell that fits a phone's column
 
-        rows.append({"Nøkkeltall": f"Frivillighetspolitikk vedtatt ({r['runde']})", p.name: status,
+        rows.append({"Nøkkeltall": f"{POLICY_ROW} ({r['runde']})", p.name: status,
                      **({p.county: share("fylke")} if p.county else {}), "Hele landet": share("land"),
                      "Lignende kommuner": share("storrelsesgruppe")})
         data.append({**ids, "nøkkeltall": "Andel kommuner med vedtatt frivillighetspolitikk",
@@ -505,7 +508,7 @@ def changes(p: Profile) -> list[str]:
     out = []
     if p.rounds.height >= 2:
         new, old = p.rounds.row(0, named=True), p.rounds.row(1, named=True)
-        a, b = ANSWERS.get(old["status"]).lower(), ANSWERS.get(new["status"]).lower()
+        a, b = _answer(old, "status").lower(), _answer(new, "status").lower()
         if old["status"] != new["status"]:
             out.append(f"**Frivillighetspolitikk:** {a} i {old['runde']}, {b} i {new['runde']}.")
         else:
@@ -534,23 +537,49 @@ def changes(p: Profile) -> list[str]:
         diff = new["antall"] - old["antall"]
         when = f"per {fmt_date(p.snapshot)}" if p.snapshot else str(new["aar"])
         # the register keeps no deleted organisations: the change is those registered since, still there
-        out.append(f"**Organisasjoner:** {fmt_change(diff)} nye i registeret siden utgangen av {old['aar']} "
+        count = f"{fmt_change(diff) if diff else 'ingen'} {'ny' if abs(diff) == 1 else 'nye'}"
+        out.append(f"**Organisasjoner:** {count} i registeret siden utgangen av {old['aar']} "
                    f"({fmt_int(new['antall'])} {when}; slettede organisasjoner er ikke med i tallene).")
         if new["frivilligsentraler"] != old["frivilligsentraler"]:
             out.append(f"**Frivilligsentraler i registeret:** {fmt_int(old['frivilligsentraler'])} ved utgangen av "
                        f"{old['aar']}, {fmt_int(new['frivilligsentraler'])} nå.")
     g = p.key_row("grasrot_kr_per_innbygger")
     if g and g["kommune_forrige"] is not None and g["kommune"] is not None:
-        rel = (g["kommune"] - g["kommune_forrige"]) / g["kommune_forrige"] if g["kommune_forrige"] else None
-        text = (f"**Grasrotandelen:** {fmt_num(g['kommune'])}\u00a0kr per innbygger i {g['aar']}, mot "
-                f"{fmt_num(g['kommune_forrige'])}\u00a0kr i {g['forrige_aar']}"
-                + (f" ({fmt_change(rel * 100, 0)}\u00a0%)." if rel is not None else "."))
+        now, before = fmt_num(g["kommune"]), fmt_num(g["kommune_forrige"])
+        text = (f"**Grasrotandelen:** {now}\u00a0kr per innbygger i {g['aar']}, mot {before}\u00a0kr i "
+                f"{g['forrige_aar']}{_relative_change(g['kommune'], g['kommune_forrige'], same=now == before)}.")
         for s in _splits(p) if split_note(p) else []:
             if g["forrige_aar"] < s["delt_aar"] <= g["aar"]:
                 text += (f" Delingen av {s['navn_kort']} i {s['delt_aar']} påvirker sammenligningen (se merknaden ved "
                          "grafen for grasrotandelen).")
         out.append(text)
     return out
+
+
+def _relative_change(now: float, before: float, *, same: bool) -> str:
+    """' (+10 %)'; ' (uendret)' when the change rounds to 0 % and the amounts shown are the same; ' (+0,4 %)'
+    when it rounds to 0 % but the amounts shown differ; '' without a base."""
+    if not before:
+        return ""
+    pct = (now - before) / before * 100
+    if fmt_num(abs(pct), 0) != "0":
+        return f" ({fmt_change(pct, 0)}\u00a0%)"
+    return " (uendret)" if same else f" ({fmt_change(pct, 1)}\u00a0%)"
+
+
+def _merged(r: Mapping) -> bool:
+    """True for a round worked out from the answers of several former municipalities (today's borders)."""
+    return bool(r.get("harmonisert")) and (r.get("antall_forgjengere") or 0) > 1
+
+
+def _answer(r: Mapping, key: str) -> str:
+    """One answer of a round in words. A missing answer is 'Ikke svart' where one municipality was asked, and
+    'Ukjent' where the round is worked out from several former ones and not all of them answered: one term per
+    column, the same in the status and the measures."""
+    v = r[key]
+    if v in ("ukjent", None):
+        return "Ukjent" if _merged(r) else "Ikke svart"
+    return ANSWERS.get(v, str(v))
 
 
 def policy_table(p: Profile) -> pl.DataFrame:
@@ -567,12 +596,10 @@ def policy_table(p: Profile) -> pl.DataFrame:
             v = r[key]
             if key == "vedtaksaar":
                 col.append(str(v) if v else "–")
-            elif key == "antall_frivilligsentraler":
-                col.append("Ikke svart" if v is None else fmt_int(v))
-            elif key == "status" and v in ("ukjent", None) and figures_politikk.is_merged(r):
-                col.append("Ukjent")  # worked out from several former municipalities, not all of which answered
+            elif key == "antall_frivilligsentraler" and v is not None:
+                col.append(fmt_int(v))
             else:
-                col.append(ANSWERS.get(v, str(v)))
+                col.append(_answer(r, key))
         out[str(r["runde"])] = col
     return pl.DataFrame(out)
 
@@ -603,8 +630,11 @@ def policy_note(p: Profile) -> str | None:
     if not h.is_empty():
         parts = [f"{r['runde']}: {md_escape(official_name(r['forgjengere']))}"
                  for r in h.sort("runde").iter_rows(named=True)]
-        notes.append("Tidligere runder er regnet om til dagens kommune ut fra svarene til kommunene som lå her da: "
-                     + "; ".join(parts) + ". «Ikke svart» telles ikke som nei.")
+        text = ("Tidligere runder er regnet om til dagens kommune ut fra svarene til kommunene som lå her da: "
+                + "; ".join(parts) + ". «Ikke svart» telles ikke som nei.")
+        if "Ukjent" in policy_table(p).drop("Spørsmål").to_numpy():
+            text += " «Ukjent»: ikke alle kommunene som lå her da, svarte, og svarene som kom, avgjør det ikke."
+        notes.append(text)
     years = p.rounds.filter(pl.col("vedtaksaar").is_not_null()).sort("runde")
     if years["vedtaksaar"].n_unique() > 1:
         by_year = years.group_by("vedtaksaar", maintain_order=True).agg("runde", "harmonisert")

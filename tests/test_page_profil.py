@@ -80,7 +80,7 @@ def test_aalesund_profile(app, con):
     own = con.sql("SELECT verdi FROM indikator_verdi WHERE indikator = 'org_per_1000' AND nivaa = 'kommune' "
                   "AND kode = '1508' AND aar = $1", params=[year]).fetchall()[0][0]
     assert row["Ålesund"] == fmt_num(own, 1)
-    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk")].iloc[0]
+    policy = key[key["Nøkkeltall"].str.startswith(profil.POLICY_ROW)].iloc[0]
     assert policy["Ålesund"].startswith("Ja")
     # policy answers per round, newest first, and what changed
     answers = at.table[1].value
@@ -530,10 +530,13 @@ def test_the_browser_title_names_the_municipality_and_follows_the_choice(app, mo
 def test_the_policy_row_and_sentence_say_each_thing_once(app):
     at = app(kommune="1508")
     key = at.table[0].value
-    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
+    policy = key[key["Nøkkeltall"].str.startswith(profil.POLICY_ROW)].iloc[0]
     assert policy["Ålesund"] == "Ja, i 2024"  # the row says 'vedtatt'; not 'Ja, vedtatt (2024)'
-    for place in ("Møre og Romsdal", "Hele landet", "Lignende kommuner"):  # a share of what, not '11 % har'
-        assert re.fullmatch(r"\d+\s%\sav kommunene", policy[place].replace("\u00ad", "")), policy[place]
+    # a share of what: the row's label says 'Andel kommuner', so the cell is '11 %', which never breaks in a
+    # phone's column or on paper ('11 % av kommu-/nene' did)
+    assert policy["Nøkkeltall"].startswith("Andel kommuner med vedtatt")
+    for place in ("Møre og Romsdal", "Hele landet", "Lignende kommuner"):
+        assert re.fullmatch(r"\d+\u00a0%", policy[place]), policy[place]
     assert "(vedtatt" not in texts(at)
     assert at.text_input(key="profil_sok").label == "Søk på navn eller nummer – også gamle kommuner"
     # adopted before the survey round: both years, each once
@@ -562,8 +565,8 @@ def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
     # a county of six municipalities: how many of them have a policy, not a share of six
     at = app(kommune="3901")
     key = at.table[0].value
-    policy = key[key["Nøkkeltall"].str.startswith("Frivillighetspolitikk vedtatt")].iloc[0]
-    assert re.fullmatch(r"\d av 6 kommuner", policy["Vestfold"]), policy["Vestfold"]
+    policy = key[key["Nøkkeltall"].str.startswith(profil.POLICY_ROW)].iloc[0]
+    assert re.fullmatch(r"\d av 6", policy["Vestfold"]), policy["Vestfold"]
 
 
 def test_volunteer_centres_of_the_same_name_are_told_apart(app, downloads, con):
@@ -683,18 +686,6 @@ def test_the_key_figures_download_leaves_an_unknown_policy_empty_not_no(app, dow
     assert policy_cell(statuses["ja"]) == "1"
 
 
-def test_searching_the_norwegian_part_of_a_two_language_name_finds_today_s_municipality(app, con):
-    (name, short), = con.sql("SELECT kommunenavn, kommunenavn_kort FROM kommune WHERE kommunenummer = '5025'"
-                             ).fetchall()
-    assert short != name.split(" - ")[0], "the mirror's Røros is no longer 'Rosse - Røros': pick another"
-    at = app()
-    for asked in (short, name.split(" - ")[0], short.upper()):
-        at.text_input(key="profil_sok").input(asked).run()
-        assert at.title[0].value == official_name(name)
-        assert not [i.value for i in at.info if "tidligere kommunenavn" in i.value], asked  # it is today's name
-    assert f"{short} har " in texts(at) and f"{name.split(' - ')[0]} har" not in texts(at)
-
-
 def test_a_municipality_that_took_over_part_of_a_divided_one_says_so_in_the_year_it_happened(app, con):
     """Narvik got part of Tysfjord when Tysfjord was divided (1 January after its last year): the profile says
     'Fra 2020 fikk Narvik en del av Tysfjord', never that Narvik 'belonged to' Tysfjord or that it was divided in
@@ -711,3 +702,47 @@ def test_a_municipality_that_took_over_part_of_a_divided_one_says_so_in_the_year
     # grant recipients filed under Tysfjord's number are counted in one part; the page says which
     assert "som står under Tysfjord (1850) i filene fra før" in text
 
+
+def test_searching_the_norwegian_part_of_a_two_language_name_finds_today_s_municipality(app, con):
+    (name, short), = con.sql("SELECT kommunenavn, kommunenavn_kort FROM kommune WHERE kommunenummer = '5025'"
+                             ).fetchall()
+    assert short != name.split(" - ")[0], "the mirror's Røros is no longer 'Rosse - Røros': pick another"
+    at = app()
+    for asked in (short, name.split(" - ")[0], short.upper()):
+        at.text_input(key="profil_sok").input(asked).run()
+        assert at.title[0].value == official_name(name)
+        assert not [i.value for i in at.info if "tidligere kommunenavn" in i.value], asked  # it is today's name
+    assert f"{short} har " in texts(at) and f"{name.split(' - ')[0]} har" not in texts(at)
+
+
+def test_one_word_for_a_missing_answer_in_each_round_of_the_policy_table(app, con):
+    """'Ikke svart' where one municipality was asked and did not answer; 'Ukjent' where the round is worked out from
+    several former municipalities and not all answered: the same word in the status and in the measures."""
+    def column(code: str, runde: int) -> list[str]:
+        answers = app(kommune=code).table[1].value
+        return answers[str(runde)].tolist()
+
+    (alone, r1), = con.sql("SELECT kommunenummer, runde FROM frivillighetspolitikk WHERE status = 'ukjent' "
+                           "AND antall_forgjengere = 1 ORDER BY 1, 2 LIMIT 1").fetchall()
+    (merged, r2), = con.sql("SELECT kommunenummer, runde FROM frivillighetspolitikk WHERE status = 'ukjent' "
+                            "AND antall_forgjengere > 1 AND koordinator IS NULL ORDER BY 1, 2 LIMIT 1").fetchall()
+    one, several = column(alone, r1), column(merged, r2)
+    assert one[0] == "Ikke svart" and "Ukjent" not in one, one
+    assert several[0] == several[2] == "Ukjent" and "Ikke svart" not in several, several
+
+
+def _grasrot_profile(now: float, before: float) -> profil.Profile:
+    key = pl.DataFrame({"indikator": ["grasrot_kr_per_innbygger"], "aar": [2024], "kommune": [now],
+                        "forrige_aar": [2023], "kommune_forrige": [before]})
+    return profil.Profile(code="0000", info={"kommunenavn_kort": "A"}, key=key, rounds=pl.DataFrame(), shares={},
+                          categories=pl.DataFrame(), grasrot=pl.DataFrame(), orgs=pl.DataFrame(),
+                          centres=pl.DataFrame(), history=pl.DataFrame())
+
+
+def test_a_change_that_rounds_to_nothing_is_called_unchanged():
+    def line(now: float, before: float) -> str:
+        return profil.changes(_grasrot_profile(now, before))[0].replace("\u00a0", " ")
+
+    assert line(90.2, 90.0) == "**Grasrotandelen:** 90 kr per innbygger i 2024, mot 90 kr i 2023 (uendret)."
+    assert line(1004, 1000).endswith("mot 1 000 kr i 2023 (+0,4 %).")  # the amounts shown differ: say how much
+    assert line(99, 90).endswith("(+10 %).")

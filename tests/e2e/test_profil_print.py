@@ -197,7 +197,7 @@ def test_the_print_button_opens_the_print_dialog_without_a_rerun(app_url, page):
 
 
 def test_the_key_table_fits_a_phone(browser, app_url):
-    """'11 % av kommunene' may break inside 'kommunene' (a soft hyphen): the table is not wider than a phone."""
+    """The key table, its policy row with shares ('11 %', the unit in the row's label), is not wider than a phone."""
     ctx = browser.new_context(locale="nb-NO", viewport={"width": 390, "height": 900})
     try:
         pg = ctx.new_page()
