@@ -39,5 +39,8 @@ if figur:
     embed.show(figur)  # stops the script
 components.synthetic_banner()
 boot.entered_via_app()
-page.run()
+try:
+    page.run()
+except Exception as exc:  # a fault in a page: a message in bokmål instead of Streamlit's English error box
+    components.page_failed(exc)
 components.footer()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import logging
+import os
 import re
 from collections.abc import Callable
 
@@ -16,6 +18,8 @@ from dashboard import db, figures, maps, queries, style
 from dashboard.downloads import Provenance, to_csv, to_xlsx
 from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
 from dashboard.labels import label
+
+_LOG = logging.getLogger(__name__)
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "locales": {"no": {"dictionary": style.PLOTLY_DICTIONARY}},
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -301,6 +305,16 @@ def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: st
             table(data, formats=formats, key=f"alt_{key}")
     source_line(*sources, note=note)
     downloads(data, download_title or title, *sources, key=key)
+
+
+def page_failed(exc: Exception) -> None:
+    """After an unexpected error in a page: log it with its traceback and tell the reader in bokmål (no details:
+    the dashboard is public). With FRIVILLIG_RAISE_ERRORS set (the tests) the error is raised again."""
+    if os.environ.get("FRIVILLIG_RAISE_ERRORS"):
+        raise exc
+    _LOG.error("page failed", exc_info=exc)
+    st.error("Noe gikk galt da siden skulle vises. Last siden inn på nytt, eller prøv igjen litt senere. "
+             "Feilen er logget.", icon=":material/error:")
 
 
 def footer() -> None:

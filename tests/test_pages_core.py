@@ -318,3 +318,21 @@ def test_the_change_per_1000_is_the_change_of_the_values_as_shown():
     assert cards_["Registrerte organisasjoner"].delta == "+1\u00a0872 nye i 2025 (til 30.9.)"
     full_year = {c.label: c for c in oversikt.org_cards(orgs, "2025-12-31")}
     assert full_year["Registrerte organisasjoner"].delta == "+1\u00a0872 nye i 2025"
+
+
+def test_a_page_that_fails_says_so_in_norwegian_and_keeps_the_banner_and_footer(mirror_db, monkeypatch):
+    from dashboard import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+    monkeypatch.delenv("FRIVILLIG_RAISE_ERRORS")
+    monkeypatch.setattr(queries, "county_overview", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, "Streamlit's English error box"
+    assert [e.value for e in at.error] == ["Noe gikk galt da siden skulle vises. Last siden inn på nytt, eller prøv "
+                                           "igjen litt senere. Feilen er logget."]
+    text = _text(at)
+    assert "secret detail" not in text and "Testdata – ikke offisiell statistikk" in text
+    assert at.caption[-1].value.startswith("Frivillighetsstatistikk · Data hentet"), "the footer"
