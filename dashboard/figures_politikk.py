@@ -228,8 +228,10 @@ def published_citations(df: pl.DataFrame) -> str:
 # ---- status by county and size group ---------------------------------------------------------------------
 
 def status_figure(df: pl.DataFrame) -> go.Figure:
-    """100 % stacked status bars per group (a `status_by` frame), in the frame's display order."""
-    d = df.sort(["rekkefolge"])
+    """100 % stacked status bars per group (a `status_by` frame), in the frame's display order, each group named
+    with its number of municipalities ('Oslo (1)', 'Innlandet (46)'): a full bar of one is not a full bar of 46."""
+    d = df.sort(["rekkefolge"]).with_columns(
+        (pl.col("navn") + " (" + pl.col("antall_kommuner").cast(pl.String) + ")").alias("navn"))
     order = d["navn"].unique(maintain_order=True).to_list()
     return figures.status_bars(d, category="navn", status="status", count="antall", order=order)
 
