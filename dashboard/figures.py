@@ -10,7 +10,15 @@ import polars as pl
 
 from dashboard import theme  # also registers the template
 from dashboard.format import fmt_num, fmt_period, nobreak, period_position
-from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
+from dashboard.theme import (
+    CATEGORICAL,
+    HIGHLIGHT,
+    MUTED,
+    POLICY_SERIES_COLOURS,
+    PUBLISHED_EDGE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+)
 
 
 def _layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", height: int = 360,
@@ -239,12 +247,14 @@ def policy_timeline(rounds: pl.DataFrame, timeline: pl.DataFrame, *, height: int
     fig.add_trace(go.Scatter(
         x=[period_position(x) for x in p["per"]], y=p["andel"].to_list(), mode="markers",
         name="Publisert (Frivillighet Norge)",
-        marker={"symbol": "diamond", "size": 14, "color": CATEGORICAL[1], "line": {"width": 1, "color": "#7A4F00"}},
+        marker={"symbol": "diamond", "size": 14, "color": POLICY_SERIES_COLOURS["publisert"],
+                "line": {"width": 1, "color": PUBLISHED_EDGE}},
         customdata=[fmt_period(x) for x in p["per"]],
         hovertemplate="Publisert %{customdata}: %{y:.1%}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=[period_position(str(a)) for a in r["aar"]], y=r["andel_ja_alle"].to_list(), mode="lines+markers",
-        name="Kommuneundersøkelsen (dagens 357 kommuner)", line={"color": CATEGORICAL[0], "width": 3},
+        name="Kommuneundersøkelsen (dagens 357 kommuner)",
+        line={"color": POLICY_SERIES_COLOURS["undersokelse_2024_grenser"], "width": 3},
         marker={"size": 8}, customdata=list(zip(r["aar"].to_list(), r["ja"].to_list(), strict=True)),
         hovertemplate="Undersøkelsen %{customdata[0]}: %{customdata[1]} kommuner (%{y:.0%})<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")

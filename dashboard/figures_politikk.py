@@ -15,17 +15,25 @@ import pydeck as pdk
 
 from dashboard import figures, maps
 from dashboard.format import and_list, fmt_int, fmt_num, fmt_pct, fmt_period, map_strings, size_group_words
-from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
+from dashboard.theme import (
+    CATEGORICAL,
+    MUTED,
+    POLICY_SERIES_COLOURS,
+    PUBLISHED_EDGE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    norwegian_percent,
+)
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
 
 #: The three series of the trend chart: legend name, colour, line dash (None: markers only), marker symbol.
 SERIES: dict[str, tuple[str, str, str | None, str]] = {
-    "undersokelse_runde": ("Kommuneundersøkelsen (kommunene slik de var i rundens år)", CATEGORICAL[0],
-                           "solid", "circle"),
-    "undersokelse_2024_grenser": ("Kommuneundersøkelsen (omregnet til dagens 357 kommuner)", CATEGORICAL[2],
-                                  "dash", "circle-open"),
-    "publisert": ("Publisert (Frivillighet Norge)", HIGHLIGHT, None, "diamond"),
+    "undersokelse_2024_grenser": ("Kommuneundersøkelsen (omregnet til dagens 357 kommuner)",
+                                  POLICY_SERIES_COLOURS["undersokelse_2024_grenser"], "solid", "circle"),
+    "undersokelse_runde": ("Kommuneundersøkelsen (kommunene slik de var i rundens år)",
+                           POLICY_SERIES_COLOURS["undersokelse_runde"], "dash", "circle-open"),
+    "publisert": ("Publisert (Frivillighet Norge)", POLICY_SERIES_COLOURS["publisert"], None, "diamond"),
 }
 
 MEASURE_ANSWERS = {"ja": "ja", "nei": "nei", "delvis": "delvis", "vet_ikke": "vet ikke"}
@@ -157,7 +165,7 @@ def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400)
             mode="lines+markers" if lines else "markers",
             line={"color": colour, "width": 3, "dash": dash} if lines else None,
             marker={"symbol": symbol, "size": 9 if lines else 13, "color": colour,
-                    "line": {"width": 2 if lines else 1, "color": colour if lines else "white"}},
+                    "line": {"width": 2 if lines else 1, "color": colour if lines else PUBLISHED_EDGE}},
             text=[_hover(r) for r in g.iter_rows(named=True)], hovertemplate="%{text}<extra></extra>",
         ))
     if chosen is not None:
