@@ -56,6 +56,9 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 }
 /* a keyboard reader sees where the focus is (Streamlit gives a focused page link only a faint grey) */
 :is(a, [data-testid="stTopNavLink"], [role="tab"]):focus-visible { outline: 3px solid #0B5CA8; outline-offset: 2px; }
+/* the name in the header (st.logo) where there is room for it beside the six page links: a desktop, and a phone
+   (where the links fold into a menu); not on a tablet */
+@media (min-width: 641px) and (max-width: 1240px) { [data-testid="stHeaderLogo"] { display: none; } }
 /* on a tablet the six page links fit without their icons (else two hide behind Streamlit's English "2 more") */
 @media (max-width: 1100px) {
   [data-testid="stTopNavLink"] > span:first-child:has([data-testid="stIconMaterial"]) { display: none; }
@@ -232,7 +235,7 @@ UI_ATTRIBUTES = {
     "Scroll tabs right": "Bla fanene til høyre", "Markdown content": "Tekst",
     "Toggle attribution": "Vis eller skjul kildeangivelsen", "Zoom In": "Zoom inn", "Zoom Out": "Zoom ut",
     "Expand sidebar": "Vis sidepanelet", "Map": "Kart", "Collapse sidebar": "Skjul sidepanelet", "Help": "Hjelp",
-    "Choose an option": "Velg …",
+    "Choose an option": "Velg …", "Logo": "Frivillighetsstatistikk",
 }
 UI_PREFIXES = {"Fullscreen: ": "Fullskjerm: ", "Help for ": "Hjelp: "}
 UI_TEXTS = {
@@ -287,7 +290,7 @@ _PRINT_FIT = """
     }
   });"""
 _NORWEGIAN_UI = """
-  const ATTRS = ATTRS_JSON, TEXTS = TEXTS_JSON, NAMES = ["aria-label", "title", "data-title", "placeholder"];
+  const ATTRS = ATTRS_JSON, TEXTS = TEXTS_JSON, NAMES = ["aria-label", "title", "data-title", "placeholder", "alt"];
   // labels that start with Streamlit's words and end with the page's: the full-screen button of an image (and its
   // alt text), the help button of a widget (and its label)
   const PREFIXES = PREFIXES_JSON;
