@@ -11,7 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import db, map_drawing, map_files, maps, queries
-from dashboard.format import and_list, fmt_date, fmt_value, nobreak, value_step
+from dashboard.format import and_list, fmt_date, fmt_value, nobreak, round_half_up, value_step
 from dashboard.theme import STATUS_LABELS
 
 
@@ -48,9 +48,12 @@ def with_unit(fmt: Callable[[float], str], unit: str) -> Callable[[float], str]:
 
 
 def as_shown(values: pl.DataFrame, unit: str, decimals: int) -> pl.DataFrame:
-    """The values rounded as the map shows them, so an area's colour, its legend band and its tooltip agree
-    (25,7 % shown as '26 %' is not coloured as '15 – 25 %'); the table and download keep the values."""
-    return values.with_columns(pl.col("verdi").round(decimals + (2 if unit == "andel" else 0)))
+    """The values rounded as the map shows them (half away from zero, as the formatters), so an area's colour,
+    its legend band and its tooltip agree (25,7 % shown as '26 %' is not coloured as '15 – 25 %'); the table and
+    download keep the values."""
+    digits = decimals + (2 if unit == "andel" else 0)
+    shown = [round_half_up(v, digits) for v in values["verdi"].to_list()]
+    return values.with_columns(pl.Series("verdi", shown, dtype=pl.Float64))
 
 
 def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:

@@ -48,7 +48,9 @@ SELECT
     coalesce(g.givere, 0)::BIGINT AS givere,
     coalesce(g.mottakere, 0)::BIGINT AS mottakere,
     b.folketall,
-    round(coalesce(g.belop, 0) / b.folketall, 2)::DOUBLE AS kr_per_innbygger,
+    -- full precision: the dashboard rounds once, as it shows the value (a stored 128,50 shown as 128 is 1 kr off
+    -- the exact 128,502)
+    (coalesce(g.belop, 0) / b.folketall)::DOUBLE AS kr_per_innbygger,
     r.registrerte,
     CASE WHEN r.registrerte > 0 THEN coalesce(g.mottakere, 0) / r.registrerte END AS andel_registrerte_mottar,
     coalesce(g.mottakere_utenfor_register, 0)::BIGINT AS mottakere_utenfor_register,
@@ -116,7 +118,7 @@ SELECT
     coalesce(g.sokt, 0)::DECIMAL(18, 2) AS sokt,
     coalesce(g.mottakere, 0)::BIGINT AS mottakere,
     b.folketall,
-    round(coalesce(g.utbetalt, 0) / b.folketall, 2)::DOUBLE AS kr_per_innbygger,
+    (coalesce(g.utbetalt, 0) / b.folketall)::DOUBLE AS kr_per_innbygger,
     CASE WHEN g.sokt > 0 THEN 1 - g.utbetalt / g.sokt END AS avkorting,
     coalesce(g.utbetalt, 0) / l.utbetalt_land AS andel_av_landet,
     CASE WHEN s.nivaa = 'land' THEN o.andel_oslo END AS andel_oslo,
