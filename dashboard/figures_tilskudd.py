@@ -8,7 +8,18 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import figures
-from dashboard.format import fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.format import (
+    MAX_NAMED,
+    and_list,
+    count_words,
+    fmt_int,
+    fmt_nok,
+    fmt_nok_short,
+    fmt_num,
+    fmt_pct,
+    name_key,
+    tied_first,
+)
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, TEXT
 
 APPLIED_COLOUR = "#9ECAE1"
@@ -141,7 +152,9 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
     Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut at
     the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar.
     """
-    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger")
+    # lowest first (plotly draws the first bar lowest): places with the same value top to bottom by name, as the
+    # summary beside the chart names them
+    d = df.drop_nulls("kr_per_innbygger").sort(["kr_per_innbygger", "navn_kort"], descending=[False, True])
     values = d["kr_per_innbygger"].to_list()
     cap = axis_cap(values)
     colours = [HIGHLIGHT if k == highlight else CATEGORICAL[0] for k in d["kode"].to_list()]
@@ -241,6 +254,12 @@ def describe_groups(df: pl.DataFrame, *, place: str, aar: int) -> str:
             f"{groups} fikk penger.")
 
 
+def _groups(names: list[str]) -> list[str]:
+    """Category names in a sentence: lower case, and in «» when there are several ('«kultur og fritid» og
+    «helse»': the names have 'og' in them)."""
+    return [n.lower() for n in names] if len(names) == 1 else [f"«{n.lower()}»" for n in names]
+
+
 def describe_group_shares(df: pl.DataFrame, *, place: str, aar: int) -> str:
     """Highest and lowest share of registered organisations that receive money, per category group."""
     d = df.drop_nulls("andel_registrerte_mottar").sort("andel_registrerte_mottar", descending=True)
@@ -263,40 +282,70 @@ def describe_oslo_shares(df: pl.DataFrame, *, aar: int) -> str:
             f"({fmt_pct(low['andel_oslo'], 0)}).")
 
 
-def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int) -> str:
-    """'Kultur og fritid hadde flest mottakere i X i 2023: 95 av 100.'"""
-    d = df.drop_nulls("mottakere").sort("mottakere", descending=True)
+def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int, what: str = "mottakere") -> str:
+    """'Kultur og fritid hadde flest mottakere i X i 2023: 95 av 100.' (groups with the same count named
+    together: '«Helse» og «kultur og fritid» hadde flest …: 3 hver, av 8 i alt.')."""
+    d = df.drop_nulls("mottakere").sort(["mottakere", "gruppenavn"], descending=[True, False])
     if d.is_empty():
-        return f"Ingen mottakere i {place} i {aar}."
-    top = d.row(0, named=True)
-    return (f"{top['gruppenavn']} hadde flest mottakere i {place} i {aar}: {fmt_int(top['mottakere'])} av "
-            f"{fmt_int(d['mottakere'].sum())}.")
+        return f"Ingen {what} i {place} i {aar}."
+    top = tied_first(d["gruppenavn"].to_list(), [str(v) for v in d["mottakere"].to_list()])
+    n, total = fmt_int(d["mottakere"][0]), fmt_int(d["mottakere"].sum())
+    if len(top) == 1:
+        return f"{top[0]} hadde flest {what} i {place} i {aar}: {n} av {total}."
+    if len(top) == d.height:
+        return f"Alle de {count_words(d.height)} kategorigruppene hadde like mange {what} i {place} i {aar}: {n}."
+    if len(top) > MAX_NAMED:
+        who = f"{count_words(len(top)).capitalize()} kategorigrupper"
+    else:
+        who = and_list(_groups(top))
+        who = who[:2].upper() + who[2:]  # '«Helse» og «kultur og fritid»'
+    return f"{who} hadde flest {what} i {place} i {aar}: {n} hver, av {total} i alt."
 
 
 #: 'fylker' → 'fylkene': the level word in the definite plural ('blant de 15 fylkene').
 _DEFINITE = {"fylker": "fylkene", "kommuner": "kommunene"}
 
 
+def _who(names: list[str], plural: str) -> str:
+    """'Utsira', 'Kvitsøy og Utsira', or past MAX_NAMED 'fire kommuner'."""
+    return and_list(names) if len(names) <= MAX_NAMED else f"{count_words(len(names))} {plural}"
+
+
 def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: str | None = None) -> str:
     """'Blant de 15 fylkene fikk A mest per innbygger i 2024 (x kr) og B minst (y kr). C fikk z kr og er nummer
-    n av N.'"""
-    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
+    n av N.' Places with the same shown value share the place: '…, mens fire kommuner fikk minst (0 kr). Utsira
+    fikk 0 kr og deler 20.–23. plass av 23 med Kvitsøy, Sokndal og Suldal.'"""
+    d = df.drop_nulls("kr_per_innbygger")
     if d.is_empty():
         return f"Ingen tall per innbygger for {level_word} i {aar}."
     if "navn_kort" in d.columns:  # the names the chart beside the text uses
         d = d.with_columns(pl.coalesce("navn_kort", "navn").alias("navn"))
-    top, low = d.row(0, named=True), d.row(-1, named=True)
-    if d.height == 1:
-        text = f"{top['navn']} fikk {fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr per innbygger i {aar}."
+    d = d.sort(["kr_per_innbygger", "navn"], descending=[True, False])
+    names = d["navn"].to_list()
+    shown = [f"{fmt_num(v, 0)}\u00a0kr" for v in d["kr_per_innbygger"].to_list()]
+    n = d.height
+    top, low = tied_first(names, shown), tied_first(names[::-1], shown[::-1])
+    if n == 1:
+        text = f"{names[0]} fikk {shown[0]} per innbygger i {aar}."
+    elif len(top) == n:
+        text = f"Alle de {n} {_DEFINITE.get(level_word, level_word)} fikk {shown[0]} per innbygger i {aar}."
     else:
-        text = (f"Blant de {d.height} {_DEFINITE.get(level_word, level_word)} fikk {top['navn']} mest per innbygger "
-                f"i {aar} ({fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr) og {low['navn']} minst "
-                f"({fmt_num(low['kr_per_innbygger'], 0)}\u00a0kr).")
+        text = (f"Blant de {n} {_DEFINITE.get(level_word, level_word)} fikk {_who(top, level_word)} mest per "
+                f"innbygger i {aar} ({shown[0]})")
+        text += (f" og {low[0]} minst ({shown[-1]})." if len(top) == 1 and len(low) == 1
+                 else f", mens {_who(low, level_word)} fikk minst ({shown[-1]}).")
     codes = d["kode"].to_list()
-    if highlight in codes and d.height > 1:
-        row = d.row(codes.index(highlight), named=True)
-        text += (f" {row['navn']} fikk {fmt_num(row['kr_per_innbygger'], 0)}\u00a0kr og er nummer "
-                 f"{codes.index(highlight) + 1} av {d.height}.")
+    if highlight in codes and n > 1:
+        i = codes.index(highlight)
+        first, last = shown.index(shown[i]) + 1, n - shown[::-1].index(shown[i])
+        text += f" {names[i]} fikk {shown[i]} og "
+        if first == last:
+            text += f"er nummer {first} av {n}."
+        else:
+            others = sorted((x for j, x in enumerate(names) if shown[j] == shown[i] and j != i), key=name_key)
+            with_whom = (and_list(others) if len(others) <= MAX_NAMED
+                         else f"{count_words(len(others))} andre {level_word}")
+            text += f"deler {first}.–{last}. plass av {n} med {with_whom}."
     return text
 
 

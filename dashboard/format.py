@@ -24,6 +24,46 @@ def and_list(items: list[str]) -> str:
     return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
+#: Counts up to twelve in words, as Norwegian prose writes them ('fire kommuner').
+NUMBER_WORDS = {2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "sju", 8: "åtte", 9: "ni", 10: "ti",
+                11: "elleve", 12: "tolv"}
+
+
+#: A ranking names at most this many places that share a value; more are counted ('høyest (0 kr) i fire kommuner').
+MAX_NAMED = 3
+
+
+def count_words(n: int) -> str:
+    """4 → 'fire', 12 → 'tolv', 93 → '93'."""
+    return NUMBER_WORDS.get(n, fmt_int(n))
+
+
+_NORWEGIAN_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "é": "e"})
+
+
+def name_key(name: str) -> str:
+    """A sort key for names in Norwegian alphabetical order (æ, ø, å after z)."""
+    return name.lower().translate(_NORWEGIAN_ORDER)
+
+
+def tied_first(names: list[str], shown: list[str]) -> list[str]:
+    """The names that share the first shown value of a ranking (its ties: '0 kr' for all four), in Norwegian
+    alphabetical order."""
+    out = []
+    for name, value in zip(names, shown, strict=True):
+        if value != shown[0]:
+            break
+        out.append(name)
+    return sorted(out, key=name_key)
+
+
+def tied_phrase(word: str, names: list[str], value: str, plural: str) -> str:
+    """'høyest i A (v)', 'høyest i A og B (v)', or past MAX_NAMED 'høyest (v) i fire kommuner' (plural: 'kommuner')."""
+    if len(names) > MAX_NAMED:
+        return f"{word} ({value}) i {count_words(len(names))} {plural}"
+    return f"{word} i {and_list(names)} ({value})"
+
+
 def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 

@@ -11,7 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import db, map_drawing, map_files, maps, queries
-from dashboard.format import and_list, fmt_date, fmt_value, nobreak, round_half_up, value_step
+from dashboard.format import fmt_date, fmt_value, nobreak, round_half_up, tied_first, tied_phrase, value_step
 from dashboard.theme import STATUS_LABELS
 
 
@@ -57,17 +57,10 @@ def as_shown(values: pl.DataFrame, unit: str, decimals: int) -> pl.DataFrame:
 
 
 def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
-    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i 12 fylker'."""
-    shown = fmt(ranked["verdi"][0])
-    tied = []
-    for navn, verdi in ranked.select("navn", "verdi").iter_rows():  # ranked: the ties come first
-        if fmt(verdi) != shown:
-            break
-        tied.append(navn)
-    if len(tied) > 3:
-        return f"{word} ({shown}) i {len(tied)} {level_word}"
-    names = and_list(tied)
-    return f"{word} i {names} ({shown})"
+    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i tolv fylker'."""
+    shown = [fmt(v) for v in ranked["verdi"].to_list()]  # ranked: the ties come first
+    tied = tied_first(ranked["navn"].to_list(), shown)
+    return tied_phrase(word, tied, shown[0], level_word)
 
 
 def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import figures, tilskudd
 from dashboard import figures_tilskudd as ft
+from dashboard.format import fmt_num
 from dashboard.queries_tilskudd import GRASROT, MOMS
 
 NBSP = "\u00a0"
@@ -258,6 +259,47 @@ def test_ranking_text_names_places_as_the_chart_does():
     text = ft.describe_ranking(df, aar=2024, level_word="fylker")
     assert text == ("Blant de 2 fylkene fikk Finnmark mest per innbygger i 2024 (228\u00a0kr) og Oslo minst "
                     "(96\u00a0kr).")
+
+
+def _rogaland() -> pl.DataFrame:
+    """Six municipalities, four of them shown at 0 kr (one with 0,2 kr), as a ranking query returns them."""
+    return pl.DataFrame({"kode": ["1", "2", "3", "4", "5", "6"],
+                         "navn": ["Sola", "Kvitsøy", "Utsira", "Suldal", "Sokndal", "Bø"],
+                         "kr_per_innbygger": [300.0, 0.0, 0.0, 0.2, 0.0, 50.0]})
+
+
+def test_ranking_gives_places_with_the_same_value_a_shared_place():
+    text = ft.describe_ranking(_rogaland(), aar=2024, level_word="kommuner", highlight="3")
+    assert text == (f"Blant de 6 kommunene fikk Sola mest per innbygger i 2024 (300{NBSP}kr), mens fire kommuner "
+                    f"fikk minst (0{NBSP}kr). Utsira fikk 0{NBSP}kr og deler 3.–6. plass av 6 med Kvitsøy, Sokndal "
+                    "og Suldal.")
+    assert "minst (0" in text and "Utsira minst" not in text and "nummer 6" not in text
+    assert ft.describe_ranking(_rogaland(), aar=2024, level_word="kommuner", highlight="6").endswith(
+        f"Bø fikk 50{NBSP}kr og er nummer 2 av 6.")
+    # few ties are named; a tie at the top too
+    three = pl.DataFrame({"kode": ["1", "2", "3"], "navn": ["B", "A", "C"], "kr_per_innbygger": [10.2, 10.0, 5.0]})
+    assert ft.describe_ranking(three, aar=2024, level_word="kommuner", highlight="1") == (
+        f"Blant de 3 kommunene fikk A og B mest per innbygger i 2024 (10{NBSP}kr), mens C fikk minst (5{NBSP}kr). "
+        f"B fikk 10{NBSP}kr og deler 1.–2. plass av 3 med A.")
+    same = pl.DataFrame({"kode": ["1", "2"], "navn": ["A", "B"], "kr_per_innbygger": [0.0, 0.0]})
+    assert ft.describe_ranking(same, aar=2024, level_word="kommuner") == \
+        f"Alle de 2 kommunene fikk 0{NBSP}kr per innbygger i 2024."
+
+
+def test_ranking_chart_lists_places_with_the_same_value_top_down_by_name():
+    fig = ft.ranked_per_inhabitant(_rogaland().with_columns(navn_kort=pl.col("navn"), utbetalt=pl.lit(0.0)))
+    assert list(fig.data[0].y)[::-1] == ["Sola", "Bø", "Suldal", "Kvitsøy", "Sokndal", "Utsira"]
+
+
+def test_the_mirror_s_moms_ranking_shares_the_place_of_the_municipalities_at_0_kr(qt):
+    rogaland = qt.ranking(MOMS, "kommune", 2024, "11")
+    zero = [k for k, v in rogaland.select("navn_kort", "kr_per_innbygger").iter_rows() if fmt_num(v) == "0"]
+    assert len(zero) > 1 and "Utsira" in zero, "the mirror has several Rogaland municipalities at 0 kr in 2024"
+    utsira = rogaland.filter(pl.col("navn_kort") == "Utsira")["kode"][0]
+    text = ft.describe_ranking(rogaland, aar=2024, level_word="kommuner", highlight=utsira)
+    n = rogaland.height
+    assert f"Utsira fikk 0{NBSP}kr og deler {n - len(zero) + 1}.–{n}. plass av {n}" in text
+    assert "Utsira minst" not in text and f"fikk minst (0{NBSP}kr)" in text
 
 
 def _legend(fig) -> list[str]:
