@@ -81,17 +81,24 @@ def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -
 #: Register indicators counted at the end of the year, and the one counted over the year.
 STOCKS = frozenset({"org_per_1000", "org_antall", "frivilligsentraler"})
 FLOWS = frozenset({"org_nye"})
+#: Shares whose base is the register's stock at the end of the year (grasrot recipients per registered one).
+OF_STOCK = frozenset({"grasrot_andel_mottar"})
 
 
 def snapshot_note(indicator: str, aar: int, snapshot: str | None) -> str:
     """' Tallene for 2025 gjelder per 30. september 2025 …' when the year is the register's snapshot year (the
     year is not over: its figures are those of the day the data was taken out); for a stock of an earlier year,
-    that it counts today's organisations (the register has no history); else ''."""
+    that it counts today's organisations (the register has no history), and for a share of that stock, that the
+    share is too high for it; else ''."""
     if not snapshot:
         return ""
     if indicator in STOCKS and aar < int(snapshot[:4]):
         return (f" Tallene for {aar} er dagens organisasjoner som var registrert ved utgangen av {aar}; "
                 "organisasjoner som er slettet siden, er ikke med.")
+    if indicator in OF_STOCK and aar < int(snapshot[:4]):
+        return (f" De registrerte organisasjonene for {aar} er dagens organisasjoner som var registrert ved "
+                f"utgangen av {aar}; organisasjoner som er slettet siden, er ikke med. Andelen er derfor for høy, "
+                "mer jo tidligere året er, og nedgangen over tid ser større ut enn den var.")
     if int(snapshot[:4]) != aar:
         return ""
     if indicator in STOCKS:

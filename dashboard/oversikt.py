@@ -43,9 +43,14 @@ def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
 
 #: What the register's history is: Frivillighetsregisteret lists the organisations registered today, with the date
 #: each was first registered; those deleted since are gone. Earlier years are counted from that date.
+_DELETED = "Organisasjoner som er slettet fra registeret siden, er ikke med: registeret har ingen historikk"
 REGISTER_HISTORY = ("Tallene for tidligere år er dagens organisasjoner, talt fra året de ble registrert. "
-                    "Organisasjoner som er slettet fra registeret siden, er ikke med: registeret har ingen historikk, "
-                    "så antallet tidligere år er for lavt, og veksten ser større ut enn den var.")
+                    f"{_DELETED}, så antallet tidligere år er for lavt, og veksten ser større ut enn den var.")
+#: The same for a share of the registered organisations over time (grasrot recipients): its base is too low in
+#: earlier years, the share too high, and the fall steeper than it was.
+SHARE_HISTORY = ("De registrerte organisasjonene (nevneren) er dagens organisasjoner, talt fra året de ble "
+                 f"registrert. {_DELETED}, så nevneren er for lav tidligere år, andelen for høy, og nedgangen ser "
+                 "større ut enn den var.")
 
 
 def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:

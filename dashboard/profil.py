@@ -32,6 +32,7 @@ from dashboard.format import (
     size_group_words,
 )
 from dashboard.labels import APP_TITLE
+from dashboard.oversikt import SHARE_HISTORY
 from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
@@ -263,6 +264,14 @@ def split_note(p: Profile) -> str | None:
             "den gamle kommunens folketall fordelt etter folketallet 1. januar 2024. Grasrotmottakere som ikke finnes "
             "i registrene, er for årene før delingen plassert i kommunen som fikk den største delen. Tallene før og "
             "etter 2024 er derfor ikke helt sammenlignbare.")
+
+
+def grasrot_note(p: Profile) -> str:
+    """The note under the grasrot chart, whose table and download have the share of registered organisations
+    that receive for every year: the register has no history (and the split caveat, if any)."""
+    share = f"Andelen registrerte som mottar (i tabellen og nedlastingen): {SHARE_HISTORY}"
+    split = split_note(p)
+    return f"{split} {share}" if split else share
 
 
 def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> str:

@@ -33,7 +33,7 @@ from dashboard.format import (
     md_escape,
     nobreak,
 )
-from dashboard.oversikt import Card, unofficial_note, unofficial_years, with_status
+from dashboard.oversikt import SHARE_HISTORY, Card, unofficial_note, unofficial_years, with_status
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, PUBLISHERS, SOURCES, SOURCES_ICNPO, status_of
 
 
@@ -321,7 +321,8 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
         out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
                         _spark(mine, "andel_registrerte_mottar"),
                         f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
-                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}.",
+                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}. "
+                        f"{SHARE_HISTORY}",
                         comparison=national_value(fmt_pct(c["andel_registrerte_mottar"]))))
     elif place.nivaa == "land":
         # no sparkline: the share barely moves, and a small chart would blow tiny changes up
@@ -389,7 +390,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
                                          what="andelen registrerte organisasjoner som mottar grasrotandel",
                                          sentence="I {aar} mottok {verdi} av de registrerte organisasjonene i "
                                                   "{sted} grasrotandel", percent=True),
-            (*src, "frivillighetsregisteret"), f"{scheme}_andel", None, MONEY))
+            (*src, "frivillighetsregisteret"), f"{scheme}_andel", SHARE_HISTORY, MONEY))
     else:
         charts.append(Chart(
             ft.place_vs_country(both, y="andel_av_søkt_utbetalt", y_title="Andel av søkt beløp", percent=True),
@@ -425,7 +426,7 @@ def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place:
             groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
             f"Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, {where} {aar}",
             ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
-            "Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med.", MONEY))
+            f"Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med. {SHARE_HISTORY}", MONEY))
     elif place.nivaa == "land":
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",

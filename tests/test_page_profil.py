@@ -659,3 +659,14 @@ def test_two_language_names_are_written_with_an_en_dash(app):
     assert [t.value for t in at.title] == ["Trondheim \u2013 Tråante"]
     assert any(c.value.startswith("Kommune i Trøndelag \u2013 Trööndelage") for c in at.caption)
     assert not any(" - Tr" in c.value for c in at.caption)
+
+
+def test_the_grasrot_table_s_share_over_time_says_its_base_misses_deleted_organisations(app):
+    """The grasrot chart's table and download have the share of registered organisations that receive for every
+    year: its note says the register keeps no deleted organisations (and keeps the split caveat where there is one)."""
+    from dashboard.oversikt import SHARE_HISTORY
+
+    notes = [c.value for c in app(kommune="5001").caption if SHARE_HISTORY in c.value]
+    assert len(notes) == 1 and "Andelen registrerte som mottar" in notes[0]
+    split = [c.value for c in app(kommune="1508").caption if SHARE_HISTORY in c.value]
+    assert len(split) == 1 and "ble delt i 2024" in split[0]

@@ -14,7 +14,7 @@ import pytest
 from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
-from dashboard import components, figures, tilskudd
+from dashboard import components, figures, oversikt, tilskudd
 from dashboard.format import and_list
 from dashboard.queries_tilskudd import GRASROT, MOMS, PUBLISHERS
 from etl.config import ROOT
@@ -370,6 +370,14 @@ def test_cards_compare_with_the_country_in_plain_text_and_keep_arrows_for_change
     assert arrows and all(d.endswith(f"fra {int(year) - 1}") for d in arrows)
 
 
+def test_the_grasrot_share_over_time_says_its_base_misses_deleted_organisations(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch)
+    assert any(oversikt.SHARE_HISTORY in c.value for c in at.caption)
+    assert oversikt.SHARE_HISTORY in metric(at, "Andel registrerte som mottar").help
+    at = _app(mirror_db, monkeypatch, visning="Kategorier", aar="2019")
+    assert any(oversikt.SHARE_HISTORY in c.value for c in at.caption)
+
+
 def test_the_summaries_and_notes_are_sentences(mirror_db, monkeypatch):
     """Natural bokmål: whole sentences with an object ('mottar grasrotandel'), and notes with their full stop."""
     at = _app(mirror_db, monkeypatch)
@@ -381,7 +389,7 @@ def test_the_summaries_and_notes_are_sentences(mirror_db, monkeypatch):
     assert ": Hele landet" not in page
     at = _app(mirror_db, monkeypatch, visning="Kategorier")
     assert "Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, hele landet" in texts(at)
-    assert any(c.value.endswith("har ingen kategori og er ikke med.") for c in at.caption)
+    assert any("har ingen kategori og er ikke med." in c.value for c in at.caption)
     at = _app(mirror_db, monkeypatch, visning="Mottakere")
     (summary,) = [m.value for m in at.markdown if m.value.startswith("De ") and "største mottakerne" in m.value]
     assert "av alt som ble utbetalt det året." in summary and " der." not in summary

@@ -137,6 +137,10 @@ def test_map_of_the_snapshot_year_says_its_figures_are_from_the_day_the_data_was
     assert ("Tallene for 2024 er dagens organisasjoner som var registrert ved utgangen av 2024; organisasjoner som "
             "er slettet siden, er ikke med.") in earlier
     assert "slettet siden" not in _text(app("pages/kart.py", aar="2024", indikator="grasrot_kr_per_innbygger"))
+    # a share of the registered organisations has the same base: too high in earlier years, and said so
+    share = _text(app("pages/kart.py", aar="2019", indikator="grasrot_andel_mottar"))
+    assert ("De registrerte organisasjonene for 2019 er dagens organisasjoner som var registrert ved utgangen av "
+            "2019; organisasjoner som er slettet siden, er ikke med. Andelen er derfor for høy") in share
     assert "registreringer fram til 30. september 2025" in _text(app("pages/kart.py", indikator="org_nye"))
 
 
