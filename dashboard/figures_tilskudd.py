@@ -31,28 +31,33 @@ def money_scale(values: list[float | None]) -> tuple[float, str]:
     return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1\u00a0000 kr")
 
 
-def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
+def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = (),
+                   unofficial_applied: Sequence[int] | None = None) -> go.Figure:
     """Amount paid per year as bars, with the amount applied for beside it when the data has one (moms).
 
     df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format. The years in
     `unofficial` (national totals without a published figure) are lighter and hatched, with a legend entry
-    saying so, as on the overview (figures.unofficial_marks).
+    saying so, as on the overview (figures.unofficial_marks); the applied-for bars by their own status,
+    `unofficial_applied` (default: the same years).
     """
     d = df.sort("aar")
     years = d["aar"].to_list()
     has_applied = d["sokt"].null_count() < d.height
     divisor, unit = money_scale(d["utbetalt"].to_list() + (d["sokt"].to_list() if has_applied else []))
     fig = go.Figure()
-    series = ([("sokt", "Søkt", APPLIED_COLOUR)] if has_applied else []) + [("utbetalt", "Utbetalt", CATEGORICAL[0])]
-    for col, name, colour in series:
+    applied = unofficial if unofficial_applied is None else unofficial_applied
+    series = ([("sokt", "Søkt", APPLIED_COLOUR, applied)] if has_applied else []) + [
+        ("utbetalt", "Utbetalt", CATEGORICAL[0], unofficial)]
+    for col, name, colour, off in series:
         values = d[col].to_list()
-        marker, suffix = figures.unofficial_marks(years, unofficial, colour)
+        marker, suffix = figures.unofficial_marks(years, off, colour)
         fig.add_trace(go.Bar(
             x=years, y=[None if v is None else v / divisor for v in values], name=name, marker=marker,
             customdata=[[fmt_nok(v), s] for v, s in zip(values, suffix, strict=True)], offsetgroup=col,
             showlegend=has_applied, hovertemplate=f"{name} %{{x}}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
         ))
-    hatched = figures.unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
+    hatched = figures.unofficial_legend(fig, years, [*unofficial, *(applied if has_applied else [])],
+                                        offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return figures._layout(fig, y_title=unit, height=height, legend=has_applied or hatched)

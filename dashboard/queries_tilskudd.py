@@ -142,24 +142,27 @@ def largest_recipients(ordning: str, nivaa: str, kode: str, aar: int, limit: int
 
 
 def totals(ordning: str) -> pl.DataFrame:
-    """Published national totals beside the sums of the files, per year (status says how far to trust them).
+    """National totals of the totals file beside the sums of the files, per year (status says how far to trust the
+    amount paid, status_søkt the amount applied for).
 
-    Columns: aar, status, publisert_utbetalt, utbetalt_ifølge_filene, differanse (files − published),
-    publisert_søkt, søkt_ifølge_filene (moms), publisert_mottakere, mottakere_i_filene, filene_stemmer, kilde,
-    merknad.
+    Columns: aar, status (of the amount paid), publisert_utbetalt (an estimate where status is not publisert…),
+    utbetalt_ifølge_filene, differanse (files − totals file), status_søkt, oppgitt_søkt (published only where
+    status_søkt is 'publisert'), søkt_ifølge_filene (moms), mottakere_i_filene, publisert_organisasjoner (moms: as
+    a source states it), filene_stemmer, kilde, merknad (what else the source published, in words).
     """
     return run("""SELECT aar, status, publisert_utbetalt::DOUBLE AS publisert_utbetalt,
                          filer_utbetalt::DOUBLE AS "utbetalt_ifølge_filene", differanse_utbetalt::DOUBLE AS differanse,
-                         publisert_sokt::DOUBLE AS "publisert_søkt", filer_sokt::DOUBLE AS "søkt_ifølge_filene",
-                         publisert_mottakere, filer_mottakere AS mottakere_i_filene, avstemt AS filene_stemmer,
-                         kilde, merknad
+                         status_sokt AS "status_søkt", oppgitt_sokt::DOUBLE AS "oppgitt_søkt",
+                         filer_sokt::DOUBLE AS "søkt_ifølge_filene", filer_mottakere AS mottakere_i_filene,
+                         publisert_organisasjoner, avstemt AS filene_stemmer, kilde, merknad
                   FROM tilskudd_totaler WHERE ordning = $1 ORDER BY aar""", _check(ordning))
 
 
-def status_of(totals: pl.DataFrame, aar: int) -> str | None:
-    """The status of the national total of a year ('publisert', …) or None."""
+def status_of(totals: pl.DataFrame, aar: int, column: str = "status") -> str | None:
+    """The status of the national total of a year ('publisert', …) or None; column 'status_søkt' for the amount
+    applied for."""
     row = totals.filter(pl.col("aar") == aar)
-    return row["status"][0] if row.height else None
+    return row[column][0] if row.height and column in row.columns else None
 
 
 def texts() -> dict[str, str]:

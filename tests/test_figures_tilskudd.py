@@ -8,7 +8,8 @@ import pytest
 
 from dashboard import figures, tilskudd
 from dashboard import figures_tilskudd as ft
-from dashboard.format import fmt_num
+from dashboard.format import fmt_int, fmt_num
+from dashboard.labels import label
 from dashboard.queries_tilskudd import GRASROT, MOMS
 
 NBSP = "\u00a0"
@@ -235,10 +236,58 @@ def test_totals_keep_published_and_calibration_apart(qt):
     assert status[2021] == "interpolert" and status[2024] == "antatt"
     table = tilskudd.totals_table(GRASROT, t)
     assert "For 2021, 2022 og 2024 har Norsk Tipping ikke publisert et landstall" in table.summary
-    assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
+    assert table.data["status_utbetalt"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
     published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
     assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
     assert dict(table.data.select("aar", "anslag_ikke_publisert").iter_rows())[2024] == 810_000_000
+    # the lists agree with an estimate because the test data were made to: no check, and the summary says so
+    agree = dict(table.data.select("aar", "filene_stemmer").iter_rows())
+    assert agree[2019] is True and agree[2021] is None and agree[2024] is None
+    assert "(eller anslaget)" not in table.summary and "sammenligningen ingen kontroll" in table.summary
+    assert "2020: innenfor avrundingen" in table.summary
+
+
+def test_totals_show_what_the_source_published_not_the_calibration_values(qt):
+    """The totals file's status is about the amount paid: its recipient counts and amounts applied for are not
+    shown as published; what was published stands in the source's words (merknad)."""
+    t = qt.totals(MOMS)
+    table = tilskudd.totals_table(MOMS, t)
+    headers = [label(c) for c in table.data.columns]
+    assert not [h for h in headers if h.startswith("Publisert") and ("mottakere" in h or "søkere" in h)]
+    assert "Merknad" in headers and "Søkere i listene" in headers
+    shown = {r["aar"]: r for r in table.data.iter_rows(named=True)}
+    merknad = dict(t.select("aar", "merknad").iter_rows())
+    # the amount applied for is published only where the merknad gives one ('2,78 mrd. søkt', 2024)
+    assert [a for a, r in shown.items() if r["publisert_søkt"] is not None] == [2024]
+    assert "søkt" in merknad[2024]
+    assert "søkt beløp avledet" in merknad[2018] and shown[2018]["status_søkt"] == "Regnet ut, ikke publisert"
+    assert shown[2019]["status_søkt"] == "Ikke oppgitt i kilden" and "søkt" not in merknad[2019]
+    assert shown[2020]["status_søkt"] == "Ikke publisert (anslag mellom to år)"
+    # the organisations the regulator counts (local branches included), beside the applicants in the lists
+    orgs = shown[2018]["publisert_organisasjoner"]
+    assert f"{fmt_int(orgs).replace(NBSP, ' ')} organisasjoner" in merknad[2018]
+    assert shown[2018]["søkere_i_listene"] * 10 < orgs
+    assert [a for a, r in shown.items() if r["publisert_organisasjoner"] is not None] == [2018]
+    assert (f"For 2018 oppgir Lotteri- og stiftelsestilsynet {fmt_int(orgs)} organisasjoner, lokallag medregnet, mot "
+            f"{fmt_int(shown[2018]['søkere_i_listene'])} søkere i listene.") in table.summary
+    assert ("Søkt beløp er publisert for 2024. For 2018 er søkt beløp bare regnet ut, ikke publisert. For 2019 oppgir "
+            "ikke kilden søkt beløp.") in table.summary
+
+
+def test_moms_count_card_says_applicants_and_cites_the_published_organisations(qt):
+    t = qt.totals(MOMS)
+    series = qt.series(MOMS, "land", "0")
+    cards = tilskudd.cards(MOMS, series, tilskudd.LAND, 2018, t)
+    (count,) = [c for c in cards if "Søkere" in c.label]
+    assert count.label == "Søkere som fikk utbetalt 2018" and not [c for c in cards if "Mottakere" in c.label]
+    orgs = t.filter(pl.col("aar") == 2018)["publisert_organisasjoner"][0]
+    assert count.value == fmt_int(series.filter(pl.col("aar") == 2018)["mottakere"][0])
+    assert "sentralledd" in count.help and f"{fmt_int(orgs)} organisasjoner, lokallag medregnet" in count.help
+    # a later year cites the year that has a published count; grasrot keeps «Mottakere»
+    later = tilskudd.cards(MOMS, series, tilskudd.LAND, 2024, t)
+    assert "For 2018 oppgir Lotteri- og stiftelsestilsynet" in later[1].help
+    assert tilskudd.cards(GRASROT, qt.series(GRASROT, "land", "0"), tilskudd.LAND, 2024,
+                          qt.totals(GRASROT))[1].label == "Mottakere 2024"
 
 
 def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():

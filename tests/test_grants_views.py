@@ -242,3 +242,20 @@ def test_kroner_per_inhabitant_is_shown_as_the_exact_division_rounded_once_half_
     # the test has teeth: rounding to 2 decimals first, then half to even, moved some of these by 1 kr
     twice = [navn for navn, _, _, _, ratio in got if round(round(ratio, 2)) != int(fmt_num(ratio).replace("\u00a0", ""))]
     assert twice, "the mirror has values that double rounding shows 1 kr off"
+
+
+def test_totals_carry_the_status_of_the_amount_applied_for_and_the_published_organisations(con):
+    """The totals file's status is the amount paid's; the amount applied for has its own from the merknad, and its
+    recipient counts are stated, not published."""
+    got = rows(con, "SELECT aar, status, status_sokt, merknad, publisert_organisasjoner, oppgitt_mottakere, "
+                    "filer_mottakere FROM tilskudd_totaler WHERE ordning = 'momskompensasjon' ORDER BY aar")
+    by_year = {r[0]: r for r in got}
+    assert by_year[2018][1] == "publisert" and by_year[2018][2] == "avledet"  # 'søkt beløp avledet'
+    assert by_year[2024][2] == "publisert" and "søkt" in by_year[2024][3]
+    assert by_year[2019][2] == "ikke oppgitt" and "søkt" not in by_year[2019][3]
+    assert all(r[2] == r[1] for r in got if not r[1].startswith("publisert"))
+    assert by_year[2018][4] == int(by_year[2018][3].split(" organisasjoner")[0].replace(" ", ""))
+    assert [r[0] for r in got if r[4] is not None] == [2018]
+    columns = {c for (c,) in rows(con, "SELECT column_name FROM information_schema.columns "
+                                       "WHERE table_name = 'tilskudd_totaler'")}
+    assert not {"publisert_mottakere", "publisert_sokt", "publisert_givere"} & columns
