@@ -10,6 +10,7 @@ import polars as pl
 from dashboard import figures
 from dashboard.format import (
     MAX_NAMED,
+    SMALL_BASE,
     and_list,
     count_words,
     fmt_int,
@@ -19,6 +20,7 @@ from dashboard.format import (
     fmt_pct,
     name_key,
     tied_first,
+    tied_phrase,
 )
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, TEXT
 
@@ -121,14 +123,53 @@ def ranked_money(df: pl.DataFrame, *, category: str, value: str = "utbetalt", he
     return figures._layout(fig, x_title=unit, height=height or max(150, 26 * d.height + 80), legend=False)
 
 
+#: The colour of a bar whose share rests on fewer than SMALL_BASE (shown with its count, below the others).
+SMALL_BASE_COLOUR = "#BDBDBD"
+
+
+def share_order(df: pl.DataFrame, *, category: str, value: str, base: str | None = None) -> pl.DataFrame:
+    """The rows of a share chart and its summary in one order, top first: shares with a base of at least
+    SMALL_BASE by value (ties by name), then those with a smaller base (column `_liten`), by value and name."""
+    d = df.drop_nulls(value).with_columns(
+        (pl.col(base).fill_null(0) < SMALL_BASE if base else pl.lit(False)).alias("_liten"))
+    return d.sort(["_liten", value, category], descending=[False, True, False])
+
+
+def small_base_note(word: str) -> str:
+    """The note under a share chart with grey bars: what they are, and why they are counts."""
+    return (f"Grå stolper: færre enn {SMALL_BASE} {word}, vist med antallet («1 av 1»). Med så få flytter én mer "
+            "eller mindre andelen mye, så de er nederst og ikke med i sammenligningen.")
+
+
 def ranked_share(df: pl.DataFrame, *, category: str, value: str, reference: float | None = None,
-                 reference_label: str = "Hele landet", height: int | None = None) -> go.Figure:
-    """Horizontal bars of shares (0–1), largest on top, with an optional dashed reference line (e.g. the country)."""
-    d = df.drop_nulls(value)
-    fig = figures.bar_ranked(d, category=category, value=value, percent=True, height=height)
+                 reference_label: str = "Hele landet", height: int | None = None, base: str | None = None,
+                 count: str | None = None, base_word: str = "") -> go.Figure:
+    """Horizontal bars of shares (0–1), largest on top (ties by name), with an optional dashed reference line.
+
+    With `base` (the number the share is of) and `count` (the part of it), a share of fewer than SMALL_BASE is
+    drawn grey below the others with its count on the bar ('1 av 1'), as the profile writes a small base: one
+    more or less would move it a lot (share_order)."""
+    d = share_order(df, category=category, value=value, base=base).reverse()  # plotly draws the first row lowest
+    small = d["_liten"].to_list()
+    values = d[value].to_list()
+    counts = list(zip(d[count].to_list(), d[base].to_list(), strict=True)) if base and count else [None] * d.height
+    hover = [f"{fmt_pct(v)}" + (f", {fmt_int(c[0])} av {fmt_int(c[1])} {base_word}".rstrip() if c else "")
+             + (" (få: andelen sier lite)" if s else "") for v, c, s in zip(values, counts, small, strict=True)]
+    fig = go.Figure(go.Bar(
+        x=values, y=d[category].to_list(), orientation="h",
+        marker_color=[SMALL_BASE_COLOUR if s else CATEGORICAL[0] for s in small],
+        text=[f"{fmt_int(c[0])} av {fmt_int(c[1])}" if s and c else "" for c, s in zip(counts, small, strict=True)],
+        # inside a long bar ('1 av 1' at 100 % would run off the plot), beside a short one ('0 av 4')
+        textposition=["inside" if v > 0.5 else "outside" for v in values], cliponaxis=False,
+        textfont={"size": 12, "color": TEXT}, insidetextanchor="end",
+        hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
+    ))
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(tickformat=".0%")
+    figures._layout(fig, height=height or max(260, 24 * d.height + 60), legend=False)
     if reference is not None:
         reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference)}",
-                       x_max=max(d[value].max() or 0, reference))
+                       x_max=max(max(values, default=0) or 0, reference))
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -265,26 +306,62 @@ def _groups(names: list[str]) -> list[str]:
     return [n.lower() for n in names] if len(names) == 1 else [f"«{n.lower()}»" for n in names]
 
 
+def _share_extremes(d: pl.DataFrame, value: str) -> str | None:
+    """'høyest i a (50 %) og lavest i b (10 %)' over the rows of share_order with a base of SMALL_BASE or more,
+    ties on the shown value named together ('høyest i «a» og «b» (100 %)'); None when there are none."""
+    solid = d.filter(~pl.col("_liten"))
+    if solid.is_empty():
+        return None
+    names = solid["gruppenavn"].to_list()
+    shown = [fmt_pct(v, 0) for v in solid[value].to_list()]
+    if solid.height > 1 and shown[0] == shown[-1]:
+        return f"{shown[0]} i alle kategorigruppene"
+    high = tied_phrase("høyest", _groups(tied_first(names, shown)), shown[0], "kategorigrupper")
+    if solid.height == 1:
+        return high
+    low = _groups(tied_first(names[::-1], shown[::-1]))
+    return f"{high} og {tied_phrase('lavest', low, shown[-1], 'kategorigrupper')}"
+
+
+def _small_bases(d: pl.DataFrame, count: str, base: str, base_word: str) -> str:
+    """' Andre (1 av 1) og utdanning og forskning (0 av 4) har færre enn 20 mottakere …': the rows of share_order
+    with a small base, as counts ('' when there are none)."""
+    small = d.filter(pl.col("_liten"))
+    if small.is_empty():
+        return ""
+    if small.height > MAX_NAMED:
+        who = f"{count_words(small.height).capitalize()} kategorigrupper"
+    else:
+        who = and_list([f"{r['gruppenavn'].lower()} ({fmt_int(r[count])} av {fmt_int(r[base])})"
+                        for r in small.iter_rows(named=True)])
+        who = who[:1].upper() + who[1:]
+    return (f" {who} har færre enn {SMALL_BASE} {base_word} og er vist i grått nederst, med antallet: så få sier "
+            "lite om andelen.")
+
+
 def describe_group_shares(df: pl.DataFrame, *, place: str, aar: int) -> str:
-    """Highest and lowest share of registered organisations that receive money, per category group."""
-    d = df.drop_nulls("andel_registrerte_mottar").sort("andel_registrerte_mottar", descending=True)
+    """Highest and lowest share of registered organisations that receive money, per category group (groups of
+    fewer than SMALL_BASE registered organisations apart, as counts)."""
+    d = share_order(df, category="gruppenavn", value="andel_registrerte_mottar", base="registrerte")
     if d.is_empty():
         return f"Ingen tall for andelen som mottar i {place} i {aar}."
-    top, low = d.row(0, named=True), d.row(-1, named=True)
-    return (f"Andelen registrerte organisasjoner som mottok grasrotandel i {place} i {aar} var høyest i "
-            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_registrerte_mottar'], 0)}) og lavest i "
-            f"{low['gruppenavn'].lower()} ({fmt_pct(low['andel_registrerte_mottar'], 0)}).")
+    extremes = _share_extremes(d, "andel_registrerte_mottar")
+    text = (f"Andelen registrerte organisasjoner som mottok grasrotandel i {place} i {aar} var {extremes}."
+            if extremes else f"Ingen kategorigruppe i {place} har {SMALL_BASE} registrerte organisasjoner eller flere "
+                             f"i {aar}.")
+    return text + _small_bases(d, "mottakere", "registrerte", "registrerte organisasjoner")
 
 
 def describe_oslo_shares(df: pl.DataFrame, *, aar: int) -> str:
-    """Which category groups had most and least of their momskompensasjon paid to recipients in Oslo."""
-    d = df.drop_nulls("andel_oslo").sort("andel_oslo", descending=True)
+    """Which category groups had most and least of their momskompensasjon paid to recipients in Oslo (groups of
+    fewer than SMALL_BASE recipients apart, as counts of their recipients in Oslo: df has mottakere_oslo)."""
+    d = share_order(df, category="gruppenavn", value="andel_oslo", base="mottakere")
     if d.is_empty():
         return f"Ingen tall for Oslo-andelen i {aar}."
-    top, low = d.row(0, named=True), d.row(-1, named=True)
-    return (f"Andelen av momskompensasjonen i {aar} som gikk til mottakere registrert i Oslo, var høyest i "
-            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_oslo'], 0)}) og lavest i {low['gruppenavn'].lower()} "
-            f"({fmt_pct(low['andel_oslo'], 0)}).")
+    extremes = _share_extremes(d, "andel_oslo")
+    text = (f"Andelen av momskompensasjonen i {aar} som gikk til mottakere registrert i Oslo, var {extremes}."
+            if extremes else f"Ingen kategorigruppe har {SMALL_BASE} mottakere eller flere i {aar}.")
+    return text + _small_bases(d, "mottakere_oslo", "mottakere", "søkere")
 
 
 def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int, what: str = "mottakere") -> str:

@@ -27,10 +27,11 @@ def and_list(items: list[str]) -> str:
 #: Counts up to twelve in words, as Norwegian prose writes them ('fire kommuner').
 NUMBER_WORDS = {2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "sju", 8: "åtte", 9: "ni", 10: "ti",
                 11: "elleve", 12: "tolv"}
-
-
 #: A ranking names at most this many places that share a value; more are counted ('høyest (0 kr) i fire kommuner').
 MAX_NAMED = 3
+#: A share of fewer than this many (organisations, municipalities, recipients) is shown as a count, 'k av n': one
+#: more or less moves a share of 3 by 33 percentage points.
+SMALL_BASE = 20
 
 
 def count_words(n: int) -> str:

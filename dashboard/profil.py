@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import db, figures_politikk, figures_profil, queries, queries_profil
 from dashboard.format import (
+    SMALL_BASE,
     and_list,
     fmt_change,
     fmt_date,
@@ -355,9 +356,6 @@ def sentences(p: Profile) -> list[str]:
 
 #: A share in the key figures' download: a fraction, as in every other download (downloads.SHARE_NOTE).
 SHARE_UNIT = "andel, 0–1 (1 = 100 %)"
-#: A share of fewer than this many (organisations, municipalities) is shown as a count, 'k av n': one more or
-#: less moves a share of 3 by 33 percentage points.
-SMALL_BASE = 20
 
 
 def _of(k: int, n: int, what: str = "") -> str:

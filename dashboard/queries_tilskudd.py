@@ -44,11 +44,12 @@ _SERIES = {
 _GROUPS = {
     GRASROT: """SELECT coalesce(icnpo_gruppe, '') AS icnpo_gruppe, gruppenavn, belop::DOUBLE AS utbetalt,
                        NULL::DOUBLE AS sokt, mottakere, andel_belop AS "andel_av_beløpet", registrerte,
-                       andel_registrerte_mottar, NULL::DOUBLE AS andel_oslo, NULL::VARCHAR AS merknad
+                       andel_registrerte_mottar, NULL::DOUBLE AS andel_oslo, NULL::BIGINT AS mottakere_oslo,
+                       NULL::VARCHAR AS merknad
                 FROM grasrot_icnpo WHERE nivaa = $1 AND kode = $2 AND aar = $3""",
     MOMS: """SELECT coalesce(icnpo_gruppe, '') AS icnpo_gruppe, gruppenavn, utbetalt::DOUBLE AS utbetalt,
                     sokt::DOUBLE AS sokt, mottakere, andel_utbetalt AS "andel_av_beløpet", NULL::BIGINT AS registrerte,
-                    NULL::DOUBLE AS andel_registrerte_mottar, andel_oslo, merknad
+                    NULL::DOUBLE AS andel_registrerte_mottar, andel_oslo, mottakere_oslo, merknad
              FROM moms_icnpo WHERE nivaa = $1 AND kode = $2 AND aar = $3""",
 }
 
@@ -94,8 +95,8 @@ def by_group(ordning: str, nivaa: str, kode: str, aar: int) -> pl.DataFrame:
 
     Columns: icnpo_gruppe ('' for recipients without a group), gruppenavn, utbetalt, sokt, mottakere,
     andel_av_beløpet (the group's share of the place's amount), registrerte, andel_registrerte_mottar (grasrot
-    only), andel_oslo (moms, country only: share of the group's money paid to recipients in Oslo), merknad (moms
-    per place only).
+    only), andel_oslo (moms, country only: share of the group's money paid to recipients in Oslo), mottakere_oslo
+    (moms, country only: of the group's recipients, those in Oslo), merknad (moms per place only).
     """
     sql = f"SELECT * FROM ({_GROUPS[_check(ordning)]}) ORDER BY utbetalt DESC, gruppenavn"  # noqa: S608 - constant
     return run(sql, nivaa, kode, aar)

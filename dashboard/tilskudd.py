@@ -23,6 +23,7 @@ from dashboard import figures_tilskudd as ft
 from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
 from dashboard.format import (
+    SMALL_BASE,
     and_list,
     fmt_change,
     fmt_int,
@@ -478,42 +479,53 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
 
 def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place: Place, aar: int,
                  note: str | None) -> list[Chart]:
-    """By ICNPO category group: amount paid, and (grasrot) the share of registered organisations that receive."""
+    """By ICNPO category group: amount paid, and (grasrot) the share of registered organisations that receive.
+
+    Shares of fewer than SMALL_BASE (registered organisations; for the Oslo share, applicants) are grey, below
+    the others and written as counts, as the profile does (figures_tilskudd.ranked_share)."""
     where = "hele landet" if place.nivaa == "land" else place.navn
     if groups.height < 2:  # no recipients, or all in one category: said in words (group_message), not as one bar
         return []
     src = SOURCES_ICNPO[scheme]
     cols = ["gruppenavn", "utbetalt", *(["sokt"] if scheme == MOMS else []), "mottakere", "andel_av_beløpet",
             *(["registrerte", "andel_registrerte_mottar"] if scheme == GRASROT else [])]
-    charts = [Chart(ft.ranked_money(groups, category="gruppenavn"), groups.select(cols),
+    charts = [Chart(ft.ranked_money(groups, category="gruppenavn"), counts_named(scheme, groups.select(cols)),
                     f"Utbetalt per kategori (ICNPO-gruppe), {where} {aar}",
                     ft.describe_groups(groups, place=where, aar=aar), src, f"{scheme}_icnpo",
                     SHORT_NOTE if note else None, MONEY)]
     if scheme == GRASROT:
         ref = value_in(series, aar, "andel_registrerte_mottar")
+        small = groups.filter(pl.col("registrerte").fill_null(0) < SMALL_BASE).drop_nulls("andel_registrerte_mottar")
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar", reference=ref,
-                            reference_label="Hele landet" if place.nivaa == "land" else place.navn),
+                            reference_label="Hele landet" if place.nivaa == "land" else place.navn,
+                            base="registrerte", count="mottakere", base_word="registrerte mottar"),
             groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
             f"Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, {where} {aar}",
             ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
-            f"Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med. {SHARE_HISTORY}", MONEY))
+            " ".join(["Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med.",
+                      *([ft.small_base_note("registrerte organisasjoner")] if small.height else []),
+                      SHARE_HISTORY]), MONEY))
     elif place.nivaa == "land":
+        small = groups.filter(pl.col("mottakere") < SMALL_BASE).drop_nulls("andel_oslo")
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",
-                            reference=value_in(series, aar, "andel_oslo"), reference_label="Alle"),
-            groups.select("gruppenavn", "utbetalt", "andel_oslo"),
+                            reference=value_in(series, aar, "andel_oslo"), reference_label="Alle",
+                            base="mottakere", count="mottakere_oslo", base_word="søkere i Oslo"),
+            counts_named(scheme, groups.select("gruppenavn", "utbetalt", "andel_oslo", "mottakere", "mottakere_oslo")
+                         ).rename({"mottakere_oslo": "søkere_i_oslo"}),
             f"Andel av pengene som gikk til mottakere i Oslo, per kategori, {aar}",
             ft.describe_oslo_shares(groups, aar=aar), src, f"{scheme}_icnpo_oslo",
-            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd).", MONEY))
+            " ".join(["Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd).",
+                      *([ft.small_base_note("søkere")] if small.height else [])]), MONEY))
     else:
         charts.append(Chart(
-            bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Mottakere",
+            bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Søkere",
                        hover_format=",.0f"),
-            groups.select("gruppenavn", "mottakere", "utbetalt"),
-            f"Mottakere per kategori (ICNPO-gruppe), {where} {aar}",
-            ft.describe_counts_by_group(groups, place=where, aar=aar), src, f"{scheme}_icnpo_mottakere",
-            SHORT_NOTE, MONEY))
+            counts_named(scheme, groups.select("gruppenavn", "mottakere", "utbetalt")),
+            f"Søkere som fikk utbetalt, per kategori (ICNPO-gruppe), {where} {aar}",
+            ft.describe_counts_by_group(groups, place=where, aar=aar, what="søkere som fikk utbetalt"), src,
+            f"{scheme}_icnpo_mottakere", f"{SHORT_NOTE} {APPLICANTS}", MONEY))
     return charts
 
 

@@ -381,3 +381,45 @@ def test_the_overview_s_bar_charts_carry_the_same_legend_entry():
                 figures.paid_and_applied(df, unofficial=[2021])):
         assert figures.UNOFFICIAL_LEGEND in _legend(fig)
     assert _legend(figures.bars_by_year(df, y="mottakere")) == []
+
+
+def _oslo_groups() -> pl.DataFrame:
+    """Categories with their share of the money paid to recipients in Oslo: two rest on fewer than 20 applicants."""
+    return pl.DataFrame({"gruppenavn": ["Natur, miljø og dyrevern", "Andre", "Kultur og fritid",
+                                        "Utdanning og forskning", "Helse"],
+                         "andel_oslo": [1.0, 1.0, 0.36, 0.0, 0.96], "mottakere": [89, 1, 1650, 4, 89],
+                         "mottakere_oslo": [89, 1, 731, 0, 85]})
+
+
+def test_a_share_of_few_applicants_is_grey_below_the_others_with_its_count():
+    fig = ft.ranked_share(_oslo_groups(), category="gruppenavn", value="andel_oslo", base="mottakere",
+                          count="mottakere_oslo", base_word="søkere i Oslo")
+    (bars,) = fig.data
+    top_down = list(bars.y)[::-1]
+    assert top_down == ["Natur, miljø og dyrevern", "Helse", "Kultur og fritid", "Andre", "Utdanning og forskning"]
+    colours = dict(zip(bars.y, bars.marker.color, strict=True))
+    assert {colours["Andre"], colours["Utdanning og forskning"]} == {ft.SMALL_BASE_COLOUR}
+    assert ft.SMALL_BASE_COLOUR not in {colours[g] for g in top_down[:3]}
+    labels = dict(zip(bars.y, bars.text, strict=True))
+    assert labels["Andre"] == "1 av 1" and labels["Utdanning og forskning"] == "0 av 4" and labels["Helse"] == ""
+    assert "1 av 1 søkere i Oslo" in dict(zip(bars.y, bars.hovertext, strict=True))["Andre"]
+    # the summary names the chart's top and bottom among the solid shares, and the small ones as counts
+    summary = ft.describe_oslo_shares(_oslo_groups(), aar=2024)
+    assert summary.startswith(f"Andelen av momskompensasjonen i 2024 som gikk til mottakere registrert i Oslo, var "
+                              f"høyest i natur, miljø og dyrevern (100{NBSP}%) og lavest i kultur og fritid "
+                              f"(36{NBSP}%).")
+    assert "Andre (1 av 1) og utdanning og forskning (0 av 4) har færre enn 20 søkere" in summary
+    # shares shown alike (99,8 % and 100 % are both «100 %») are named together, alphabetically
+    tie = _oslo_groups().with_columns(andel_oslo=pl.Series([1.0, 1.0, 0.36, 0.0, 0.998]))
+    assert f"høyest i «helse» og «natur, miljø og dyrevern» (100{NBSP}%)" in ft.describe_oslo_shares(tie, aar=2024)
+    tied = ft.ranked_share(tie, category="gruppenavn", value="andel_oslo", base="mottakere", count="mottakere_oslo")
+    assert list(tied.data[0].y)[::-1][:2] == ["Natur, miljø og dyrevern", "Helse"]  # by value: 100 % before 99,8 %
+
+
+def test_the_mirror_s_oslo_share_chart_and_its_summary_agree_on_the_top(qt):
+    groups = qt.by_group(MOMS, "land", "0", 2024)
+    assert groups.filter(pl.col("mottakere") < 20).height, "the mirror has categories of few applicants"
+    fig = ft.ranked_share(groups, category="gruppenavn", value="andel_oslo", base="mottakere", count="mottakere_oslo")
+    top = fig.data[0].y[-1]
+    assert groups.filter(pl.col("gruppenavn") == top)["mottakere"][0] >= 20
+    assert f"høyest i {top.lower()} (" in ft.describe_oslo_shares(groups, aar=2024)

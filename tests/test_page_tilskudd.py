@@ -232,7 +232,7 @@ def test_the_category_tab_from_a_link_draws_the_category_charts_with_the_head_of
     assert drawn_tabs(at) == ["Kategorier"]
     assert at.query_params["visning"] == "Kategorier"
     assert headings(at) == ["Utbetalt per kategori (ICNPO-gruppe), Oslo 2023",
-                            "Mottakere per kategori (ICNPO-gruppe), Oslo 2023"]
+                            "Søkere som fikk utbetalt, per kategori (ICNPO-gruppe), Oslo 2023"]
     assert len(charts(at)) == 2
     tab = at.tabs[TABS.index("Kategorier")]
     assert tab.markdown[0].value == "## Kategorier"  # the tab's name, for screen readers (hidden_heading)
@@ -451,3 +451,18 @@ def test_the_grasrot_share_over_time_says_its_base_misses_deleted_organisations(
     assert oversikt.SHARE_HISTORY in metric(at, "Andel registrerte som mottar").help
     at = _app(mirror_db, monkeypatch, visning="Kategorier", aar="2019")
     assert any(oversikt.SHARE_HISTORY in c.value for c in at.caption)
+
+
+def test_the_oslo_share_by_category_puts_small_bases_below_as_counts(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2024", visning="Kategorier")
+    small = {g for (g,) in _db_rows(mirror_db, "SELECT gruppenavn FROM moms_icnpo WHERE nivaa = 'land' AND aar = 2024 "
+                                    "AND mottakere < 20")}
+    assert small, "the mirror has categories of few applicants"
+    oslo = next(s for s in charts(at) if any("i Oslo" in (h or "") for h in s["data"][0].get("hovertext", [])))
+    bars = oslo["data"][0]
+    order = bars["y"][::-1]  # top down
+    assert set(order[-len(small):]) == small, "the small bases are at the bottom"
+    assert order[0] not in small
+    (summary,) = [m.value for m in at.markdown if m.value.startswith("Andelen av momskompensasjonen")]
+    assert f"høyest i {order[0].lower()} (" in summary and "færre enn 20 søkere" in summary
+    assert any("Grå stolper: færre enn 20 søkere" in c.value for c in at.caption)

@@ -147,7 +147,8 @@ WITH agg AS (
                 END AS kode,
             aar, icnpo_gruppe, i_register,
             sum(utbetalt) AS utbetalt, sum(sokt) AS sokt, count(DISTINCT orgnr) AS mottakere,
-            sum(utbetalt) FILTER (WHERE kommunenummer = '0301') AS utbetalt_oslo
+            sum(utbetalt) FILTER (WHERE kommunenummer = '0301') AS utbetalt_oslo,
+            count(DISTINCT orgnr) FILTER (WHERE kommunenummer = '0301') AS mottakere_oslo
         FROM (SELECT *, left(kommunenummer, 2) AS fylke FROM stg_moms_mottaker)
         GROUP BY GROUPING SETS ((aar, icnpo_gruppe, i_register), (aar, fylke, icnpo_gruppe, i_register),
                                 (aar, kommunenummer, icnpo_gruppe, i_register))
@@ -163,6 +164,7 @@ SELECT
     a.mottakere::BIGINT AS mottakere,
     a.utbetalt / sum(a.utbetalt) OVER (PARTITION BY a.nivaa, a.kode, a.aar) AS andel_utbetalt,
     CASE WHEN a.nivaa = 'land' THEN coalesce(a.utbetalt_oslo, 0) / a.utbetalt END AS andel_oslo,
+    CASE WHEN a.nivaa = 'land' THEN a.mottakere_oslo END::BIGINT AS mottakere_oslo,
     m.merknad
 FROM agg a
 LEFT JOIN stg_grants_gruppe g ON g.icnpo_gruppe = a.icnpo_gruppe
@@ -187,6 +189,7 @@ FROM mart_moms_indikator
 ORDER BY sortering, kode, aar;
 
 CREATE OR REPLACE VIEW moms_icnpo AS
-SELECT nivaa, kode, aar, icnpo_gruppe, gruppenavn, utbetalt, sokt, mottakere, andel_utbetalt, andel_oslo, merknad
+SELECT nivaa, kode, aar, icnpo_gruppe, gruppenavn, utbetalt, sokt, mottakere, andel_utbetalt, andel_oslo,
+       mottakere_oslo, merknad
 FROM mart_moms_icnpo
 ORDER BY nivaa, kode, aar, utbetalt DESC;
