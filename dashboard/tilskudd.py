@@ -429,7 +429,6 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
 
     amount_cols = ["aar", "utbetalt", *(["sokt", "andel_av_søkt_utbetalt"] if scheme == MOMS else []), "mottakere",
                    *(["givere"] if scheme == GRASROT else [])]
-    counted = "Søkere som fikk utbetalt" if scheme == MOMS else "Mottakere"
     charts = [
         Chart(ft.amount_by_year(mine, unofficial=unofficial, unofficial_applied=applied),
               per_year(mine.select(amount_cols)),
@@ -446,7 +445,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
         # the counts are never hatched: the totals' status is about the amount paid, and no year's count is a
         # published national figure (what was published about recipients is in the Landstall tab's Merknad)
         Chart(bars_by_year(mine, y="mottakere", y_title="Søkere" if scheme == MOMS else "Mottakere"),
-              counts_named(scheme, mine.select("aar", "mottakere")), f"{counted} per år, {where}",
+              counts_named(scheme, mine.select("aar", "mottakere")), f"{RECIPIENTS[scheme]} per år, {where}",
               ft.describe_counts(mine, what="antall søkere som fikk utbetalt" if scheme == MOMS
                                  else "antall mottakere", place=where),
               src, f"{scheme}_mottakere",
