@@ -173,7 +173,7 @@ def _profil_grasrot() -> Link | None:
         figures_profil.grasrot_lines(p.grasrot), data,
         title=f"Grasrotandelen i {p.name}, kroner per innbygger",
         summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
-        sources=("grasrotandel", "befolkning"), key="embed_profil_grasrot", note=profil.split_note(p),
+        sources=("grasrotandel", "befolkning"), key="embed_profil_grasrot", note=profil.grasrot_note(p),
         formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"}, level=2)
     return Link(profil.PAGE_PATH, {"kommune": p.code})
 

@@ -217,18 +217,22 @@ def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "",
                    height=height, legend=legend)
 
 
-def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
+def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = (),
+                     unofficial_applied: Sequence[int] | None = None) -> go.Figure:
     """Momskompensasjon: applied for (light) and paid (dark) per year, in millions of NOK; the years in
-    `unofficial` (no published national total) hatched, with a legend entry saying so."""
+    `unofficial` (no published national total paid) hatched, and the applied-for bars of the years in
+    `unofficial_applied` (default: the same years), with a legend entry saying so."""
     d = df.sort("aar")
     years = d["aar"].to_list()
+    applied = unofficial if unofficial_applied is None else unofficial_applied
     fig = go.Figure()
-    for col, name, colour in (("sokt", "Søkt", "#9ECAE1"), ("utbetalt", "Utbetalt", CATEGORICAL[0])):
-        marker, suffix = unofficial_marks(years, unofficial, colour)
+    for col, name, colour, off in (("sokt", "Søkt", "#9ECAE1", applied), ("utbetalt", "Utbetalt", CATEGORICAL[0],
+                                                                          unofficial)):
+        marker, suffix = unofficial_marks(years, off, colour)
         fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d[col].to_list()], name=name, marker=marker,
                              customdata=suffix, offsetgroup=col,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}\u00a0mill. kr%{{customdata}}<extra></extra>"))
-    unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
+    unofficial_legend(fig, years, [*unofficial, *applied], offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="mill. kr", height=height)

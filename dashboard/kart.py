@@ -11,7 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import db, map_drawing, map_files, maps, queries
-from dashboard.format import and_list, fmt_date, fmt_value, nobreak, value_step
+from dashboard.format import fmt_date, fmt_value, nobreak, round_half_up, tied_first, tied_phrase, value_step
 from dashboard.theme import STATUS_LABELS
 
 
@@ -48,23 +48,19 @@ def with_unit(fmt: Callable[[float], str], unit: str) -> Callable[[float], str]:
 
 
 def as_shown(values: pl.DataFrame, unit: str, decimals: int) -> pl.DataFrame:
-    """The values rounded as the map shows them, so an area's colour, its legend band and its tooltip agree
-    (25,7 % shown as '26 %' is not coloured as '15 – 25 %'); the table and download keep the values."""
-    return values.with_columns(pl.col("verdi").round(decimals + (2 if unit == "andel" else 0)))
+    """The values rounded as the map shows them (half away from zero, as the formatters), so an area's colour,
+    its legend band and its tooltip agree (25,7 % shown as '26 %' is not coloured as '15 – 25 %'); the table and
+    download keep the values."""
+    digits = decimals + (2 if unit == "andel" else 0)
+    shown = [round_half_up(v, digits) for v in values["verdi"].to_list()]
+    return values.with_columns(pl.Series("verdi", shown, dtype=pl.Float64))
 
 
 def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
-    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i 12 fylker'."""
-    shown = fmt(ranked["verdi"][0])
-    tied = []
-    for navn, verdi in ranked.select("navn", "verdi").iter_rows():  # ranked: the ties come first
-        if fmt(verdi) != shown:
-            break
-        tied.append(navn)
-    if len(tied) > 3:
-        return f"{word} ({shown}) i {len(tied)} {level_word}"
-    names = and_list(tied)
-    return f"{word} i {names} ({shown})"
+    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i tolv fylker'."""
+    shown = [fmt(v) for v in ranked["verdi"].to_list()]  # ranked: the ties come first
+    tied = tied_first(ranked["navn"].to_list(), shown)
+    return tied_phrase(word, tied, shown[0], level_word)
 
 
 def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -> str:
@@ -85,17 +81,24 @@ def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -
 #: Register indicators counted at the end of the year, and the one counted over the year.
 STOCKS = frozenset({"org_per_1000", "org_antall", "frivilligsentraler"})
 FLOWS = frozenset({"org_nye"})
+#: Shares whose base is the register's stock at the end of the year (grasrot recipients per registered one).
+OF_STOCK = frozenset({"grasrot_andel_mottar"})
 
 
 def snapshot_note(indicator: str, aar: int, snapshot: str | None) -> str:
     """' Tallene for 2025 gjelder per 30. september 2025 …' when the year is the register's snapshot year (the
     year is not over: its figures are those of the day the data was taken out); for a stock of an earlier year,
-    that it counts today's organisations (the register has no history); else ''."""
+    that it counts today's organisations (the register has no history), and for a share of that stock, that the
+    share is too high for it; else ''."""
     if not snapshot:
         return ""
     if indicator in STOCKS and aar < int(snapshot[:4]):
         return (f" Tallene for {aar} er dagens organisasjoner som var registrert ved utgangen av {aar}; "
                 "organisasjoner som er slettet siden, er ikke med.")
+    if indicator in OF_STOCK and aar < int(snapshot[:4]):
+        return (f" De registrerte organisasjonene for {aar} er dagens organisasjoner som var registrert ved "
+                f"utgangen av {aar}; organisasjoner som er slettet siden, er ikke med. Andelen er derfor for høy, "
+                "mer jo tidligere året er, og nedgangen over tid ser større ut enn den var.")
     if int(snapshot[:4]) != aar:
         return ""
     if indicator in STOCKS:

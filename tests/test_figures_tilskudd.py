@@ -8,6 +8,8 @@ import pytest
 
 from dashboard import figures, tilskudd
 from dashboard import figures_tilskudd as ft
+from dashboard.format import fmt_int, fmt_num
+from dashboard.labels import label
 from dashboard.queries_tilskudd import GRASROT, MOMS
 
 NBSP = "\u00a0"
@@ -234,10 +236,58 @@ def test_totals_keep_published_and_calibration_apart(qt):
     assert status[2021] == "interpolert" and status[2024] == "antatt"
     table = tilskudd.totals_table(GRASROT, t)
     assert "For 2021, 2022 og 2024 har Norsk Tipping ikke publisert et landstall" in table.summary
-    assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
+    assert table.data["status_utbetalt"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
     published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
     assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
     assert dict(table.data.select("aar", "anslag_ikke_publisert").iter_rows())[2024] == 810_000_000
+    # the lists agree with an estimate because the test data were made to: no check, and the summary says so
+    agree = dict(table.data.select("aar", "filene_stemmer").iter_rows())
+    assert agree[2019] is True and agree[2021] is None and agree[2024] is None
+    assert "(eller anslaget)" not in table.summary and "sammenligningen ingen kontroll" in table.summary
+    assert "2020: innenfor avrundingen" in table.summary
+
+
+def test_totals_show_what_the_source_published_not_the_calibration_values(qt):
+    """The totals file's status is about the amount paid: its recipient counts and amounts applied for are not
+    shown as published; what was published stands in the source's words (merknad)."""
+    t = qt.totals(MOMS)
+    table = tilskudd.totals_table(MOMS, t)
+    headers = [label(c) for c in table.data.columns]
+    assert not [h for h in headers if h.startswith("Publisert") and ("mottakere" in h or "søkere" in h)]
+    assert "Merknad" in headers and "Søkere i listene" in headers
+    shown = {r["aar"]: r for r in table.data.iter_rows(named=True)}
+    merknad = dict(t.select("aar", "merknad").iter_rows())
+    # the amount applied for is published only where the merknad gives one ('2,78 mrd. søkt', 2024)
+    assert [a for a, r in shown.items() if r["publisert_søkt"] is not None] == [2024]
+    assert "søkt" in merknad[2024]
+    assert "søkt beløp avledet" in merknad[2018] and shown[2018]["status_søkt"] == "Regnet ut, ikke publisert"
+    assert shown[2019]["status_søkt"] == "Ikke oppgitt i kilden" and "søkt" not in merknad[2019]
+    assert shown[2020]["status_søkt"] == "Ikke publisert (anslag mellom to år)"
+    # the organisations the regulator counts (local branches included), beside the applicants in the lists
+    orgs = shown[2018]["publisert_organisasjoner"]
+    assert f"{fmt_int(orgs).replace(NBSP, ' ')} organisasjoner" in merknad[2018]
+    assert shown[2018]["søkere_i_listene"] * 10 < orgs
+    assert [a for a, r in shown.items() if r["publisert_organisasjoner"] is not None] == [2018]
+    assert (f"For 2018 oppgir Lotteri- og stiftelsestilsynet {fmt_int(orgs)} organisasjoner, lokallag medregnet, mot "
+            f"{fmt_int(shown[2018]['søkere_i_listene'])} søkere i listene.") in table.summary
+    assert ("Søkt beløp er publisert for 2024. For 2018 er søkt beløp bare regnet ut, ikke publisert. For 2019 oppgir "
+            "ikke kilden søkt beløp.") in table.summary
+
+
+def test_moms_count_card_says_applicants_and_cites_the_published_organisations(qt):
+    t = qt.totals(MOMS)
+    series = qt.series(MOMS, "land", "0")
+    cards = tilskudd.cards(MOMS, series, tilskudd.LAND, 2018, t)
+    (count,) = [c for c in cards if "Søkere" in c.label]
+    assert count.label == "Søkere som fikk utbetalt 2018" and not [c for c in cards if "Mottakere" in c.label]
+    orgs = t.filter(pl.col("aar") == 2018)["publisert_organisasjoner"][0]
+    assert count.value == fmt_int(series.filter(pl.col("aar") == 2018)["mottakere"][0])
+    assert "sentralledd" in count.help and f"{fmt_int(orgs)} organisasjoner, lokallag medregnet" in count.help
+    # a later year cites the year that has a published count; grasrot keeps «Mottakere»
+    later = tilskudd.cards(MOMS, series, tilskudd.LAND, 2024, t)
+    assert "For 2018 oppgir Lotteri- og stiftelsestilsynet" in later[1].help
+    assert tilskudd.cards(GRASROT, qt.series(GRASROT, "land", "0"), tilskudd.LAND, 2024,
+                          qt.totals(GRASROT))[1].label == "Mottakere 2024"
 
 
 def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():
@@ -258,6 +308,47 @@ def test_ranking_text_names_places_as_the_chart_does():
     text = ft.describe_ranking(df, aar=2024, level_word="fylker")
     assert text == ("Blant de 2 fylkene fikk Finnmark mest per innbygger i 2024 (228\u00a0kr) og Oslo minst "
                     "(96\u00a0kr).")
+
+
+def _rogaland() -> pl.DataFrame:
+    """Six municipalities, four of them shown at 0 kr (one with 0,2 kr), as a ranking query returns them."""
+    return pl.DataFrame({"kode": ["1", "2", "3", "4", "5", "6"],
+                         "navn": ["Sola", "Kvitsøy", "Utsira", "Suldal", "Sokndal", "Bø"],
+                         "kr_per_innbygger": [300.0, 0.0, 0.0, 0.2, 0.0, 50.0]})
+
+
+def test_ranking_gives_places_with_the_same_value_a_shared_place():
+    text = ft.describe_ranking(_rogaland(), aar=2024, level_word="kommuner", highlight="3")
+    assert text == (f"Blant de 6 kommunene fikk Sola mest per innbygger i 2024 (300{NBSP}kr), mens fire kommuner "
+                    f"fikk minst (0{NBSP}kr). Utsira fikk 0{NBSP}kr og deler 3.–6. plass av 6 med Kvitsøy, Sokndal "
+                    "og Suldal.")
+    assert "minst (0" in text and "Utsira minst" not in text and "nummer 6" not in text
+    assert ft.describe_ranking(_rogaland(), aar=2024, level_word="kommuner", highlight="6").endswith(
+        f"Bø fikk 50{NBSP}kr og er nummer 2 av 6.")
+    # few ties are named; a tie at the top too
+    three = pl.DataFrame({"kode": ["1", "2", "3"], "navn": ["B", "A", "C"], "kr_per_innbygger": [10.2, 10.0, 5.0]})
+    assert ft.describe_ranking(three, aar=2024, level_word="kommuner", highlight="1") == (
+        f"Blant de 3 kommunene fikk A og B mest per innbygger i 2024 (10{NBSP}kr), mens C fikk minst (5{NBSP}kr). "
+        f"B fikk 10{NBSP}kr og deler 1.–2. plass av 3 med A.")
+    same = pl.DataFrame({"kode": ["1", "2"], "navn": ["A", "B"], "kr_per_innbygger": [0.0, 0.0]})
+    assert ft.describe_ranking(same, aar=2024, level_word="kommuner") == \
+        f"Alle de 2 kommunene fikk 0{NBSP}kr per innbygger i 2024."
+
+
+def test_ranking_chart_lists_places_with_the_same_value_top_down_by_name():
+    fig = ft.ranked_per_inhabitant(_rogaland().with_columns(navn_kort=pl.col("navn"), utbetalt=pl.lit(0.0)))
+    assert list(fig.data[0].y)[::-1] == ["Sola", "Bø", "Suldal", "Kvitsøy", "Sokndal", "Utsira"]
+
+
+def test_the_mirror_s_moms_ranking_shares_the_place_of_the_municipalities_at_0_kr(qt):
+    rogaland = qt.ranking(MOMS, "kommune", 2024, "11")
+    zero = [k for k, v in rogaland.select("navn_kort", "kr_per_innbygger").iter_rows() if fmt_num(v) == "0"]
+    assert len(zero) > 1 and "Utsira" in zero, "the mirror has several Rogaland municipalities at 0 kr in 2024"
+    utsira = rogaland.filter(pl.col("navn_kort") == "Utsira")["kode"][0]
+    text = ft.describe_ranking(rogaland, aar=2024, level_word="kommuner", highlight=utsira)
+    n = rogaland.height
+    assert f"Utsira fikk 0{NBSP}kr og deler {n - len(zero) + 1}.–{n}. plass av {n}" in text
+    assert "Utsira minst" not in text and f"fikk minst (0{NBSP}kr)" in text
 
 
 def _legend(fig) -> list[str]:
@@ -290,3 +381,45 @@ def test_the_overview_s_bar_charts_carry_the_same_legend_entry():
                 figures.paid_and_applied(df, unofficial=[2021])):
         assert figures.UNOFFICIAL_LEGEND in _legend(fig)
     assert _legend(figures.bars_by_year(df, y="mottakere")) == []
+
+
+def _oslo_groups() -> pl.DataFrame:
+    """Categories with their share of the money paid to recipients in Oslo: two rest on fewer than 20 applicants."""
+    return pl.DataFrame({"gruppenavn": ["Natur, miljø og dyrevern", "Andre", "Kultur og fritid",
+                                        "Utdanning og forskning", "Helse"],
+                         "andel_oslo": [1.0, 1.0, 0.36, 0.0, 0.96], "mottakere": [89, 1, 1650, 4, 89],
+                         "mottakere_oslo": [89, 1, 731, 0, 85]})
+
+
+def test_a_share_of_few_applicants_is_grey_below_the_others_with_its_count():
+    fig = ft.ranked_share(_oslo_groups(), category="gruppenavn", value="andel_oslo", base="mottakere",
+                          count="mottakere_oslo", base_word="søkere i Oslo")
+    (bars,) = fig.data
+    top_down = list(bars.y)[::-1]
+    assert top_down == ["Natur, miljø og dyrevern", "Helse", "Kultur og fritid", "Andre", "Utdanning og forskning"]
+    colours = dict(zip(bars.y, bars.marker.color, strict=True))
+    assert {colours["Andre"], colours["Utdanning og forskning"]} == {ft.SMALL_BASE_COLOUR}
+    assert ft.SMALL_BASE_COLOUR not in {colours[g] for g in top_down[:3]}
+    labels = dict(zip(bars.y, bars.text, strict=True))
+    assert labels["Andre"] == "1 av 1" and labels["Utdanning og forskning"] == "0 av 4" and labels["Helse"] == ""
+    assert "1 av 1 søkere i Oslo" in dict(zip(bars.y, bars.hovertext, strict=True))["Andre"]
+    # the summary names the chart's top and bottom among the solid shares, and the small ones as counts
+    summary = ft.describe_oslo_shares(_oslo_groups(), aar=2024)
+    assert summary.startswith(f"Andelen av momskompensasjonen i 2024 som gikk til mottakere registrert i Oslo, var "
+                              f"høyest i natur, miljø og dyrevern (100{NBSP}%) og lavest i kultur og fritid "
+                              f"(36{NBSP}%).")
+    assert "Andre (1 av 1) og utdanning og forskning (0 av 4) har færre enn 20 søkere" in summary
+    # shares shown alike (99,8 % and 100 % are both «100 %») are named together, alphabetically
+    tie = _oslo_groups().with_columns(andel_oslo=pl.Series([1.0, 1.0, 0.36, 0.0, 0.998]))
+    assert f"høyest i «helse» og «natur, miljø og dyrevern» (100{NBSP}%)" in ft.describe_oslo_shares(tie, aar=2024)
+    tied = ft.ranked_share(tie, category="gruppenavn", value="andel_oslo", base="mottakere", count="mottakere_oslo")
+    assert list(tied.data[0].y)[::-1][:2] == ["Natur, miljø og dyrevern", "Helse"]  # by value: 100 % before 99,8 %
+
+
+def test_the_mirror_s_oslo_share_chart_and_its_summary_agree_on_the_top(qt):
+    groups = qt.by_group(MOMS, "land", "0", 2024)
+    assert groups.filter(pl.col("mottakere") < 20).height, "the mirror has categories of few applicants"
+    fig = ft.ranked_share(groups, category="gruppenavn", value="andel_oslo", base="mottakere", count="mottakere_oslo")
+    top = fig.data[0].y[-1]
+    assert groups.filter(pl.col("gruppenavn") == top)["mottakere"][0] >= 20
+    assert f"høyest i {top.lower()} (" in ft.describe_oslo_shares(groups, aar=2024)

@@ -26,6 +26,22 @@ def test_norwegian_numbers_use_space_and_decimal_comma():
     assert fmt_int(None) == "–"
 
 
+@pytest.mark.parametrize(("exact", "shown"), [
+    (128.50170297140303, "129"),  # Bodø, grasrot 2024, exact: it was stored as 128,50 and then shown as 128
+    (128.5, "129"), (96.5, "97"), (176.5001, "177"), (157.496, "157"), (248.505, "249"), (134.502, "135"),
+    (1545.499, "1\u00a0545"), (-2.5, "−3"), (-0.4, "0")])
+def test_numbers_round_half_away_from_zero_as_ssb_does(exact, shown):
+    """Python's round() rounds half to even (128,5 → 128); published figures round half up, and once: the views
+    keep full precision, the formatter rounds."""
+    assert fmt_num(exact) == shown
+
+
+def test_shares_round_half_up_from_their_decimal_value():
+    assert fmt_pct(0.285, 0) == "29\u00a0%"  # the float 0.285 * 100 is 28,4999…: rounded as the 0,285 it is
+    assert fmt_pct(0.0005, 1) == "0,1\u00a0%" and fmt_pct(0.125, 0) == "13\u00a0%"
+    assert fmt_num(2.675, 2) == "2,68" and fmt_num(0.05, 1) == "0,1"
+
+
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_formatted_integers_parse_back(n):
     assert parse_nok(fmt_int(n).replace("−", "-")) == n
@@ -176,10 +192,11 @@ def test_map_summary_names_every_area_tied_on_the_value_shown():
                              "verdi": [1.0, 1.0, 0.4, 0.0, 0.001]})
     text = kart.summarise(counties, "Andel", 2024, pct, "fylker")
     assert "høyest i Oslo og Vestfold (100\u00a0%)" in text
-    assert "lavest i Troms og Finnmark (0\u00a0%)" in text, "0,1 % is shown as 0 % too: a tie for the reader"
+    # tied areas in alphabetical order, whatever their exact values
+    assert "lavest i Finnmark og Troms (0\u00a0%)" in text, "0,1 % is shown as 0 % too: a tie for the reader"
     many = pl.DataFrame({"navn": [f"K{i}" for i in range(6)], "verdi": [5.0, 5.0, 5.0, 5.0, 2.0, 1.0]})
-    assert "høyest (5) i 4 kommuner, lavest i K5 (1)" in kart.summarise(many, "Tall", 2024, lambda v: fmt_num(v, 0),
-                                                                         "kommuner")
+    assert "høyest (5) i fire kommuner, lavest i K5 (1)" in kart.summarise(many, "Tall", 2024,
+                                                                            lambda v: fmt_num(v, 0), "kommuner")
 
 
 def _lightness(hex_colour: str) -> float:
