@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
@@ -18,6 +17,7 @@ from dashboard.format import (
     fmt_pct,
     fmt_period,
     map_strings,
+    round_half_up,
 )
 from dashboard.queries_tilskudd import PUBLISHERS, status_of
 
@@ -66,7 +66,7 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
              + (f" (til {until})" if until else "")) if prev else None
     per_last, per_prev = _last_two(orgs, "per_1000")
     # the change of the values as shown (12,9 and 12,7: +0,2), not of the unrounded ones (+0,3)
-    per_delta = (f"{fmt_change(_shown(per_last['per_1000'], 1) - _shown(per_prev['per_1000'], 1), 1)}"
+    per_delta = (f"{fmt_change(round_half_up(per_last['per_1000'], 1) - round_half_up(per_prev['per_1000'], 1), 1)}"
                  f" siden {per_prev['aar']}" if per_prev else None)
     return [
         Card("Registrerte organisasjoner", fmt_int(last["antall"]), delta,
@@ -79,11 +79,6 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
              "Registrerte organisasjoner per 1\u00a0000 innbyggere (folketall 1. januar året etter). For tidligere år: "
              "dagens organisasjoner etter året de ble registrert (slettede er ikke med)."),
     ]
-
-
-def _shown(x: float, decimals: int) -> float:
-    """A value rounded as the cards show it (half away from zero)."""
-    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def partial_year(snapshot: str | None, year: int) -> str | None:
