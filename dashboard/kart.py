@@ -10,7 +10,8 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import db, map_drawing, map_files, maps, queries
+from dashboard import db, map_drawing, map_files, maps, queries, tilskudd
+from dashboard import queries_tilskudd as qt
 from dashboard.format import and_list, fmt_date, fmt_value, nobreak, value_step
 from dashboard.theme import STATUS_LABELS
 
@@ -167,7 +168,9 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
     areas = maps.numeric_areas(shown.iter_rows(named=True), geoms, breaks, fmt,
                                highlight=highlight if nivaa == "kommune" else (highlight or "")[:2] or None)
     sources = tuple(s for s in meta["kilder"].split(",") if s)
-    note = queries.text("momskompensasjon_sted") if indicator.startswith("moms") else None
+    # the head-office caveat of the year shown (its Oslo share), worded as on Tilskudd
+    note = tilskudd.head_office_note(qt.MOMS, aar, qt.ranking(qt.MOMS, nivaa, aar)) if indicator.startswith("moms") \
+        else None
     code_col = "fylkesnummer" if nivaa == "fylke" else "kommunenummer"
     name_col = "fylkesnavn" if nivaa == "fylke" else "kommunenavn"
     # name and value first: on a phone they are what shows before the table scrolls sideways; the value column

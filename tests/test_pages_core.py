@@ -211,6 +211,20 @@ def test_map_county_level_and_head_office_warning(app):
     assert " - " not in _text(at).split("Tabell:")[0]
 
 
+@pytest.mark.parametrize("nivaa", ["fylke", "kommune"])
+def test_map_head_office_note_is_that_of_the_year_shown(app, con, nivaa):
+    """Over the map of momskompensasjon in an earlier year, the Oslo share named is that year's, as on Tilskudd."""
+    shares = dict(con.sql("SELECT aar, andel_oslo FROM moms_indikator WHERE nivaa = 'land'").fetchall())
+    years = sorted(shares)
+    assert len(years) > 1
+    for aar in (years[0], years[-1]):
+        notes = [w.value for w in app("pages/kart.py", nivaa=nivaa, indikator="moms_kr_per_innbygger",
+                                      aar=str(aar)).warning if "hovedkontor" in w.value]
+        assert len(notes) == 1, notes
+        assert f"I {aar} gikk {round(100 * shares[aar])}\u00a0% av pengene" in notes[0].replace(" %", "\u00a0%")
+        assert not any(str(y) in notes[0] for y in years if y != aar), f"another year named over the {aar} map"
+
+
 def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
     at = app("pages/kart.py", indikator="politikk_status", aar="2024")
     html = "".join(h.proto.body for h in at.get("html"))
