@@ -36,7 +36,7 @@ st.markdown(f"## {view.title}")
 components.message(view.note, icon=":material/info:")
 st.html(maps.legend_html(view.legend, view.legend_title))
 map_col, side_col = st.columns([3, 2], gap="medium")
-components.deck_map(map_col, view.deck, view.drawing, key="kart", alt=f"Kart: {view.title}. {view.summary}")
+components.deck_map(map_col, view.deck, view.drawing, key="kart", alt=f"Kart: {view.title}")
 with side_col:
     st.markdown(view.summary)
     components.screen_hint("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å "

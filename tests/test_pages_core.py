@@ -162,12 +162,17 @@ def _hex(rgba: list[int]) -> str:
                                     {"indikator": "politikk_status", "aar": "2024", "kommune": "4601"}])
 def test_map_has_a_static_drawing_of_the_same_map_beneath_it(app, params):
     """The drawing the reader sees until deck.gl has drawn (and what prints) has the deck's colours: one per
-    class the map uses, on the sea; its alt text names the map and sums it up."""
+    class the map uses, on the sea; the map is named by its title and summed up in the text beside it."""
     at = app("pages/kart.py", **params)
     (alt, svg), = drawings(at)
     title = at.markdown[[m.value.startswith("## ") for m in at.markdown].index(True)].value[3:]
-    assert alt == ""  # the map above it carries the description; a screen reader reads it once
-    assert at.get("deck_gl_json_chart")[0].proto.alt.startswith(f"Kart: {unescape(title)}")
+    assert alt == ""  # the map above it carries the name; a screen reader meets the map once
+    # the map's name is short (Streamlit reads it with the full-screen button too); the summary is the text beside it
+    assert at.get("deck_gl_json_chart")[0].proto.alt == f"Kart: {unescape(title)}"
+    name, _, year = unescape(title).rpartition(", ")
+    summary = f"Status i kommuneundersøkelsen {year}" if params.get("indikator") == "politikk_status" \
+        else f"{name} i {year}: høyest i "
+    assert any(unescape(m.value).startswith(summary) for m in at.markdown), summary
     assert ElementTree.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text.startswith("Kart: ")
     deck_colours = {_hex(f["properties"]["fill"]) for f in choropleth(_deck(at))["data"]["features"]}
     assert {c.upper() for c in _drawing_colours(svg)} - {maps.SEA} == deck_colours
