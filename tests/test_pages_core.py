@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from xml.etree import ElementTree
@@ -178,6 +179,47 @@ def test_map_has_a_static_drawing_of_the_same_map_beneath_it(app, params):
     assert {c.upper() for c in _drawing_colours(svg)} - {maps.SEA} == deck_colours
     marks = [el for el in ElementTree.fromstring(svg).iter() if el.get("stroke") == maps.HIGHLIGHT]
     assert len(marks) == (1 if params.get("kommune") else 0)  # the ring, or the county's orange edge
+
+
+def _legend(at: AppTest) -> tuple[list[tuple[str, str]], str]:
+    """The map legend's classes as shown (colour, label; 'Ingen data' aside) and the note under them."""
+    body = next(h.proto.body for h in at.get("html") if "map-legend" in h.proto.body)
+    items = [(c, unescape(html.unescape(t))) for c, t in re.findall(r'background:([^"]+)"></span>(.*?)</li>', body)]
+    note = re.search(r'class="map-legend-note">(.*?)</p>', body)
+    return [i for i in items if i[1] != maps.NO_DATA_LABEL], html.unescape(note.group(1)) if note else ""
+
+
+@pytest.mark.parametrize(("params", "years"), [
+    ({}, ("2024", "2025")),  # the municipalities' classes were '19,0 – 21,9' in one, '19,0 – 22,9' in the other
+    ({"nivaa": "fylke", "indikator": "grasrot_andel_mottar"}, ("2019", "2024")),
+    ({"nivaa": "fylke", "indikator": "moms_kr_per_innbygger"}, ("2018", "2024")),
+])
+def test_maps_of_two_years_share_their_colour_classes_and_say_so(app, params, years):
+    """The same colour means the same values in every year of an indicator, and the legend says so."""
+    (classes, note), (other, other_note) = (_legend(app("pages/kart.py", aar=y, **params)) for y in years)
+    assert len(classes) >= 2 and classes == other
+    assert note == other_note and note.startswith("Samme fargeinndeling for alle år")
+
+
+def test_county_shares_a_point_apart_are_not_shown_as_a_contrast(app):
+    """14 counties within about one point of each other were drawn in three classes ('49,0 % – 49,9 %'): now no class
+    is narrower than 2,5 points, and the summary says the differences are small."""
+    at = app("pages/kart.py", nivaa="fylke", indikator="grasrot_andel_mottar", aar="2024")
+    classes, _ = _legend(at)
+    for _, band in classes[1:-1]:
+        lo, hi = (float(x.replace("\u00a0%", "").replace(",", ".")) for x in band.split(" – "))
+        assert hi + 0.1 - lo >= 2.5 - 1e-9, band
+    assert re.search(r"Forskjellene er små: \d+ av 15 fylker ligger mellom", _text(at).replace("\u00a0", " "))
+
+
+def test_a_count_s_first_colour_class_reads_0(app, con):
+    """Municipalities without a volunteer centre are '0', not 'under 1'."""
+    none = con.sql("SELECT count(*) FROM indikator_verdi WHERE indikator = 'frivilligsentraler' AND nivaa = 'kommune' "
+                   "AND aar = (SELECT max(aar) FROM indikator_verdi WHERE indikator = 'frivilligsentraler') "
+                   "AND verdi = 0").fetchall()[0][0]
+    assert none > 0
+    classes, _ = _legend(app("pages/kart.py", indikator="frivilligsentraler"))
+    assert classes[0][1] == "0" and not any(label.startswith("under") for _, label in classes)
 
 
 def test_map_drawing_follows_the_selection(app):
