@@ -85,7 +85,9 @@ def deck_map(container, deck, drawing: str | None, *, key: str, alt: str) -> Non
     """A deck.gl map (st.pydeck_chart, keyed `key`, maps.MAP_HEIGHT tall) over a static drawing of the same map
     (map_drawing), both in the box `deckmap-{key}` (style.py lays the drawing beneath the canvas): the reader sees the drawing as soon as
     it arrives, the interactive map covers it once deck.gl has drawn, and print shows the drawing. The map
-    carries `alt`; the drawing has none, so a screen reader does not read the description twice."""
+    carries `alt`, a short name («Kart: {title}»); the drawing has none, so a screen reader does not meet the map twice."""
+    # Streamlit names the map's full-screen button «Fullskjerm: {alt}»: a description there would be read out with
+    # the button. The description is the visible text beside or under the map, next in reading order.
     box = container.container(key=f"deckmap-{key}")
     if drawing:
         box.markdown(svg_markdown(drawing, ""))

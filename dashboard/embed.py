@@ -120,8 +120,8 @@ def _kart() -> Link:
     highlight = kommune if kommune and re.fullmatch(r"\d{4}", kommune) else None
     view = cached_view(indikator, nivaa, aar, highlight=highlight)
     st.markdown(f"## {view.title}")
-    components.deck_map(st, view.deck, view.drawing, key="embed_kart", alt=f"Kart: {view.title}. {view.summary}")
-    st.html(maps.legend_html(view.legend, view.legend_title))
+    components.deck_map(st, view.deck, view.drawing, key="embed_kart", alt=f"Kart: {view.title}")
+    st.html(maps.legend_html(view.legend, view.legend_title, view.legend_note))
     st.markdown(view.summary)
     if view.note:
         st.caption(view.note)

@@ -209,6 +209,16 @@ def indicator_values(indicator: str, nivaa: str, aar: int) -> pl.DataFrame:
                   ORDER BY k.kommunenummer""", indicator, aar)
 
 
+def indicator_recent_values(indicator: str, nivaa: str, n_years: int) -> pl.DataFrame:
+    """An indicator's values at a level (aar, verdi) in its latest n years with values: the map's colour classes."""
+    return run("""SELECT aar, verdi FROM indikator_verdi
+                  WHERE indikator = $1 AND nivaa = $2 AND verdi IS NOT NULL
+                    AND aar IN (SELECT DISTINCT aar FROM indikator_verdi
+                                WHERE indikator = $1 AND nivaa = $2 AND verdi IS NOT NULL
+                                ORDER BY aar DESC LIMIT $3)
+                  ORDER BY aar, kode""", indicator, nivaa, n_years)
+
+
 def national_value(indicator: str, aar: int) -> float | None:
     """The country's value of an indicator in a year."""
     df = run("SELECT verdi FROM indikator_verdi WHERE indikator = $1 AND nivaa = 'land' AND aar = $2",

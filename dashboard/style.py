@@ -179,6 +179,9 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:not(:has(img)) {
   position: absolute; inset: 0; z-index: 1; }
 [class*="st-key-deckmap-"] [data-testid="stSkeleton"] { opacity: 0; }
+/* the map's full-screen button (Streamlit's toolbar, in the 44 px above the map; shown on hover, and always on a
+   touch screen) gets a row of its own above the map, so it covers no text of the legend or heading above */
+@media screen { [class*="st-key-deckmap-"] { margin-top: 1.75rem; } }
 /* the tooltip of an area near the map's right edge may run over the text beside the map, not be cut off */
 @media (min-width: 641px) {
   [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] div:has(.deck-tooltip) { overflow: visible !important; }

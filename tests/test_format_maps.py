@@ -78,6 +78,95 @@ def test_legend_bands_do_not_share_their_ends():
     assert maps.classify(17.0, [14.0, 17.0, 19.0]) == 2 and maps.classify(16.9, [14.0, 17.0, 19.0]) == 1
 
 
+#: Shares of 15 counties: Oslo far below, the other 14 within 1,4 percentage points of each other.
+COUNTIES = [0.424, 0.487, 0.488, 0.489, 0.490, 0.491, 0.492, 0.493, 0.494, 0.495, 0.496, 0.497, 0.498, 0.500, 0.501]
+
+
+def _pct(v: float) -> str:
+    return fmt_pct(v, 1)
+
+
+def test_a_fraction_of_a_point_between_counties_gets_no_colour_of_its_own():
+    """Quantiles made three classes of the 14 counties ('under 49,0 %', '49,0 % – 49,9 %', '50,0 % og over'): now
+    they share one colour, and Oslo, 6 points below, has its own."""
+    width = maps.min_class_width(COUNTIES, 0.001)
+    assert width == 0.025  # 5 % of a typical 50 %: 2,5 percentage points
+    breaks = maps.class_breaks(COUNTIES, min_width=width)
+    assert len({maps.classify(v, breaks) for v in COUNTIES[1:]}) == 1
+    assert maps.classify(COUNTIES[0], breaks) != maps.classify(COUNTIES[1], breaks)
+    labels = [i.label for i in maps.legend_numeric(breaks, _pct, with_missing=False, step=0.001)]
+    assert labels == ["under 45,0\u00a0%", "45,0\u00a0% og over"]
+
+
+def test_classes_are_never_narrower_than_a_difference_worth_a_colour():
+    # 40 counties-worth of values packed around 50 % among others spread from 30 to 70 %: quantiles of them fell
+    # 0,1-0,5 points apart
+    values = [0.495 + i * 0.00025 for i in range(40)] + [0.30 + i * 0.0133 for i in range(31)]
+    width = maps.min_class_width(values, 0.001)
+    breaks = maps.class_breaks(values, min_width=width)
+    assert len(breaks) >= 2 and all(b - a >= width - 1e-9 for a, b in zip(breaks, breaks[1:], strict=False))
+    labels = [i.label for i in maps.legend_numeric(breaks, _pct, with_missing=False, step=0.001)]
+    assert labels == ["under 47,5\u00a0%", "47,5\u00a0% – 49,9\u00a0%", "50,0\u00a0% – 52,4\u00a0%", "52,5\u00a0% og over"]
+    # per 1 000 with one decimal: whole numbers at least 1,0 apart; kroner: at least 10 kr
+    assert maps.min_class_width([12.3, 14.1], 0.1) == 1.0 and maps.min_class_width([120.0, 180.0], 1) == 10
+    assert maps.min_class_width([0, 1, 2], 1, exact=True) == 1  # a count: one more centre is a real difference
+
+
+def test_a_count_s_first_class_reads_0_not_under_1():
+    fmt = lambda v: fmt_num(v, 0)  # noqa: E731
+    assert [i.label for i in maps.legend_numeric([1.0, 2.0], fmt, with_missing=False, step=1, lowest=0)] == [
+        "0", "1", "2 og over"]
+    assert [i.label for i in maps.legend_numeric([5.0, 10.0], fmt, with_missing=False, step=1, lowest=0)] == [
+        "0 – 4", "5 – 9", "10 og over"]
+
+
+def test_close_values_are_found_and_equal_ones_are_not_called_close():
+    assert maps.close_group([1.0, 1.5, 2.0, 5.0], 1.1) == (3, 1.0, 2.0)
+    assert maps.close_group([3.0, 3.0, 3.0], 1.0) is None  # equal values are never split by a class break anyway
+
+
+def test_the_summary_says_when_differences_are_small_and_whether_a_colour_boundary_splits_them():
+    import polars as pl
+
+    from dashboard import kart
+
+    counties = pl.DataFrame({"verdi": COUNTIES})
+    one_colour = kart.close_note(counties, kart.Classes([0.45], 0.025, [2025]), _pct, "fylker")
+    assert one_colour == (" Forskjellene er små: 14 av 15 fylker ligger mellom 48,7\u00a0% og 50,1\u00a0% og har "
+                          "samme farge på kartet.")
+    split = kart.close_note(counties, kart.Classes([0.5], 0.025, [2025]), _pct, "fylker")
+    assert "Fargegrensen ved 50,0\u00a0% går mellom dem, så ulik farge betyr her en liten forskjell." in split
+    spread = pl.DataFrame({"verdi": [0.30 + i * 0.02 for i in range(15)]})
+    assert kart.close_note(spread, kart.Classes([0.4, 0.5], 0.025, [2025]), _pct, "fylker") == ""
+
+
+def test_a_year_whose_areas_all_share_a_colour_says_why():
+    """Classes kept from recent years can leave an early year's map in one colour: the summary says so."""
+    import polars as pl
+
+    from dashboard import kart
+
+    classes = kart.Classes([13.0, 16.0, 18.0, 22.0], 1.0, [2021, 2025])
+    legend = maps.legend_numeric(classes.breaks, lambda v: fmt_num(v, 1), with_missing=False, step=0.1)
+    early = pl.DataFrame({"verdi": [2.0 + i * 0.1 for i in range(9)] + [19.0, None]})
+    assert kart.crowded_note(early, classes, legend, 2009, "kommuner") == (
+        " Med fargeinndelingen for alle år har 9 av 10 kommuner samme farge i 2009 (under 13,0).")
+    spread = pl.DataFrame({"verdi": [12.0, 14.0, 17.0, 20.0, 25.0]})
+    assert kart.crowded_note(spread, classes, legend, 2025, "kommuner") == ""
+
+
+def test_the_legend_says_its_classes_are_those_of_every_year():
+    from dashboard import kart
+
+    recent = kart.Classes([10.0], 1.0, [2021, 2022, 2023, 2024, 2025])
+    assert kart.classes_note(recent, list(range(2009, 2026))) == (
+        "Samme fargeinndeling for alle år, satt etter tallene for 2021–2025, så kartene kan sammenlignes fra år til år.")
+    assert "alle år (2021–2025)" in kart.classes_note(recent, [2021, 2022, 2023, 2024, 2025])
+    assert kart.classes_note(kart.Classes([0.45], 0.025, [2025]), [2025]) is None  # one year: nothing to compare
+    html = maps.legend_html(maps.legend_numeric([10.0], str, with_missing=False), "Tittel", "Samme <farger>")
+    assert '<p class="map-legend-note">Samme &lt;farger&gt;</p>' in html
+
+
 def test_tooltip_text_from_registers_is_escaped():
     area = maps.Area("0301", "<script>alert(1)</script> & co", {"type": "Point", "coordinates": [10, 60]},
                      "#08519C", "<b>12</b>", "Oslo")

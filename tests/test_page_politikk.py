@@ -159,9 +159,12 @@ def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municip
     assert len(greys) == 63 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in greys)
     assert deck(at)["mapStyle"] == "/app/static/blank-style.json"
     # beneath the map, a static drawing of it (seen until deck.gl has drawn, and printed): the same colours and
-    # the ring on Stavanger; the map carries the summary as its alt text, the drawing none (read once)
+    # the ring on Stavanger; the map carries a short name (read with its full-screen button too), the drawing none
+    # (read once), and the summary is the text beside the map
     (alt, svg), = drawings(at)
-    assert alt == "" and "107" in at.get("deck_gl_json_chart")[0].proto.alt
+    assert alt == "" and at.get("deck_gl_json_chart")[0].proto.alt == "Kart: status i hver kommune, 2024"
+    assert any(m.value.startswith("Kartet viser status for 357 kommuner") and "ja, vedtatt: 107" in m.value
+               for m in at.markdown)
     fills = {el.get("fill").upper() for el in ElementTree.fromstring(svg).iter() if el.tag.endswith("path")}
     assert fills == {"#{:02X}{:02X}{:02X}".format(*f["properties"]["fill"][:3]) for f in features}
     assert [el.tag.rpartition("}")[2] for el in ElementTree.fromstring(svg).iter()

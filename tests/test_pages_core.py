@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from xml.etree import ElementTree
@@ -193,17 +194,63 @@ def _hex(rgba: list[int]) -> str:
                                     {"indikator": "politikk_status", "aar": "2024", "kommune": "4601"}])
 def test_map_has_a_static_drawing_of_the_same_map_beneath_it(app, params):
     """The drawing the reader sees until deck.gl has drawn (and what prints) has the deck's colours: one per
-    class the map uses, on the sea; its alt text names the map and sums it up."""
+    class the map uses, on the sea; the map is named by its title and summed up in the text beside it."""
     at = app("pages/kart.py", **params)
     (alt, svg), = drawings(at)
     title = at.markdown[[m.value.startswith("## ") for m in at.markdown].index(True)].value[3:]
-    assert alt == ""  # the map above it carries the description; a screen reader reads it once
-    assert at.get("deck_gl_json_chart")[0].proto.alt.startswith(f"Kart: {unescape(title)}")
+    assert alt == ""  # the map above it carries the name; a screen reader meets the map once
+    # the map's name is short (Streamlit reads it with the full-screen button too); the summary is the text beside it
+    assert at.get("deck_gl_json_chart")[0].proto.alt == f"Kart: {unescape(title)}"
+    name, _, year = unescape(title).rpartition(", ")
+    summary = f"Status i kommuneundersøkelsen {year}" if params.get("indikator") == "politikk_status" \
+        else f"{name} i {year}: høyest i "
+    assert any(unescape(m.value).startswith(summary) for m in at.markdown), summary
     assert ElementTree.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text.startswith("Kart: ")
     deck_colours = {_hex(f["properties"]["fill"]) for f in choropleth(_deck(at))["data"]["features"]}
     assert {c.upper() for c in _drawing_colours(svg)} - {maps.SEA} == deck_colours
     marks = [el for el in ElementTree.fromstring(svg).iter() if el.get("stroke") == maps.HIGHLIGHT]
     assert len(marks) == (1 if params.get("kommune") else 0)  # the ring, or the county's orange edge
+
+
+def _legend(at: AppTest) -> tuple[list[tuple[str, str]], str]:
+    """The map legend's classes as shown (colour, label; 'Ingen data' aside) and the note under them."""
+    body = next(h.proto.body for h in at.get("html") if "map-legend" in h.proto.body)
+    items = [(c, unescape(html.unescape(t))) for c, t in re.findall(r'background:([^"]+)"></span>(.*?)</li>', body)]
+    note = re.search(r'class="map-legend-note">(.*?)</p>', body)
+    return [i for i in items if i[1] != maps.NO_DATA_LABEL], html.unescape(note.group(1)) if note else ""
+
+
+@pytest.mark.parametrize(("params", "years"), [
+    ({}, ("2024", "2025")),  # the municipalities' classes were '19,0 – 21,9' in one, '19,0 – 22,9' in the other
+    ({"nivaa": "fylke", "indikator": "grasrot_andel_mottar"}, ("2019", "2024")),
+    ({"nivaa": "fylke", "indikator": "moms_kr_per_innbygger"}, ("2018", "2024")),
+])
+def test_maps_of_two_years_share_their_colour_classes_and_say_so(app, params, years):
+    """The same colour means the same values in every year of an indicator, and the legend says so."""
+    (classes, note), (other, other_note) = (_legend(app("pages/kart.py", aar=y, **params)) for y in years)
+    assert len(classes) >= 2 and classes == other
+    assert note == other_note and note.startswith("Samme fargeinndeling for alle år")
+
+
+def test_county_shares_a_point_apart_are_not_shown_as_a_contrast(app):
+    """14 counties within about one point of each other were drawn in three classes ('49,0 % – 49,9 %'): now no class
+    is narrower than 2,5 points, and the summary says the differences are small."""
+    at = app("pages/kart.py", nivaa="fylke", indikator="grasrot_andel_mottar", aar="2024")
+    classes, _ = _legend(at)
+    for _, band in classes[1:-1]:
+        lo, hi = (float(x.replace("\u00a0%", "").replace(",", ".")) for x in band.split(" – "))
+        assert hi + 0.1 - lo >= 2.5 - 1e-9, band
+    assert re.search(r"Forskjellene er små: \d+ av 15 fylker ligger mellom", _text(at).replace("\u00a0", " "))
+
+
+def test_a_count_s_first_colour_class_reads_0(app, con):
+    """Municipalities without a volunteer centre are '0', not 'under 1'."""
+    none = con.sql("SELECT count(*) FROM indikator_verdi WHERE indikator = 'frivilligsentraler' AND nivaa = 'kommune' "
+                   "AND aar = (SELECT max(aar) FROM indikator_verdi WHERE indikator = 'frivilligsentraler') "
+                   "AND verdi = 0").fetchall()[0][0]
+    assert none > 0
+    classes, _ = _legend(app("pages/kart.py", indikator="frivilligsentraler"))
+    assert classes[0][1] == "0" and not any(label.startswith("under") for _, label in classes)
 
 
 def test_map_drawing_follows_the_selection(app):
@@ -240,6 +287,20 @@ def test_map_county_level_and_head_office_warning(app):
     names = {f["properties"]["navn"] for f in features}
     assert "Finnmark" in names and not any(" - " in n for n in names)
     assert " - " not in _text(at).split("Tabell:")[0]
+
+
+@pytest.mark.parametrize("nivaa", ["fylke", "kommune"])
+def test_map_head_office_note_is_that_of_the_year_shown(app, con, nivaa):
+    """Over the map of momskompensasjon in an earlier year, the Oslo share named is that year's, as on Tilskudd."""
+    shares = dict(con.sql("SELECT aar, andel_oslo FROM moms_indikator WHERE nivaa = 'land'").fetchall())
+    years = sorted(shares)
+    assert len(years) > 1
+    for aar in (years[0], years[-1]):
+        notes = [w.value for w in app("pages/kart.py", nivaa=nivaa, indikator="moms_kr_per_innbygger",
+                                      aar=str(aar)).warning if "hovedkontor" in w.value]
+        assert len(notes) == 1, notes
+        assert f"I {aar} gikk {round(100 * shares[aar])}\u00a0% av pengene" in notes[0].replace(" %", "\u00a0%")
+        assert not any(str(y) in notes[0] for y in years if y != aar), f"another year named over the {aar} map"
 
 
 def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
