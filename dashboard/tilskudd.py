@@ -30,6 +30,7 @@ from dashboard.format import (
     fmt_nok,
     fmt_nok_short,
     fmt_num,
+    fmt_of,
     fmt_pct,
     md_escape,
     nobreak,
@@ -323,37 +324,52 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     def national_value(text: str) -> str | None:
         return None if place.nivaa == "land" else f"Hele landet: {text}"
 
+    at = mine["aar"].to_list().index(aar)  # the sparklines' dot: the chosen year, not the last
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
              f"{fmt_change(change * 100, 1)}\u00a0% fra {aar - 1}" if change is not None else None,
-             _spark(mine, "utbetalt"), paid_help),
+             _spark(mine, "utbetalt"), paid_help, spark_at=at),
         Card(f"{RECIPIENTS[scheme]} {aar}", fmt_int(r["mottakere"]),
              f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
              _spark(mine, "mottakere"),
              applicants_help(place, aar, r["mottakere"], totals) if scheme == MOMS else
-             f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
+             f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}.", spark_at=at),
         # the country's value is a comparison, not a change: plain text beside the value, never an arrow
-        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
+        Card(f"Kr per innbygger {aar}", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
              _spark(mine, "kr_per_innbygger"),
              f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr.",
-             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr")),
+             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr"), spark_at=at),
     ]
     if scheme == GRASROT:
-        out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
-                        _spark(mine, "andel_registrerte_mottar"),
-                        f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
-                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}. "
-                        f"{SHARE_HISTORY}",
-                        comparison=national_value(fmt_pct(c["andel_registrerte_mottar"]))))
+        out.append(share_card(r, c, where, aar, mine, at, national_value(fmt_pct(c["andel_registrerte_mottar"]))))
     elif place.nivaa == "land":
         # no sparkline: the share barely moves, and a small chart would blow tiny changes up
-        out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],
+        out.append(Card(f"Andel til mottakere i Oslo {aar}", fmt_pct(r["andel_oslo"], 0), None, [],
                         "Andelen av pengene som gikk til organisasjoner registrert i Oslo, der de fleste "
                         "landsdekkende organisasjonene (sentralledd) har hovedkontor."))
     else:
-        out.append(Card("Andel av landet", fmt_pct(r["andel_av_landet"]), None, _spark(mine, "andel_av_landet"),
-                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger."))
+        out.append(Card(f"Andel av landet {aar}", fmt_pct(r["andel_av_landet"]), None,
+                        _spark(mine, "andel_av_landet"),
+                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger.",
+                        spark_at=at))
     return out
+
+
+def share_card(r: dict, c: dict, where: str, aar: int, mine: pl.DataFrame, at: int, comparison: str | None) -> Card:
+    """The grasrot share card: the share of registered organisations that receive, or with fewer than SMALL_BASE
+    registered the count ('2 av 3') and no trend line (one organisation moves such a share by many points)."""
+    label = f"Andel registrerte som mottar {aar}"
+    what = (f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved utgangen av "
+            f"{aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}. {SHARE_HISTORY}")
+    n = r["registrerte"]
+    if n is not None and n < SMALL_BASE and r["andel_registrerte_mottar"] is not None:
+        return Card(label, fmt_of(int(r["mottakere"] or 0), int(n)), None, [],
+                    f"Små tall: {fmt_of(int(r['mottakere'] or 0), int(n))} registrerte organisasjoner i {where} "
+                    f"mottok grasrotandel i {aar} ({fmt_pct(r['andel_registrerte_mottar'])}). Med færre enn "
+                    f"{SMALL_BASE} registrerte viser vi antallet, ikke andelen: én organisasjon mer eller mindre gir "
+                    f"store utslag. {what}", comparison=comparison)
+    return Card(label, fmt_pct(r["andel_registrerte_mottar"]), None, _spark(mine, "andel_registrerte_mottar"), what,
+                comparison=comparison, spark_at=at)
 
 
 def counts_named(scheme: str, df: pl.DataFrame) -> pl.DataFrame:

@@ -139,7 +139,29 @@ def test_group_summary_singular():
 
 # ---- presenter ----------------------------------------------------------------------------------------------
 
-def test_indicator_keys_map_to_schemes():
+def test_an_earlier_year_marks_its_own_point_on_the_trend_lines():
+    """«Utbetalt 2020 … fra 2019» must not have its dot on 2021: the cards mark the chosen year."""
+    totals = pl.DataFrame({"aar": [2020], "status": ["publisert"]})
+    cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2020, totals)
+    assert all(c.label.endswith("2020") for c in cards)
+    assert {c.spark_at for c in cards} == {1}  # 2019, 2020, 2021: the middle one
+    dot = float(figures.sparkline_svg(cards[0].spark, "x", highlight=cards[0].spark_at, width=100)
+                .split('cx="')[1].split('"')[0])
+    assert dot == pytest.approx(50.0)
+
+
+def test_a_share_of_few_registered_organisations_is_shown_as_a_count():
+    """Utsira: 2 of 3 registered organisations receive; «66,7 %» would overstate what three can say."""
+    mine = pl.col("er_valgt")
+    few = _series().with_columns(registrerte=pl.when(mine).then(3).otherwise("registrerte"),
+                                 mottakere=pl.when(mine).then(2).otherwise("mottakere"),
+                                 andel_registrerte_mottar=pl.when(mine).then(2 / 3)
+                                 .otherwise("andel_registrerte_mottar"))
+    share = tilskudd.cards(GRASROT, few, BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))[3]
+    assert share.value == "2 av 3" and share.spark == []
+    assert share.help.startswith("Små tall: 2 av 3 registrerte organisasjoner") and f"66,7{NBSP}%" in share.help
+    assert share.comparison == f"Hele landet: 48,0{NBSP}%"  # the country's base is large: its share stands
+
     assert tilskudd.scheme_from_indikator("grasrot_andel_mottar") == GRASROT
     assert tilskudd.scheme_from_indikator("moms_kr_per_innbygger") == MOMS
     assert tilskudd.scheme_from_indikator("org_per_1000") is None
@@ -147,8 +169,9 @@ def test_indicator_keys_map_to_schemes():
 
 def test_cards_show_amount_change_and_country_comparison():
     cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))
-    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger",
-                                        "Andel registrerte som mottar"]
+    # every card names its year, as its neighbours do
+    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger 2021",
+                                        "Andel registrerte som mottar 2021"]
     assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
     assert f"Hele landet: 132{NBSP}kr" in cards[2].help
     # the country's value is a comparison beside the place's, not a change (no arrow)
