@@ -381,6 +381,8 @@ def counts_named(scheme: str, df: pl.DataFrame) -> pl.DataFrame:
 #: What the count of recipients is called: the VAT scheme's lists count applicants (a national umbrella
 #: organisation applies for its local branches), not the organisations that get a share.
 RECIPIENTS = {GRASROT: "Mottakere", MOMS: "Søkere som fikk utbetalt"}
+#: The same count in a sentence or beside a bar ('7 mottakere', '3 søkere').
+COUNT_WORDS = {GRASROT: "mottakere", MOMS: "søkere"}
 
 
 def published_organisations(totals: pl.DataFrame, aar: int) -> tuple[int, int, int | None] | None:
@@ -562,29 +564,41 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
     s = SCHEMES[scheme]
     src = SOURCES[scheme]
     note = SHORT_NOTE if scheme == MOMS else None
+    word = COUNT_WORDS[scheme]
+
+    def ranked(df: pl.DataFrame, highlight: str | None) -> go.Figure:
+        return ft.ranked_per_inhabitant(df, highlight=highlight, reference=country_value, count_word=word)
+
+    def small(df: pl.DataFrame, level_word: str) -> str:
+        text = ft.few_recipients(df, count_word=word, level_word=level_word)
+        return f" {text}" if text else ""
+
     out = [Chart(
-        ft.ranked_per_inhabitant(counties, highlight=place.fylke, reference=country_value),
+        ranked(counties, place.fylke),
         counts_named(scheme, counties.select("navn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall", "kode")
                      .rename({"kode": "fylkesnummer", "navn": "fylkesnavn"})),
         f"{s.label}, kroner per innbygger per fylke, {aar}",
-        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke),
+        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke)
+        + small(counties, "fylkene"),
         src, f"{scheme}_fylker", note, MONEY)]
     table = counts_named(scheme, municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt",
                                                        "mottakere", "folketall", "kode")
                          .rename({"kode": "kommunenummer", "navn": "kommunenavn"}))
     if in_county:  # `municipalities` are the chosen county's (see municipal_ranking)
         out.append(Chart(
-            ft.ranked_per_inhabitant(municipalities, highlight=place.kommune, reference=country_value),
+            ranked(municipalities, place.kommune),
             table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
-            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune),
+            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + small(municipalities, "kommunene"),
             src, f"{scheme}_kommuner", note, MONEY))
     else:  # the country, or a county that is one municipality (Oslo): the top of all municipalities
         top = municipalities.head(TOP_MUNICIPALITIES)
         out.append(Chart(
-            ft.ranked_per_inhabitant(top, highlight=place.kommune, reference=country_value),
+            ranked(top, place.kommune),
             table.head(TOP_MUNICIPALITIES),
             f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + small(top, "kommunene i figuren")
             + (f" {place.fylkesnavn} er én kommune, så den er sammenlignet med alle kommunene i landet."
                if place.fylke else " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet."),
             src, f"{scheme}_kommuner", note, MONEY))

@@ -79,6 +79,25 @@ def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
     assert fig.layout.annotations[0].text == f"Hele landet: 408{NBSP}kr"
 
 
+def test_a_ranking_marks_places_with_few_recipients_and_says_why():
+    """A journalist sees that the top of the ranking is a handful of recipients, and the rule that marks them."""
+    df = pl.DataFrame({"kode": ["1816", "5616", "4601"], "navn_kort": ["Vevelstad", "Hasvik", "Bergen"],
+                       "navn": ["Vevelstad", "Hasvik", "Bergen"], "kr_per_innbygger": [2985.0, 1306.0, 900.0],
+                       "utbetalt": [1.43e6, 1.28e6, 3.2e7], "mottakere": [7, 25, 900],
+                       "folketall": [480, 979, 290_000]})
+    fig = ft.ranked_per_inhabitant(df, count_word="mottakere")
+    bar = fig.data[0]
+    colours = dict(zip(bar.y, bar.marker.color, strict=True))
+    assert colours["Vevelstad"] == ft.SMALL_BASE_COLOUR and colours["Hasvik"] != ft.SMALL_BASE_COLOUR
+    values = {a.y: a.text for a in fig.layout.annotations}
+    assert values["Vevelstad"] == f"2{NBSP}985 · 7 mottakere" and values["Hasvik"] == f"1{NBSP}306"
+    assert "480 innbyggere" in dict(zip(bar.y, bar.hovertext, strict=True))["Vevelstad"]
+    note = ft.few_recipients(df, count_word="mottakere", level_word="kommunene")
+    assert note.startswith(f"Små tall: 1 av de 3 kommunene har færre enn {ft.SMALL_BASE} mottakere")
+    assert "Vevelstad (480 innbyggere)" in note and "til 7 mottakere" in note
+    assert ft.few_recipients(df.filter(pl.col("mottakere") > 20), count_word="mottakere", level_word="x") == ""
+
+
 def test_no_outlier_no_cut():
     assert ft.axis_cap([300.0, 250.0, 100.0, 0.0]) is None
     assert ft.axis_cap([1739.0, 329.0, 316.0]) == pytest.approx(329 * 1.35)

@@ -478,3 +478,15 @@ def test_a_small_municipality_share_card_gives_the_count(mirror_db, monkeypatch,
     card = metric(at, f"Andel registrerte som mottar {year}")
     assert card.value == f"{k} av {n}" and card.spark_alt is None and card.help.startswith("Små tall")
     assert metric(at, f"Kr per innbygger {year}").comparison.startswith("Hele landet")
+
+
+def test_the_national_municipal_ranking_says_when_its_top_rests_on_few_recipients(mirror_db, monkeypatch, con):
+    """The top 20 per inhabitant are small places: the text under the chart counts those with few recipients."""
+    at = _app(mirror_db, monkeypatch, visning="Kommuner")
+    year = int(at.selectbox(key="w_aar").value)
+    top = con.sql("SELECT navn, mottakere FROM grasrot_indikator WHERE nivaa = 'kommune' AND aar = ? "
+                  "ORDER BY kr_per_innbygger DESC, navn LIMIT ?", params=[year, tilskudd.TOP_MUNICIPALITIES]).pl()
+    few = top.filter(top["mottakere"] < SMALL_BASE).height
+    assert few  # the mirror's top has some; else this test checks nothing
+    assert (f"Små tall: {few} av de {tilskudd.TOP_MUNICIPALITIES} kommunene i figuren har færre enn {SMALL_BASE} "
+            "mottakere") in texts(at)
