@@ -476,7 +476,7 @@ def test_a_small_municipality_share_card_gives_the_count(mirror_db, monkeypatch,
                    "AND aar = ?", params=[year]).fetchall()[0]
     assert n < SMALL_BASE
     card = metric(at, f"Andel registrerte som mottar {year}")
-    assert card.value == f"{k} av {n}" and card.spark_alt is None and card.help.startswith("Små tall")
+    assert card.value == f"{k}{NBSP}av{NBSP}{n}" and card.spark_alt is None and card.help.startswith("Små tall")
     assert metric(at, f"Kr per innbygger {year}").comparison.startswith("Hele landet")
 
 

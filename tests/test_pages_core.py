@@ -382,4 +382,4 @@ def test_map_summary_names_a_small_base_with_its_count(app, mirror_db):
                                 ORDER BY v.verdi, m.kommunenavn_kort LIMIT 1""").fetchall()[0]
     text = _text(app("pages/kart.py", aar="2024", indikator="grasrot_andel_mottar"))
     assert n < SMALL_BASE  # the mirror's lowest is a small base; else this test checks nothing
-    assert f"lavest i {navn} (" in text and f", {k} av {n})" in text and "Små tall:" in text
+    assert f"lavest i {navn} (" in text and f", {k}\u00a0av\u00a0{n})" in text and "Små tall:" in text
