@@ -47,9 +47,9 @@ def synthetic_banner() -> None:
 
 def headline(container, label: str, value: str, *, delta: str | None = None, delta_color: str = "normal",
              help: str | None = None, spark: list[float] | None = None, key: str | None = None,
-             comparison: str | None = None) -> None:
+             comparison: str | None = None, spark_at: int | None = None) -> None:
     """A headline figure in a bordered box: label (with its help), value, change, a comparison and an optional
-    trend line.
+    trend line (its dot on the value at index `spark_at`: the card's year; default the last).
 
     Built from st.markdown only. Streamlit loads st.metric, st.image and the charts as separate scripts and
     shows them together once the last one (plotly, 4.7 MB) has loaded; markdown is shown as soon as it
@@ -68,7 +68,7 @@ def headline(container, label: str, value: str, *, delta: str | None = None, del
         if comparison:
             body.append(md_escape(comparison))
         description = f"Trendgraf for {label.lower()}, {len(spark)} år" if spark else ""
-        svg = figures.sparkline_svg(spark, description) if spark else ""
+        svg = figures.sparkline_svg(spark, description, highlight=spark_at) if spark else ""
         if svg:
             body.append(svg_markdown(svg, description))
         st.markdown("\n\n".join(body))
@@ -104,7 +104,8 @@ def metric_card(container, card, *, delta_color: str | None = None) -> None:
     comparison) as a `headline` box."""
     colour = delta_color or getattr(card, "delta_color", "normal")
     headline(container, card.label, card.value, delta=card.delta, delta_color=colour, help=card.help,
-             spark=card.spark, comparison=getattr(card, "comparison", None))
+             spark=card.spark, comparison=getattr(card, "comparison", None),
+             spark_at=getattr(card, "spark_at", None))
 
 
 def cached_figure(name: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:

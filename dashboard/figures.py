@@ -122,25 +122,30 @@ def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", coun
     return _layout(fig, height=height or max(260, 26 * n + 90))
 
 
-def sparkline_svg(values: Sequence[float], description: str, *, width: int = 160, height: int = 34) -> str:
-    """A small trend line as inline SVG (role img, the description as its accessible name); '' for < 2 values."""
-    vals = [float(v) for v in values if v is not None]
-    if len(vals) < 2:
+def sparkline_svg(values: Sequence[float | None], description: str, *, highlight: int | None = None,
+                  width: int = 160, height: int = 34) -> str:
+    """A small trend line as inline SVG (role img, the description as its accessible name), with a dot on the
+    value at index `highlight` (default the last; none if that value is missing); '' for < 2 values."""
+    at = len(values) - 1 if highlight is None else highlight
+    kept = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(kept) < 2:
         return ""
+    vals = [v for _, v in kept]
     lo, hi = min(vals), max(vals)
     span = (hi - lo) or 1.0
     pad = 3
     step = (width - 2 * pad) / (len(vals) - 1)
-    pts = [(pad + i * step, height - pad - (v - lo) / span * (height - 2 * pad)) for i, v in enumerate(vals)]
+    pts = [(pad + j * step, height - pad - (v - lo) / span * (height - 2 * pad)) for j, v in enumerate(vals)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
     label = html.escape(description, quote=True)
-    last_x, last_y = pts[-1]
+    dot = next((pts[j] for j, (i, _) in enumerate(kept) if i == at), None)
     return (f'<svg class="sparkline" role="img" aria-label="{label}" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
             f"<title>{label}</title>"
             f'<polyline points="{path}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="2" '
             'vector-effect="non-scaling-stroke" stroke-linejoin="round" stroke-linecap="round"/>'
-            f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="{CATEGORICAL[0]}"/></svg>')
+            + (f'<circle cx="{dot[0]:.1f}" cy="{dot[1]:.1f}" r="2.5" fill="{CATEGORICAL[0]}"/>' if dot else "")
+            + "</svg>")
 
 
 def describe_trend(df: pl.DataFrame, *, x: str, y: str, what: str, unit: str = "", decimals: int = 0,

@@ -192,41 +192,75 @@ def axis_cap(values: list[float | None]) -> float | None:
 
 
 def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, reference: float | None = None,
-                          height: int | None = None) -> go.Figure:
+                          height: int | None = None, count_word: str | None = None) -> go.Figure:
     """NOK per inhabitant per area (label column `navn_kort`), highest on top, the chosen area in orange.
 
     Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut at
-    the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar.
+    the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar. With
+    `count_word` ('mottakere'), an area with fewer than SMALL_BASE of them (column `mottakere`) is grey, with the
+    count beside its value ('2 985 · 7 mottakere'): one more or less moves its figure a lot (few_recipients).
     """
     # lowest first (plotly draws the first bar lowest): places with the same value top to bottom by name, as the
     # summary beside the chart names them
     d = df.drop_nulls("kr_per_innbygger").sort(["kr_per_innbygger", "navn_kort"], descending=[False, True])
     values = d["kr_per_innbygger"].to_list()
     cap = axis_cap(values)
-    colours = [HIGHLIGHT if k == highlight else CATEGORICAL[0] for k in d["kode"].to_list()]
+    counts = d["mottakere"].to_list() if count_word else [None] * d.height
+    small = [n is not None and n < SMALL_BASE for n in counts]
+    colours = [HIGHLIGHT if k == highlight else SMALL_BASE_COLOUR if f else CATEGORICAL[0]
+               for k, f in zip(d["kode"].to_list(), small, strict=True)]
     cut = [cap is not None and v > cap for v in values]
+    few = [f" · {fmt_int(n)} {count_word}" if f else "" for n, f in zip(counts, small, strict=True)]
+    people = d["folketall"].to_list() if "folketall" in d.columns else [None] * d.height
+    hover = [f"{fmt_num(v, 0)}\u00a0kr per innbygger ({fmt_nok_short(u)}"
+             + (f", {fmt_int(n)} {count_word}" if count_word and n is not None else "")
+             + (f", {fmt_int(p)} innbyggere" if p else "") + ")"
+             for v, u, n, p in zip(values, d["utbetalt"].to_list(), counts, people, strict=True)]
     fig = go.Figure(go.Bar(
         x=[min(v, cap) if cap else v for v in values], y=d["navn_kort"].to_list(), orientation="h",
-        marker_color=colours, text=[f"{fmt_num(v, 0)}\u00a0kr ▸" if c else "" for v, c in zip(values, cut, strict=True)],
+        marker_color=colours,
+        text=[f"{fmt_num(v, 0)}\u00a0kr{w} ▸" if c else "" for v, c, w in zip(values, cut, few, strict=True)],
         textposition="inside", insidetextanchor="end", cliponaxis=False, textfont={"size": 12},
-        customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
-        hovertemplate="%{y}: %{customdata[0]}\u00a0kr per innbygger (%{customdata[1]})<extra></extra>",
+        hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
     ))
-    top = max(cap or (max(values) if values else 0), reference or 0) * 1.2  # room for the longest value
+    # room for the longest bar's value ('2 985 · 7 mottakere' needs more, on a phone too)
+    longest = few[values.index(max(values))] if values and not cap else ""
+    top = max(cap or (max(values) if values else 0), reference or 0) * (1.8 if longest else 1.2)
     if reference is not None:
         reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)}\u00a0kr", x_max=top)
     # the values beside the bars are annotations on a white ground, so the dashed country line never runs
     # through a number (bar text has no background); a cut bar keeps its value inside
     # (set in one go: each add_annotation validates all the earlier ones again, 0.1 s for 35 municipalities)
     fig.update_layout(annotations=[*fig.layout.annotations, *(
-        {"x": v, "y": name, "xref": "x", "yref": "y", "text": fmt_num(v, 0), "showarrow": False, "xanchor": "left",
-         "xshift": 2, "bgcolor": "white", "borderpad": 1, "font": {"size": 12, "color": TEXT}}
-        for name, v, c in zip(d["navn_kort"].to_list(), values, cut, strict=True) if not c)])
+        {"x": v, "y": name, "xref": "x", "yref": "y", "text": fmt_num(v, 0) + w, "showarrow": False,
+         "xanchor": "left", "xshift": 2, "bgcolor": "white", "borderpad": 1, "font": {"size": 12, "color": TEXT}}
+        for name, v, c, w in zip(d["navn_kort"].to_list(), values, cut, few, strict=True) if not c)])
     fig.update_xaxes(range=[0, top])
     fig.update_layout(hovermode="closest", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(automargin=True)
     return figures._layout(fig, x_title="Kr per innbygger", height=height or max(260, 22 * d.height + 90),
                            legend=False)
+
+
+def few_recipients(df: pl.DataFrame, *, count_word: str, level_word: str) -> str:
+    """The small-numbers sentence under a ranking per inhabitant whose areas (df: the ones drawn) include some
+    with fewer than SMALL_BASE recipients (grey bars), naming the top one of them with its count and
+    inhabitants; '' when there are none."""
+    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
+    few = d.filter(pl.col("mottakere") < SMALL_BASE)
+    if few.is_empty():
+        return ""
+    first = few.row(0, named=True)
+    name = first.get("navn_kort") or first["navn"]
+    people = f" ({fmt_int(first['folketall'])} innbyggere)" if first.get("folketall") else ""
+    share = (f"{fmt_int(few.height)} av de {fmt_int(d.height)} {level_word}" if few.height < d.height
+             else f"alle de {fmt_int(d.height)} {level_word}")
+    one = {"mottakere": "mottaker", "søkere": "søker"}.get(count_word, count_word)
+    return (f"Små tall: {share} har færre enn {SMALL_BASE} {count_word} (grå stolper, med antallet). Der kan én "
+            f"{one} mer eller mindre flytte kronene per innbygger mye: {name}{people} fikk "
+            f"{fmt_num(first['kr_per_innbygger'], 0)}\u00a0kr per innbygger, {fmt_nok_short(first['utbetalt'])} "
+            f"til {fmt_int(first['mottakere'])} {count_word}."
+            f" Innbyggere, beløp og {count_word} står i tabellen.")
 
 
 # ---- text summaries (screen readers, print) ------------------------------------------------------------

@@ -34,6 +34,11 @@ MAX_NAMED = 3
 SMALL_BASE = 20
 
 
+def fmt_of(k: int, n: int, what: str = "") -> str:
+    """A count of a small base: '2 av 3', '1 av 6 kommuner' (no-break spaces in '5 av 19': one figure)."""
+    return f"{fmt_int(k)}\u00a0av\u00a0{fmt_int(n)}" + (f" {what}" if what else "")
+
+
 def count_words(n: int) -> str:
     """4 → 'fire', 12 → 'tolv', 93 → '93'."""
     return NUMBER_WORDS.get(n, fmt_int(n))

@@ -14,8 +14,11 @@ import streamlit as st
 from dashboard import db, map_drawing, map_files, maps, queries, tilskudd
 from dashboard import queries_tilskudd as qt
 from dashboard.format import (
+    MAX_NAMED,
+    SMALL_BASE,
     and_list,
     fmt_date,
+    fmt_of,
     fmt_value,
     nobreak,
     round_half_up,
@@ -68,23 +71,42 @@ def as_shown(values: pl.DataFrame, unit: str, decimals: int) -> pl.DataFrame:
     return values.with_columns(pl.Series("verdi", shown, dtype=pl.Float64))
 
 
-def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> str:
-    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i tolv fylker'."""
+def _small(row: dict) -> bool:
+    """True for a share whose base (`nevner`) is under SMALL_BASE: it is named with its count ('5 av 19')."""
+    return row.get("nevner") is not None and row.get("teller") is not None and row["nevner"] < SMALL_BASE
+
+
+def _extreme(word: str, ranked: pl.DataFrame, fmt, level_word: str) -> tuple[str, bool]:
+    """'høyest i A (v)'; areas tied on the shown value all named: 'høyest i A og B (v)', 'høyest (v) i tolv fylker'.
+    When one of them is a share of fewer than SMALL_BASE, they carry their counts: 'lavest i Leka (26,3 %, 5 av
+    19)', 'høyest, 100 %, i Oslo (1 av 1) og Vestfold (6 av 6)'; and whether it names such a count."""
     shown = [fmt(v) for v in ranked["verdi"].to_list()]  # ranked: the ties come first
     tied = tied_first(ranked["navn"].to_list(), shown)
-    return tied_phrase(word, tied, shown[0], level_word)
+    rows = {r["navn"]: r for r in ranked.head(len(tied)).iter_rows(named=True)}
+    if len(tied) > MAX_NAMED or not any(_small(rows[n]) for n in tied):
+        return tied_phrase(word, tied, shown[0], level_word), False
+    # a tie names every area's count, as the policy page does: 'i Troms (0 av 21) og Finnmark (0 av 18)'
+    count = {n: fmt_of(int(r["teller"]), int(r["nevner"])) for n, r in rows.items()
+             if r.get("teller") is not None and r.get("nevner") is not None}
+    if len(tied) == 1:
+        return f"{word} i {tied[0]} ({shown[0]}, {count[tied[0]]})", True
+    return f"{word}, {shown[0]}, i " + and_list([f"{n} ({count[n]})" if n in count else n for n in tied]), True
 
 
 def summarise(values: pl.DataFrame, name: str, aar: int, fmt, level_word: str) -> str:
-    """'Høyest: X (v), lavest: Y (v), median v.' over the areas with a value."""
+    """'Høyest: X (v), lavest: Y (v), median v.' over the areas with a value; a share of fewer than SMALL_BASE
+    (columns teller, nevner) is named with its count, and the text says why."""
     d = values.drop_nulls("verdi").sort("verdi", descending=True)
     if d.is_empty():
         return f"Ingen tall for {name.lower()} i {aar}."
     median = d["verdi"].median()
     missing = values.height - d.height
-    text = (f"{name} i {aar}: {_extreme('høyest', d, fmt, level_word)}, "
-            f"{_extreme('lavest', d.reverse(), fmt, level_word)}; medianen for {d.height} {level_word} er "
-            f"{fmt(median)}.")
+    (high, few_high), (low, few_low) = (_extreme("høyest", d, fmt, level_word),
+                                        _extreme("lavest", d.reverse(), fmt, level_word))
+    text = f"{name} i {aar}: {high}, {low}; medianen for {d.height} {level_word} er {fmt(median)}."
+    if few_high or few_low:
+        text += (f" Små tall: der andelen bygger på færre enn {SMALL_BASE}, står antallet ved siden av; med så få "
+                 "gir én mer eller mindre store utslag.")
     if missing:
         text += f" {missing} {level_word} mangler tall."
     return text

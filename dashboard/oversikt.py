@@ -34,6 +34,8 @@ class Card:
     delta_color: str = "normal"  # "off": grey, for a change that is not an official figure
     #: a value to compare with, not a change ('Hele landet: 146 kr'): shown as plain text, without an arrow
     comparison: str | None = None
+    #: the index in `spark` of the card's year, marked with a dot (None: the last)
+    spark_at: int | None = None
 
 
 def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:

@@ -30,6 +30,7 @@ from dashboard.format import (
     fmt_nok,
     fmt_nok_short,
     fmt_num,
+    fmt_of,
     fmt_pct,
     md_escape,
     nobreak,
@@ -323,37 +324,52 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     def national_value(text: str) -> str | None:
         return None if place.nivaa == "land" else f"Hele landet: {text}"
 
+    at = mine["aar"].to_list().index(aar)  # the sparklines' dot: the chosen year, not the last
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
              f"{fmt_change(change * 100, 1)}\u00a0% fra {aar - 1}" if change is not None else None,
-             _spark(mine, "utbetalt"), paid_help),
+             _spark(mine, "utbetalt"), paid_help, spark_at=at),
         Card(f"{RECIPIENTS[scheme]} {aar}", fmt_int(r["mottakere"]),
              f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
              _spark(mine, "mottakere"),
              applicants_help(place, aar, r["mottakere"], totals) if scheme == MOMS else
-             f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
+             f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}.", spark_at=at),
         # the country's value is a comparison, not a change: plain text beside the value, never an arrow
-        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
+        Card(f"Kr per innbygger {aar}", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
              _spark(mine, "kr_per_innbygger"),
              f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr.",
-             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr")),
+             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr"), spark_at=at),
     ]
     if scheme == GRASROT:
-        out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
-                        _spark(mine, "andel_registrerte_mottar"),
-                        f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
-                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}. "
-                        f"{SHARE_HISTORY}",
-                        comparison=national_value(fmt_pct(c["andel_registrerte_mottar"]))))
+        out.append(share_card(r, c, where, aar, mine, at, national_value(fmt_pct(c["andel_registrerte_mottar"]))))
     elif place.nivaa == "land":
         # no sparkline: the share barely moves, and a small chart would blow tiny changes up
-        out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],
+        out.append(Card(f"Andel til mottakere i Oslo {aar}", fmt_pct(r["andel_oslo"], 0), None, [],
                         "Andelen av pengene som gikk til organisasjoner registrert i Oslo, der de fleste "
                         "landsdekkende organisasjonene (sentralledd) har hovedkontor."))
     else:
-        out.append(Card("Andel av landet", fmt_pct(r["andel_av_landet"]), None, _spark(mine, "andel_av_landet"),
-                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger."))
+        out.append(Card(f"Andel av landet {aar}", fmt_pct(r["andel_av_landet"]), None,
+                        _spark(mine, "andel_av_landet"),
+                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger.",
+                        spark_at=at))
     return out
+
+
+def share_card(r: dict, c: dict, where: str, aar: int, mine: pl.DataFrame, at: int, comparison: str | None) -> Card:
+    """The grasrot share card: the share of registered organisations that receive, or with fewer than SMALL_BASE
+    registered the count ('2 av 3') and no trend line (one organisation moves such a share by many points)."""
+    label = f"Andel registrerte som mottar {aar}"
+    what = (f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved utgangen av "
+            f"{aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}. {SHARE_HISTORY}")
+    n = r["registrerte"]
+    if n is not None and n < SMALL_BASE and r["andel_registrerte_mottar"] is not None:
+        return Card(label, fmt_of(int(r["mottakere"] or 0), int(n)), None, [],
+                    f"Små tall: {fmt_of(int(r['mottakere'] or 0), int(n))} registrerte organisasjoner i {where} "
+                    f"mottok grasrotandel i {aar} ({fmt_pct(r['andel_registrerte_mottar'])}). Med færre enn "
+                    f"{SMALL_BASE} registrerte viser vi antallet, ikke andelen: én organisasjon mer eller mindre gir "
+                    f"store utslag. {what}", comparison=comparison)
+    return Card(label, fmt_pct(r["andel_registrerte_mottar"]), None, _spark(mine, "andel_registrerte_mottar"), what,
+                comparison=comparison, spark_at=at)
 
 
 def counts_named(scheme: str, df: pl.DataFrame) -> pl.DataFrame:
@@ -365,6 +381,8 @@ def counts_named(scheme: str, df: pl.DataFrame) -> pl.DataFrame:
 #: What the count of recipients is called: the VAT scheme's lists count applicants (a national umbrella
 #: organisation applies for its local branches), not the organisations that get a share.
 RECIPIENTS = {GRASROT: "Mottakere", MOMS: "Søkere som fikk utbetalt"}
+#: The same count in a sentence or beside a bar ('7 mottakere', '3 søkere').
+COUNT_WORDS = {GRASROT: "mottakere", MOMS: "søkere"}
 
 
 def published_organisations(totals: pl.DataFrame, aar: int) -> tuple[int, int, int | None] | None:
@@ -546,29 +564,41 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
     s = SCHEMES[scheme]
     src = SOURCES[scheme]
     note = SHORT_NOTE if scheme == MOMS else None
+    word = COUNT_WORDS[scheme]
+
+    def ranked(df: pl.DataFrame, highlight: str | None) -> go.Figure:
+        return ft.ranked_per_inhabitant(df, highlight=highlight, reference=country_value, count_word=word)
+
+    def small(df: pl.DataFrame, level_word: str) -> str:
+        text = ft.few_recipients(df, count_word=word, level_word=level_word)
+        return f" {text}" if text else ""
+
     out = [Chart(
-        ft.ranked_per_inhabitant(counties, highlight=place.fylke, reference=country_value),
+        ranked(counties, place.fylke),
         counts_named(scheme, counties.select("navn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall", "kode")
                      .rename({"kode": "fylkesnummer", "navn": "fylkesnavn"})),
         f"{s.label}, kroner per innbygger per fylke, {aar}",
-        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke),
+        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke)
+        + small(counties, "fylkene"),
         src, f"{scheme}_fylker", note, MONEY)]
     table = counts_named(scheme, municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt",
                                                        "mottakere", "folketall", "kode")
                          .rename({"kode": "kommunenummer", "navn": "kommunenavn"}))
     if in_county:  # `municipalities` are the chosen county's (see municipal_ranking)
         out.append(Chart(
-            ft.ranked_per_inhabitant(municipalities, highlight=place.kommune, reference=country_value),
+            ranked(municipalities, place.kommune),
             table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
-            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune),
+            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + small(municipalities, "kommunene"),
             src, f"{scheme}_kommuner", note, MONEY))
     else:  # the country, or a county that is one municipality (Oslo): the top of all municipalities
         top = municipalities.head(TOP_MUNICIPALITIES)
         out.append(Chart(
-            ft.ranked_per_inhabitant(top, highlight=place.kommune, reference=country_value),
+            ranked(top, place.kommune),
             table.head(TOP_MUNICIPALITIES),
             f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + small(top, "kommunene i figuren")
             + (f" {place.fylkesnavn} er én kommune, så den er sammenlignet med alle kommunene i landet."
                if place.fylke else " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet."),
             src, f"{scheme}_kommuner", note, MONEY))

@@ -79,6 +79,25 @@ def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
     assert fig.layout.annotations[0].text == f"Hele landet: 408{NBSP}kr"
 
 
+def test_a_ranking_marks_places_with_few_recipients_and_says_why():
+    """A journalist sees that the top of the ranking is a handful of recipients, and the rule that marks them."""
+    df = pl.DataFrame({"kode": ["1816", "5616", "4601"], "navn_kort": ["Vevelstad", "Hasvik", "Bergen"],
+                       "navn": ["Vevelstad", "Hasvik", "Bergen"], "kr_per_innbygger": [2985.0, 1306.0, 900.0],
+                       "utbetalt": [1.43e6, 1.28e6, 3.2e7], "mottakere": [7, 25, 900],
+                       "folketall": [480, 979, 290_000]})
+    fig = ft.ranked_per_inhabitant(df, count_word="mottakere")
+    bar = fig.data[0]
+    colours = dict(zip(bar.y, bar.marker.color, strict=True))
+    assert colours["Vevelstad"] == ft.SMALL_BASE_COLOUR and colours["Hasvik"] != ft.SMALL_BASE_COLOUR
+    values = {a.y: a.text for a in fig.layout.annotations}
+    assert values["Vevelstad"] == f"2{NBSP}985 · 7 mottakere" and values["Hasvik"] == f"1{NBSP}306"
+    assert "480 innbyggere" in dict(zip(bar.y, bar.hovertext, strict=True))["Vevelstad"]
+    note = ft.few_recipients(df, count_word="mottakere", level_word="kommunene")
+    assert note.startswith(f"Små tall: 1 av de 3 kommunene har færre enn {ft.SMALL_BASE} mottakere")
+    assert "Vevelstad (480 innbyggere)" in note and "til 7 mottakere" in note
+    assert ft.few_recipients(df.filter(pl.col("mottakere") > 20), count_word="mottakere", level_word="x") == ""
+
+
 def test_no_outlier_no_cut():
     assert ft.axis_cap([300.0, 250.0, 100.0, 0.0]) is None
     assert ft.axis_cap([1739.0, 329.0, 316.0]) == pytest.approx(329 * 1.35)
@@ -139,7 +158,29 @@ def test_group_summary_singular():
 
 # ---- presenter ----------------------------------------------------------------------------------------------
 
-def test_indicator_keys_map_to_schemes():
+def test_an_earlier_year_marks_its_own_point_on_the_trend_lines():
+    """«Utbetalt 2020 … fra 2019» must not have its dot on 2021: the cards mark the chosen year."""
+    totals = pl.DataFrame({"aar": [2020], "status": ["publisert"]})
+    cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2020, totals)
+    assert all(c.label.endswith("2020") for c in cards)
+    assert {c.spark_at for c in cards} == {1}  # 2019, 2020, 2021: the middle one
+    dot = float(figures.sparkline_svg(cards[0].spark, "x", highlight=cards[0].spark_at, width=100)
+                .split('cx="')[1].split('"')[0])
+    assert dot == pytest.approx(50.0)
+
+
+def test_a_share_of_few_registered_organisations_is_shown_as_a_count():
+    """Utsira: 2 of 3 registered organisations receive; «66,7 %» would overstate what three can say."""
+    mine = pl.col("er_valgt")
+    few = _series().with_columns(registrerte=pl.when(mine).then(3).otherwise("registrerte"),
+                                 mottakere=pl.when(mine).then(2).otherwise("mottakere"),
+                                 andel_registrerte_mottar=pl.when(mine).then(2 / 3)
+                                 .otherwise("andel_registrerte_mottar"))
+    share = tilskudd.cards(GRASROT, few, BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))[3]
+    assert share.value == f"2{NBSP}av{NBSP}3" and share.spark == []
+    assert share.help.startswith(f"Små tall: 2{NBSP}av{NBSP}3 registrerte organisasjoner") and f"66,7{NBSP}%" in share.help
+    assert share.comparison == f"Hele landet: 48,0{NBSP}%"  # the country's base is large: its share stands
+
     assert tilskudd.scheme_from_indikator("grasrot_andel_mottar") == GRASROT
     assert tilskudd.scheme_from_indikator("moms_kr_per_innbygger") == MOMS
     assert tilskudd.scheme_from_indikator("org_per_1000") is None
@@ -147,8 +188,9 @@ def test_indicator_keys_map_to_schemes():
 
 def test_cards_show_amount_change_and_country_comparison():
     cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))
-    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger",
-                                        "Andel registrerte som mottar"]
+    # every card names its year, as its neighbours do
+    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger 2021",
+                                        "Andel registrerte som mottar 2021"]
     assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
     assert f"Hele landet: 132{NBSP}kr" in cards[2].help
     # the country's value is a comparison beside the place's, not a change (no arrow)

@@ -288,6 +288,30 @@ def test_map_summary_names_every_area_tied_on_the_value_shown():
                                                                             lambda v: fmt_num(v, 0), "kommuner")
 
 
+def test_map_summary_gives_the_count_of_a_small_base():
+    """«lavest i Leka (26,3 %)» hides that it is 5 of 19: a share of fewer than SMALL_BASE is named with its count,
+    a tie names every area's, and the text says why; large bases stay bare shares."""
+    import polars as pl
+
+    from dashboard import kart
+    from dashboard.format import SMALL_BASE
+
+    pct = kart.formatter("andel", 1)
+    areas = pl.DataFrame({"navn": ["Leka", "Bergen", "Unjárga"], "verdi": [5 / 19, 0.45, 0.76],
+                          "teller": [5, 900, 38], "nevner": [19, 2000, 50]})
+    text = kart.summarise(areas, "Andel", 2024, pct, "kommuner")
+    assert "høyest i Unjárga (76,0\u00a0%)" in text and "lavest i Leka (26,3\u00a0%, 5\u00a0av\u00a019)" in text
+    assert f"Små tall: der andelen bygger på færre enn {SMALL_BASE}" in text
+    counties = pl.DataFrame({"navn": ["Oslo", "Vestfold", "Troms", "Finnmark"], "verdi": [1.0, 1.0, 0.0, 0.0],
+                             "teller": [1, 6, 0, 0], "nevner": [1, 6, 21, 18]})
+    text = kart.summarise(counties, "Andel", 2024, kart.formatter("andel", 0), "fylker")
+    assert "høyest, 100\u00a0%, i Oslo (1\u00a0av\u00a01) og Vestfold (6\u00a0av\u00a06)" in text
+    assert "lavest, 0\u00a0%, i Finnmark (0\u00a0av\u00a018) og Troms (0\u00a0av\u00a021)" in text
+    large = areas.filter(pl.col("nevner") >= SMALL_BASE)
+    assert "\u00a0av\u00a0" not in kart.summarise(large, "Andel", 2024, pct, "kommuner")
+    assert "Små tall" not in kart.summarise(large, "Andel", 2024, pct, "kommuner")
+
+
 def _lightness(hex_colour: str) -> float:
     """CIE L* of an sRGB colour."""
     def lin(c: float) -> float:

@@ -15,7 +15,7 @@ from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
 from dashboard import components, figures, oversikt, tilskudd
-from dashboard.format import and_list
+from dashboard.format import SMALL_BASE, and_list
 from dashboard.queries_tilskudd import GRASROT, MOMS, PUBLISHERS
 from etl.config import ROOT
 
@@ -466,3 +466,27 @@ def test_the_oslo_share_by_category_puts_small_bases_below_as_counts(mirror_db, 
     (summary,) = [m.value for m in at.markdown if m.value.startswith("Andelen av momskompensasjonen")]
     assert f"høyest i {order[0].lower()} (" in summary and "færre enn 20 søkere" in summary
     assert any("Grå stolper: færre enn 20 søkere" in c.value for c in at.caption)
+
+
+def test_a_small_municipality_share_card_gives_the_count(mirror_db, monkeypatch, con):
+    """Utsira has a handful of registered organisations: the card says «k av n», as the profile does, not «66,7 %»."""
+    at = _app(mirror_db, monkeypatch, kommune="1151")
+    year = int(at.selectbox(key="w_aar").value)
+    k, n = con.sql("SELECT mottakere, registrerte FROM grasrot_indikator WHERE nivaa = 'kommune' AND kode = '1151' "
+                   "AND aar = ?", params=[year]).fetchall()[0]
+    assert n < SMALL_BASE
+    card = metric(at, f"Andel registrerte som mottar {year}")
+    assert card.value == f"{k}{NBSP}av{NBSP}{n}" and card.spark_alt is None and card.help.startswith("Små tall")
+    assert metric(at, f"Kr per innbygger {year}").comparison.startswith("Hele landet")
+
+
+def test_the_national_municipal_ranking_says_when_its_top_rests_on_few_recipients(mirror_db, monkeypatch, con):
+    """The top 20 per inhabitant are small places: the text under the chart counts those with few recipients."""
+    at = _app(mirror_db, monkeypatch, visning="Kommuner")
+    year = int(at.selectbox(key="w_aar").value)
+    top = con.sql("SELECT navn, mottakere FROM grasrot_indikator WHERE nivaa = 'kommune' AND aar = ? "
+                  "ORDER BY kr_per_innbygger DESC, navn LIMIT ?", params=[year, tilskudd.TOP_MUNICIPALITIES]).pl()
+    few = top.filter(top["mottakere"] < SMALL_BASE).height
+    assert few  # the mirror's top has some; else this test checks nothing
+    assert (f"Små tall: {few} av de {tilskudd.TOP_MUNICIPALITIES} kommunene i figuren har færre enn {SMALL_BASE} "
+            "mottakere") in texts(at)

@@ -428,3 +428,19 @@ def test_a_page_that_fails_says_so_in_norwegian_and_keeps_the_banner_and_footer(
     text = _text(at)
     assert "secret detail" not in text and "Testdata – ikke offisiell statistikk" in text
     assert at.caption[-1].value.startswith("Frivillighetsstatistikk · Data hentet"), "the footer"
+
+
+def test_map_summary_names_a_small_base_with_its_count(app, mirror_db):
+    """The Kart summary's lowest share is a municipality with few registered organisations: it reads «k av n»."""
+    import duckdb
+
+    from dashboard.format import SMALL_BASE
+
+    with duckdb.connect(str(mirror_db), read_only=True) as con:
+        navn, k, n = con.sql("""SELECT m.kommunenavn_kort, v.teller, v.nevner FROM indikator_verdi v
+                                JOIN kommune m ON m.kommunenummer = v.kode
+                                WHERE v.indikator = 'grasrot_andel_mottar' AND v.nivaa = 'kommune' AND v.aar = 2024
+                                ORDER BY v.verdi, m.kommunenavn_kort LIMIT 1""").fetchall()[0]
+    text = _text(app("pages/kart.py", aar="2024", indikator="grasrot_andel_mottar"))
+    assert n < SMALL_BASE  # the mirror's lowest is a small base; else this test checks nothing
+    assert f"lavest i {navn} (" in text and f", {k}\u00a0av\u00a0{n})" in text and "Små tall:" in text
