@@ -13,6 +13,7 @@ st.set_page_config(page_title=APP_TITLE, page_icon=str(Path(__file__).parent / "
                    layout="wide", menu_items={"About": "Frivillighetsstatistikk: frivillige organisasjoner og "
                                                        "kommunal frivillighetspolitikk i Norge."})
 style.apply()
+st.logo(str(Path(__file__).parent / "static" / "logo.svg"), size="large")
 
 PAGES = [
     st.Page("pages/oversikt.py", title="Oversikt", icon=":material/dashboard:", default=True),
@@ -39,5 +40,8 @@ if figur:
     embed.show(figur)  # stops the script
 components.synthetic_banner()
 boot.entered_via_app()
-page.run()
+try:
+    page.run()
+except Exception as exc:  # a fault in a page: a message in bokmål instead of Streamlit's English error box
+    components.page_failed(exc)
 components.footer()

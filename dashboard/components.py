@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import logging
+import os
 import re
 from collections.abc import Callable
 
@@ -16,6 +18,8 @@ from dashboard import db, figures, maps, queries, style
 from dashboard.downloads import Provenance, to_csv, to_xlsx
 from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
 from dashboard.labels import label
+
+_LOG = logging.getLogger(__name__)
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "locales": {"no": {"dictionary": style.PLOTLY_DICTIONARY}},
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -43,9 +47,9 @@ def synthetic_banner() -> None:
 
 def headline(container, label: str, value: str, *, delta: str | None = None, delta_color: str = "normal",
              help: str | None = None, spark: list[float] | None = None, key: str | None = None,
-             comparison: str | None = None) -> None:
+             comparison: str | None = None, spark_at: int | None = None) -> None:
     """A headline figure in a bordered box: label (with its help), value, change, a comparison and an optional
-    trend line.
+    trend line (its dot on the value at index `spark_at`: the card's year; default the last).
 
     Built from st.markdown only. Streamlit loads st.metric, st.image and the charts as separate scripts and
     shows them together once the last one (plotly, 4.7 MB) has loaded; markdown is shown as soon as it
@@ -64,7 +68,7 @@ def headline(container, label: str, value: str, *, delta: str | None = None, del
         if comparison:
             body.append(md_escape(comparison))
         description = f"Trendgraf for {label.lower()}, {len(spark)} år" if spark else ""
-        svg = figures.sparkline_svg(spark, description) if spark else ""
+        svg = figures.sparkline_svg(spark, description, highlight=spark_at) if spark else ""
         if svg:
             body.append(svg_markdown(svg, description))
         st.markdown("\n\n".join(body))
@@ -81,7 +85,9 @@ def deck_map(container, deck, drawing: str | None, *, key: str, alt: str) -> Non
     """A deck.gl map (st.pydeck_chart, keyed `key`, maps.MAP_HEIGHT tall) over a static drawing of the same map
     (map_drawing), both in the box `deckmap-{key}` (style.py lays the drawing beneath the canvas): the reader sees the drawing as soon as
     it arrives, the interactive map covers it once deck.gl has drawn, and print shows the drawing. The map
-    carries `alt`; the drawing has none, so a screen reader does not read the description twice."""
+    carries `alt`, a short name («Kart: {title}»); the drawing has none, so a screen reader does not meet the map twice."""
+    # Streamlit names the map's full-screen button «Fullskjerm: {alt}»: a description there would be read out with
+    # the button. The description is the visible text beside or under the map, next in reading order.
     box = container.container(key=f"deckmap-{key}")
     if drawing:
         box.markdown(svg_markdown(drawing, ""))
@@ -98,7 +104,8 @@ def metric_card(container, card, *, delta_color: str | None = None) -> None:
     comparison) as a `headline` box."""
     colour = delta_color or getattr(card, "delta_color", "normal")
     headline(container, card.label, card.value, delta=card.delta, delta_color=colour, help=card.help,
-             spark=card.spark, comparison=getattr(card, "comparison", None))
+             spark=card.spark, comparison=getattr(card, "comparison", None),
+             spark_at=getattr(card, "spark_at", None))
 
 
 def cached_figure(name: str, key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
@@ -301,6 +308,16 @@ def figure(fig: go.Figure | None, data: pl.DataFrame, *, title: str, summary: st
             table(data, formats=formats, key=f"alt_{key}")
     source_line(*sources, note=note)
     downloads(data, download_title or title, *sources, key=key)
+
+
+def page_failed(exc: Exception) -> None:
+    """After an unexpected error in a page: log it with its traceback and tell the reader in bokmål (no details:
+    the dashboard is public). With FRIVILLIG_RAISE_ERRORS set (the tests) the error is raised again."""
+    if os.environ.get("FRIVILLIG_RAISE_ERRORS"):
+        raise exc
+    _LOG.error("page failed", exc_info=exc)
+    st.error("Noe gikk galt da siden skulle vises. Last siden inn på nytt, eller prøv igjen litt senere. "
+             "Feilen er logget.", icon=":material/error:")
 
 
 def footer() -> None:

@@ -120,8 +120,8 @@ def _kart() -> Link:
     highlight = kommune if kommune and re.fullmatch(r"\d{4}", kommune) else None
     view = cached_view(indikator, nivaa, aar, highlight=highlight)
     st.markdown(f"## {view.title}")
-    components.deck_map(st, view.deck, view.drawing, key="embed_kart", alt=f"Kart: {view.title}. {view.summary}")
-    st.html(maps.legend_html(view.legend, view.legend_title))
+    components.deck_map(st, view.deck, view.drawing, key="embed_kart", alt=f"Kart: {view.title}")
+    st.html(maps.legend_html(view.legend, view.legend_title, view.legend_note))
     st.markdown(view.summary)
     if view.note:
         st.caption(view.note)
@@ -173,7 +173,7 @@ def _profil_grasrot() -> Link | None:
         figures_profil.grasrot_lines(p.grasrot), data,
         title=f"Grasrotandelen i {p.name}, kroner per innbygger",
         summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
-        sources=("grasrotandel", "befolkning"), key="embed_profil_grasrot", note=profil.split_note(p),
+        sources=("grasrotandel", "befolkning"), key="embed_profil_grasrot", note=profil.grasrot_note(p),
         formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"}, level=2)
     return Link(profil.PAGE_PATH, {"kommune": p.code})
 

@@ -10,7 +10,15 @@ import polars as pl
 
 from dashboard import theme  # also registers the template
 from dashboard.format import fmt_num, fmt_period, nobreak, period_position
-from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS
+from dashboard.theme import (
+    CATEGORICAL,
+    HIGHLIGHT,
+    MUTED,
+    POLICY_SERIES_COLOURS,
+    PUBLISHED_EDGE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+)
 
 
 def _layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", height: int = 360,
@@ -114,25 +122,30 @@ def status_bars(df: pl.DataFrame, *, category: str, status: str = "status", coun
     return _layout(fig, height=height or max(260, 26 * n + 90))
 
 
-def sparkline_svg(values: Sequence[float], description: str, *, width: int = 160, height: int = 34) -> str:
-    """A small trend line as inline SVG (role img, the description as its accessible name); '' for < 2 values."""
-    vals = [float(v) for v in values if v is not None]
-    if len(vals) < 2:
+def sparkline_svg(values: Sequence[float | None], description: str, *, highlight: int | None = None,
+                  width: int = 160, height: int = 34) -> str:
+    """A small trend line as inline SVG (role img, the description as its accessible name), with a dot on the
+    value at index `highlight` (default the last; none if that value is missing); '' for < 2 values."""
+    at = len(values) - 1 if highlight is None else highlight
+    kept = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(kept) < 2:
         return ""
+    vals = [v for _, v in kept]
     lo, hi = min(vals), max(vals)
     span = (hi - lo) or 1.0
     pad = 3
     step = (width - 2 * pad) / (len(vals) - 1)
-    pts = [(pad + i * step, height - pad - (v - lo) / span * (height - 2 * pad)) for i, v in enumerate(vals)]
+    pts = [(pad + j * step, height - pad - (v - lo) / span * (height - 2 * pad)) for j, v in enumerate(vals)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
     label = html.escape(description, quote=True)
-    last_x, last_y = pts[-1]
+    dot = next((pts[j] for j, (i, _) in enumerate(kept) if i == at), None)
     return (f'<svg class="sparkline" role="img" aria-label="{label}" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
             f"<title>{label}</title>"
             f'<polyline points="{path}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="2" '
             'vector-effect="non-scaling-stroke" stroke-linejoin="round" stroke-linecap="round"/>'
-            f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" fill="{CATEGORICAL[0]}"/></svg>')
+            + (f'<circle cx="{dot[0]:.1f}" cy="{dot[1]:.1f}" r="2.5" fill="{CATEGORICAL[0]}"/>' if dot else "")
+            + "</svg>")
 
 
 def describe_trend(df: pl.DataFrame, *, x: str, y: str, what: str, unit: str = "", decimals: int = 0,
@@ -209,18 +222,22 @@ def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "",
                    height=height, legend=legend)
 
 
-def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
+def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = (),
+                     unofficial_applied: Sequence[int] | None = None) -> go.Figure:
     """Momskompensasjon: applied for (light) and paid (dark) per year, in millions of NOK; the years in
-    `unofficial` (no published national total) hatched, with a legend entry saying so."""
+    `unofficial` (no published national total paid) hatched, and the applied-for bars of the years in
+    `unofficial_applied` (default: the same years), with a legend entry saying so."""
     d = df.sort("aar")
     years = d["aar"].to_list()
+    applied = unofficial if unofficial_applied is None else unofficial_applied
     fig = go.Figure()
-    for col, name, colour in (("sokt", "Søkt", "#9ECAE1"), ("utbetalt", "Utbetalt", CATEGORICAL[0])):
-        marker, suffix = unofficial_marks(years, unofficial, colour)
+    for col, name, colour, off in (("sokt", "Søkt", "#9ECAE1", applied), ("utbetalt", "Utbetalt", CATEGORICAL[0],
+                                                                          unofficial)):
+        marker, suffix = unofficial_marks(years, off, colour)
         fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d[col].to_list()], name=name, marker=marker,
                              customdata=suffix, offsetgroup=col,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}\u00a0mill. kr%{{customdata}}<extra></extra>"))
-    unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
+    unofficial_legend(fig, years, [*unofficial, *applied], offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _layout(fig, y_title="mill. kr", height=height)
@@ -239,12 +256,14 @@ def policy_timeline(rounds: pl.DataFrame, timeline: pl.DataFrame, *, height: int
     fig.add_trace(go.Scatter(
         x=[period_position(x) for x in p["per"]], y=p["andel"].to_list(), mode="markers",
         name="Publisert (Frivillighet Norge)",
-        marker={"symbol": "diamond", "size": 14, "color": CATEGORICAL[1], "line": {"width": 1, "color": "#7A4F00"}},
+        marker={"symbol": "diamond", "size": 14, "color": POLICY_SERIES_COLOURS["publisert"],
+                "line": {"width": 1, "color": PUBLISHED_EDGE}},
         customdata=[fmt_period(x) for x in p["per"]],
         hovertemplate="Publisert %{customdata}: %{y:.1%}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=[period_position(str(a)) for a in r["aar"]], y=r["andel_ja_alle"].to_list(), mode="lines+markers",
-        name="Kommuneundersøkelsen (dagens 357 kommuner)", line={"color": CATEGORICAL[0], "width": 3},
+        name="Kommuneundersøkelsen (dagens 357 kommuner)",
+        line={"color": POLICY_SERIES_COLOURS["undersokelse_2024_grenser"], "width": 3},
         marker={"size": 8}, customdata=list(zip(r["aar"].to_list(), r["ja"].to_list(), strict=True)),
         hovertemplate="Undersøkelsen %{customdata[0]}: %{customdata[1]} kommuner (%{y:.0%})<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")

@@ -24,17 +24,25 @@ from dashboard.format import (
     official_name,
     size_group_words,
 )
-from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, STATUS_COLOURS, STATUS_LABELS, norwegian_percent
+from dashboard.theme import (
+    CATEGORICAL,
+    MUTED,
+    POLICY_SERIES_COLOURS,
+    PUBLISHED_EDGE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    norwegian_percent,
+)
 
 STATUS_ORDER = tuple(STATUS_COLOURS)
 
 #: The three series of the trend chart: legend name, colour, line dash (None: markers only), marker symbol.
 SERIES: dict[str, tuple[str, str, str | None, str]] = {
-    "undersokelse_runde": ("Kommuneundersøkelsen (kommunene slik de var i rundens år)", CATEGORICAL[0],
-                           "solid", "circle"),
-    "undersokelse_2024_grenser": ("Kommuneundersøkelsen (omregnet til dagens 357 kommuner)", CATEGORICAL[2],
-                                  "dash", "circle-open"),
-    "publisert": ("Publisert (Frivillighet Norge)", HIGHLIGHT, None, "diamond"),
+    "undersokelse_2024_grenser": ("Kommuneundersøkelsen (omregnet til dagens 357 kommuner)",
+                                  POLICY_SERIES_COLOURS["undersokelse_2024_grenser"], "solid", "circle"),
+    "undersokelse_runde": ("Kommuneundersøkelsen (kommunene slik de var i rundens år)",
+                           POLICY_SERIES_COLOURS["undersokelse_runde"], "dash", "circle-open"),
+    "publisert": ("Publisert (Frivillighet Norge)", POLICY_SERIES_COLOURS["publisert"], None, "diamond"),
 }
 
 MEASURE_ANSWERS = {"ja": "ja", "nei": "nei", "delvis": "delvis", "vet_ikke": "vet ikke"}
@@ -166,7 +174,7 @@ def trend_figure(df: pl.DataFrame, chosen: int | None = None, height: int = 400)
             mode="lines+markers" if lines else "markers",
             line={"color": colour, "width": 3, "dash": dash} if lines else None,
             marker={"symbol": symbol, "size": 9 if lines else 13, "color": colour,
-                    "line": {"width": 2 if lines else 1, "color": colour if lines else "white"}},
+                    "line": {"width": 2 if lines else 1, "color": colour if lines else PUBLISHED_EDGE}},
             text=[_hover(r) for r in g.iter_rows(named=True)], hovertemplate="%{text}<extra></extra>",
         ))
     if chosen is not None:
@@ -237,8 +245,10 @@ def published_citations(df: pl.DataFrame) -> str:
 # ---- status by county and size group ---------------------------------------------------------------------
 
 def status_figure(df: pl.DataFrame) -> go.Figure:
-    """100 % stacked status bars per group (a `status_by` frame), in the frame's display order."""
-    d = df.sort(["rekkefolge"])
+    """100 % stacked status bars per group (a `status_by` frame), in the frame's display order, each group named
+    with its number of municipalities ('Oslo (1)', 'Innlandet (46)'): a full bar of one is not a full bar of 46."""
+    d = df.sort(["rekkefolge"]).with_columns(
+        (pl.col("navn") + " (" + pl.col("antall_kommuner").cast(pl.String) + ")").alias("navn"))
     order = d["navn"].unique(maintain_order=True).to_list()
     return figures.status_bars(d, category="navn", status="status", count="antall", order=order)
 

@@ -281,8 +281,8 @@ def grasrot_svg(df: pl.DataFrame, *, kommune: str, width: int = 420, height: int
                     "Grasrotandelen")
     years = sorted(d["aar"].unique().to_list())
     ticks = _nice_ticks(0, float(d["kr_per_innbygger"].max()))
-    last = d.sort("aar").group_by("nivaa", maintain_order=True).last()["kr_per_innbygger"].round(0).to_list()
-    tied = len(set(last)) < len(last)  # two lines end on the same value: their labels say which is which
+    last = [fmt_num(v) for v in d.sort("aar").group_by("nivaa", maintain_order=True).last()["kr_per_innbygger"]]
+    tied = len(set(last)) < len(last)  # two lines end on the same shown value: their labels say which is which
     left, right, top, bottom = 48, 112 if tied else 70, 40, 22
     pw, ph = width - left - right, height - top - bottom
 

@@ -8,7 +8,20 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import figures
-from dashboard.format import fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.format import (
+    MAX_NAMED,
+    SMALL_BASE,
+    and_list,
+    count_words,
+    fmt_int,
+    fmt_nok,
+    fmt_nok_short,
+    fmt_num,
+    fmt_pct,
+    name_key,
+    tied_first,
+    tied_phrase,
+)
 from dashboard.theme import CATEGORICAL, HIGHLIGHT, MUTED, TEXT
 
 APPLIED_COLOUR = "#9ECAE1"
@@ -20,28 +33,33 @@ def money_scale(values: list[float | None]) -> tuple[float, str]:
     return (1e6, "mill. kr") if top >= 1e6 else (1e3, "1\u00a0000 kr")
 
 
-def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = ()) -> go.Figure:
+def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[int] = (),
+                   unofficial_applied: Sequence[int] | None = None) -> go.Figure:
     """Amount paid per year as bars, with the amount applied for beside it when the data has one (moms).
 
     df: aar, utbetalt, sokt (may be all null). Hover shows the exact amount in Norwegian format. The years in
     `unofficial` (national totals without a published figure) are lighter and hatched, with a legend entry
-    saying so, as on the overview (figures.unofficial_marks).
+    saying so, as on the overview (figures.unofficial_marks); the applied-for bars by their own status,
+    `unofficial_applied` (default: the same years).
     """
     d = df.sort("aar")
     years = d["aar"].to_list()
     has_applied = d["sokt"].null_count() < d.height
     divisor, unit = money_scale(d["utbetalt"].to_list() + (d["sokt"].to_list() if has_applied else []))
     fig = go.Figure()
-    series = ([("sokt", "Søkt", APPLIED_COLOUR)] if has_applied else []) + [("utbetalt", "Utbetalt", CATEGORICAL[0])]
-    for col, name, colour in series:
+    applied = unofficial if unofficial_applied is None else unofficial_applied
+    series = ([("sokt", "Søkt", APPLIED_COLOUR, applied)] if has_applied else []) + [
+        ("utbetalt", "Utbetalt", CATEGORICAL[0], unofficial)]
+    for col, name, colour, off in series:
         values = d[col].to_list()
-        marker, suffix = figures.unofficial_marks(years, unofficial, colour)
+        marker, suffix = figures.unofficial_marks(years, off, colour)
         fig.add_trace(go.Bar(
             x=years, y=[None if v is None else v / divisor for v in values], name=name, marker=marker,
             customdata=[[fmt_nok(v), s] for v, s in zip(values, suffix, strict=True)], offsetgroup=col,
             showlegend=has_applied, hovertemplate=f"{name} %{{x}}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
         ))
-    hatched = figures.unofficial_legend(fig, years, unofficial, offsetgroup="utbetalt")
+    hatched = figures.unofficial_legend(fig, years, [*unofficial, *(applied if has_applied else [])],
+                                        offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")
     return figures._layout(fig, y_title=unit, height=height, legend=has_applied or hatched)
@@ -105,14 +123,53 @@ def ranked_money(df: pl.DataFrame, *, category: str, value: str = "utbetalt", he
     return figures._layout(fig, x_title=unit, height=height or max(150, 26 * d.height + 80), legend=False)
 
 
+#: The colour of a bar whose share rests on fewer than SMALL_BASE (shown with its count, below the others).
+SMALL_BASE_COLOUR = "#BDBDBD"
+
+
+def share_order(df: pl.DataFrame, *, category: str, value: str, base: str | None = None) -> pl.DataFrame:
+    """The rows of a share chart and its summary in one order, top first: shares with a base of at least
+    SMALL_BASE by value (ties by name), then those with a smaller base (column `_liten`), by value and name."""
+    d = df.drop_nulls(value).with_columns(
+        (pl.col(base).fill_null(0) < SMALL_BASE if base else pl.lit(False)).alias("_liten"))
+    return d.sort(["_liten", value, category], descending=[False, True, False])
+
+
+def small_base_note(word: str) -> str:
+    """The note under a share chart with grey bars: what they are, and why they are counts."""
+    return (f"Grå stolper: færre enn {SMALL_BASE} {word}, vist med antallet («1 av 1»). Med så få flytter én mer "
+            "eller mindre andelen mye, så de er nederst og ikke med i sammenligningen.")
+
+
 def ranked_share(df: pl.DataFrame, *, category: str, value: str, reference: float | None = None,
-                 reference_label: str = "Hele landet", height: int | None = None) -> go.Figure:
-    """Horizontal bars of shares (0–1), largest on top, with an optional dashed reference line (e.g. the country)."""
-    d = df.drop_nulls(value)
-    fig = figures.bar_ranked(d, category=category, value=value, percent=True, height=height)
+                 reference_label: str = "Hele landet", height: int | None = None, base: str | None = None,
+                 count: str | None = None, base_word: str = "") -> go.Figure:
+    """Horizontal bars of shares (0–1), largest on top (ties by name), with an optional dashed reference line.
+
+    With `base` (the number the share is of) and `count` (the part of it), a share of fewer than SMALL_BASE is
+    drawn grey below the others with its count on the bar ('1 av 1'), as the profile writes a small base: one
+    more or less would move it a lot (share_order)."""
+    d = share_order(df, category=category, value=value, base=base).reverse()  # plotly draws the first row lowest
+    small = d["_liten"].to_list()
+    values = d[value].to_list()
+    counts = list(zip(d[count].to_list(), d[base].to_list(), strict=True)) if base and count else [None] * d.height
+    hover = [f"{fmt_pct(v)}" + (f", {fmt_int(c[0])} av {fmt_int(c[1])} {base_word}".rstrip() if c else "")
+             + (" (få: andelen sier lite)" if s else "") for v, c, s in zip(values, counts, small, strict=True)]
+    fig = go.Figure(go.Bar(
+        x=values, y=d[category].to_list(), orientation="h",
+        marker_color=[SMALL_BASE_COLOUR if s else CATEGORICAL[0] for s in small],
+        text=[f"{fmt_int(c[0])} av {fmt_int(c[1])}" if s and c else "" for c, s in zip(counts, small, strict=True)],
+        # inside a long bar ('1 av 1' at 100 % would run off the plot), beside a short one ('0 av 4')
+        textposition=["inside" if v > 0.5 else "outside" for v in values], cliponaxis=False,
+        textfont={"size": 12, "color": TEXT}, insidetextanchor="end",
+        hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
+    ))
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(tickformat=".0%")
+    figures._layout(fig, height=height or max(260, 24 * d.height + 60), legend=False)
     if reference is not None:
         reference_line(fig, reference, f"{reference_label}: {fmt_pct(reference)}",
-                       x_max=max(d[value].max() or 0, reference))
+                       x_max=max(max(values, default=0) or 0, reference))
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -135,39 +192,75 @@ def axis_cap(values: list[float | None]) -> float | None:
 
 
 def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, reference: float | None = None,
-                          height: int | None = None) -> go.Figure:
+                          height: int | None = None, count_word: str | None = None) -> go.Figure:
     """NOK per inhabitant per area (label column `navn_kort`), highest on top, the chosen area in orange.
 
     Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut at
-    the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar.
+    the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar. With
+    `count_word` ('mottakere'), an area with fewer than SMALL_BASE of them (column `mottakere`) is grey, with the
+    count beside its value ('2 985 · 7 mottakere'): one more or less moves its figure a lot (few_recipients).
     """
-    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger")
+    # lowest first (plotly draws the first bar lowest): places with the same value top to bottom by name, as the
+    # summary beside the chart names them
+    d = df.drop_nulls("kr_per_innbygger").sort(["kr_per_innbygger", "navn_kort"], descending=[False, True])
     values = d["kr_per_innbygger"].to_list()
     cap = axis_cap(values)
-    colours = [HIGHLIGHT if k == highlight else CATEGORICAL[0] for k in d["kode"].to_list()]
+    counts = d["mottakere"].to_list() if count_word else [None] * d.height
+    small = [n is not None and n < SMALL_BASE for n in counts]
+    colours = [HIGHLIGHT if k == highlight else SMALL_BASE_COLOUR if f else CATEGORICAL[0]
+               for k, f in zip(d["kode"].to_list(), small, strict=True)]
     cut = [cap is not None and v > cap for v in values]
+    few = [f" · {fmt_int(n)} {count_word}" if f else "" for n, f in zip(counts, small, strict=True)]
+    people = d["folketall"].to_list() if "folketall" in d.columns else [None] * d.height
+    hover = [f"{fmt_num(v, 0)}\u00a0kr per innbygger ({fmt_nok_short(u)}"
+             + (f", {fmt_int(n)} {count_word}" if count_word and n is not None else "")
+             + (f", {fmt_int(p)} innbyggere" if p else "") + ")"
+             for v, u, n, p in zip(values, d["utbetalt"].to_list(), counts, people, strict=True)]
     fig = go.Figure(go.Bar(
         x=[min(v, cap) if cap else v for v in values], y=d["navn_kort"].to_list(), orientation="h",
-        marker_color=colours, text=[f"{fmt_num(v, 0)}\u00a0kr ▸" if c else "" for v, c in zip(values, cut, strict=True)],
+        marker_color=colours,
+        text=[f"{fmt_num(v, 0)}\u00a0kr{w} ▸" if c else "" for v, c, w in zip(values, cut, few, strict=True)],
         textposition="inside", insidetextanchor="end", cliponaxis=False, textfont={"size": 12},
-        customdata=[[fmt_num(v, 0), fmt_nok_short(u)] for v, u in zip(values, d["utbetalt"].to_list(), strict=True)],
-        hovertemplate="%{y}: %{customdata[0]}\u00a0kr per innbygger (%{customdata[1]})<extra></extra>",
+        hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
     ))
-    top = max(cap or (max(values) if values else 0), reference or 0) * 1.2  # room for the longest value
+    # room for the longest bar's value ('2 985 · 7 mottakere' needs more, on a phone too)
+    longest = few[values.index(max(values))] if values and not cap else ""
+    top = max(cap or (max(values) if values else 0), reference or 0) * (1.8 if longest else 1.2)
     if reference is not None:
         reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)}\u00a0kr", x_max=top)
     # the values beside the bars are annotations on a white ground, so the dashed country line never runs
     # through a number (bar text has no background); a cut bar keeps its value inside
     # (set in one go: each add_annotation validates all the earlier ones again, 0.1 s for 35 municipalities)
     fig.update_layout(annotations=[*fig.layout.annotations, *(
-        {"x": v, "y": name, "xref": "x", "yref": "y", "text": fmt_num(v, 0), "showarrow": False, "xanchor": "left",
-         "xshift": 2, "bgcolor": "white", "borderpad": 1, "font": {"size": 12, "color": TEXT}}
-        for name, v, c in zip(d["navn_kort"].to_list(), values, cut, strict=True) if not c)])
+        {"x": v, "y": name, "xref": "x", "yref": "y", "text": fmt_num(v, 0) + w, "showarrow": False,
+         "xanchor": "left", "xshift": 2, "bgcolor": "white", "borderpad": 1, "font": {"size": 12, "color": TEXT}}
+        for name, v, c, w in zip(d["navn_kort"].to_list(), values, cut, few, strict=True) if not c)])
     fig.update_xaxes(range=[0, top])
     fig.update_layout(hovermode="closest", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(automargin=True)
     return figures._layout(fig, x_title="Kr per innbygger", height=height or max(260, 22 * d.height + 90),
                            legend=False)
+
+
+def few_recipients(df: pl.DataFrame, *, count_word: str, level_word: str) -> str:
+    """The small-numbers sentence under a ranking per inhabitant whose areas (df: the ones drawn) include some
+    with fewer than SMALL_BASE recipients (grey bars), naming the top one of them with its count and
+    inhabitants; '' when there are none."""
+    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
+    few = d.filter(pl.col("mottakere") < SMALL_BASE)
+    if few.is_empty():
+        return ""
+    first = few.row(0, named=True)
+    name = first.get("navn_kort") or first["navn"]
+    people = f" ({fmt_int(first['folketall'])} innbyggere)" if first.get("folketall") else ""
+    share = (f"{fmt_int(few.height)} av de {fmt_int(d.height)} {level_word}" if few.height < d.height
+             else f"alle de {fmt_int(d.height)} {level_word}")
+    one = {"mottakere": "mottaker", "søkere": "søker"}.get(count_word, count_word)
+    return (f"Små tall: {share} har færre enn {SMALL_BASE} {count_word} (grå stolper, med antallet). Der kan én "
+            f"{one} mer eller mindre flytte kronene per innbygger mye: {name}{people} fikk "
+            f"{fmt_num(first['kr_per_innbygger'], 0)}\u00a0kr per innbygger, {fmt_nok_short(first['utbetalt'])} "
+            f"til {fmt_int(first['mottakere'])} {count_word}."
+            f" Innbyggere, beløp og {count_word} står i tabellen.")
 
 
 # ---- text summaries (screen readers, print) ------------------------------------------------------------
@@ -241,62 +334,134 @@ def describe_groups(df: pl.DataFrame, *, place: str, aar: int) -> str:
             f"{groups} fikk penger.")
 
 
+def _groups(names: list[str]) -> list[str]:
+    """Category names in a sentence: lower case, and in «» when there are several ('«kultur og fritid» og
+    «helse»': the names have 'og' in them)."""
+    return [n.lower() for n in names] if len(names) == 1 else [f"«{n.lower()}»" for n in names]
+
+
+def _share_extremes(d: pl.DataFrame, value: str) -> str | None:
+    """'høyest i a (50 %) og lavest i b (10 %)' over the rows of share_order with a base of SMALL_BASE or more,
+    ties on the shown value named together ('høyest i «a» og «b» (100 %)'); None when there are none."""
+    solid = d.filter(~pl.col("_liten"))
+    if solid.is_empty():
+        return None
+    names = solid["gruppenavn"].to_list()
+    shown = [fmt_pct(v, 0) for v in solid[value].to_list()]
+    if solid.height > 1 and shown[0] == shown[-1]:
+        return f"{shown[0]} i alle kategorigruppene"
+    high = tied_phrase("høyest", _groups(tied_first(names, shown)), shown[0], "kategorigrupper")
+    if solid.height == 1:
+        return high
+    low = _groups(tied_first(names[::-1], shown[::-1]))
+    return f"{high} og {tied_phrase('lavest', low, shown[-1], 'kategorigrupper')}"
+
+
+def _small_bases(d: pl.DataFrame, count: str, base: str, base_word: str) -> str:
+    """' Andre (1 av 1) og utdanning og forskning (0 av 4) har færre enn 20 mottakere …': the rows of share_order
+    with a small base, as counts ('' when there are none)."""
+    small = d.filter(pl.col("_liten"))
+    if small.is_empty():
+        return ""
+    if small.height > MAX_NAMED:
+        who = f"{count_words(small.height).capitalize()} kategorigrupper"
+    else:
+        who = and_list([f"{r['gruppenavn'].lower()} ({fmt_int(r[count])} av {fmt_int(r[base])})"
+                        for r in small.iter_rows(named=True)])
+        who = who[:1].upper() + who[1:]
+    return (f" {who} har færre enn {SMALL_BASE} {base_word} og er vist i grått nederst, med antallet: så få sier "
+            "lite om andelen.")
+
+
 def describe_group_shares(df: pl.DataFrame, *, place: str, aar: int) -> str:
-    """Highest and lowest share of registered organisations that receive money, per category group."""
-    d = df.drop_nulls("andel_registrerte_mottar").sort("andel_registrerte_mottar", descending=True)
+    """Highest and lowest share of registered organisations that receive money, per category group (groups of
+    fewer than SMALL_BASE registered organisations apart, as counts)."""
+    d = share_order(df, category="gruppenavn", value="andel_registrerte_mottar", base="registrerte")
     if d.is_empty():
         return f"Ingen tall for andelen som mottar i {place} i {aar}."
-    top, low = d.row(0, named=True), d.row(-1, named=True)
-    return (f"Andelen registrerte organisasjoner som mottok grasrotandel i {place} i {aar} var høyest i "
-            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_registrerte_mottar'], 0)}) og lavest i "
-            f"{low['gruppenavn'].lower()} ({fmt_pct(low['andel_registrerte_mottar'], 0)}).")
+    extremes = _share_extremes(d, "andel_registrerte_mottar")
+    text = (f"Andelen registrerte organisasjoner som mottok grasrotandel i {place} i {aar} var {extremes}."
+            if extremes else f"Ingen kategorigruppe i {place} har {SMALL_BASE} registrerte organisasjoner eller flere "
+                             f"i {aar}.")
+    return text + _small_bases(d, "mottakere", "registrerte", "registrerte organisasjoner")
 
 
 def describe_oslo_shares(df: pl.DataFrame, *, aar: int) -> str:
-    """Which category groups had most and least of their momskompensasjon paid to recipients in Oslo."""
-    d = df.drop_nulls("andel_oslo").sort("andel_oslo", descending=True)
+    """Which category groups had most and least of their momskompensasjon paid to recipients in Oslo (groups of
+    fewer than SMALL_BASE recipients apart, as counts of their recipients in Oslo: df has mottakere_oslo)."""
+    d = share_order(df, category="gruppenavn", value="andel_oslo", base="mottakere")
     if d.is_empty():
         return f"Ingen tall for Oslo-andelen i {aar}."
-    top, low = d.row(0, named=True), d.row(-1, named=True)
-    return (f"Andelen av momskompensasjonen i {aar} som gikk til mottakere registrert i Oslo, var høyest i "
-            f"{top['gruppenavn'].lower()} ({fmt_pct(top['andel_oslo'], 0)}) og lavest i {low['gruppenavn'].lower()} "
-            f"({fmt_pct(low['andel_oslo'], 0)}).")
+    extremes = _share_extremes(d, "andel_oslo")
+    text = (f"Andelen av momskompensasjonen i {aar} som gikk til mottakere registrert i Oslo, var {extremes}."
+            if extremes else f"Ingen kategorigruppe har {SMALL_BASE} mottakere eller flere i {aar}.")
+    return text + _small_bases(d, "mottakere_oslo", "mottakere", "søkere")
 
 
-def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int) -> str:
-    """'Kultur og fritid hadde flest mottakere i X i 2023: 95 av 100.'"""
-    d = df.drop_nulls("mottakere").sort("mottakere", descending=True)
+def describe_counts_by_group(df: pl.DataFrame, *, place: str, aar: int, what: str = "mottakere") -> str:
+    """'Kultur og fritid hadde flest mottakere i X i 2023: 95 av 100.' (groups with the same count named
+    together: '«Helse» og «kultur og fritid» hadde flest …: 3 hver, av 8 i alt.')."""
+    d = df.drop_nulls("mottakere").sort(["mottakere", "gruppenavn"], descending=[True, False])
     if d.is_empty():
-        return f"Ingen mottakere i {place} i {aar}."
-    top = d.row(0, named=True)
-    return (f"{top['gruppenavn']} hadde flest mottakere i {place} i {aar}: {fmt_int(top['mottakere'])} av "
-            f"{fmt_int(d['mottakere'].sum())}.")
+        return f"Ingen {what} i {place} i {aar}."
+    top = tied_first(d["gruppenavn"].to_list(), [str(v) for v in d["mottakere"].to_list()])
+    n, total = fmt_int(d["mottakere"][0]), fmt_int(d["mottakere"].sum())
+    if len(top) == 1:
+        return f"{top[0]} hadde flest {what} i {place} i {aar}: {n} av {total}."
+    if len(top) == d.height:
+        return f"Alle de {count_words(d.height)} kategorigruppene hadde like mange {what} i {place} i {aar}: {n}."
+    if len(top) > MAX_NAMED:
+        who = f"{count_words(len(top)).capitalize()} kategorigrupper"
+    else:
+        who = and_list(_groups(top))
+        who = who[:2].upper() + who[2:]  # '«Helse» og «kultur og fritid»'
+    return f"{who} hadde flest {what} i {place} i {aar}: {n} hver, av {total} i alt."
 
 
 #: 'fylker' → 'fylkene': the level word in the definite plural ('blant de 15 fylkene').
 _DEFINITE = {"fylker": "fylkene", "kommuner": "kommunene"}
 
 
+def _who(names: list[str], plural: str) -> str:
+    """'Utsira', 'Kvitsøy og Utsira', or past MAX_NAMED 'fire kommuner'."""
+    return and_list(names) if len(names) <= MAX_NAMED else f"{count_words(len(names))} {plural}"
+
+
 def describe_ranking(df: pl.DataFrame, *, aar: int, level_word: str, highlight: str | None = None) -> str:
     """'Blant de 15 fylkene fikk A mest per innbygger i 2024 (x kr) og B minst (y kr). C fikk z kr og er nummer
-    n av N.'"""
-    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
+    n av N.' Places with the same shown value share the place: '…, mens fire kommuner fikk minst (0 kr). Utsira
+    fikk 0 kr og deler 20.–23. plass av 23 med Kvitsøy, Sokndal og Suldal.'"""
+    d = df.drop_nulls("kr_per_innbygger")
     if d.is_empty():
         return f"Ingen tall per innbygger for {level_word} i {aar}."
     if "navn_kort" in d.columns:  # the names the chart beside the text uses
         d = d.with_columns(pl.coalesce("navn_kort", "navn").alias("navn"))
-    top, low = d.row(0, named=True), d.row(-1, named=True)
-    if d.height == 1:
-        text = f"{top['navn']} fikk {fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr per innbygger i {aar}."
+    d = d.sort(["kr_per_innbygger", "navn"], descending=[True, False])
+    names = d["navn"].to_list()
+    shown = [f"{fmt_num(v, 0)}\u00a0kr" for v in d["kr_per_innbygger"].to_list()]
+    n = d.height
+    top, low = tied_first(names, shown), tied_first(names[::-1], shown[::-1])
+    if n == 1:
+        text = f"{names[0]} fikk {shown[0]} per innbygger i {aar}."
+    elif len(top) == n:
+        text = f"Alle de {n} {_DEFINITE.get(level_word, level_word)} fikk {shown[0]} per innbygger i {aar}."
     else:
-        text = (f"Blant de {d.height} {_DEFINITE.get(level_word, level_word)} fikk {top['navn']} mest per innbygger "
-                f"i {aar} ({fmt_num(top['kr_per_innbygger'], 0)}\u00a0kr) og {low['navn']} minst "
-                f"({fmt_num(low['kr_per_innbygger'], 0)}\u00a0kr).")
+        text = (f"Blant de {n} {_DEFINITE.get(level_word, level_word)} fikk {_who(top, level_word)} mest per "
+                f"innbygger i {aar} ({shown[0]})")
+        text += (f" og {low[0]} minst ({shown[-1]})." if len(top) == 1 and len(low) == 1
+                 else f", mens {_who(low, level_word)} fikk minst ({shown[-1]}).")
     codes = d["kode"].to_list()
-    if highlight in codes and d.height > 1:
-        row = d.row(codes.index(highlight), named=True)
-        text += (f" {row['navn']} fikk {fmt_num(row['kr_per_innbygger'], 0)}\u00a0kr og er nummer "
-                 f"{codes.index(highlight) + 1} av {d.height}.")
+    if highlight in codes and n > 1:
+        i = codes.index(highlight)
+        first, last = shown.index(shown[i]) + 1, n - shown[::-1].index(shown[i])
+        text += f" {names[i]} fikk {shown[i]} og "
+        if first == last:
+            text += f"er nummer {first} av {n}."
+        else:
+            others = sorted((x for j, x in enumerate(names) if shown[j] == shown[i] and j != i), key=name_key)
+            with_whom = (and_list(others) if len(others) <= MAX_NAMED
+                         else f"{count_words(len(others))} andre {level_word}")
+            text += f"deler {first}.–{last}. plass av {n} med {with_whom}."
     return text
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
@@ -23,6 +24,52 @@ def and_list(items: list[str]) -> str:
     return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
+#: Counts up to twelve in words, as Norwegian prose writes them ('fire kommuner').
+NUMBER_WORDS = {2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "sju", 8: "åtte", 9: "ni", 10: "ti",
+                11: "elleve", 12: "tolv"}
+#: A ranking names at most this many places that share a value; more are counted ('høyest (0 kr) i fire kommuner').
+MAX_NAMED = 3
+#: A share of fewer than this many (organisations, municipalities, recipients) is shown as a count, 'k av n': one
+#: more or less moves a share of 3 by 33 percentage points.
+SMALL_BASE = 20
+
+
+def fmt_of(k: int, n: int, what: str = "") -> str:
+    """A count of a small base: '2 av 3', '1 av 6 kommuner' (no-break spaces in '5 av 19': one figure)."""
+    return f"{fmt_int(k)}\u00a0av\u00a0{fmt_int(n)}" + (f" {what}" if what else "")
+
+
+def count_words(n: int) -> str:
+    """4 → 'fire', 12 → 'tolv', 93 → '93'."""
+    return NUMBER_WORDS.get(n, fmt_int(n))
+
+
+_NORWEGIAN_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "é": "e"})
+
+
+def name_key(name: str) -> str:
+    """A sort key for names in Norwegian alphabetical order (æ, ø, å after z)."""
+    return name.lower().translate(_NORWEGIAN_ORDER)
+
+
+def tied_first(names: list[str], shown: list[str]) -> list[str]:
+    """The names that share the first shown value of a ranking (its ties: '0 kr' for all four), in Norwegian
+    alphabetical order."""
+    out = []
+    for name, value in zip(names, shown, strict=True):
+        if value != shown[0]:
+            break
+        out.append(name)
+    return sorted(out, key=name_key)
+
+
+def tied_phrase(word: str, names: list[str], value: str, plural: str) -> str:
+    """'høyest i A (v)', 'høyest i A og B (v)', or past MAX_NAMED 'høyest (v) i fire kommuner' (plural: 'kommuner')."""
+    if len(names) > MAX_NAMED:
+        return f"{word} ({value}) i {count_words(len(names))} {plural}"
+    return f"{word} i {and_list(names)} ({value})"
+
+
 def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
@@ -31,14 +78,30 @@ def _missing(x: object) -> bool:
 _NORWEGIAN_MARKS = str.maketrans({",": "\u00a0", ".": ",", "-": "−"})
 
 
-def fmt_num(x: float | int | None, decimals: int = 0) -> str:
-    """1234567.8 → '1 234 568' (decimals=0) or '1 234 567,8' (decimals=1); None → '–'.
+def half_up(x: float | int | Decimal, decimals: int = 0) -> Decimal:
+    """x rounded half away from zero, as SSB rounds: 128.5 → 129, 96.5 → 97, −2.5 → −3 (Python's round() rounds
+    half to even: 128.5 → 128). Rounded from the shortest text of the float, so 0.285 is 0.285, not the
+    0.28499999… a binary float holds."""
+    d = x if isinstance(x, Decimal) else Decimal(int(x)) if isinstance(x, int) else Decimal(repr(float(x)))
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
-    The same text as babel's nb_NO pattern '#,##0.0…' (tests/test_parsing_properties.py compares them), without
-    babel's 0.1 ms per call: tables format every cell on every run."""
+
+def round_half_up(x: float | None, decimals: int = 0) -> float | None:
+    """half_up as a float (None stays None): the value the formatters below show, for colouring a map by it."""
+    return None if _missing(x) else float(half_up(x, decimals))
+
+
+def fmt_num(x: float | int | Decimal | None, decimals: int = 0) -> str:
+    """1234567.8 → '1 234 568' (decimals=0) or '1 234 567,8' (decimals=1), half away from zero (half_up), a
+    zero without sign; None → '–'.
+
+    The same text as babel's nb_NO pattern '#,##0.0…' of the value rounded half up
+    (tests/test_parsing_properties.py compares them), without babel's 0.1 ms per call: tables format every cell on
+    every run."""
     if _missing(x):
         return MISSING
-    value = round(float(x), decimals) if decimals > 0 else round(float(x))
+    value = half_up(x, max(decimals, 0))
+    value = abs(value) if value.is_zero() else value  # −0,04 shown with one decimal is 0,0, not −0,0
     return f"{value:,.{max(decimals, 0)}f}".translate(_NORWEGIAN_MARKS)
 
 
@@ -51,7 +114,8 @@ def fmt_pct(share: float | None, decimals: int = 1) -> str:
     """A share 0–1 as percent: 0.3012 → '30,1 %'."""
     if _missing(share):
         return MISSING
-    return f"{fmt_num(share * 100, decimals)}\u00a0%"
+    # scaled as a decimal: 0.285 is 28,5 % and rounds to 29 %, where the float 0.285 * 100 is 28.4999…
+    return f"{fmt_num(Decimal(repr(float(share))).scaleb(2), decimals)}\u00a0%"
 
 
 def fmt_value(value: float | None, enhet: str, decimals: int) -> str:

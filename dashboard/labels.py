@@ -7,7 +7,7 @@ APP_TITLE = "Frivillighetsstatistikk"
 
 LABELS: dict[str, str] = {
     "lignende_kommuner": "Lignende kommuner",
-    "status_landstall": "Status for landstallet",
+    "status_landstall": "Status for landstallet (utbetalt)",
     "lignende_kommuner_tall": "Lignende kommuner: tallet er",
     "nivaa": "Nivå",
     "kode": "Kode",
@@ -53,15 +53,21 @@ LABELS: dict[str, str] = {
     "beregningsmodell": "Beregningsmodell",
     "status": "Status",
     # the national totals (tilskudd.totals_table): published figures beside the sums of the recipient lists
+    "status_utbetalt": "Status, utbetalt",
     "publisert_utbetalt": "Publisert landstall",
     "anslag_ikke_publisert": "Anslag (ikke publisert)",
     "utbetalt_ifølge_filene": "Summen av mottakerlistene",
     "differanse": "Differanse",
+    "status_søkt": "Status, søkt",
     "publisert_søkt": "Publisert søkt beløp",
     "søkt_ifølge_filene": "Søkt ifølge mottakerlistene",
-    "publisert_mottakere": "Publisert antall mottakere",
     "mottakere_i_filene": "Mottakere i listene",
-    "filene_stemmer": "Listene stemmer",
+    "søkere_i_listene": "Søkere i listene",
+    "publisert_organisasjoner": "Organisasjoner som fikk del (publisert)",
+    "filene_stemmer": "Listene stemmer med publisert landstall",
+    # momskompensasjon: the lists count applicants (sentralledd apply for their local branches), not organisations
+    "søkere_utbetalt": "Søkere som fikk utbetalt",
+    "søkere_i_oslo": "Søkere i Oslo",
     "andel": "Andel",
     "andel_ja_alle": "Andel med politikk (av alle kommuner)",
     "andel_ja_svarte": "Andel med politikk (av dem som svarte)",

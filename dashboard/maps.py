@@ -45,28 +45,93 @@ def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
     return [int(c[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def class_breaks(values: Sequence[float | None], k: int = 5) -> list[float]:
-    """Quantile class breaks (k classes → k-1 inner breaks), rounded to readable numbers, strictly increasing."""
-    vals = sorted(v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v)))
+#: A colour class is at least this many of the smallest differences the map shows wide (1,0 per 1 000, 10 kr, one
+#: percentage point) and at least this share of the typical value (2,5 points for shares around 50 %): a smaller
+#: difference is not worth a colour of its own.
+MIN_CLASS_STEPS = 10
+MIN_CLASS_SHARE = 0.05
+#: When at least this share of the values lie closer together than a class width, the differences are small: the
+#: map gives them one colour (class_breaks) and the summary says so (close_group).
+CLOSE_SHARE = 2 / 3
+#: The 1-2-2,5-5 series of readable numbers (times a power of ten), roundest first.
+_NICE = (10.0, 5.0, 2.5, 2.0, 1.0)
+
+
+def _values(values: Sequence[float | None]) -> list[float]:
+    """The values that are numbers, sorted."""
+    return sorted(v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v)))
+
+
+def _nearest_nice(x: float) -> float:
+    """The readable number (1, 2, 2,5 or 5 times a power of ten) nearest to x > 0 on a log scale: 0.026 → 0.025."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return round(min((m * power for m in _NICE), key=lambda n: abs(math.log(n / x))), 12)
+
+
+def min_class_width(values: Sequence[float | None], step: float, *, exact: bool = False) -> float:
+    """The narrowest class worth a colour (MIN_CLASS_STEPS shown steps, MIN_CLASS_SHARE of the median), readable."""
+    vals = _values(values)
+    if exact or not vals:  # a count: one more is a real difference
+        return step
+    typical = abs(vals[len(vals) // 2])
+    return _nearest_nice(max(MIN_CLASS_STEPS * step, MIN_CLASS_SHARE * typical))
+
+
+def close_group(values: Sequence[float | None], width: float) -> tuple[int, float, float] | None:
+    """The most values lying closer together than `width` (count, lowest, highest), if they are not all equal."""
+    vals = _values(values)
+    best, lo = None, 0
+    for hi in range(len(vals) if width > 0 else 0):
+        while vals[hi] - vals[lo] >= width:
+            lo += 1
+        if vals[hi] > vals[lo] and (best is None or hi - lo + 1 > best[0]):
+            best = (hi - lo + 1, vals[lo], vals[hi])
+    return best
+
+
+def _roundest_between(lo: float, hi: float, unit: float) -> float:
+    """The roundest multiple of `unit` (or of a rounder number) above lo and at most hi: (42.9, 48.9], 2.5 → 45."""
+    power = 10.0 ** math.ceil(math.log10(max(abs(lo), abs(hi), unit)))
+    while power >= unit:
+        for m in _NICE:
+            step = m * power / 10
+            n = round(math.floor(hi / step + 1e-9) * step, 12)
+            if step >= unit and n > lo:
+                return n
+        power /= 10
+    return round(math.floor(hi / unit + 1e-9) * unit, 12)  # a gap at least `unit` wide holds one
+
+
+def class_breaks(values: Sequence[float | None], k: int = 5, *, min_width: float = 0.0) -> list[float]:
+    """Up to k-1 inner breaks, readable and at least min_width apart: quantiles, or only gaps where values are close."""
+    vals = _values(values)
     if not vals:
         return []
-    breaks = []
+    close = close_group(vals, min_width) if min_width else None
+    if close and close[0] >= CLOSE_SHARE * len(vals):
+        # most values differ by less than a class width: one class for them, others apart only across a wide gap
+        _, lo, hi = close
+        below, above = [v for v in vals if v < lo], [v for v in vals if v > hi]
+        out = [_roundest_between(below[-1], lo, min_width)] if below and lo - below[-1] >= min_width else []
+        return out + ([_roundest_between(hi, above[0], min_width)] if above and above[0] - hi >= min_width else [])
+    out: list[float] = []
     for i in range(1, k):
         q = vals[min(len(vals) - 1, round(i * len(vals) / k))]
-        breaks.append(_nice(q))
-    out: list[float] = []
-    for b in breaks:
-        if (not out or b > out[-1]) and vals[0] < b <= vals[-1]:
+        b = _round_to(q, max(_sig_unit(q), min_width))
+        if vals[0] < b <= vals[-1] and (not out or b >= out[-1] + min_width * (1 - 1e-9) and b > out[-1]):
             out.append(b)
     return out
 
 
-def _nice(x: float) -> float:
-    """Round to two significant digits: 1234 → 1200, 0.0456 → 0.046."""
-    if x == 0:
-        return 0.0
-    digits = 1 - int(math.floor(math.log10(abs(x))))
-    return round(x, digits)
+def _sig_unit(x: float) -> float:
+    """The unit of x's second significant digit: 1234 → 10, 0.0456 → 0.001."""
+    return 10.0 ** (math.floor(math.log10(abs(x))) - 1) if x else 1.0
+
+
+def _round_to(x: float, unit: float) -> float:
+    """x rounded to a multiple of a readable unit (the nearest 1-2-2,5-5 number), kept exact: 0.517, 0.025 → 0.525."""
+    unit = _nearest_nice(unit)
+    return round(round(x / unit) * unit, 12)
 
 
 def classify(value: float | None, breaks: Sequence[float]) -> int | None:
@@ -81,11 +146,12 @@ def classify(value: float | None, breaks: Sequence[float]) -> int | None:
 
 def legend_numeric(breaks: Sequence[float], fmt: Callable[[float], str],
                    palette: Sequence[str] = SEQUENTIAL, with_missing: bool = True,
-                   step: float | None = None) -> list[LegendItem]:
+                   step: float | None = None, lowest: float | None = None) -> list[LegendItem]:
     """Legend entries for class breaks (a class holds its lower break, not its upper): 'under 5', '5 – 10', …,
     '20 og over'. With `step`, the smallest difference `fmt` shows (0.1 for one decimal, 1 for whole numbers), a
     band ends one step below the next break, so no value reads as in two bands: '14,0 – 16,9', '17,0 – 18,9';
-    a band of one value shows it alone ('1')."""
+    a band of one value shows it alone ('1'). With `lowest` (a count's smallest value), the first band starts there:
+    '0', '0 – 4', not 'under 1'."""
     colours = _palette(len(breaks) + 1, palette)
 
     def band(lo: float, hi: float) -> str:
@@ -97,7 +163,9 @@ def legend_numeric(breaks: Sequence[float], fmt: Callable[[float], str],
     if not breaks:
         items = [LegendItem(colours[0], "alle verdier")]
     else:
-        items = [LegendItem(colours[0], f"under {fmt(breaks[0])}")]
+        first = band(lowest, breaks[0]) if lowest is not None and step is not None and lowest < breaks[0] \
+            else f"under {fmt(breaks[0])}"
+        items = [LegendItem(colours[0], first)]
         items += [LegendItem(colours[i + 1], band(breaks[i], breaks[i + 1])) for i in range(len(breaks) - 1)]
         items.append(LegendItem(colours[-1], f"{fmt(breaks[-1])} og over"))
     if with_missing:
@@ -226,18 +294,20 @@ def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, valu
                     views=[pdk.View(type="MapView", controller=True)])
 
 
-def legend_html(items: Sequence[LegendItem], title: str) -> str:
-    """The legend as escaped HTML (swatches and labels), for st.html."""
+def legend_html(items: Sequence[LegendItem], title: str, note: str | None = None) -> str:
+    """The legend as escaped HTML (swatches and labels, and a note under them), for st.html."""
     rows = "".join(
         f'<li><span aria-hidden="true" style="background:{html.escape(i.colour)}"></span>{html.escape(i.label)}</li>' for i in items)
+    below = f'<p class="map-legend-note">{html.escape(note)}</p>' if note else ""
     return (
         '<div class="map-legend">'
         f'<p><b>{html.escape(title)}</b></p><ul aria-label="Tegnforklaring: {html.escape(title, quote=True)}">'
-        f"{rows}</ul></div>"
+        f"{rows}</ul>{below}</div>"
         "<style>.map-legend ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}"
         ".map-legend li{display:flex;align-items:center;gap:.4rem;font-size:.9rem}"
         ".map-legend span{display:inline-block;width:1.1rem;height:1.1rem;border:1px solid #9AA5B1}"
-        ".map-legend p{margin:.2rem 0}</style>"
+        ".map-legend p{margin:.2rem 0}"
+        ".map-legend p.map-legend-note{margin:.35rem 0 0;font-size:.8rem;color:#52606D}</style>"
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
@@ -18,6 +17,7 @@ from dashboard.format import (
     fmt_pct,
     fmt_period,
     map_strings,
+    round_half_up,
 )
 from dashboard.queries_tilskudd import PUBLISHERS, status_of
 
@@ -34,6 +34,8 @@ class Card:
     delta_color: str = "normal"  # "off": grey, for a change that is not an official figure
     #: a value to compare with, not a change ('Hele landet: 146 kr'): shown as plain text, without an arrow
     comparison: str | None = None
+    #: the index in `spark` of the card's year, marked with a dot (None: the last)
+    spark_at: int | None = None
 
 
 def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
@@ -45,9 +47,14 @@ def _last_two(df: pl.DataFrame, col: str) -> tuple[dict, dict | None]:
 
 #: What the register's history is: Frivillighetsregisteret lists the organisations registered today, with the date
 #: each was first registered; those deleted since are gone. Earlier years are counted from that date.
+_DELETED = "Organisasjoner som er slettet fra registeret siden, er ikke med: registeret har ingen historikk"
 REGISTER_HISTORY = ("Tallene for tidligere år er dagens organisasjoner, talt fra året de ble registrert. "
-                    "Organisasjoner som er slettet fra registeret siden, er ikke med: registeret har ingen historikk, "
-                    "så antallet tidligere år er for lavt, og veksten ser større ut enn den var.")
+                    f"{_DELETED}, så antallet tidligere år er for lavt, og veksten ser større ut enn den var.")
+#: The same for a share of the registered organisations over time (grasrot recipients): its base is too low in
+#: earlier years, the share too high, and the fall steeper than it was.
+SHARE_HISTORY = ("De registrerte organisasjonene (nevneren) er dagens organisasjoner, talt fra året de ble "
+                 f"registrert. {_DELETED}, så nevneren er for lav tidligere år, andelen for høy, og nedgangen ser "
+                 "større ut enn den var.")
 
 
 def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
@@ -61,7 +68,7 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
              + (f" (til {until})" if until else "")) if prev else None
     per_last, per_prev = _last_two(orgs, "per_1000")
     # the change of the values as shown (12,9 and 12,7: +0,2), not of the unrounded ones (+0,3)
-    per_delta = (f"{fmt_change(_shown(per_last['per_1000'], 1) - _shown(per_prev['per_1000'], 1), 1)}"
+    per_delta = (f"{fmt_change(round_half_up(per_last['per_1000'], 1) - round_half_up(per_prev['per_1000'], 1), 1)}"
                  f" siden {per_prev['aar']}" if per_prev else None)
     return [
         Card("Registrerte organisasjoner", fmt_int(last["antall"]), delta,
@@ -74,11 +81,6 @@ def org_cards(orgs: pl.DataFrame, snapshot: str | None) -> list[Card]:
              "Registrerte organisasjoner per 1\u00a0000 innbyggere (folketall 1. januar året etter). For tidligere år: "
              "dagens organisasjoner etter året de ble registrert (slettede er ikke med)."),
     ]
-
-
-def _shown(x: float, decimals: int) -> float:
-    """A value rounded as the cards show it (half away from zero)."""
-    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def partial_year(snapshot: str | None, year: int) -> str | None:
@@ -133,30 +135,66 @@ def grasrot_card(grasrot: pl.DataFrame, totals: pl.DataFrame | None = None) -> C
                 [float(v) for v in grasrot["belop"].to_list()], help_text, "normal" if official else "off")
 
 
-def unofficial_years(totals: pl.DataFrame) -> list[int]:
-    """The years whose national total is not published (status 'interpolert' or 'antatt'), from
-    queries_tilskudd.totals."""
-    return sorted(int(y) for y, s in totals.select("aar", "status").iter_rows() if not str(s).startswith("publisert"))
+def unofficial_years(totals: pl.DataFrame, column: str = "status") -> list[int]:
+    """The years whose national total is not published, from queries_tilskudd.totals: of the amount paid (status
+    'interpolert' or 'antatt'), or with column 'status_søkt' of the amount applied for (also 'avledet': derived,
+    and 'ikke oppgitt': the source does not give it)."""
+    if column not in totals.columns:
+        return []
+    return sorted(int(y) for y, s in totals.select("aar", column).iter_rows()
+                  if s is not None and not str(s).startswith("publisert"))
+
+
+#: What the status of the amount applied for means, in words (queries_tilskudd.totals `status_søkt`).
+APPLIED_STATUS = {
+    "publisert": "Publisert",
+    "avledet": "Regnet ut, ikke publisert",
+    "ikke oppgitt": "Ikke oppgitt i kilden",
+    "interpolert": "Ikke publisert (anslag mellom to år)",
+    "antatt": "Ikke publisert (anslag)",
+}
 
 
 def with_status(series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
-    """A yearly series (aar, …) with the status of each year's national total, in words ('Publisert',
-    'Antatt, ikke publisert'), for its download."""
+    """A yearly series (aar, …) with the status of each year's national total in words ('Publisert', 'Ikke
+    publisert (anslag)'), for its download: of the amount paid, and (momskompensasjon) of the amount applied for."""
     from dashboard.tilskudd import STATUS_TEXT  # here: dashboard.tilskudd imports this module (Card)
 
-    words = totals.select("aar", pl.col("status").replace_strict(
-        {k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")).alias("status_landstall"))
-    return series.join(words, on="aar", how="left")
+    cols = [pl.col("status").replace_strict({k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status"))
+            .alias("status_landstall")]
+    if "status_søkt" in totals.columns and totals["status_søkt"].drop_nulls().len():
+        cols.append(pl.col("status_søkt").replace_strict(APPLIED_STATUS, default=pl.col("status_søkt"))
+                    .alias("status_søkt"))
+    return series.join(totals.select("aar", *cols), on="aar", how="left")
 
 
-def unofficial_note(years: list[int], scheme: str) -> str | None:
+def moms_download(moms: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
+    """The overview's momskompensasjon per year for its table and download: amounts, applicants paid (not
+    organisations: sentralledd apply for their local branches), the Oslo share, and the status of each year's
+    amount paid and applied for."""
+    return with_status(moms.select("aar", "sokt", "utbetalt", pl.col("mottakere").alias("søkere_utbetalt"),
+                                   "andel_oslo"), totals)
+
+
+def unofficial_note(years: list[int], scheme: str, applied: list[int] | None = None,
+                    totals: pl.DataFrame | None = None) -> str | None:
     """The note under a chart of national totals per year whose unofficial years are hatched (None when every
-    year is published): who has not published them, and what the bars of those years are instead."""
-    if not years:
+    year is published): who has not published them, and what the bars of those years are instead; `applied`, the
+    years whose amount applied for is not published although the amount paid is (`totals` says why: derived, or
+    not given by the source)."""
+    extra = sorted(set(applied or ()) - set(years))
+    if not years and not extra:
         return None
-    return (f"Skraverte stolper: {PUBLISHERS[scheme]} har ikke publisert et landstall for "
-            f"{and_list([str(y) for y in years])}. Tallene for de årene er regnet ut fra mottakerlistene og er ikke "
-            "offisielle landstall.")
+    parts = []
+    if years:
+        parts.append(f"{PUBLISHERS[scheme]} har ikke publisert et landstall for {and_list([str(y) for y in years])}.")
+    if extra:
+        why = dict(totals.select("aar", "status_søkt").iter_rows()) if totals is not None else {}
+        said = {"avledet": " (bare regnet ut)", "ikke oppgitt": " (ikke oppgitt i kilden)"}
+        years_why = [str(y) + said.get(why.get(y), "") for y in extra]
+        parts.append(f"Søkt beløp er ikke publisert for {and_list(years_why)}.")
+    return ("Skraverte stolper: " + " ".join(parts) + " Tallene for de stolpene er regnet ut fra mottakerlistene og "
+            "er ikke offisielle landstall.")
 
 
 def since_last_build(changes: pl.DataFrame) -> str:

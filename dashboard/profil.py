@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import db, figures_profil, queries, queries_profil
 from dashboard.format import (
+    SMALL_BASE,
     and_list,
     fmt_change,
     fmt_date,
@@ -32,6 +33,7 @@ from dashboard.format import (
     size_group_words,
 )
 from dashboard.labels import APP_TITLE
+from dashboard.oversikt import SHARE_HISTORY
 from dashboard.theme import STATUS_LABELS
 
 PAGE_PATH = "kommuneprofil"
@@ -329,6 +331,14 @@ def split_note(p: Profile) -> str | None:
     return " ".join(notes) if notes else None
 
 
+def grasrot_note(p: Profile) -> str:
+    """The note under the grasrot chart, whose table and download have the share of registered organisations
+    that receive for every year: the register has no history (and the split caveat, if any)."""
+    share = f"Andelen registrerte som mottar (i tabellen og nedlastingen): {SHARE_HISTORY}"
+    split = split_note(p)
+    return f"{split} {share}" if split else share
+
+
 def _year_label(p: Profile, aar: int, indikator: str, *, short: bool = True) -> str:
     """The year of a figure; a register figure of the snapshot year is '30.9.2025' ('per 30. september 2025')."""
     if indikator.startswith("org") or indikator == "frivilligsentraler":
@@ -410,9 +420,6 @@ def sentences(p: Profile) -> list[str]:
 
 #: A share in the key figures' download: a fraction, as in every other download (downloads.SHARE_NOTE).
 SHARE_UNIT = "andel, 0–1 (1 = 100 %)"
-#: A share of fewer than this many (organisations, municipalities) is shown as a count, 'k av n': one more or
-#: less moves a share of 3 by 33 percentage points.
-SMALL_BASE = 20
 
 
 def _of(k: int, n: int, what: str = "") -> str:

@@ -194,19 +194,31 @@ def indicator_years(indicator: str, nivaa: str) -> list[int]:
 
 
 def indicator_values(indicator: str, nivaa: str, aar: int) -> pl.DataFrame:
-    """One indicator for every municipality or county in a year: kode, navn, fylkesnavn, verdi. Names are the short
-    ones ('Finnmark', 'Trondheim'), as in the charts; the codes identify the areas in a download."""
+    """One indicator for every municipality or county in a year: kode, navn, fylkesnavn, verdi, and for a share its
+    teller and nevner (count and base). Names are the short ones ('Finnmark', 'Trondheim'), as in the charts; the
+    codes identify the areas in a download."""
     if nivaa == "fylke":
         return run("""SELECT f.fylkesnummer AS kode, f.fylkesnavn_kort AS navn, f.fylkesnavn_kort AS fylkesnavn,
-                             v.verdi
+                             v.verdi, v.teller, v.nevner
                       FROM fylke f LEFT JOIN indikator_verdi v
                         ON v.kode = f.fylkesnummer AND v.nivaa = 'fylke' AND v.indikator = $1 AND v.aar = $2
                       ORDER BY f.fylkesnummer""", indicator, aar)
-    return run("""SELECT k.kommunenummer AS kode, k.kommunenavn_kort AS navn, f.fylkesnavn_kort AS fylkesnavn, v.verdi
+    return run("""SELECT k.kommunenummer AS kode, k.kommunenavn_kort AS navn, f.fylkesnavn_kort AS fylkesnavn, v.verdi,
+                         v.teller, v.nevner
                   FROM kommune k JOIN fylke f ON f.fylkesnummer = k.fylkesnummer
                   LEFT JOIN indikator_verdi v
                     ON v.kode = k.kommunenummer AND v.nivaa = 'kommune' AND v.indikator = $1 AND v.aar = $2
                   ORDER BY k.kommunenummer""", indicator, aar)
+
+
+def indicator_recent_values(indicator: str, nivaa: str, n_years: int) -> pl.DataFrame:
+    """An indicator's values at a level (aar, verdi) in its latest n years with values: the map's colour classes."""
+    return run("""SELECT aar, verdi FROM indikator_verdi
+                  WHERE indikator = $1 AND nivaa = $2 AND verdi IS NOT NULL
+                    AND aar IN (SELECT DISTINCT aar FROM indikator_verdi
+                                WHERE indikator = $1 AND nivaa = $2 AND verdi IS NOT NULL
+                                ORDER BY aar DESC LIMIT $3)
+                  ORDER BY aar, kode""", indicator, nivaa, n_years)
 
 
 def national_value(indicator: str, aar: int) -> float | None:

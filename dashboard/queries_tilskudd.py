@@ -44,11 +44,12 @@ _SERIES = {
 _GROUPS = {
     GRASROT: """SELECT coalesce(icnpo_gruppe, '') AS icnpo_gruppe, gruppenavn, belop::DOUBLE AS utbetalt,
                        NULL::DOUBLE AS sokt, mottakere, andel_belop AS "andel_av_beløpet", registrerte,
-                       andel_registrerte_mottar, NULL::DOUBLE AS andel_oslo, NULL::VARCHAR AS merknad
+                       andel_registrerte_mottar, NULL::DOUBLE AS andel_oslo, NULL::BIGINT AS mottakere_oslo,
+                       NULL::VARCHAR AS merknad
                 FROM grasrot_icnpo WHERE nivaa = $1 AND kode = $2 AND aar = $3""",
     MOMS: """SELECT coalesce(icnpo_gruppe, '') AS icnpo_gruppe, gruppenavn, utbetalt::DOUBLE AS utbetalt,
                     sokt::DOUBLE AS sokt, mottakere, andel_utbetalt AS "andel_av_beløpet", NULL::BIGINT AS registrerte,
-                    NULL::DOUBLE AS andel_registrerte_mottar, andel_oslo, merknad
+                    NULL::DOUBLE AS andel_registrerte_mottar, andel_oslo, mottakere_oslo, merknad
              FROM moms_icnpo WHERE nivaa = $1 AND kode = $2 AND aar = $3""",
 }
 
@@ -98,8 +99,8 @@ def by_group(ordning: str, nivaa: str, kode: str, aar: int) -> pl.DataFrame:
 
     Columns: icnpo_gruppe ('' for recipients without a group), gruppenavn, utbetalt, sokt, mottakere,
     andel_av_beløpet (the group's share of the place's amount), registrerte, andel_registrerte_mottar (grasrot
-    only), andel_oslo (moms, country only: share of the group's money paid to recipients in Oslo), merknad (moms
-    per place only).
+    only), andel_oslo (moms, country only: share of the group's money paid to recipients in Oslo), mottakere_oslo
+    (moms, country only: of the group's recipients, those in Oslo), merknad (moms per place only).
     """
     sql = f"SELECT * FROM ({_GROUPS[_check(ordning)]}) ORDER BY utbetalt DESC, gruppenavn"  # noqa: S608 - constant
     return run(sql, nivaa, kode, aar)
@@ -148,24 +149,27 @@ def largest_recipients(ordning: str, nivaa: str, kode: str, aar: int, limit: int
 
 
 def totals(ordning: str) -> pl.DataFrame:
-    """Published national totals beside the sums of the files, per year (status says how far to trust them).
+    """National totals of the totals file beside the sums of the files, per year (status says how far to trust the
+    amount paid, status_søkt the amount applied for).
 
-    Columns: aar, status, publisert_utbetalt, utbetalt_ifølge_filene, differanse (files − published),
-    publisert_søkt, søkt_ifølge_filene (moms), publisert_mottakere, mottakere_i_filene, filene_stemmer, kilde,
-    merknad.
+    Columns: aar, status (of the amount paid), publisert_utbetalt (an estimate where status is not publisert…),
+    utbetalt_ifølge_filene, differanse (files − totals file), status_søkt, oppgitt_søkt (published only where
+    status_søkt is 'publisert'), søkt_ifølge_filene (moms), mottakere_i_filene, publisert_organisasjoner (moms: as
+    a source states it), filene_stemmer, kilde, merknad (what else the source published, in words).
     """
     return run("""SELECT aar, status, publisert_utbetalt::DOUBLE AS publisert_utbetalt,
                          filer_utbetalt::DOUBLE AS "utbetalt_ifølge_filene", differanse_utbetalt::DOUBLE AS differanse,
-                         publisert_sokt::DOUBLE AS "publisert_søkt", filer_sokt::DOUBLE AS "søkt_ifølge_filene",
-                         publisert_mottakere, filer_mottakere AS mottakere_i_filene, avstemt AS filene_stemmer,
-                         kilde, merknad
+                         status_sokt AS "status_søkt", oppgitt_sokt::DOUBLE AS "oppgitt_søkt",
+                         filer_sokt::DOUBLE AS "søkt_ifølge_filene", filer_mottakere AS mottakere_i_filene,
+                         publisert_organisasjoner, avstemt AS filene_stemmer, kilde, merknad
                   FROM tilskudd_totaler WHERE ordning = $1 ORDER BY aar""", _check(ordning))
 
 
-def status_of(totals: pl.DataFrame, aar: int) -> str | None:
-    """The status of the national total of a year ('publisert', …) or None."""
+def status_of(totals: pl.DataFrame, aar: int, column: str = "status") -> str | None:
+    """The status of the national total of a year ('publisert', …) or None; column 'status_søkt' for the amount
+    applied for."""
     row = totals.filter(pl.col("aar") == aar)
-    return row["status"][0] if row.height else None
+    return row[column][0] if row.height and column in row.columns else None
 
 
 def texts() -> dict[str, str]:

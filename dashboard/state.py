@@ -21,19 +21,33 @@ _DROPPED = "_sel_dropped"  # parameter → the page that found its value invalid
 _PAGE = "_sel_page"
 _IMPLICIT = "_sel_implicit"  # parameter → the page's default value, written to the URL but not chosen
 _LOOSE = "_sel_loose"  # (parameter, exact label) of a loosely written link, set on the run after
+_RESTORED = "_sel_restored"  # the parameters this run took from the session, not from the link opened
+#: What an empty selectbox says while the reader types in it (Streamlit's own is "Choose an option").
+PLACEHOLDER = "Skriv for å søke …"
+#: The selection each page uses (by url_path; "" is Oversikt): only these are put back into its URL, so a shared
+#: link carries no other page's choices. A page not listed gets them all.
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {
+    "": (), "kart": ("kommune", "aar", "indikator", "nivaa"), "frivillighetspolitikk": ("kommune", "aar"),
+    "tilskudd": ("kommune", "aar", "indikator"), "kommuneprofil": ("kommune",), "om_dataene": (),
+}
 
 
 def restore(page: str = "") -> None:
-    """Put the session's last selection back into the URL where the URL lacks it (after a page switch).
+    """Put the session's last selection back into the URL where the URL lacks it (after a page switch), for the
+    parameters the page uses (PAGE_PARAMS).
 
     A value the current page has dropped as invalid is not put back on that page."""
     st.session_state[_PAGE] = page
     dropped = st.session_state.setdefault(_DROPPED, {})
+    used = PAGE_PARAMS.get(page, PARAMS)
+    restored = st.session_state[_RESTORED] = []
     for name in PARAMS:
         url_value = st.query_params.get(name)
         saved = st.session_state.get(_SESSION + name)
         if url_value is None and saved is not None and dropped.get(name) != page:
-            st.query_params[name] = saved
+            if name in used:
+                st.query_params[name] = saved
+                restored.append(name)
         elif url_value is not None and st.session_state.get(_IMPLICIT, {}).get(name) != url_value:
             st.session_state[_SESSION + name] = url_value
             if url_value != saved:
@@ -89,20 +103,22 @@ def choose(name: str, options: Sequence[str], default: str | None, *, label: str
         set(name, st.session_state[key])
 
     return container.selectbox(label, options, key=key, format_func=format_func, help=help, on_change=_changed,
-                               placeholder=placeholder)
+                               placeholder=placeholder or PLACEHOLDER)
 
 
 def drop_invalid(name: str, message: str) -> None:
     """Show a friendly message about an invalid URL value and remove it from this page's URL (not the session).
 
     A default the page wrote itself (the latest year of the indicator shown before) is dropped without a message:
-    the reader did not choose it."""
+    the reader did not choose it; so is a value carried from another page (a grant year is not a survey round):
+    the reader did not choose it here."""
     implicit = st.session_state.setdefault(_IMPLICIT, {})
     if implicit.get(name) is not None and implicit.get(name) == st.query_params.get(name):
         st.query_params.pop(name, None)
         implicit.pop(name, None)
         return
-    st.info(message, icon=":material/info:")
+    if name not in st.session_state.get(_RESTORED, ()):
+        st.info(message, icon=":material/info:")
     st.query_params.pop(name, None)
     st.session_state.setdefault(_DROPPED, {})[name] = st.session_state.get(_PAGE, "")
 

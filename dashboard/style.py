@@ -45,9 +45,20 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [data-testid="stCaptionContainer"] { color: #52606D; opacity: 1; }  /* Streamlit dims captions to 0.6: 2.7:1 contrast */
 .block-container { padding-top: 3.5rem; max-width: 1200px; }
 /* the table's own English "Download as CSV" (unformatted): the Norwegian CSV and Excel buttons are under it */
-[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none; }
+[data-testid="stElementToolbar"] button:is([aria-label="Download as CSV"], [aria-label="Last ned som CSV"]) {
+  display: none; }
+/* on a touch screen (no hover) plotly's and the tables' toolbars are always shown: plotly's would lie over the
+   legend (the PNG button is left out; the data is in the downloads), a table's gets room above the table */
+@media (hover: none) {
+  .js-plotly-plot .modebar-container { display: none; }
+  [data-testid="stElementContainer"]:has(> [data-testid="stDataFrame"], > * > [data-testid="stDataFrame"]) {
+    margin-top: 2.25rem; }
+}
 /* a keyboard reader sees where the focus is (Streamlit gives a focused page link only a faint grey) */
 :is(a, [data-testid="stTopNavLink"], [role="tab"]):focus-visible { outline: 3px solid #0B5CA8; outline-offset: 2px; }
+/* the name in the header (st.logo) where there is room for it beside the six page links: a desktop, and a phone
+   (where the links fold into a menu); not on a tablet */
+@media (min-width: 641px) and (max-width: 1240px) { [data-testid="stHeaderLogo"] { display: none; } }
 /* on a tablet the six page links fit without their icons (else two hide behind Streamlit's English "2 more") */
 @media (max-width: 1100px) {
   [data-testid="stTopNavLink"] > span:first-child:has([data-testid="stIconMaterial"]) { display: none; }
@@ -168,6 +179,9 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [class*="st-key-deckmap-"] > [data-testid="stElementContainer"]:not(:has(img)) {
   position: absolute; inset: 0; z-index: 1; }
 [class*="st-key-deckmap-"] [data-testid="stSkeleton"] { opacity: 0; }
+/* the map's full-screen button (Streamlit's toolbar, in the 44 px above the map; shown on hover, and always on a
+   touch screen) gets a row of its own above the map, so it covers no text of the legend or heading above */
+@media screen { [class*="st-key-deckmap-"] { margin-top: 1.75rem; } }
 /* the tooltip of an area near the map's right edge may run over the text beside the map, not be cut off */
 @media (min-width: 641px) {
   [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] div:has(.deck-tooltip) { overflow: visible !important; }
@@ -223,8 +237,10 @@ UI_ATTRIBUTES = {
     "Copy column name": "Kopier kolonnenavnet", "Scroll tabs left": "Bla fanene til venstre",
     "Scroll tabs right": "Bla fanene til høyre", "Markdown content": "Tekst",
     "Toggle attribution": "Vis eller skjul kildeangivelsen", "Zoom In": "Zoom inn", "Zoom Out": "Zoom ut",
-    "Expand sidebar": "Vis sidepanelet", "Map": "Kart", "Collapse sidebar": "Skjul sidepanelet",
+    "Expand sidebar": "Vis sidepanelet", "Map": "Kart", "Collapse sidebar": "Skjul sidepanelet", "Help": "Hjelp",
+    "Choose an option": "Velg …", "Logo": "Frivillighetsstatistikk",
 }
+UI_PREFIXES = {"Fullscreen: ": "Fullskjerm: ", "Help for ": "Hjelp: "}
 UI_TEXTS = {
     "Skip to main content": "Gå til hovedinnholdet", "No results": "Ingen treff", "Running...": "Arbeider …",
     "Stop": "Stopp", "Print": "Skriv ut", "About": "Om", "Settings": "Innstillinger", "Rerun": "Last inn på nytt",
@@ -277,10 +293,12 @@ _PRINT_FIT = """
     }
   });"""
 _NORWEGIAN_UI = """
-  const ATTRS = ATTRS_JSON, TEXTS = TEXTS_JSON, NAMES = ["aria-label", "title", "data-title", "placeholder"];
-  const FULL = "Fullscreen: ";  // Streamlit labels the full-screen button of an image "Fullscreen: " and its alt text
+  const ATTRS = ATTRS_JSON, TEXTS = TEXTS_JSON, NAMES = ["aria-label", "title", "data-title", "placeholder", "alt"];
+  // labels that start with Streamlit's words and end with the page's: the full-screen button of an image (and its
+  // alt text), the help button of a widget (and its label)
+  const PREFIXES = PREFIXES_JSON;
   const attrSel = [...NAMES.flatMap(n => Object.keys(ATTRS).map(k => `[${n}="${k}"]`)),
-                   `[aria-label^="${FULL}"]`].join(",");
+                   ...Object.keys(PREFIXES).map(p => `[aria-label^="${p}"]`)].join(",");
   // Streamlit's own chrome: where its words are text (menus, lists, the header), never the page's content
   const chrome = '[data-testid="stSkipToContent"], [data-testid="stHeader"], [data-testid="stStatusWidget"], ' +
     '[data-baseweb="popover"], [role="listbox"], [role="menu"], [role="dialog"], [data-testid="stMainMenuList"]';
@@ -296,8 +314,11 @@ _NORWEGIAN_UI = """
     for (const n of NAMES) {
       const v = el.getAttribute(n);
       if (v === null) continue;
-      if (ATTRS[v] !== undefined) el.setAttribute(n, ATTRS[v]);
-      else if (n === "aria-label" && v.startsWith(FULL)) el.setAttribute(n, "Fullskjerm: " + v.slice(FULL.length));
+      if (ATTRS[v] !== undefined) { el.setAttribute(n, ATTRS[v]); continue; }
+      if (n !== "aria-label") continue;
+      for (const [p, q] of Object.entries(PREFIXES)) {
+        if (v.startsWith(p)) { el.setAttribute(n, q + v.slice(p.length)); break; }
+      }
     }
   };
   // a Material icon in markdown is read as "print icon": it only decorates the words after it
@@ -339,7 +360,8 @@ _NORWEGIAN_UI = """
   fix();"""
 PAGE_JS = ("<script>\n(() => {\n  if (window.__frivilligPage) return;\n  window.__frivilligPage = true;"
            + _PRINT_FIT + _NORWEGIAN_UI.replace("ATTRS_JSON", json.dumps(UI_ATTRIBUTES, ensure_ascii=False))
-           .replace("TEXTS_JSON", json.dumps(UI_TEXTS, ensure_ascii=False)) + "\n})();\n</script>")
+           .replace("TEXTS_JSON", json.dumps(UI_TEXTS, ensure_ascii=False))
+           .replace("PREFIXES_JSON", json.dumps(UI_PREFIXES, ensure_ascii=False)) + "\n})();\n</script>")
 
 
 #: The profile's "Skriv ut" button (pages/kommuneprofil.py, key profil_skriv_ut) opens the browser's print dialog,

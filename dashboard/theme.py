@@ -15,6 +15,12 @@ from dashboard.format import PLOTLY_SEPARATORS, fmt_pct
 
 #: Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: The policy time series, alike on every page: the survey in today's municipalities (the cards' figures) blue,
+#: the survey in the round's own municipalities grey, Frivillighet Norge's published figures amber diamonds.
+POLICY_SERIES_COLOURS = {"undersokelse_2024_grenser": CATEGORICAL[0], "undersokelse_runde": "#6B7785",
+                         "publisert": CATEGORICAL[1]}
+#: The outline of the published figures' diamonds (amber on white needs an edge).
+PUBLISHED_EDGE = "#7A4F00"
 #: Sequential blues (ColorBrewer Blues, light → dark, lightest class still distinct from the map background):
 #: safe for colour-blind readers and in greyscale print.
 #: Five steps spread evenly in lightness over ColorBrewer's 9-class Blues (the two lightest of the 6-class set

@@ -23,18 +23,27 @@ from dashboard import figures_tilskudd as ft
 from dashboard import queries_tilskudd as qt
 from dashboard.figures import bar_ranked, bars_by_year
 from dashboard.format import (
+    SMALL_BASE,
     and_list,
     fmt_change,
     fmt_int,
     fmt_nok,
     fmt_nok_short,
     fmt_num,
+    fmt_of,
     fmt_pct,
     md_escape,
     nobreak,
     official_name,
 )
-from dashboard.oversikt import Card, unofficial_note, unofficial_years, with_status
+from dashboard.oversikt import (
+    APPLIED_STATUS,
+    SHARE_HISTORY,
+    Card,
+    unofficial_note,
+    unofficial_years,
+    with_status,
+)
 from dashboard.queries_tilskudd import GRASROT, MOMS, ORDNINGER, PUBLISHERS, SOURCES, SOURCES_ICNPO, status_of
 
 
@@ -53,20 +62,23 @@ SCHEMES = {
     MOMS: Scheme(MOMS, "Momskompensasjon", "momskompensasjon", "moms_kr_per_innbygger"),
 }
 
-#: What the status of a national total means, in words a journalist can quote: label (the table's «Status») and
-#: meaning; {utgiver} is who would publish the total (queries_tilskudd.PUBLISHERS).
+#: What the status of a national total paid means, in words a journalist can quote: label (the table's «Status,
+#: utbetalt») and meaning; {utgiver} is who would publish the total (queries_tilskudd.PUBLISHERS). The status is
+#: about the amount paid only: what else a source published is in the row's merknad.
 STATUS_TEXT = {
-    "publisert": ("Publisert", "landstallet er hentet fra en offentlig kilde (se kolonnen Kilde)."),
+    "publisert": ("Publisert", "landstallet for utbetalt beløp er hentet fra en offentlig kilde (se kolonnene "
+                               "Kilde og Merknad)."),
     "publisert (avrundet)": ("Publisert, avrundet", "kilden oppgir bare et avrundet tall (hele millioner), så summen "
                                                     "av mottakerlistene kan avvike med opptil 500\u00a0000\u00a0kr."),
     "interpolert": ("Ikke publisert (anslag mellom to år)",
                     "{utgiver} har ikke publisert et landstall. Tallene på siden er summen av mottakerlistene og kan "
                     "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen er regnet ut mellom "
-                    "to år med publiserte landstall og brukes bare til å kontrollere summen av listene."),
+                    "to år med publiserte landstall. Det er ikke et uavhengig tall: at listene stemmer med det, er "
+                    "ingen kontroll av listene."),
     "antatt": ("Ikke publisert (anslag)",
                "{utgiver} har ikke publisert et landstall ennå. Tallene på siden er summen av mottakerlistene og kan "
-               "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen har ingen offentlig kilde "
-               "og brukes bare til å kontrollere summen av listene."),
+               "siteres som det, men ikke som et offisielt landstall. Anslaget i tabellen har ingen offentlig kilde. "
+               "Det er ikke et uavhengig tall: at listene stemmer med det, er ingen kontroll av listene."),
 }
 
 
@@ -279,7 +291,15 @@ def status_message(scheme: str, aar: int, status: str | None, amount: float | No
 
 #: The Landstall tab's introduction (the status lines follow it).
 TOTALS_INTRO = ("Tallene på siden er summen av mottakerlistene. Her er de sammenlignet med landstallene som er "
-                "publisert. **Status** sier om det finnes et publisert landstall for året:")
+                "publisert. Hva kilden har publisert ut over utbetalt beløp (antall mottakere, søkt beløp), står "
+                "med kildens ord i kolonnen **Merknad**. **Status** gjelder bare utbetalt beløp og sier om det "
+                "finnes et publisert landstall for året:")
+#: Under the national count of recipients per year: what it is, and where what was published stands.
+COUNTED_NOTE = ("Antallet er talt i mottakerlistene og er ikke et publisert landstall: hva kildene har publisert om "
+                "antall mottakere, står i fanen «Landstall».")
+#: Why the VAT scheme's count of recipients is far below the organisations that get money.
+APPLICANTS = ("Landsdekkende organisasjoner (sentralledd) søker for lokallagene sine, så langt flere organisasjoner "
+              "får del i pengene enn det er søkere i utbetalingslistene.")
 
 
 # ---- headline figures ---------------------------------------------------------------------------------------
@@ -308,34 +328,95 @@ def cards(scheme: str, series: pl.DataFrame, place: Place, aar: int, totals: pl.
     def national_value(text: str) -> str | None:
         return None if place.nivaa == "land" else f"Hele landet: {text}"
 
+    at = mine["aar"].to_list().index(aar)  # the sparklines' dot: the chosen year, not the last
     out = [
         Card(f"Utbetalt {aar}", fmt_nok_short(r["utbetalt"]),
              f"{fmt_change(change * 100, 1)}\u00a0% fra {aar - 1}" if change is not None else None,
-             _spark(mine, "utbetalt"), paid_help),
-        Card(f"Mottakere {aar}", fmt_int(r["mottakere"]),
+             _spark(mine, "utbetalt"), paid_help, spark_at=at),
+        Card(f"{RECIPIENTS[scheme]} {aar}", fmt_int(r["mottakere"]),
              f"{fmt_change(r['mottakere'] - p['mottakere'])} fra {aar - 1}" if p else None,
-             _spark(mine, "mottakere"), f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}."),
+             _spark(mine, "mottakere"),
+             applicants_help(place, aar, r["mottakere"], totals) if scheme == MOMS else
+             f"Organisasjoner i {where} som fikk {SCHEMES[scheme].what} i {aar}.", spark_at=at),
         # the country's value is a comparison, not a change: plain text beside the value, never an arrow
-        Card("Kr per innbygger", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
+        Card(f"Kr per innbygger {aar}", f"{fmt_num(r['kr_per_innbygger'], 0)}\u00a0kr", None,
              _spark(mine, "kr_per_innbygger"),
              f"Utbetalt delt på folketallet 1. januar {aar}. Hele landet: {fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr.",
-             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr")),
+             comparison=national_value(f"{fmt_num(c['kr_per_innbygger'], 0)}\u00a0kr"), spark_at=at),
     ]
     if scheme == GRASROT:
-        out.append(Card("Andel registrerte som mottar", fmt_pct(r["andel_registrerte_mottar"]), None,
-                        _spark(mine, "andel_registrerte_mottar"),
-                        f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved "
-                        f"utgangen av {aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}.",
-                        comparison=national_value(fmt_pct(c["andel_registrerte_mottar"]))))
+        out.append(share_card(r, c, where, aar, mine, at, national_value(fmt_pct(c["andel_registrerte_mottar"]))))
     elif place.nivaa == "land":
         # no sparkline: the share barely moves, and a small chart would blow tiny changes up
-        out.append(Card("Andel til mottakere i Oslo", fmt_pct(r["andel_oslo"], 0), None, [],
+        out.append(Card(f"Andel til mottakere i Oslo {aar}", fmt_pct(r["andel_oslo"], 0), None, [],
                         "Andelen av pengene som gikk til organisasjoner registrert i Oslo, der de fleste "
                         "landsdekkende organisasjonene (sentralledd) har hovedkontor."))
     else:
-        out.append(Card("Andel av landet", fmt_pct(r["andel_av_landet"]), None, _spark(mine, "andel_av_landet"),
-                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger."))
+        out.append(Card(f"Andel av landet {aar}", fmt_pct(r["andel_av_landet"]), None,
+                        _spark(mine, "andel_av_landet"),
+                        f"{place.navn}s andel av all momskompensasjon i {aar}. Viser hvor hovedkontorene ligger.",
+                        spark_at=at))
     return out
+
+
+def share_card(r: dict, c: dict, where: str, aar: int, mine: pl.DataFrame, at: int, comparison: str | None) -> Card:
+    """The grasrot share card: the share of registered organisations that receive, or with fewer than SMALL_BASE
+    registered the count ('2 av 3') and no trend line (one organisation moves such a share by many points)."""
+    label = f"Andel registrerte som mottar {aar}"
+    what = (f"Mottakere delt på organisasjoner registrert i Frivillighetsregisteret i {where} ved utgangen av "
+            f"{aar}. Hele landet: {fmt_pct(c['andel_registrerte_mottar'])}. {SHARE_HISTORY}")
+    n = r["registrerte"]
+    if n is not None and n < SMALL_BASE and r["andel_registrerte_mottar"] is not None:
+        return Card(label, fmt_of(int(r["mottakere"] or 0), int(n)), None, [],
+                    f"Små tall: {fmt_of(int(r['mottakere'] or 0), int(n))} registrerte organisasjoner i {where} "
+                    f"mottok grasrotandel i {aar} ({fmt_pct(r['andel_registrerte_mottar'])}). Med færre enn "
+                    f"{SMALL_BASE} registrerte viser vi antallet, ikke andelen: én organisasjon mer eller mindre gir "
+                    f"store utslag. {what}", comparison=comparison)
+    return Card(label, fmt_pct(r["andel_registrerte_mottar"]), None, _spark(mine, "andel_registrerte_mottar"), what,
+                comparison=comparison, spark_at=at)
+
+
+def counts_named(scheme: str, df: pl.DataFrame) -> pl.DataFrame:
+    """A frame for a table or download with its count of recipients named for the scheme: the VAT scheme's
+    `mottakere` are applicants paid (`søkere_utbetalt`)."""
+    return df.rename({"mottakere": "søkere_utbetalt"}) if scheme == MOMS and "mottakere" in df.columns else df
+
+
+#: What the count of recipients is called: the VAT scheme's lists count applicants (a national umbrella
+#: organisation applies for its local branches), not the organisations that get a share.
+RECIPIENTS = {GRASROT: "Mottakere", MOMS: "Søkere som fikk utbetalt"}
+#: The same count in a sentence or beside a bar ('7 mottakere', '3 søkere').
+COUNT_WORDS = {GRASROT: "mottakere", MOMS: "søkere"}
+
+
+def published_organisations(totals: pl.DataFrame, aar: int) -> tuple[int, int, int | None] | None:
+    """The number of organisations a source published as getting a share (local branches included), for the
+    year or else the latest year that has one: (year, organisations, applicants in that year's lists)."""
+    if "publisert_organisasjoner" not in totals.columns:
+        return None
+    known = totals.drop_nulls("publisert_organisasjoner").sort("aar")
+    if known.is_empty():
+        return None
+    same = known.filter(pl.col("aar") == aar)
+    row = (same if same.height else known.tail(1)).row(0, named=True)
+    return row["aar"], row["publisert_organisasjoner"], row["mottakere_i_filene"]
+
+
+def applicants_help(place: Place, aar: int, count: int, totals: pl.DataFrame) -> str:
+    """The help of the VAT scheme's count card: what is counted (applicants paid, from the payment lists), why it
+    is far below the organisations that get a share, and the number a source published for a year."""
+    if place.nivaa != "land":
+        return (f"Søkere registrert i {place.navn} som fikk utbetalt momskompensasjon i {aar}: {fmt_int(count)}, "
+                f"talt i utbetalingslistene. {APPLICANTS} Et sentralledd søker for lokallag i hele landet og er "
+                "registrert der hovedkontoret ligger.")
+    text = (f"Organisasjoner som søkte og fikk utbetalt momskompensasjon i {aar}: {fmt_int(count)}, talt i "
+            f"utbetalingslistene. {APPLICANTS}")
+    published = published_organisations(totals, aar)
+    if published:
+        year, orgs, applicants = published
+        text += (f" For {year} oppgir {PUBLISHERS[MOMS]} at {fmt_int(orgs)} organisasjoner, lokallag medregnet, "
+                 "fikk momskompensasjon" + (f", mot {fmt_int(applicants)} søkere i listene." if applicants else "."))
+    return text
 
 
 def _spark(df: pl.DataFrame, col: str) -> list[float]:
@@ -348,10 +429,12 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
                 totals: pl.DataFrame) -> list[Chart]:
     """Over time: amount (and applied for), NOK per inhabitant vs the country, recipients, a share vs the country.
 
-    For the country, the bars of the years without a published national total (`totals`) are hatched with the
-    overview's note and legend entry, and the downloads carry each year's status. A county's or municipality's
-    bars are not: no one publishes a total per place, so every year of a place is the sum of the recipient
-    lists alike, and hatching some years would make the others look official."""
+    For the country, the amount bars of the years without a published national total (`totals`: the amount paid
+    by its status, the amount applied for by its own) are hatched with the overview's note and legend entry, and
+    the download carries each year's statuses. The count of recipients is not: the totals' status is the amount's,
+    and a count is never a published figure. A county's or municipality's bars are not either: no one publishes a
+    total per place, so every year of a place is the sum of the recipient lists alike, and hatching some years
+    would make the others look official."""
     s = SCHEMES[scheme]
     where = "hele landet" if place.nivaa == "land" else place.navn
     mine = series.filter(pl.col("er_valgt")).sort("aar")
@@ -360,18 +443,20 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
     short = SHORT_NOTE if note else None
     national = place.nivaa == "land"
     unofficial = unofficial_years(totals) if national else []
-    totals_note = unofficial_note(unofficial, scheme) or short
+    applied = unofficial_years(totals, "status_søkt") if national and scheme == MOMS else []
+    amount_note = unofficial_note(unofficial, scheme, applied, totals) or short
 
     def per_year(df: pl.DataFrame) -> pl.DataFrame:
-        return with_status(df, totals) if national else df
+        return counts_named(scheme, with_status(df, totals) if national else df)
 
     amount_cols = ["aar", "utbetalt", *(["sokt", "andel_av_søkt_utbetalt"] if scheme == MOMS else []), "mottakere",
                    *(["givere"] if scheme == GRASROT else [])]
     charts = [
-        Chart(ft.amount_by_year(mine, unofficial=unofficial), per_year(mine.select(amount_cols)),
+        Chart(ft.amount_by_year(mine, unofficial=unofficial, unofficial_applied=applied),
+              per_year(mine.select(amount_cols)),
               f"{s.label}: {'søkt og utbetalt' if scheme == MOMS else 'utbetalt'} per år, {where}",
               ft.describe_amounts(mine, what=s.what, place=where), (*src, "tilskudd_totaler"), f"{scheme}_belop",
-              totals_note, MONEY),
+              amount_note, MONEY),
         Chart(ft.place_vs_country(both, y="kr_per_innbygger", y_title="Kr per innbygger"),
               both.select("navn", "aar", "utbetalt", "folketall", "kr_per_innbygger"),
               f"Kroner per innbygger, {where}" + (" og hele landet" if place.per_place else ""),
@@ -379,10 +464,15 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
                                            sentence=f"I {{aar}} ble det utbetalt {{verdi}} {s.what} per innbygger "
                                                     "i {sted}"),
               src, f"{scheme}_per_innbygger", short, MONEY),
-        Chart(bars_by_year(mine, y="mottakere", y_title="Mottakere", unofficial=unofficial),
-              per_year(mine.select("aar", "mottakere")), f"Mottakere per år, {where}",
-              ft.describe_counts(mine, what="antall mottakere", place=where),
-              (*src, "tilskudd_totaler") if national else src, f"{scheme}_mottakere", totals_note, MONEY),
+        # the counts are never hatched: the totals' status is about the amount paid, and no year's count is a
+        # published national figure (what was published about recipients is in the Landstall tab's Merknad)
+        Chart(bars_by_year(mine, y="mottakere", y_title="Søkere" if scheme == MOMS else "Mottakere"),
+              counts_named(scheme, mine.select("aar", "mottakere")), f"{RECIPIENTS[scheme]} per år, {where}",
+              ft.describe_counts(mine, what="antall søkere som fikk utbetalt" if scheme == MOMS
+                                 else "antall mottakere", place=where),
+              src, f"{scheme}_mottakere",
+              " ".join(t for t in (short, COUNTED_NOTE if national else None, APPLICANTS if scheme == MOMS else None)
+                       if t) or None, MONEY),
     ]
     if scheme == GRASROT:
         charts.append(Chart(
@@ -393,7 +483,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
                                          what="andelen registrerte organisasjoner som mottar grasrotandel",
                                          sentence="I {aar} mottok {verdi} av de registrerte organisasjonene i "
                                                   "{sted} grasrotandel", percent=True),
-            (*src, "frivillighetsregisteret"), f"{scheme}_andel", None, MONEY))
+            (*src, "frivillighetsregisteret"), f"{scheme}_andel", SHARE_HISTORY, MONEY))
     else:
         charts.append(Chart(
             ft.place_vs_country(both, y="andel_av_søkt_utbetalt", y_title="Andel av søkt beløp", percent=True),
@@ -410,42 +500,53 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
 
 def group_charts(scheme: str, groups: pl.DataFrame, series: pl.DataFrame, place: Place, aar: int,
                  note: str | None) -> list[Chart]:
-    """By ICNPO category group: amount paid, and (grasrot) the share of registered organisations that receive."""
+    """By ICNPO category group: amount paid, and (grasrot) the share of registered organisations that receive.
+
+    Shares of fewer than SMALL_BASE (registered organisations; for the Oslo share, applicants) are grey, below
+    the others and written as counts, as the profile does (figures_tilskudd.ranked_share)."""
     where = "hele landet" if place.nivaa == "land" else place.navn
     if groups.height < 2:  # no recipients, or all in one category: said in words (group_message), not as one bar
         return []
     src = SOURCES_ICNPO[scheme]
     cols = ["gruppenavn", "utbetalt", *(["sokt"] if scheme == MOMS else []), "mottakere", "andel_av_beløpet",
             *(["registrerte", "andel_registrerte_mottar"] if scheme == GRASROT else [])]
-    charts = [Chart(ft.ranked_money(groups, category="gruppenavn"), groups.select(cols),
+    charts = [Chart(ft.ranked_money(groups, category="gruppenavn"), counts_named(scheme, groups.select(cols)),
                     f"Utbetalt per kategori (ICNPO-gruppe), {where} {aar}",
                     ft.describe_groups(groups, place=where, aar=aar), src, f"{scheme}_icnpo",
                     SHORT_NOTE if note else None, MONEY)]
     if scheme == GRASROT:
         ref = value_in(series, aar, "andel_registrerte_mottar")
+        small = groups.filter(pl.col("registrerte").fill_null(0) < SMALL_BASE).drop_nulls("andel_registrerte_mottar")
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_registrerte_mottar", reference=ref,
-                            reference_label="Hele landet" if place.nivaa == "land" else place.navn),
+                            reference_label="Hele landet" if place.nivaa == "land" else place.navn,
+                            base="registrerte", count="mottakere", base_word="registrerte mottar"),
             groups.select("gruppenavn", "mottakere", "registrerte", "andel_registrerte_mottar"),
             f"Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, {where} {aar}",
             ft.describe_group_shares(groups, place=where, aar=aar), src, f"{scheme}_icnpo_andel",
-            "Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med.", MONEY))
+            " ".join(["Mottakere som ikke finnes i registrene, har ingen kategori og er ikke med.",
+                      *([ft.small_base_note("registrerte organisasjoner")] if small.height else []),
+                      SHARE_HISTORY]), MONEY))
     elif place.nivaa == "land":
+        small = groups.filter(pl.col("mottakere") < SMALL_BASE).drop_nulls("andel_oslo")
         charts.append(Chart(
             ft.ranked_share(groups, category="gruppenavn", value="andel_oslo",
-                            reference=value_in(series, aar, "andel_oslo"), reference_label="Alle"),
-            groups.select("gruppenavn", "utbetalt", "andel_oslo"),
+                            reference=value_in(series, aar, "andel_oslo"), reference_label="Alle",
+                            base="mottakere", count="mottakere_oslo", base_word="søkere i Oslo"),
+            counts_named(scheme, groups.select("gruppenavn", "utbetalt", "andel_oslo", "mottakere", "mottakere_oslo")
+                         ).rename({"mottakere_oslo": "søkere_i_oslo"}),
             f"Andel av pengene som gikk til mottakere i Oslo, per kategori, {aar}",
             ft.describe_oslo_shares(groups, aar=aar), src, f"{scheme}_icnpo_oslo",
-            "Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd).", MONEY))
+            " ".join(["Oslo-andelen viser omtrent hvor mye som går til landsdekkende organisasjoner (sentralledd).",
+                      *([ft.small_base_note("søkere")] if small.height else [])]), MONEY))
     else:
         charts.append(Chart(
-            bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Mottakere",
+            bar_ranked(groups, category="gruppenavn", value="mottakere", value_title="Søkere",
                        hover_format=",.0f"),
-            groups.select("gruppenavn", "mottakere", "utbetalt"),
-            f"Mottakere per kategori (ICNPO-gruppe), {where} {aar}",
-            ft.describe_counts_by_group(groups, place=where, aar=aar), src, f"{scheme}_icnpo_mottakere",
-            SHORT_NOTE, MONEY))
+            counts_named(scheme, groups.select("gruppenavn", "mottakere", "utbetalt")),
+            f"Søkere som fikk utbetalt, per kategori (ICNPO-gruppe), {where} {aar}",
+            ft.describe_counts_by_group(groups, place=where, aar=aar, what="søkere som fikk utbetalt"), src,
+            f"{scheme}_icnpo_mottakere", f"{SHORT_NOTE} {APPLICANTS}", MONEY))
     return charts
 
 
@@ -467,28 +568,41 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
     s = SCHEMES[scheme]
     src = SOURCES[scheme]
     note = SHORT_NOTE if scheme == MOMS else None
+    word = COUNT_WORDS[scheme]
+
+    def ranked(df: pl.DataFrame, highlight: str | None) -> go.Figure:
+        return ft.ranked_per_inhabitant(df, highlight=highlight, reference=country_value, count_word=word)
+
+    def small(df: pl.DataFrame, level_word: str) -> str:
+        text = ft.few_recipients(df, count_word=word, level_word=level_word)
+        return f" {text}" if text else ""
+
     out = [Chart(
-        ft.ranked_per_inhabitant(counties, highlight=place.fylke, reference=country_value),
-        counties.select("navn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall", "kode")
-        .rename({"kode": "fylkesnummer", "navn": "fylkesnavn"}),
+        ranked(counties, place.fylke),
+        counts_named(scheme, counties.select("navn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall", "kode")
+                     .rename({"kode": "fylkesnummer", "navn": "fylkesnavn"})),
         f"{s.label}, kroner per innbygger per fylke, {aar}",
-        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke),
+        ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke)
+        + small(counties, "fylkene"),
         src, f"{scheme}_fylker", note, MONEY)]
-    table = municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt", "mottakere", "folketall",
-                                  "kode").rename({"kode": "kommunenummer", "navn": "kommunenavn"})
+    table = counts_named(scheme, municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt",
+                                                       "mottakere", "folketall", "kode")
+                         .rename({"kode": "kommunenummer", "navn": "kommunenavn"}))
     if in_county:  # `municipalities` are the chosen county's (see municipal_ranking)
         out.append(Chart(
-            ft.ranked_per_inhabitant(municipalities, highlight=place.kommune, reference=country_value),
+            ranked(municipalities, place.kommune),
             table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
-            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune),
+            ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + small(municipalities, "kommunene"),
             src, f"{scheme}_kommuner", note, MONEY))
     else:  # the country, or a county that is one municipality (Oslo): the top of all municipalities
         top = municipalities.head(TOP_MUNICIPALITIES)
         out.append(Chart(
-            ft.ranked_per_inhabitant(top, highlight=place.kommune, reference=country_value),
+            ranked(top, place.kommune),
             table.head(TOP_MUNICIPALITIES),
             f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
+            + small(top, "kommunene i figuren")
             + (f" {place.fylkesnavn} er én kommune, så den er sammenlignet med alle kommunene i landet."
                if place.fylke else " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet."),
             src, f"{scheme}_kommuner", note, MONEY))
@@ -501,35 +615,74 @@ def map_link(scheme: str, aar: int) -> dict[str, str]:
 
 
 def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
-    """National totals per year: published figure, the recipient lists' sum, the difference and the status in
-    words."""
+    """National totals per year: the published amount paid (or the estimate, in a column of its own), the
+    recipient lists' sum, the difference, the status in words; for momskompensasjon the amount applied for with
+    its own status and the organisations a source published; what else was published, in the source's words."""
     is_published = pl.col("status").str.starts_with("publisert")
-    # a figure that is not published is not shown under "Publisert …": it is an estimate the lists are checked
-    # against, in a column of its own
+    # a figure that is not published is not shown under "Publisert …": the estimates stand in a column of their
+    # own, the totals file's applied-for amounts only where they are published, its recipient counts never (the
+    # merknad says what was published); the lists' agreement only where there is a published figure to agree with
     labelled = totals.with_columns(
         pl.when(~is_published).then(pl.col("publisert_utbetalt")).alias("anslag_ikke_publisert"),
-        *(pl.when(is_published).then(pl.col(c)).alias(c)
-          for c in ("publisert_utbetalt", "publisert_søkt", "publisert_mottakere")),
-        pl.col("status").replace_strict({k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status")))
-    cols = ["aar", "status", "publisert_utbetalt", "anslag_ikke_publisert", "utbetalt_ifølge_filene", "differanse",
-            *(["publisert_søkt", "søkt_ifølge_filene"] if scheme == MOMS else []),
-            "publisert_mottakere", "mottakere_i_filene", "filene_stemmer", "kilde", "merknad"]
-    published = totals.filter(is_published)["aar"].to_list()
-    unpublished = totals.filter(~is_published)["aar"].to_list()
-    summary = (f"{SCHEMES[scheme].label}: publiserte landstall finnes for "
-               f"{_years(published) or 'ingen år'}. ")
-    if unpublished:
-        summary += (f"For {_years(unpublished)} har {PUBLISHERS[scheme]} ikke publisert et landstall; der viser "
-                    "tabellen summen av mottakerlistene og et anslag. ")
-    agree = totals["filene_stemmer"].drop_nulls()
-    if agree.len():
-        summary += ("Summen av mottakerlistene stemmer med landstallet (eller anslaget) alle år." if agree.all()
-                    else f"Summen av mottakerlistene avviker fra landstallet (eller anslaget) i {(~agree).sum()} år.")
-    return Table(labelled.select(cols), f"{SCHEMES[scheme].label}: landstall, publisert og summert fra mottakerlistene",
-                 summary, (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
+        pl.when(is_published).then(pl.col("publisert_utbetalt")).alias("publisert_utbetalt"),
+        pl.when(pl.col("status_søkt") == "publisert").then(pl.col("oppgitt_søkt")).alias("publisert_søkt"),
+        pl.when(is_published).then(pl.col("filene_stemmer")).alias("filene_stemmer"),
+        pl.col("status").replace_strict({k: v[0] for k, v in STATUS_TEXT.items()}, default=pl.col("status"))
+        .alias("status_utbetalt"),
+        pl.col("status_søkt").replace_strict(APPLIED_STATUS, default=pl.col("status_søkt")),
+    )
+    cols = ["aar", "status_utbetalt", "publisert_utbetalt", "anslag_ikke_publisert", "utbetalt_ifølge_filene",
+            "differanse",
+            *(["status_søkt", "publisert_søkt", "søkt_ifølge_filene"] if scheme == MOMS else []),
+            "mottakere_i_filene", *(["publisert_organisasjoner"] if scheme == MOMS else []),
+            "filene_stemmer", "kilde", "merknad"]
+    data = labelled.select(cols)
+    if scheme == MOMS:
+        data = data.rename({"mottakere_i_filene": "søkere_i_listene"})
+    return Table(data, f"{SCHEMES[scheme].label}: landstall, publisert og summert fra mottakerlistene",
+                 totals_summary(scheme, totals), (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
                  {"publisert_utbetalt": "nok", "anslag_ikke_publisert": "nok", "utbetalt_ifølge_filene": "nok",
                   "differanse": "nok", "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text",
                   "merknad": "text"})
+
+
+def totals_summary(scheme: str, totals: pl.DataFrame) -> str:
+    """The Landstall table's summary: which years have a published amount paid, whether the lists agree with it
+    (and that for the other years the comparison checks nothing), the amount applied for by its own status, and
+    for momskompensasjon that applicants are not organisations (with the count a source published)."""
+    is_published = pl.col("status").str.starts_with("publisert")
+    published = totals.filter(is_published)
+    unpublished = totals.filter(~is_published)["aar"].to_list()
+    text = (f"{SCHEMES[scheme].label}: publiserte landstall for utbetalt beløp finnes for "
+            f"{_years(published['aar'].to_list()) or 'ingen år'}. ")
+    if unpublished:
+        text += (f"For {_years(unpublished)} har {PUBLISHERS[scheme]} ikke publisert et landstall; der viser "
+                 "tabellen summen av mottakerlistene og et anslag. ")
+    agree = published["filene_stemmer"].drop_nulls()
+    if agree.len():
+        rounded = published.filter(pl.col("status") == "publisert (avrundet)")["aar"].to_list()
+        text += (("Summen av mottakerlistene stemmer med det publiserte landstallet alle årene det finnes"
+                  + (f" ({_years(rounded)}: innenfor avrundingen). " if rounded else ". ")) if agree.all()
+                 else f"Summen av mottakerlistene avviker fra det publiserte landstallet i {(~agree).sum()} år. ")
+    if unpublished:
+        text += ("For årene uten publisert landstall er sammenligningen ingen kontroll: anslaget er ikke et "
+                 "uavhengig tall, og testdataene er laget slik at listene summerer til det. ")
+    if scheme == MOMS:
+        by = {k: _years([y for y, v in totals.select("aar", "status_søkt").iter_rows() if v == k])
+              for k in ("publisert", "avledet", "ikke oppgitt")}
+        if by["publisert"]:
+            text += f"Søkt beløp er publisert for {by['publisert']}. "
+        if by["avledet"]:
+            text += f"For {by['avledet']} er søkt beløp bare regnet ut, ikke publisert. "
+        if by["ikke oppgitt"]:
+            text += f"For {by['ikke oppgitt']} oppgir ikke kilden søkt beløp. "
+        text += f"Søkerne i listene er ikke antallet organisasjoner som får penger. {APPLICANTS}"
+        known = published_organisations(totals, int(totals["aar"].max())) if totals.height else None
+        if known:
+            year, orgs, applicants = known
+            text += (f" For {year} oppgir {PUBLISHERS[MOMS]} {fmt_int(orgs)} organisasjoner, lokallag medregnet"
+                     + (f", mot {fmt_int(applicants)} søkere i listene." if applicants else "."))
+    return text.strip()
 
 
 def _years(years: list[int]) -> str:

@@ -139,7 +139,7 @@ if tabs["Kart og kommuner"].open:
         map_col, side_col = st.columns([3, 2], gap="medium")
         summary = fp.map_summary(status_df, aar, kommune)
         components.deck_map(map_col, qp.status_deck(aar, kommune), qp.status_drawing(aar, kommune), key="kart",
-                            alt=summary)
+                            alt=f"Kart: status i hver kommune, {aar}")
         with side_col:
             st.markdown(summary)
             components.screen_hint("Hold musepekeren over (eller trykk på) en kommune for navn, status og fylke. "

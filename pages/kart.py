@@ -34,9 +34,9 @@ st.markdown(f"## {view.title}")
 # momskompensasjon per place: the head-office caveat comes before the map (in a slot: the map keeps its place
 # and its WebGL context)
 components.message(view.note, icon=":material/info:")
-st.html(maps.legend_html(view.legend, view.legend_title))
+st.html(maps.legend_html(view.legend, view.legend_title, view.legend_note))
 map_col, side_col = st.columns([3, 2], gap="medium")
-components.deck_map(map_col, view.deck, view.drawing, key="kart", alt=f"Kart: {view.title}. {view.summary}")
+components.deck_map(map_col, view.deck, view.drawing, key="kart", alt=f"Kart: {view.title}")
 with side_col:
     st.markdown(view.summary)
     components.screen_hint("Hold musepekeren over (eller trykk på) et område for navn og verdi. Bruk + og − for å "

@@ -165,7 +165,7 @@ with st.container(key="profil"):
                 title="Grasrotandelen, kroner per innbygger",
                 download_title=f"Grasrotandelen, kroner per innbygger, {p.name}",
                 summary=figures_profil.describe_grasrot(p.grasrot, kommune=p.name),
-                sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.split_note(p),
+                sources=("grasrotandel", "befolkning"), key="grasrot", level=3, note=profil.grasrot_note(p),
                 formats={"andel_registrerte_mottar": "pct", "kr_per_innbygger": "num0"},
                 svg=figures_profil.grasrot_svg(p.grasrot, kommune=p.name))
 

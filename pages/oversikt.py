@@ -56,14 +56,16 @@ with right:
         sources=("kommuneundersokelse", "publiserte_tall"), key="politikk",
         formats={"andel": "pct"})
     unofficial = oversikt.unofficial_years(moms_totals)
+    applied = oversikt.unofficial_years(moms_totals, "status_søkt")
     components.figure(
-        components.cached_figure("moms", (), lambda: figures.paid_and_applied(moms, unofficial=unofficial)),
-        oversikt.with_status(moms.select("aar", "sokt", "utbetalt", "mottakere", "andel_oslo"), moms_totals),
+        components.cached_figure("moms", (), lambda: figures.paid_and_applied(moms, unofficial=unofficial,
+                                                                              unofficial_applied=applied)),
+        oversikt.moms_download(moms, moms_totals),
         title="Momskompensasjon, søkt og utbetalt",
         summary=figures.describe_trend(moms, x="aar", y="utbetalt", what="utbetalt momskompensasjon",
                                        unit=" mill. kr", scale=1e-6),
         sources=("momskompensasjon", "tilskudd_totaler"), key="moms",
-        formats={"andel_oslo": "pct"}, note=oversikt.unofficial_note(unofficial, qt.MOMS))
+        formats={"andel_oslo": "pct"}, note=oversikt.unofficial_note(unofficial, qt.MOMS, applied, moms_totals))
 
 st.header("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)

@@ -13,6 +13,10 @@ import pytest
 
 from etl.config import ROOT, Settings
 
+#: A page that fails raises in the tests (AppTest's at.exception, the browser's stException), instead of the
+#: Norwegian message readers get (components.page_failed; tests/test_pages_core.py checks that message).
+os.environ.setdefault("FRIVILLIG_RAISE_ERRORS", "1")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MIRROR = Path(os.environ.get("FRIVILLIG_TEST_MIRROR", ROOT.parent / "shared" / "mirror")).resolve()
 MAKE_MIRROR = ROOT.parent / "shared" / "tools" / "make_mirror.py"

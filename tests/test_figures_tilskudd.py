@@ -8,6 +8,8 @@ import pytest
 
 from dashboard import figures, tilskudd
 from dashboard import figures_tilskudd as ft
+from dashboard.format import fmt_int, fmt_num
+from dashboard.labels import label
 from dashboard.queries_tilskudd import GRASROT, MOMS
 
 NBSP = "\u00a0"
@@ -77,6 +79,25 @@ def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
     assert fig.layout.annotations[0].text == f"Hele landet: 408{NBSP}kr"
 
 
+def test_a_ranking_marks_places_with_few_recipients_and_says_why():
+    """A journalist sees that the top of the ranking is a handful of recipients, and the rule that marks them."""
+    df = pl.DataFrame({"kode": ["1816", "5616", "4601"], "navn_kort": ["Vevelstad", "Hasvik", "Bergen"],
+                       "navn": ["Vevelstad", "Hasvik", "Bergen"], "kr_per_innbygger": [2985.0, 1306.0, 900.0],
+                       "utbetalt": [1.43e6, 1.28e6, 3.2e7], "mottakere": [7, 25, 900],
+                       "folketall": [480, 979, 290_000]})
+    fig = ft.ranked_per_inhabitant(df, count_word="mottakere")
+    bar = fig.data[0]
+    colours = dict(zip(bar.y, bar.marker.color, strict=True))
+    assert colours["Vevelstad"] == ft.SMALL_BASE_COLOUR and colours["Hasvik"] != ft.SMALL_BASE_COLOUR
+    values = {a.y: a.text for a in fig.layout.annotations}
+    assert values["Vevelstad"] == f"2{NBSP}985 · 7 mottakere" and values["Hasvik"] == f"1{NBSP}306"
+    assert "480 innbyggere" in dict(zip(bar.y, bar.hovertext, strict=True))["Vevelstad"]
+    note = ft.few_recipients(df, count_word="mottakere", level_word="kommunene")
+    assert note.startswith(f"Små tall: 1 av de 3 kommunene har færre enn {ft.SMALL_BASE} mottakere")
+    assert "Vevelstad (480 innbyggere)" in note and "til 7 mottakere" in note
+    assert ft.few_recipients(df.filter(pl.col("mottakere") > 20), count_word="mottakere", level_word="x") == ""
+
+
 def test_no_outlier_no_cut():
     assert ft.axis_cap([300.0, 250.0, 100.0, 0.0]) is None
     assert ft.axis_cap([1739.0, 329.0, 316.0]) == pytest.approx(329 * 1.35)
@@ -137,7 +158,29 @@ def test_group_summary_singular():
 
 # ---- presenter ----------------------------------------------------------------------------------------------
 
-def test_indicator_keys_map_to_schemes():
+def test_an_earlier_year_marks_its_own_point_on_the_trend_lines():
+    """«Utbetalt 2020 … fra 2019» must not have its dot on 2021: the cards mark the chosen year."""
+    totals = pl.DataFrame({"aar": [2020], "status": ["publisert"]})
+    cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2020, totals)
+    assert all(c.label.endswith("2020") for c in cards)
+    assert {c.spark_at for c in cards} == {1}  # 2019, 2020, 2021: the middle one
+    dot = float(figures.sparkline_svg(cards[0].spark, "x", highlight=cards[0].spark_at, width=100)
+                .split('cx="')[1].split('"')[0])
+    assert dot == pytest.approx(50.0)
+
+
+def test_a_share_of_few_registered_organisations_is_shown_as_a_count():
+    """Utsira: 2 of 3 registered organisations receive; «66,7 %» would overstate what three can say."""
+    mine = pl.col("er_valgt")
+    few = _series().with_columns(registrerte=pl.when(mine).then(3).otherwise("registrerte"),
+                                 mottakere=pl.when(mine).then(2).otherwise("mottakere"),
+                                 andel_registrerte_mottar=pl.when(mine).then(2 / 3)
+                                 .otherwise("andel_registrerte_mottar"))
+    share = tilskudd.cards(GRASROT, few, BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))[3]
+    assert share.value == f"2{NBSP}av{NBSP}3" and share.spark == []
+    assert share.help.startswith(f"Små tall: 2{NBSP}av{NBSP}3 registrerte organisasjoner") and f"66,7{NBSP}%" in share.help
+    assert share.comparison == f"Hele landet: 48,0{NBSP}%"  # the country's base is large: its share stands
+
     assert tilskudd.scheme_from_indikator("grasrot_andel_mottar") == GRASROT
     assert tilskudd.scheme_from_indikator("moms_kr_per_innbygger") == MOMS
     assert tilskudd.scheme_from_indikator("org_per_1000") is None
@@ -145,8 +188,9 @@ def test_indicator_keys_map_to_schemes():
 
 def test_cards_show_amount_change_and_country_comparison():
     cards = tilskudd.cards(GRASROT, _series(), BERGEN, 2021, pl.DataFrame({"aar": [2021], "status": ["publisert"]}))
-    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger",
-                                        "Andel registrerte som mottar"]
+    # every card names its year, as its neighbours do
+    assert [c.label for c in cards] == ["Utbetalt 2021", "Mottakere 2021", "Kr per innbygger 2021",
+                                        "Andel registrerte som mottar 2021"]
     assert cards[0].value == f"24,0{NBSP}mill.{NBSP}kr" and cards[0].delta.startswith("+9,1")
     assert f"Hele landet: 132{NBSP}kr" in cards[2].help
     # the country's value is a comparison beside the place's, not a change (no arrow)
@@ -234,10 +278,58 @@ def test_totals_keep_published_and_calibration_apart(qt):
     assert status[2021] == "interpolert" and status[2024] == "antatt"
     table = tilskudd.totals_table(GRASROT, t)
     assert "For 2021, 2022 og 2024 har Norsk Tipping ikke publisert et landstall" in table.summary
-    assert table.data["status"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
+    assert table.data["status_utbetalt"].to_list()[:2] == ["Publisert", "Publisert, avrundet"]
     published = dict(table.data.select("aar", "publisert_utbetalt").iter_rows())
     assert published[2019] == 698_265_345 and published[2021] is None and published[2024] is None
     assert dict(table.data.select("aar", "anslag_ikke_publisert").iter_rows())[2024] == 810_000_000
+    # the lists agree with an estimate because the test data were made to: no check, and the summary says so
+    agree = dict(table.data.select("aar", "filene_stemmer").iter_rows())
+    assert agree[2019] is True and agree[2021] is None and agree[2024] is None
+    assert "(eller anslaget)" not in table.summary and "sammenligningen ingen kontroll" in table.summary
+    assert "2020: innenfor avrundingen" in table.summary
+
+
+def test_totals_show_what_the_source_published_not_the_calibration_values(qt):
+    """The totals file's status is about the amount paid: its recipient counts and amounts applied for are not
+    shown as published; what was published stands in the source's words (merknad)."""
+    t = qt.totals(MOMS)
+    table = tilskudd.totals_table(MOMS, t)
+    headers = [label(c) for c in table.data.columns]
+    assert not [h for h in headers if h.startswith("Publisert") and ("mottakere" in h or "søkere" in h)]
+    assert "Merknad" in headers and "Søkere i listene" in headers
+    shown = {r["aar"]: r for r in table.data.iter_rows(named=True)}
+    merknad = dict(t.select("aar", "merknad").iter_rows())
+    # the amount applied for is published only where the merknad gives one ('2,78 mrd. søkt', 2024)
+    assert [a for a, r in shown.items() if r["publisert_søkt"] is not None] == [2024]
+    assert "søkt" in merknad[2024]
+    assert "søkt beløp avledet" in merknad[2018] and shown[2018]["status_søkt"] == "Regnet ut, ikke publisert"
+    assert shown[2019]["status_søkt"] == "Ikke oppgitt i kilden" and "søkt" not in merknad[2019]
+    assert shown[2020]["status_søkt"] == "Ikke publisert (anslag mellom to år)"
+    # the organisations the regulator counts (local branches included), beside the applicants in the lists
+    orgs = shown[2018]["publisert_organisasjoner"]
+    assert f"{fmt_int(orgs).replace(NBSP, ' ')} organisasjoner" in merknad[2018]
+    assert shown[2018]["søkere_i_listene"] * 10 < orgs
+    assert [a for a, r in shown.items() if r["publisert_organisasjoner"] is not None] == [2018]
+    assert (f"For 2018 oppgir Lotteri- og stiftelsestilsynet {fmt_int(orgs)} organisasjoner, lokallag medregnet, mot "
+            f"{fmt_int(shown[2018]['søkere_i_listene'])} søkere i listene.") in table.summary
+    assert ("Søkt beløp er publisert for 2024. For 2018 er søkt beløp bare regnet ut, ikke publisert. For 2019 oppgir "
+            "ikke kilden søkt beløp.") in table.summary
+
+
+def test_moms_count_card_says_applicants_and_cites_the_published_organisations(qt):
+    t = qt.totals(MOMS)
+    series = qt.series(MOMS, "land", "0")
+    cards = tilskudd.cards(MOMS, series, tilskudd.LAND, 2018, t)
+    (count,) = [c for c in cards if "Søkere" in c.label]
+    assert count.label == "Søkere som fikk utbetalt 2018" and not [c for c in cards if "Mottakere" in c.label]
+    orgs = t.filter(pl.col("aar") == 2018)["publisert_organisasjoner"][0]
+    assert count.value == fmt_int(series.filter(pl.col("aar") == 2018)["mottakere"][0])
+    assert "sentralledd" in count.help and f"{fmt_int(orgs)} organisasjoner, lokallag medregnet" in count.help
+    # a later year cites the year that has a published count; grasrot keeps «Mottakere»
+    later = tilskudd.cards(MOMS, series, tilskudd.LAND, 2024, t)
+    assert "For 2018 oppgir Lotteri- og stiftelsestilsynet" in later[1].help
+    assert tilskudd.cards(GRASROT, qt.series(GRASROT, "land", "0"), tilskudd.LAND, 2024,
+                          qt.totals(GRASROT))[1].label == "Mottakere 2024"
 
 
 def test_one_category_is_said_in_words_not_drawn_as_a_single_full_bar():
@@ -258,6 +350,47 @@ def test_ranking_text_names_places_as_the_chart_does():
     text = ft.describe_ranking(df, aar=2024, level_word="fylker")
     assert text == ("Blant de 2 fylkene fikk Finnmark mest per innbygger i 2024 (228\u00a0kr) og Oslo minst "
                     "(96\u00a0kr).")
+
+
+def _rogaland() -> pl.DataFrame:
+    """Six municipalities, four of them shown at 0 kr (one with 0,2 kr), as a ranking query returns them."""
+    return pl.DataFrame({"kode": ["1", "2", "3", "4", "5", "6"],
+                         "navn": ["Sola", "Kvitsøy", "Utsira", "Suldal", "Sokndal", "Bø"],
+                         "kr_per_innbygger": [300.0, 0.0, 0.0, 0.2, 0.0, 50.0]})
+
+
+def test_ranking_gives_places_with_the_same_value_a_shared_place():
+    text = ft.describe_ranking(_rogaland(), aar=2024, level_word="kommuner", highlight="3")
+    assert text == (f"Blant de 6 kommunene fikk Sola mest per innbygger i 2024 (300{NBSP}kr), mens fire kommuner "
+                    f"fikk minst (0{NBSP}kr). Utsira fikk 0{NBSP}kr og deler 3.–6. plass av 6 med Kvitsøy, Sokndal "
+                    "og Suldal.")
+    assert "minst (0" in text and "Utsira minst" not in text and "nummer 6" not in text
+    assert ft.describe_ranking(_rogaland(), aar=2024, level_word="kommuner", highlight="6").endswith(
+        f"Bø fikk 50{NBSP}kr og er nummer 2 av 6.")
+    # few ties are named; a tie at the top too
+    three = pl.DataFrame({"kode": ["1", "2", "3"], "navn": ["B", "A", "C"], "kr_per_innbygger": [10.2, 10.0, 5.0]})
+    assert ft.describe_ranking(three, aar=2024, level_word="kommuner", highlight="1") == (
+        f"Blant de 3 kommunene fikk A og B mest per innbygger i 2024 (10{NBSP}kr), mens C fikk minst (5{NBSP}kr). "
+        f"B fikk 10{NBSP}kr og deler 1.–2. plass av 3 med A.")
+    same = pl.DataFrame({"kode": ["1", "2"], "navn": ["A", "B"], "kr_per_innbygger": [0.0, 0.0]})
+    assert ft.describe_ranking(same, aar=2024, level_word="kommuner") == \
+        f"Alle de 2 kommunene fikk 0{NBSP}kr per innbygger i 2024."
+
+
+def test_ranking_chart_lists_places_with_the_same_value_top_down_by_name():
+    fig = ft.ranked_per_inhabitant(_rogaland().with_columns(navn_kort=pl.col("navn"), utbetalt=pl.lit(0.0)))
+    assert list(fig.data[0].y)[::-1] == ["Sola", "Bø", "Suldal", "Kvitsøy", "Sokndal", "Utsira"]
+
+
+def test_the_mirror_s_moms_ranking_shares_the_place_of_the_municipalities_at_0_kr(qt):
+    rogaland = qt.ranking(MOMS, "kommune", 2024, "11")
+    zero = [k for k, v in rogaland.select("navn_kort", "kr_per_innbygger").iter_rows() if fmt_num(v) == "0"]
+    assert len(zero) > 1 and "Utsira" in zero, "the mirror has several Rogaland municipalities at 0 kr in 2024"
+    utsira = rogaland.filter(pl.col("navn_kort") == "Utsira")["kode"][0]
+    text = ft.describe_ranking(rogaland, aar=2024, level_word="kommuner", highlight=utsira)
+    n = rogaland.height
+    assert f"Utsira fikk 0{NBSP}kr og deler {n - len(zero) + 1}.–{n}. plass av {n}" in text
+    assert "Utsira minst" not in text and f"fikk minst (0{NBSP}kr)" in text
 
 
 def _legend(fig) -> list[str]:
@@ -290,3 +423,45 @@ def test_the_overview_s_bar_charts_carry_the_same_legend_entry():
                 figures.paid_and_applied(df, unofficial=[2021])):
         assert figures.UNOFFICIAL_LEGEND in _legend(fig)
     assert _legend(figures.bars_by_year(df, y="mottakere")) == []
+
+
+def _oslo_groups() -> pl.DataFrame:
+    """Categories with their share of the money paid to recipients in Oslo: two rest on fewer than 20 applicants."""
+    return pl.DataFrame({"gruppenavn": ["Natur, miljø og dyrevern", "Andre", "Kultur og fritid",
+                                        "Utdanning og forskning", "Helse"],
+                         "andel_oslo": [1.0, 1.0, 0.36, 0.0, 0.96], "mottakere": [89, 1, 1650, 4, 89],
+                         "mottakere_oslo": [89, 1, 731, 0, 85]})
+
+
+def test_a_share_of_few_applicants_is_grey_below_the_others_with_its_count():
+    fig = ft.ranked_share(_oslo_groups(), category="gruppenavn", value="andel_oslo", base="mottakere",
+                          count="mottakere_oslo", base_word="søkere i Oslo")
+    (bars,) = fig.data
+    top_down = list(bars.y)[::-1]
+    assert top_down == ["Natur, miljø og dyrevern", "Helse", "Kultur og fritid", "Andre", "Utdanning og forskning"]
+    colours = dict(zip(bars.y, bars.marker.color, strict=True))
+    assert {colours["Andre"], colours["Utdanning og forskning"]} == {ft.SMALL_BASE_COLOUR}
+    assert ft.SMALL_BASE_COLOUR not in {colours[g] for g in top_down[:3]}
+    labels = dict(zip(bars.y, bars.text, strict=True))
+    assert labels["Andre"] == "1 av 1" and labels["Utdanning og forskning"] == "0 av 4" and labels["Helse"] == ""
+    assert "1 av 1 søkere i Oslo" in dict(zip(bars.y, bars.hovertext, strict=True))["Andre"]
+    # the summary names the chart's top and bottom among the solid shares, and the small ones as counts
+    summary = ft.describe_oslo_shares(_oslo_groups(), aar=2024)
+    assert summary.startswith(f"Andelen av momskompensasjonen i 2024 som gikk til mottakere registrert i Oslo, var "
+                              f"høyest i natur, miljø og dyrevern (100{NBSP}%) og lavest i kultur og fritid "
+                              f"(36{NBSP}%).")
+    assert "Andre (1 av 1) og utdanning og forskning (0 av 4) har færre enn 20 søkere" in summary
+    # shares shown alike (99,8 % and 100 % are both «100 %») are named together, alphabetically
+    tie = _oslo_groups().with_columns(andel_oslo=pl.Series([1.0, 1.0, 0.36, 0.0, 0.998]))
+    assert f"høyest i «helse» og «natur, miljø og dyrevern» (100{NBSP}%)" in ft.describe_oslo_shares(tie, aar=2024)
+    tied = ft.ranked_share(tie, category="gruppenavn", value="andel_oslo", base="mottakere", count="mottakere_oslo")
+    assert list(tied.data[0].y)[::-1][:2] == ["Natur, miljø og dyrevern", "Helse"]  # by value: 100 % before 99,8 %
+
+
+def test_the_mirror_s_oslo_share_chart_and_its_summary_agree_on_the_top(qt):
+    groups = qt.by_group(MOMS, "land", "0", 2024)
+    assert groups.filter(pl.col("mottakere") < 20).height, "the mirror has categories of few applicants"
+    fig = ft.ranked_share(groups, category="gruppenavn", value="andel_oslo", base="mottakere", count="mottakere_oslo")
+    top = fig.data[0].y[-1]
+    assert groups.filter(pl.col("gruppenavn") == top)["mottakere"][0] >= 20
+    assert f"høyest i {top.lower()} (" in ft.describe_oslo_shares(groups, aar=2024)

@@ -26,6 +26,22 @@ def test_norwegian_numbers_use_space_and_decimal_comma():
     assert fmt_int(None) == "–"
 
 
+@pytest.mark.parametrize(("exact", "shown"), [
+    (128.50170297140303, "129"),  # Bodø, grasrot 2024, exact: it was stored as 128,50 and then shown as 128
+    (128.5, "129"), (96.5, "97"), (176.5001, "177"), (157.496, "157"), (248.505, "249"), (134.502, "135"),
+    (1545.499, "1\u00a0545"), (-2.5, "−3"), (-0.4, "0")])
+def test_numbers_round_half_away_from_zero_as_ssb_does(exact, shown):
+    """Python's round() rounds half to even (128,5 → 128); published figures round half up, and once: the views
+    keep full precision, the formatter rounds."""
+    assert fmt_num(exact) == shown
+
+
+def test_shares_round_half_up_from_their_decimal_value():
+    assert fmt_pct(0.285, 0) == "29\u00a0%"  # the float 0.285 * 100 is 28,4999…: rounded as the 0,285 it is
+    assert fmt_pct(0.0005, 1) == "0,1\u00a0%" and fmt_pct(0.125, 0) == "13\u00a0%"
+    assert fmt_num(2.675, 2) == "2,68" and fmt_num(0.05, 1) == "0,1"
+
+
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_formatted_integers_parse_back(n):
     assert parse_nok(fmt_int(n).replace("−", "-")) == n
@@ -60,6 +76,95 @@ def test_legend_bands_do_not_share_their_ends():
     counts = maps.legend_numeric([1.0, 2.0, 4.0], lambda v: fmt_num(v, 0), with_missing=False, step=1)
     assert [i.label for i in counts] == ["under 1", "1", "2 – 3", "4 og over"]
     assert maps.classify(17.0, [14.0, 17.0, 19.0]) == 2 and maps.classify(16.9, [14.0, 17.0, 19.0]) == 1
+
+
+#: Shares of 15 counties: Oslo far below, the other 14 within 1,4 percentage points of each other.
+COUNTIES = [0.424, 0.487, 0.488, 0.489, 0.490, 0.491, 0.492, 0.493, 0.494, 0.495, 0.496, 0.497, 0.498, 0.500, 0.501]
+
+
+def _pct(v: float) -> str:
+    return fmt_pct(v, 1)
+
+
+def test_a_fraction_of_a_point_between_counties_gets_no_colour_of_its_own():
+    """Quantiles made three classes of the 14 counties ('under 49,0 %', '49,0 % – 49,9 %', '50,0 % og over'): now
+    they share one colour, and Oslo, 6 points below, has its own."""
+    width = maps.min_class_width(COUNTIES, 0.001)
+    assert width == 0.025  # 5 % of a typical 50 %: 2,5 percentage points
+    breaks = maps.class_breaks(COUNTIES, min_width=width)
+    assert len({maps.classify(v, breaks) for v in COUNTIES[1:]}) == 1
+    assert maps.classify(COUNTIES[0], breaks) != maps.classify(COUNTIES[1], breaks)
+    labels = [i.label for i in maps.legend_numeric(breaks, _pct, with_missing=False, step=0.001)]
+    assert labels == ["under 45,0\u00a0%", "45,0\u00a0% og over"]
+
+
+def test_classes_are_never_narrower_than_a_difference_worth_a_colour():
+    # 40 counties-worth of values packed around 50 % among others spread from 30 to 70 %: quantiles of them fell
+    # 0,1-0,5 points apart
+    values = [0.495 + i * 0.00025 for i in range(40)] + [0.30 + i * 0.0133 for i in range(31)]
+    width = maps.min_class_width(values, 0.001)
+    breaks = maps.class_breaks(values, min_width=width)
+    assert len(breaks) >= 2 and all(b - a >= width - 1e-9 for a, b in zip(breaks, breaks[1:], strict=False))
+    labels = [i.label for i in maps.legend_numeric(breaks, _pct, with_missing=False, step=0.001)]
+    assert labels == ["under 47,5\u00a0%", "47,5\u00a0% – 49,9\u00a0%", "50,0\u00a0% – 52,4\u00a0%", "52,5\u00a0% og over"]
+    # per 1 000 with one decimal: whole numbers at least 1,0 apart; kroner: at least 10 kr
+    assert maps.min_class_width([12.3, 14.1], 0.1) == 1.0 and maps.min_class_width([120.0, 180.0], 1) == 10
+    assert maps.min_class_width([0, 1, 2], 1, exact=True) == 1  # a count: one more centre is a real difference
+
+
+def test_a_count_s_first_class_reads_0_not_under_1():
+    fmt = lambda v: fmt_num(v, 0)  # noqa: E731
+    assert [i.label for i in maps.legend_numeric([1.0, 2.0], fmt, with_missing=False, step=1, lowest=0)] == [
+        "0", "1", "2 og over"]
+    assert [i.label for i in maps.legend_numeric([5.0, 10.0], fmt, with_missing=False, step=1, lowest=0)] == [
+        "0 – 4", "5 – 9", "10 og over"]
+
+
+def test_close_values_are_found_and_equal_ones_are_not_called_close():
+    assert maps.close_group([1.0, 1.5, 2.0, 5.0], 1.1) == (3, 1.0, 2.0)
+    assert maps.close_group([3.0, 3.0, 3.0], 1.0) is None  # equal values are never split by a class break anyway
+
+
+def test_the_summary_says_when_differences_are_small_and_whether_a_colour_boundary_splits_them():
+    import polars as pl
+
+    from dashboard import kart
+
+    counties = pl.DataFrame({"verdi": COUNTIES})
+    one_colour = kart.close_note(counties, kart.Classes([0.45], 0.025, [2025]), _pct, "fylker")
+    assert one_colour == (" Forskjellene er små: 14 av 15 fylker ligger mellom 48,7\u00a0% og 50,1\u00a0% og har "
+                          "samme farge på kartet.")
+    split = kart.close_note(counties, kart.Classes([0.5], 0.025, [2025]), _pct, "fylker")
+    assert "Fargegrensen ved 50,0\u00a0% går mellom dem, så ulik farge betyr her en liten forskjell." in split
+    spread = pl.DataFrame({"verdi": [0.30 + i * 0.02 for i in range(15)]})
+    assert kart.close_note(spread, kart.Classes([0.4, 0.5], 0.025, [2025]), _pct, "fylker") == ""
+
+
+def test_a_year_whose_areas_all_share_a_colour_says_why():
+    """Classes kept from recent years can leave an early year's map in one colour: the summary says so."""
+    import polars as pl
+
+    from dashboard import kart
+
+    classes = kart.Classes([13.0, 16.0, 18.0, 22.0], 1.0, [2021, 2025])
+    legend = maps.legend_numeric(classes.breaks, lambda v: fmt_num(v, 1), with_missing=False, step=0.1)
+    early = pl.DataFrame({"verdi": [2.0 + i * 0.1 for i in range(9)] + [19.0, None]})
+    assert kart.crowded_note(early, classes, legend, 2009, "kommuner") == (
+        " Med fargeinndelingen for alle år har 9 av 10 kommuner samme farge i 2009 (under 13,0).")
+    spread = pl.DataFrame({"verdi": [12.0, 14.0, 17.0, 20.0, 25.0]})
+    assert kart.crowded_note(spread, classes, legend, 2025, "kommuner") == ""
+
+
+def test_the_legend_says_its_classes_are_those_of_every_year():
+    from dashboard import kart
+
+    recent = kart.Classes([10.0], 1.0, [2021, 2022, 2023, 2024, 2025])
+    assert kart.classes_note(recent, list(range(2009, 2026))) == (
+        "Samme fargeinndeling for alle år, satt etter tallene for 2021–2025, så kartene kan sammenlignes fra år til år.")
+    assert "alle år (2021–2025)" in kart.classes_note(recent, [2021, 2022, 2023, 2024, 2025])
+    assert kart.classes_note(kart.Classes([0.45], 0.025, [2025]), [2025]) is None  # one year: nothing to compare
+    html = maps.legend_html(maps.legend_numeric([10.0], str, with_missing=False), "Tittel", "Samme <farger>")
+    assert '<p class="map-legend-note">Samme &lt;farger&gt;</p>' in html
 
 
 def test_tooltip_text_from_registers_is_escaped():
@@ -176,10 +281,35 @@ def test_map_summary_names_every_area_tied_on_the_value_shown():
                              "verdi": [1.0, 1.0, 0.4, 0.0, 0.001]})
     text = kart.summarise(counties, "Andel", 2024, pct, "fylker")
     assert "høyest i Oslo og Vestfold (100\u00a0%)" in text
-    assert "lavest i Troms og Finnmark (0\u00a0%)" in text, "0,1 % is shown as 0 % too: a tie for the reader"
+    # tied areas in alphabetical order, whatever their exact values
+    assert "lavest i Finnmark og Troms (0\u00a0%)" in text, "0,1 % is shown as 0 % too: a tie for the reader"
     many = pl.DataFrame({"navn": [f"K{i}" for i in range(6)], "verdi": [5.0, 5.0, 5.0, 5.0, 2.0, 1.0]})
-    assert "høyest (5) i 4 kommuner, lavest i K5 (1)" in kart.summarise(many, "Tall", 2024, lambda v: fmt_num(v, 0),
-                                                                         "kommuner")
+    assert "høyest (5) i fire kommuner, lavest i K5 (1)" in kart.summarise(many, "Tall", 2024,
+                                                                            lambda v: fmt_num(v, 0), "kommuner")
+
+
+def test_map_summary_gives_the_count_of_a_small_base():
+    """«lavest i Leka (26,3 %)» hides that it is 5 of 19: a share of fewer than SMALL_BASE is named with its count,
+    a tie names every area's, and the text says why; large bases stay bare shares."""
+    import polars as pl
+
+    from dashboard import kart
+    from dashboard.format import SMALL_BASE
+
+    pct = kart.formatter("andel", 1)
+    areas = pl.DataFrame({"navn": ["Leka", "Bergen", "Unjárga"], "verdi": [5 / 19, 0.45, 0.76],
+                          "teller": [5, 900, 38], "nevner": [19, 2000, 50]})
+    text = kart.summarise(areas, "Andel", 2024, pct, "kommuner")
+    assert "høyest i Unjárga (76,0\u00a0%)" in text and "lavest i Leka (26,3\u00a0%, 5\u00a0av\u00a019)" in text
+    assert f"Små tall: der andelen bygger på færre enn {SMALL_BASE}" in text
+    counties = pl.DataFrame({"navn": ["Oslo", "Vestfold", "Troms", "Finnmark"], "verdi": [1.0, 1.0, 0.0, 0.0],
+                             "teller": [1, 6, 0, 0], "nevner": [1, 6, 21, 18]})
+    text = kart.summarise(counties, "Andel", 2024, kart.formatter("andel", 0), "fylker")
+    assert "høyest, 100\u00a0%, i Oslo (1\u00a0av\u00a01) og Vestfold (6\u00a0av\u00a06)" in text
+    assert "lavest, 0\u00a0%, i Finnmark (0\u00a0av\u00a018) og Troms (0\u00a0av\u00a021)" in text
+    large = areas.filter(pl.col("nevner") >= SMALL_BASE)
+    assert "\u00a0av\u00a0" not in kart.summarise(large, "Andel", 2024, pct, "kommuner")
+    assert "Små tall" not in kart.summarise(large, "Andel", 2024, pct, "kommuner")
 
 
 def _lightness(hex_colour: str) -> float:

@@ -225,3 +225,37 @@ def test_old_municipality_codes_in_the_files_land_in_2024_municipalities(con):
                    (2022, "1507", ["1508", "1580"]), (2022, "5401", ["5501"])]  # Ålesund split 2024; Tromsø
     bad = rows(con, "SELECT count(*) FROM grasrotandel WHERE kommunenummer NOT IN (SELECT kommunenummer FROM kommune)")
     assert bad == [(0,)]
+
+
+@pytest.mark.parametrize(("view", "amount"), [("grasrot_indikator", "belop"), ("moms_indikator", "utbetalt")])
+def test_kroner_per_inhabitant_is_shown_as_the_exact_division_rounded_once_half_up(con, view, amount):
+    """The view keeps the full ratio and the formatter rounds it once, half away from zero: every place and year
+    shows what amount / population rounds to (Bodø's grasrot 2024, 128,502 kr, is 129 kr, not 128)."""
+    from decimal import ROUND_HALF_UP
+
+    from dashboard.format import fmt_num
+
+    got = rows(con, f"SELECT navn, aar, {amount}, folketall, kr_per_innbygger FROM {view} WHERE folketall > 0")
+    wrong = [(navn, aar, fmt_num(ratio)) for navn, aar, money, people, ratio in got
+             if fmt_num(ratio) != fmt_num((D(money) / D(people)).quantize(D(1), rounding=ROUND_HALF_UP))]
+    assert len(got) > 2000 and wrong == []
+    # the test has teeth: rounding to 2 decimals first, then half to even, moved some of these by 1 kr
+    twice = [navn for navn, _, _, _, ratio in got if round(round(ratio, 2)) != int(fmt_num(ratio).replace("\u00a0", ""))]
+    assert twice, "the mirror has values that double rounding shows 1 kr off"
+
+
+def test_totals_carry_the_status_of_the_amount_applied_for_and_the_published_organisations(con):
+    """The totals file's status is the amount paid's; the amount applied for has its own from the merknad, and its
+    recipient counts are stated, not published."""
+    got = rows(con, "SELECT aar, status, status_sokt, merknad, publisert_organisasjoner, oppgitt_mottakere, "
+                    "filer_mottakere FROM tilskudd_totaler WHERE ordning = 'momskompensasjon' ORDER BY aar")
+    by_year = {r[0]: r for r in got}
+    assert by_year[2018][1] == "publisert" and by_year[2018][2] == "avledet"  # 'søkt beløp avledet'
+    assert by_year[2024][2] == "publisert" and "søkt" in by_year[2024][3]
+    assert by_year[2019][2] == "ikke oppgitt" and "søkt" not in by_year[2019][3]
+    assert all(r[2] == r[1] for r in got if not r[1].startswith("publisert"))
+    assert by_year[2018][4] == int(by_year[2018][3].split(" organisasjoner")[0].replace(" ", ""))
+    assert [r[0] for r in got if r[4] is not None] == [2018]
+    columns = {c for (c,) in rows(con, "SELECT column_name FROM information_schema.columns "
+                                       "WHERE table_name = 'tilskudd_totaler'")}
+    assert not {"publisert_mottakere", "publisert_sokt", "publisert_givere"} & columns

@@ -159,9 +159,12 @@ def test_map_colours_357_municipalities_by_status_and_highlights_the_url_municip
     assert len(greys) == 63 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in greys)
     assert deck(at)["mapStyle"] == "/app/static/blank-style.json"
     # beneath the map, a static drawing of it (seen until deck.gl has drawn, and printed): the same colours and
-    # the ring on Stavanger; the map carries the summary as its alt text, the drawing none (read once)
+    # the ring on Stavanger; the map carries a short name (read with its full-screen button too), the drawing none
+    # (read once), and the summary is the text beside the map
     (alt, svg), = drawings(at)
-    assert alt == "" and "107" in at.get("deck_gl_json_chart")[0].proto.alt
+    assert alt == "" and at.get("deck_gl_json_chart")[0].proto.alt == "Kart: status i hver kommune, 2024"
+    assert any(m.value.startswith("Kartet viser status for 357 kommuner") and "ja, vedtatt: 107" in m.value
+               for m in at.markdown)
     fills = {el.get("fill").upper() for el in ElementTree.fromstring(svg).iter() if el.tag.endswith("path")}
     assert fills == {"#{:02X}{:02X}{:02X}".format(*f["properties"]["fill"][:3]) for f in features}
     assert [el.tag.rpartition("}")[2] for el in ElementTree.fromstring(svg).iter()
@@ -331,3 +334,20 @@ def test_municipalities_are_in_norwegian_alphabetical_order(qp):
     assert len(names) == 357
     assert names.index("Øygarden") < names.index("Ål")  # Æ Ø Å at the end, in that order
     assert qp.county_comparison(2021).is_empty()
+
+
+def test_a_year_chosen_on_another_page_is_not_a_mistake_here_and_links_carry_only_this_pages_choices(app):
+    # a grant year (not a survey round) and a grant scheme chosen on Tilskudd
+    at = run_page("pages/tilskudd.py", aar="2022", indikator="moms_kr_per_innbygger")
+    at.query_params.clear()  # as the browser does when the reader follows a page link
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert not [i.value for i in at.info if "2022" in i.value], "the reader did not choose 2022 on this page"
+    assert metrics(at)["Kommuner med politikk"] == "107 av 357"  # the latest round
+    assert "indikator" not in at.query_params, "the grant scheme means nothing here: not in this page's link"
+    at.query_params.clear()
+    at.switch_page("pages/oversikt.py").run()
+    assert not {"aar", "indikator"} & set(at.query_params), "the front page's link carries no choices"
+    # a link that names a year that is no round still says so
+    fresh = app(aar="2022")
+    assert any("«2022» er ikke en runde" in i.value for i in fresh.info)

@@ -686,6 +686,17 @@ def test_the_key_figures_download_leaves_an_unknown_policy_empty_not_no(app, dow
     assert policy_cell(statuses["ja"]) == "1"
 
 
+def test_the_grasrot_table_s_share_over_time_says_its_base_misses_deleted_organisations(app):
+    """The grasrot chart's table and download have the share of registered organisations that receive for every
+    year: its note says the register keeps no deleted organisations (and keeps the split caveat where there is one)."""
+    from dashboard.oversikt import SHARE_HISTORY
+
+    notes = [c.value for c in app(kommune="5001").caption if SHARE_HISTORY in c.value]
+    assert len(notes) == 1 and "Andelen registrerte som mottar" in notes[0]
+    split = [c.value for c in app(kommune="1508").caption if SHARE_HISTORY in c.value]
+    assert len(split) == 1 and "ble delt i 2024" in split[0]
+
+
 def test_a_municipality_that_took_over_part_of_a_divided_one_says_so_in_the_year_it_happened(app, con):
     """Narvik got part of Tysfjord when Tysfjord was divided (1 January after its last year): the profile says
     'Fra 2020 fikk Narvik en del av Tysfjord', never that Narvik 'belonged to' Tysfjord or that it was divided in

@@ -14,8 +14,8 @@ import pytest
 from page_helpers import cards
 from streamlit.testing.v1 import AppTest
 
-from dashboard import components, figures, tilskudd
-from dashboard.format import and_list
+from dashboard import components, figures, oversikt, tilskudd
+from dashboard.format import SMALL_BASE, and_list
 from dashboard.queries_tilskudd import GRASROT, MOMS, PUBLISHERS
 from etl.config import ROOT
 
@@ -102,12 +102,12 @@ def test_national_grasrot_totals_as_readers_see_them(mirror_db, monkeypatch, vis
     totals = shown(at.dataframe[-1]).set_index("aar")
     assert totals.loc["2019", "publisert_utbetalt"] == f"698{NBSP}265{NBSP}345{NBSP}kr"
     assert totals.loc["2023", "publisert_utbetalt"] == f"794{NBSP}000{NBSP}000{NBSP}kr"
-    assert totals.loc["2021", "status"] == "Ikke publisert (anslag mellom to år)"
+    assert totals.loc["2021", "status_utbetalt"] == "Ikke publisert (anslag mellom to år)"
     # a year without a published total has nothing under "Publisert": its estimate stands in a column of its own
     assert totals.loc["2021", "publisert_utbetalt"] == "–"
     assert totals.loc["2021", "anslag_ikke_publisert"] == f"742{NBSP}666{NBSP}667{NBSP}kr"
     assert totals.loc["2019", "anslag_ikke_publisert"] == "–"
-    assert totals.loc["2024", "status"] == "Ikke publisert (anslag)"
+    assert totals.loc["2024", "status_utbetalt"] == "Ikke publisert (anslag)"
     headers = [c["label"] for c in json.loads(at.dataframe[-1].proto.columns).values() if "label" in c]
     assert "Anslag (ikke publisert)" in headers and "Summen av mottakerlistene" in headers
     page = texts(at)
@@ -222,7 +222,7 @@ def test_without_a_tab_in_the_url_only_the_time_charts_are_drawn(mirror_db, monk
     assert len(charts(at)) == len(titles)  # one plotly chart per time chart, none from the closed tabs
     assert not [t for t in titles if any(c in t for c in CATEGORY_AND_RANKING_TITLES)]
     # the recipients and totals tables are in closed tabs (the tables under the charts are their data)
-    assert not [d for d in at.dataframe if {"orgnr", "status"} & set(d.value.columns)]
+    assert not [d for d in at.dataframe if {"orgnr", "status_utbetalt"} & set(d.value.columns)]
     assert all(not t.children for t in at.tabs[1:])
 
 
@@ -232,7 +232,7 @@ def test_the_category_tab_from_a_link_draws_the_category_charts_with_the_head_of
     assert drawn_tabs(at) == ["Kategorier"]
     assert at.query_params["visning"] == "Kategorier"
     assert headings(at) == ["Utbetalt per kategori (ICNPO-gruppe), Oslo 2023",
-                            "Mottakere per kategori (ICNPO-gruppe), Oslo 2023"]
+                            "Søkere som fikk utbetalt, per kategori (ICNPO-gruppe), Oslo 2023"]
     assert len(charts(at)) == 2
     tab = at.tabs[TABS.index("Kategorier")]
     assert tab.markdown[0].value == "## Kategorier"  # the tab's name, for screen readers (hidden_heading)
@@ -323,26 +323,32 @@ def test_a_new_year_builds_only_the_open_tab_s_figures(mirror_db, monkeypatch):
                                                    (MOMS, "moms_kr_per_innbygger")])
 def test_national_bars_hatch_the_years_without_a_published_total(mirror_db, monkeypatch, downloads, scheme,
                                                                  indikator):
-    """The country's amounts and recipients per year: the unpublished years hatched, with the overview's legend
-    entry and note, and the status of each year in the download."""
+    """The country's amounts per year: the unpublished years hatched, with the overview's legend entry and note,
+    and the status of each year in the download. The count of recipients is never hatched: the status is the
+    amount's, and no count is a published national figure."""
     years = unpublished_years(mirror_db, scheme)
     assert years, "the mirror has years without a published national total"
     at = _app(mirror_db, monkeypatch, indikator=indikator)
     amount, per_inhabitant, recipients, share = charts(at)
-    for bars in (amount, recipients):
-        hatched, legend = hatching(bars)
-        assert hatched == set(years)
-        assert figures.UNOFFICIAL_LEGEND in legend
+    paid = next(t for t in amount["data"] if t.get("name") == "Utbetalt")
+    assert hatching({"data": [paid], "layout": {}})[0] == set(years), "the paid bars by the paid total's status"
+    hatched, legend = hatching(amount)
+    assert set(years) <= hatched and figures.UNOFFICIAL_LEGEND in legend
+    assert hatching(recipients) == (set(), []), "a count is not official in the years whose amount is"
+    assert any(tilskudd.COUNTED_NOTE in c.value for c in at.caption)
     assert hatching(per_inhabitant) == (set(), ["Hele landet"]) and not hatching(share)[0]  # lines: no bars
     note = (f"Skraverte stolper: {PUBLISHERS[scheme]} har ikke publisert et landstall for "
             f"{and_list([str(y) for y in years])}.")
-    assert sum(note in c.value for c in at.caption) == 2, "the note under both bar charts"
+    assert sum(note in c.value for c in at.caption) == 1, "the note under the amounts"
     title = "Grasrotandelen: utbetalt per år, hele landet" if scheme == GRASROT else \
         "Momskompensasjon: søkt og utbetalt per år, hele landet"
     csv = downloads[f"{components.slug(title)}.csv"]
     lines = csv.decode("utf-8-sig").splitlines()
-    assert lines[0].split(";")[-1] == "Status for landstallet"
-    assert next(line for line in lines if line.startswith(f"{years[-1]};")).split(";")[-1].lower().count("ikke publisert") == 1
+    header = lines[0].split(";")
+    status = header.index("Status for landstallet (utbetalt)")
+    assert next(line for line in lines if line.startswith(f"{years[-1]};")).split(";")[status].lower().count(
+        "ikke publisert") == 1
+    assert ("Status, søkt" in header) == (scheme == MOMS)
 
 
 def test_a_municipality_s_bars_are_not_hatched(mirror_db, monkeypatch):
@@ -381,9 +387,106 @@ def test_the_summaries_and_notes_are_sentences(mirror_db, monkeypatch):
     assert ": Hele landet" not in page
     at = _app(mirror_db, monkeypatch, visning="Kategorier")
     assert "Andel av de registrerte organisasjonene som mottar grasrotandel, per kategori, hele landet" in texts(at)
-    assert any(c.value.endswith("har ingen kategori og er ikke med.") for c in at.caption)
+    assert any("har ingen kategori og er ikke med." in c.value for c in at.caption)
     at = _app(mirror_db, monkeypatch, visning="Mottakere")
     (summary,) = [m.value for m in at.markdown if m.value.startswith("De ") and "største mottakerne" in m.value]
     assert "av alt som ble utbetalt det året." in summary and " der." not in summary
     at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", visning="Fylker")
     assert any(c.value.endswith("hovedkontoret ligger.") for c in at.caption)
+
+
+def _db_rows(db, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_moms_landstall_shows_only_what_was_published(mirror_db, monkeypatch):
+    """The totals file's status is the amount paid's: the applicants and the amount applied for it holds are not
+    shown as published; what the regulator published stands in its words, and the organisations it counted beside
+    the applicants in the lists."""
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", visning="Landstall")
+    table = at.dataframe[-1]
+    headers = [c["label"] for c in json.loads(table.proto.columns).values() if "label" in c]
+    assert "Publisert antall mottakere" not in headers and "Søkere i listene" in headers
+    assert "Status, utbetalt" in headers and "Status, søkt" in headers and "Merknad" in headers
+    cells = shown(table).set_index("aar")
+    ((orgs, applicants, merknad),) = _db_rows(mirror_db, "SELECT publisert_organisasjoner, filer_mottakere, merknad "
+                                              "FROM tilskudd_totaler WHERE ordning = 'momskompensasjon' AND aar = 2018")
+    assert cells.loc["2018", "status_utbetalt"] == "Publisert"
+    assert cells.loc["2018", "status_søkt"] == "Regnet ut, ikke publisert" and cells.loc["2018", "publisert_søkt"] == "–"
+    assert cells.loc["2018", "publisert_organisasjoner"] == f"{orgs:,}".replace(",", NBSP)
+    assert cells.loc["2018", "søkere_i_listene"] == f"{applicants:,}".replace(",", NBSP)
+    assert cells.loc["2018", "merknad"] == merknad
+    assert cells.loc["2021", "filene_stemmer"] in ("–", "", "None")  # no published figure to agree with
+    page = texts(at)
+    assert "sammenligningen ingen kontroll" in page and "(eller anslaget) alle år" not in page
+    assert "**Status** gjelder bare utbetalt beløp" in page
+
+
+def test_moms_count_is_applicants_paid_with_the_published_organisations_beside_it(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2018")
+    ((orgs, applicants),) = _db_rows(mirror_db, "SELECT publisert_organisasjoner, filer_mottakere FROM tilskudd_totaler "
+                                     "WHERE ordning = 'momskompensasjon' AND aar = 2018")
+    card = metric(at, "Søkere som fikk utbetalt 2018")
+    assert card.value == f"{applicants:,}".replace(",", NBSP)
+    assert "sentralledd" in card.help and f"{orgs:,}".replace(",", NBSP) + " organisasjoner" in card.help
+    assert not [c for c in cards(at) if c.startswith("Mottakere")]
+    assert "Søkere som fikk utbetalt per år, hele landet" in headings(at)
+    assert any(tilskudd.APPLICANTS in c.value for c in at.caption)
+    # the applied-for bars by their own status: 2018's amount applied for is derived, not published
+    derived = {y for (y,) in _db_rows(mirror_db, "SELECT aar FROM tilskudd_totaler WHERE ordning = "
+                                      "'momskompensasjon' AND status_sokt <> 'publisert'")}
+    amount = charts(at)[0]
+    applied = next(t for t in amount["data"] if t.get("name") == "Søkt")
+    assert hatching({"data": [applied], "layout": {}})[0] == derived and 2018 in derived
+    assert any("Søkt beløp er ikke publisert for 2018 (bare regnet ut)" in c.value for c in at.caption)
+
+
+def test_the_grasrot_share_over_time_says_its_base_misses_deleted_organisations(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch)
+    assert any(oversikt.SHARE_HISTORY in c.value for c in at.caption)
+    assert oversikt.SHARE_HISTORY in metric(at, "Andel registrerte som mottar").help
+    at = _app(mirror_db, monkeypatch, visning="Kategorier", aar="2019")
+    assert any(oversikt.SHARE_HISTORY in c.value for c in at.caption)
+
+
+def test_the_oslo_share_by_category_puts_small_bases_below_as_counts(mirror_db, monkeypatch):
+    at = _app(mirror_db, monkeypatch, indikator="moms_kr_per_innbygger", aar="2024", visning="Kategorier")
+    small = {g for (g,) in _db_rows(mirror_db, "SELECT gruppenavn FROM moms_icnpo WHERE nivaa = 'land' AND aar = 2024 "
+                                    "AND mottakere < 20")}
+    assert small, "the mirror has categories of few applicants"
+    oslo = next(s for s in charts(at) if any("i Oslo" in (h or "") for h in s["data"][0].get("hovertext", [])))
+    bars = oslo["data"][0]
+    order = bars["y"][::-1]  # top down
+    assert set(order[-len(small):]) == small, "the small bases are at the bottom"
+    assert order[0] not in small
+    (summary,) = [m.value for m in at.markdown if m.value.startswith("Andelen av momskompensasjonen")]
+    assert f"høyest i {order[0].lower()} (" in summary and "færre enn 20 søkere" in summary
+    assert any("Grå stolper: færre enn 20 søkere" in c.value for c in at.caption)
+
+
+def test_a_small_municipality_share_card_gives_the_count(mirror_db, monkeypatch, con):
+    """Utsira has a handful of registered organisations: the card says «k av n», as the profile does, not «66,7 %»."""
+    at = _app(mirror_db, monkeypatch, kommune="1151")
+    year = int(at.selectbox(key="w_aar").value)
+    k, n = con.sql("SELECT mottakere, registrerte FROM grasrot_indikator WHERE nivaa = 'kommune' AND kode = '1151' "
+                   "AND aar = ?", params=[year]).fetchall()[0]
+    assert n < SMALL_BASE
+    card = metric(at, f"Andel registrerte som mottar {year}")
+    assert card.value == f"{k}{NBSP}av{NBSP}{n}" and card.spark_alt is None and card.help.startswith("Små tall")
+    assert metric(at, f"Kr per innbygger {year}").comparison.startswith("Hele landet")
+
+
+def test_the_national_municipal_ranking_says_when_its_top_rests_on_few_recipients(mirror_db, monkeypatch, con):
+    """The top 20 per inhabitant are small places: the text under the chart counts those with few recipients."""
+    at = _app(mirror_db, monkeypatch, visning="Kommuner")
+    year = int(at.selectbox(key="w_aar").value)
+    top = con.sql("SELECT navn, mottakere FROM grasrot_indikator WHERE nivaa = 'kommune' AND aar = ? "
+                  "ORDER BY kr_per_innbygger DESC, navn LIMIT ?", params=[year, tilskudd.TOP_MUNICIPALITIES]).pl()
+    few = top.filter(top["mottakere"] < SMALL_BASE).height
+    assert few  # the mirror's top has some; else this test checks nothing
+    assert (f"Små tall: {few} av de {tilskudd.TOP_MUNICIPALITIES} kommunene i figuren har færre enn {SMALL_BASE} "
+            "mottakere") in texts(at)

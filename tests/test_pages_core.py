@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from xml.etree import ElementTree
@@ -89,8 +90,35 @@ def test_overview_marks_the_years_without_a_published_national_total(app, downlo
         assert "Skravert: landstallet er ikke publisert" in [t.get("name") for t in specs[title]["data"]]
     csv = downloads["grasrotandelen-utbetalt-per-ar.csv"].decode("utf-8-sig").splitlines()
     header = csv[0].split(";")
-    assert header[-1] == "Status for landstallet"
+    assert header[-1] == "Status for landstallet (utbetalt)"
     assert next(line for line in csv if line.startswith("2024;")).endswith(";Ikke publisert (anslag)")
+
+
+def test_overview_moms_applied_for_carries_its_own_status(app, downloads, con):
+    """Momskompensasjon 2018: the amount paid is published, the amount applied for only derived ('søkt beløp
+    avledet'): its bar is hatched, the note and the download say so, and the count is applicants, not
+    organisations."""
+    at = app()
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    moms = next(s for s in specs if [t.get("name") for t in s["data"][:2]] == ["Søkt", "Utbetalt"])
+
+    def hatched(name: str) -> set[int]:
+        trace = next(t for t in moms["data"] if t.get("name") == name)
+        return {x for x, shape in zip(trace["x"], trace["marker"]["pattern"]["shape"], strict=True) if shape}
+
+    status = dict(con.execute("SELECT aar, status_sokt FROM tilskudd_totaler "
+                              "WHERE ordning = 'momskompensasjon'").fetchall())
+    paid = {y for (y,) in con.execute("SELECT aar FROM tilskudd_totaler WHERE ordning = 'momskompensasjon' "
+                                      "AND status NOT LIKE 'publisert%'").fetchall()}
+    assert hatched("Søkt") == {y for y, s in status.items() if s != "publisert"} and 2018 in hatched("Søkt")
+    assert hatched("Utbetalt") == paid and 2018 not in paid
+    assert "Søkt beløp er ikke publisert for 2018 (bare regnet ut)" in _text(at)
+    csv = downloads["momskompensasjon-sokt-og-utbetalt.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert "Søkere som fikk utbetalt" in header and "Mottakere" not in header
+    row = next(line for line in csv if line.startswith("2018;")).split(";")
+    assert row[header.index("Status, søkt")] == "Regnet ut, ikke publisert"
+    assert row[header.index("Status for landstallet (utbetalt)")] == "Publisert"
 
 
 def test_overview_county_table_has_all_counties(app):
@@ -147,6 +175,10 @@ def test_map_of_the_snapshot_year_says_its_figures_are_from_the_day_the_data_was
     assert ("Tallene for 2024 er dagens organisasjoner som var registrert ved utgangen av 2024; organisasjoner som "
             "er slettet siden, er ikke med.") in earlier
     assert "slettet siden" not in _text(app("pages/kart.py", aar="2024", indikator="grasrot_kr_per_innbygger"))
+    # a share of the registered organisations has the same base: too high in earlier years, and said so
+    share = _text(app("pages/kart.py", aar="2019", indikator="grasrot_andel_mottar"))
+    assert ("De registrerte organisasjonene for 2019 er dagens organisasjoner som var registrert ved utgangen av "
+            "2019; organisasjoner som er slettet siden, er ikke med. Andelen er derfor for høy") in share
     assert "registreringer fram til 30. september 2025" in _text(app("pages/kart.py", indikator="org_nye"))
 
 
@@ -162,17 +194,63 @@ def _hex(rgba: list[int]) -> str:
                                     {"indikator": "politikk_status", "aar": "2024", "kommune": "4601"}])
 def test_map_has_a_static_drawing_of_the_same_map_beneath_it(app, params):
     """The drawing the reader sees until deck.gl has drawn (and what prints) has the deck's colours: one per
-    class the map uses, on the sea; its alt text names the map and sums it up."""
+    class the map uses, on the sea; the map is named by its title and summed up in the text beside it."""
     at = app("pages/kart.py", **params)
     (alt, svg), = drawings(at)
     title = at.markdown[[m.value.startswith("## ") for m in at.markdown].index(True)].value[3:]
-    assert alt == ""  # the map above it carries the description; a screen reader reads it once
-    assert at.get("deck_gl_json_chart")[0].proto.alt.startswith(f"Kart: {unescape(title)}")
+    assert alt == ""  # the map above it carries the name; a screen reader meets the map once
+    # the map's name is short (Streamlit reads it with the full-screen button too); the summary is the text beside it
+    assert at.get("deck_gl_json_chart")[0].proto.alt == f"Kart: {unescape(title)}"
+    name, _, year = unescape(title).rpartition(", ")
+    summary = f"Status i kommuneundersøkelsen {year}" if params.get("indikator") == "politikk_status" \
+        else f"{name} i {year}: høyest i "
+    assert any(unescape(m.value).startswith(summary) for m in at.markdown), summary
     assert ElementTree.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text.startswith("Kart: ")
     deck_colours = {_hex(f["properties"]["fill"]) for f in choropleth(_deck(at))["data"]["features"]}
     assert {c.upper() for c in _drawing_colours(svg)} - {maps.SEA} == deck_colours
     marks = [el for el in ElementTree.fromstring(svg).iter() if el.get("stroke") == maps.HIGHLIGHT]
     assert len(marks) == (1 if params.get("kommune") else 0)  # the ring, or the county's orange edge
+
+
+def _legend(at: AppTest) -> tuple[list[tuple[str, str]], str]:
+    """The map legend's classes as shown (colour, label; 'Ingen data' aside) and the note under them."""
+    body = next(h.proto.body for h in at.get("html") if "map-legend" in h.proto.body)
+    items = [(c, unescape(html.unescape(t))) for c, t in re.findall(r'background:([^"]+)"></span>(.*?)</li>', body)]
+    note = re.search(r'class="map-legend-note">(.*?)</p>', body)
+    return [i for i in items if i[1] != maps.NO_DATA_LABEL], html.unescape(note.group(1)) if note else ""
+
+
+@pytest.mark.parametrize(("params", "years"), [
+    ({}, ("2024", "2025")),  # the municipalities' classes were '19,0 – 21,9' in one, '19,0 – 22,9' in the other
+    ({"nivaa": "fylke", "indikator": "grasrot_andel_mottar"}, ("2019", "2024")),
+    ({"nivaa": "fylke", "indikator": "moms_kr_per_innbygger"}, ("2018", "2024")),
+])
+def test_maps_of_two_years_share_their_colour_classes_and_say_so(app, params, years):
+    """The same colour means the same values in every year of an indicator, and the legend says so."""
+    (classes, note), (other, other_note) = (_legend(app("pages/kart.py", aar=y, **params)) for y in years)
+    assert len(classes) >= 2 and classes == other
+    assert note == other_note and note.startswith("Samme fargeinndeling for alle år")
+
+
+def test_county_shares_a_point_apart_are_not_shown_as_a_contrast(app):
+    """14 counties within about one point of each other were drawn in three classes ('49,0 % – 49,9 %'): now no class
+    is narrower than 2,5 points, and the summary says the differences are small."""
+    at = app("pages/kart.py", nivaa="fylke", indikator="grasrot_andel_mottar", aar="2024")
+    classes, _ = _legend(at)
+    for _, band in classes[1:-1]:
+        lo, hi = (float(x.replace("\u00a0%", "").replace(",", ".")) for x in band.split(" – "))
+        assert hi + 0.1 - lo >= 2.5 - 1e-9, band
+    assert re.search(r"Forskjellene er små: \d+ av 15 fylker ligger mellom", _text(at).replace("\u00a0", " "))
+
+
+def test_a_count_s_first_colour_class_reads_0(app, con):
+    """Municipalities without a volunteer centre are '0', not 'under 1'."""
+    none = con.sql("SELECT count(*) FROM indikator_verdi WHERE indikator = 'frivilligsentraler' AND nivaa = 'kommune' "
+                   "AND aar = (SELECT max(aar) FROM indikator_verdi WHERE indikator = 'frivilligsentraler') "
+                   "AND verdi = 0").fetchall()[0][0]
+    assert none > 0
+    classes, _ = _legend(app("pages/kart.py", indikator="frivilligsentraler"))
+    assert classes[0][1] == "0" and not any(label.startswith("under") for _, label in classes)
 
 
 def test_map_drawing_follows_the_selection(app):
@@ -209,6 +287,20 @@ def test_map_county_level_and_head_office_warning(app):
     names = {f["properties"]["navn"] for f in features}
     assert "Finnmark" in names and not any(" - " in n for n in names)
     assert " - " not in _text(at).split("Tabell:")[0]
+
+
+@pytest.mark.parametrize("nivaa", ["fylke", "kommune"])
+def test_map_head_office_note_is_that_of_the_year_shown(app, con, nivaa):
+    """Over the map of momskompensasjon in an earlier year, the Oslo share named is that year's, as on Tilskudd."""
+    shares = dict(con.sql("SELECT aar, andel_oslo FROM moms_indikator WHERE nivaa = 'land'").fetchall())
+    years = sorted(shares)
+    assert len(years) > 1
+    for aar in (years[0], years[-1]):
+        notes = [w.value for w in app("pages/kart.py", nivaa=nivaa, indikator="moms_kr_per_innbygger",
+                                      aar=str(aar)).warning if "hovedkontor" in w.value]
+        assert len(notes) == 1, notes
+        assert f"I {aar} gikk {round(100 * shares[aar])}\u00a0% av pengene" in notes[0].replace(" %", "\u00a0%")
+        assert not any(str(y) in notes[0] for y in years if y != aar), f"another year named over the {aar} map"
 
 
 def test_map_policy_status_legend_keeps_unknown_apart_from_no(app):
@@ -318,3 +410,37 @@ def test_the_change_per_1000_is_the_change_of_the_values_as_shown():
     assert cards_["Registrerte organisasjoner"].delta == "+1\u00a0872 nye i 2025 (til 30.9.)"
     full_year = {c.label: c for c in oversikt.org_cards(orgs, "2025-12-31")}
     assert full_year["Registrerte organisasjoner"].delta == "+1\u00a0872 nye i 2025"
+
+
+def test_a_page_that_fails_says_so_in_norwegian_and_keeps_the_banner_and_footer(mirror_db, monkeypatch):
+    from dashboard import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setenv("FRIVILLIG_DB", str(mirror_db))
+    monkeypatch.delenv("FRIVILLIG_RAISE_ERRORS")
+    monkeypatch.setattr(queries, "county_overview", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, "Streamlit's English error box"
+    assert [e.value for e in at.error] == ["Noe gikk galt da siden skulle vises. Last siden inn på nytt, eller prøv "
+                                           "igjen litt senere. Feilen er logget."]
+    text = _text(at)
+    assert "secret detail" not in text and "Testdata – ikke offisiell statistikk" in text
+    assert at.caption[-1].value.startswith("Frivillighetsstatistikk · Data hentet"), "the footer"
+
+
+def test_map_summary_names_a_small_base_with_its_count(app, mirror_db):
+    """The Kart summary's lowest share is a municipality with few registered organisations: it reads «k av n»."""
+    import duckdb
+
+    from dashboard.format import SMALL_BASE
+
+    with duckdb.connect(str(mirror_db), read_only=True) as con:
+        navn, k, n = con.sql("""SELECT m.kommunenavn_kort, v.teller, v.nevner FROM indikator_verdi v
+                                JOIN kommune m ON m.kommunenummer = v.kode
+                                WHERE v.indikator = 'grasrot_andel_mottar' AND v.nivaa = 'kommune' AND v.aar = 2024
+                                ORDER BY v.verdi, m.kommunenavn_kort LIMIT 1""").fetchall()[0]
+    text = _text(app("pages/kart.py", aar="2024", indikator="grasrot_andel_mottar"))
+    assert n < SMALL_BASE  # the mirror's lowest is a small base; else this test checks nothing
+    assert f"lavest i {navn} (" in text and f", {k}\u00a0av\u00a0{n})" in text and "Små tall:" in text

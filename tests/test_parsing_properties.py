@@ -4,7 +4,7 @@ organisation numbers, and survey answers. Complements the examples in test_grasr
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from babel.numbers import format_decimal
@@ -100,7 +100,8 @@ def test_words_are_never_numbers(word):
 @given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from([0, 1, 2]))
 def test_the_dashboards_own_number_format_parses_back(cents, decimals):
     x = cents / 100
-    assert parse_nok(fmt_num(x, decimals)) == pytest.approx(round(x, decimals), abs=10 ** -decimals / 2)
+    half_up = float((Decimal(cents) / 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    assert parse_nok(fmt_num(x, decimals)) == pytest.approx(half_up, abs=10 ** -decimals / 2)
     assert parse_nok(fmt_nok(round(x))) == round(x)
 
 
@@ -109,12 +110,18 @@ def test_the_dashboards_own_number_format_parses_back(cents, decimals):
                  st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)), st.sampled_from([0, 1, 2, 3]))
 @example(-0.04, 1)
 @example(2.5, 0)
+@example(128.5, 0)
+@example(-0.4, 0)
 @example(0.125, 2)
 def test_number_format_is_babels_norwegian_format(x, decimals):
-    """fmt_num is hand-written for speed; babel's nb_NO pattern is the reference it must match character for character."""
+    """fmt_num is hand-written for speed; babel's nb_NO pattern is the reference it must match character for
+    character, for the value rounded half away from zero (SSB's rule; babel itself rounds half to even) and a zero
+    without sign."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    rounded = round(float(x), decimals) if decimals else round(float(x))
-    expected = format_decimal(rounded, format=pattern, locale="nb_NO").replace("-", "−")
+    exact = Decimal(x) if isinstance(x, int) else Decimal(repr(x))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    expected = format_decimal(abs(rounded) if rounded.is_zero() else rounded, format=pattern,
+                              locale="nb_NO").replace("-", "−")
     assert fmt_num(x, decimals) == expected
 
 

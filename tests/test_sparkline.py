@@ -40,3 +40,17 @@ def test_too_few_values_draw_nothing():
 def test_description_is_escaped():
     svg = sparkline_svg([1, 2], '<script>alert("x")</script>')
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def _dot(svg: str) -> tuple[float, float]:
+    return float(svg.split('cx="')[1].split('"')[0]), float(svg.split('cy="')[1].split('"')[0])
+
+
+def test_the_dot_marks_the_chosen_point():
+    """A card for an earlier year marks that year on its trend line, not the last one."""
+    values = [10, 30, 20]
+    assert _dot(sparkline_svg(values, "x")) == _points(sparkline_svg(values, "x"))[-1]
+    assert _dot(sparkline_svg(values, "x", highlight=1)) == _points(sparkline_svg(values, "x"))[1]
+    # a missing value has no point, so no dot
+    assert "<circle" not in sparkline_svg([1.0, None, 3.0], "x", highlight=1)
+    assert _dot(sparkline_svg([None, 1.0, 3.0], "x", highlight=1)) == _points(sparkline_svg([1.0, 3.0], "x"))[0]

@@ -48,7 +48,9 @@ SELECT
     coalesce(g.givere, 0)::BIGINT AS givere,
     coalesce(g.mottakere, 0)::BIGINT AS mottakere,
     b.folketall,
-    round(coalesce(g.belop, 0) / b.folketall, 2)::DOUBLE AS kr_per_innbygger,
+    -- full precision: the dashboard rounds once, as it shows the value (a stored 128,50 shown as 128 is 1 kr off
+    -- the exact 128,502)
+    (coalesce(g.belop, 0) / b.folketall)::DOUBLE AS kr_per_innbygger,
     r.registrerte,
     CASE WHEN r.registrerte > 0 THEN coalesce(g.mottakere, 0) / r.registrerte END AS andel_registrerte_mottar,
     coalesce(g.mottakere_utenfor_register, 0)::BIGINT AS mottakere_utenfor_register,
@@ -116,7 +118,7 @@ SELECT
     coalesce(g.sokt, 0)::DECIMAL(18, 2) AS sokt,
     coalesce(g.mottakere, 0)::BIGINT AS mottakere,
     b.folketall,
-    round(coalesce(g.utbetalt, 0) / b.folketall, 2)::DOUBLE AS kr_per_innbygger,
+    (coalesce(g.utbetalt, 0) / b.folketall)::DOUBLE AS kr_per_innbygger,
     CASE WHEN g.sokt > 0 THEN 1 - g.utbetalt / g.sokt END AS avkorting,
     coalesce(g.utbetalt, 0) / l.utbetalt_land AS andel_av_landet,
     CASE WHEN s.nivaa = 'land' THEN o.andel_oslo END AS andel_oslo,
@@ -145,7 +147,8 @@ WITH agg AS (
                 END AS kode,
             aar, icnpo_gruppe, i_register,
             sum(utbetalt) AS utbetalt, sum(sokt) AS sokt, count(DISTINCT orgnr) AS mottakere,
-            sum(utbetalt) FILTER (WHERE kommunenummer = '0301') AS utbetalt_oslo
+            sum(utbetalt) FILTER (WHERE kommunenummer = '0301') AS utbetalt_oslo,
+            count(DISTINCT orgnr) FILTER (WHERE kommunenummer = '0301') AS mottakere_oslo
         FROM (SELECT *, left(kommunenummer, 2) AS fylke FROM stg_moms_mottaker)
         GROUP BY GROUPING SETS ((aar, icnpo_gruppe, i_register), (aar, fylke, icnpo_gruppe, i_register),
                                 (aar, kommunenummer, icnpo_gruppe, i_register))
@@ -161,6 +164,7 @@ SELECT
     a.mottakere::BIGINT AS mottakere,
     a.utbetalt / sum(a.utbetalt) OVER (PARTITION BY a.nivaa, a.kode, a.aar) AS andel_utbetalt,
     CASE WHEN a.nivaa = 'land' THEN coalesce(a.utbetalt_oslo, 0) / a.utbetalt END AS andel_oslo,
+    CASE WHEN a.nivaa = 'land' THEN a.mottakere_oslo END::BIGINT AS mottakere_oslo,
     m.merknad
 FROM agg a
 LEFT JOIN stg_grants_gruppe g ON g.icnpo_gruppe = a.icnpo_gruppe
@@ -185,6 +189,7 @@ FROM mart_moms_indikator
 ORDER BY sortering, kode, aar;
 
 CREATE OR REPLACE VIEW moms_icnpo AS
-SELECT nivaa, kode, aar, icnpo_gruppe, gruppenavn, utbetalt, sokt, mottakere, andel_utbetalt, andel_oslo, merknad
+SELECT nivaa, kode, aar, icnpo_gruppe, gruppenavn, utbetalt, sokt, mottakere, andel_utbetalt, andel_oslo,
+       mottakere_oslo, merknad
 FROM mart_moms_icnpo
 ORDER BY nivaa, kode, aar, utbetalt DESC;

@@ -1,9 +1,21 @@
--- Published national totals per grant scheme and year beside the sums of the files, with the reconciliation
--- (sql/checks/tsk_tilskudd_avstemming.sql fails the build where they disagree), and explanation texts.
+-- National totals per grant scheme and year from published/tilskudd-totaler.csv beside the sums of the files, with
+-- the reconciliation (sql/checks/tsk_tilskudd_avstemming.sql fails the build where they disagree), and explanation
+-- texts.
+--
+-- What the totals file says was published. Its `status` is one per row and is about the amount paid
+-- (`publisert_utbetalt`) only; the row's `merknad` says in words what else the source published ('over 35 000
+-- mottakere', '24 055 organisasjoner (inkl. lokalledd)', '2,78 mrd. søkt'). The file's recipients, givers and
+-- amount applied for are the values the (synthetic) grant files were made to add up to, published or not, so they
+-- are `oppgitt_*` ('stated in the totals file'), never `publisert_*`. The amount applied for gets its own status
+-- read from the merknad (`status_sokt`), and the number of organisations a source states ('24 055 organisasjoner')
+-- is `publisert_organisasjoner`.
+--
 -- Tolerance: 0 kr where status is 'publisert', 'interpolert' or 'antatt' (the files are expected to add up to the
 -- krone); 500 000 kr where status is 'publisert (avrundet)' (figures published in whole millions, 'om lag
--- 717 mill. kr': half the rounding unit). Counts of givers are compared exactly where published, and not for
--- rounded rows; recipient counts are shown but not compared (published counts are approximate, 'over 35 000').
+-- 717 mill. kr': half the rounding unit). Counts of givers are compared exactly where stated, and not for rounded
+-- rows; recipient counts are not compared. For 'interpolert' and 'antatt' rows the totals are not independent of
+-- the files (they are the values the files were calibrated to), so `avstemt` there only guards the files against
+-- change: it checks nothing about the lists.
 
 CREATE OR REPLACE VIEW tilskudd_totaler AS
 WITH filer AS (
@@ -20,8 +32,23 @@ sammen AS (
         coalesce(t.ordning, f.ordning) AS ordning,
         coalesce(t.aar, f.aar) AS aar,
         t.status, t.kilde, t.merknad,
-        t.utbetalt AS publisert_utbetalt, t.sokt AS publisert_sokt,
-        t.mottakere AS publisert_mottakere, t.givere AS publisert_givere,
+        t.utbetalt AS publisert_utbetalt, t.sokt AS oppgitt_sokt,
+        t.mottakere AS oppgitt_mottakere, t.givere AS oppgitt_givere,
+        -- the amount applied for: as the paid amount where that is not published; else what the merknad says
+        -- ('søkt beløp avledet': derived, not published; an amount before 'søkt', '2,78 mrd. søkt': published);
+        -- a merknad that says nothing about it: not stated
+        CASE
+            WHEN t.sokt IS NULL THEN NULL
+            WHEN t.status NOT LIKE 'publisert%' THEN t.status
+            WHEN regexp_matches(t.merknad, 'søkt beløp avledet') THEN 'avledet'
+            WHEN regexp_matches(t.merknad, '[0-9][0-9 ,]*\s*(mill\.|mrd\.)?\s*(kr\.?)?\s*søkt') THEN 'publisert'
+            ELSE 'ikke oppgitt'
+        END AS status_sokt,
+        -- '24 055 organisasjoner (inkl. lokalledd)': organisations that received a share, as the source counts
+        CASE WHEN t.status LIKE 'publisert%' THEN
+            nullif(regexp_replace(regexp_extract(t.merknad, '([0-9][0-9 \xa0]*) organisasjoner', 1), '[ \xa0]',
+                                  '', 'g'), '')::BIGINT
+        END AS publisert_organisasjoner,
         f.utbetalt AS filer_utbetalt, f.sokt AS filer_sokt, f.mottakere AS filer_mottakere, f.givere AS filer_givere,
         CASE WHEN t.status = 'publisert (avrundet)' THEN 500000 ELSE 0 END::DECIMAL(18, 2) AS toleranse_kr
     FROM src_tilskudd_totaler t
@@ -30,15 +57,15 @@ sammen AS (
 SELECT
     ordning, aar, status, kilde, merknad,
     publisert_utbetalt, filer_utbetalt, filer_utbetalt - publisert_utbetalt AS differanse_utbetalt,
-    publisert_sokt, filer_sokt, filer_sokt - publisert_sokt AS differanse_sokt,
-    publisert_mottakere, filer_mottakere,
-    publisert_givere, filer_givere,
+    status_sokt, oppgitt_sokt, filer_sokt, filer_sokt - oppgitt_sokt AS differanse_sokt,
+    oppgitt_mottakere, filer_mottakere, publisert_organisasjoner,
+    oppgitt_givere, filer_givere,
     toleranse_kr,
     CASE
         WHEN publisert_utbetalt IS NULL OR filer_utbetalt IS NULL THEN NULL
         ELSE abs(filer_utbetalt - publisert_utbetalt) <= toleranse_kr
-             AND (publisert_sokt IS NULL OR abs(filer_sokt - publisert_sokt) <= toleranse_kr)
-             AND (publisert_givere IS NULL OR status = 'publisert (avrundet)' OR filer_givere = publisert_givere)
+             AND (oppgitt_sokt IS NULL OR abs(filer_sokt - oppgitt_sokt) <= toleranse_kr)
+             AND (oppgitt_givere IS NULL OR status = 'publisert (avrundet)' OR filer_givere = oppgitt_givere)
     END AS avstemt
 FROM sammen
 ORDER BY ordning, aar;

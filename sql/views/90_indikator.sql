@@ -31,25 +31,32 @@ SELECT * FROM (VALUES
     ('folketall', 'Folketall 1. januar', 'innbyggere', 0, 'befolkning', 'SSB, tabell 07459 (2024-grenser).', 10)
 ) AS t(indikator, navn, enhet, desimaler, kilder, beskrivelse, rekkefolge);
 
+-- A share carries its count and base (teller, nevner), so a page can show a small base as 'k av n' (the
+-- dashboard's SMALL_BASE rule); the other indicators have none.
 CREATE OR REPLACE VIEW indikator_verdi AS
-SELECT 'org_per_1000' AS indikator, nivaa, kode, aar, per_1000 AS verdi FROM organisasjoner_indikator
+SELECT 'org_per_1000' AS indikator, nivaa, kode, aar, per_1000 AS verdi, NULL::BIGINT AS teller,
+       NULL::BIGINT AS nevner
+FROM organisasjoner_indikator
 UNION ALL
-SELECT 'org_antall', nivaa, kode, aar, antall FROM organisasjoner_indikator
+SELECT 'org_antall', nivaa, kode, aar, antall, NULL, NULL FROM organisasjoner_indikator
 UNION ALL
-SELECT 'org_nye', nivaa, kode, aar, nye FROM organisasjoner_indikator
+SELECT 'org_nye', nivaa, kode, aar, nye, NULL, NULL FROM organisasjoner_indikator
 UNION ALL
-SELECT 'frivilligsentraler', nivaa, kode, aar, frivilligsentraler FROM organisasjoner_indikator
+SELECT 'frivilligsentraler', nivaa, kode, aar, frivilligsentraler, NULL, NULL FROM organisasjoner_indikator
 UNION ALL
-SELECT 'grasrot_andel_deltar', nivaa, kode, aar, grasrot_andel FROM organisasjoner_indikator
+SELECT 'grasrot_andel_deltar', nivaa, kode, aar, grasrot_andel, grasrot_deltar, antall FROM organisasjoner_indikator
 WHERE grasrot_andel IS NOT NULL
 UNION ALL
-SELECT 'grasrot_kr_per_innbygger', nivaa, kode, aar, kr_per_innbygger FROM grasrot_indikator
+SELECT 'grasrot_kr_per_innbygger', nivaa, kode, aar, kr_per_innbygger, NULL, NULL FROM grasrot_indikator
 UNION ALL
-SELECT 'grasrot_andel_mottar', nivaa, kode, aar, andel_registrerte_mottar FROM grasrot_indikator
+SELECT 'grasrot_andel_mottar', nivaa, kode, aar, andel_registrerte_mottar,
+       CASE WHEN andel_registrerte_mottar IS NOT NULL THEN mottakere END,
+       CASE WHEN andel_registrerte_mottar IS NOT NULL THEN registrerte END
+FROM grasrot_indikator
 UNION ALL
-SELECT 'moms_kr_per_innbygger', nivaa, kode, aar, kr_per_innbygger FROM moms_indikator
+SELECT 'moms_kr_per_innbygger', nivaa, kode, aar, kr_per_innbygger, NULL, NULL FROM moms_indikator
 UNION ALL
-SELECT 'politikk_andel', nivaa, kode, runde, andel_ja_alle / 100.0 FROM frivillighetspolitikk_andel
+SELECT 'politikk_andel', nivaa, kode, runde, andel_ja_alle / 100.0, ja, antall_kommuner FROM frivillighetspolitikk_andel
 WHERE nivaa IN ('fylke', 'land')
 UNION ALL
-SELECT 'folketall', nivaa, kode, aar, folketall FROM befolkning WHERE aar BETWEEN 2009 AND 2026;
+SELECT 'folketall', nivaa, kode, aar, folketall, NULL, NULL FROM befolkning WHERE aar BETWEEN 2009 AND 2026;

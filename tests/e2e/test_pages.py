@@ -321,3 +321,43 @@ def test_headline_values_stay_whole_and_large(browser, app_url, width, rows):
         for _, height, size, line in boxes:
             assert size >= 24
             assert height <= line * 1.1, "a headline value wraps onto a second line"
+
+
+#: The map's full-screen button as drawn, and every text above the map it could cover (legend, headings, notes).
+MAP_BUTTON_AND_TEXTS = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const button = document.querySelector("[class*='st-key-deckmap-'] [data-testid='stElementToolbar'] button");
+  const texts = [...document.querySelectorAll('.stMain :is(.map-legend li, .map-legend p, h1, h2, h3, p)')]
+    .filter(e => !e.closest("[class*='st-key-deckmap-']") && e.getBoundingClientRect().width > 0)
+    .map(e => [e.innerText.trim().slice(0, 40), box(e)]);
+  return {button: box(button), opacity: getComputedStyle(button.closest("[data-testid='stElementToolbar']")).opacity,
+          name: button.getAttribute('aria-label'), texts};
+}"""
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    ("/kart?indikator=org_per_1000&nivaa=kommune&aar=2024", "Kart: Frivillige organisasjoner per 1\u00a0000 "
+                                                             "innbyggere, 2024"),
+    ("/kart?indikator=politikk_status&nivaa=kommune&aar=2024", "Kart: Frivillighetspolitikk i kommunene, 2024"),
+    ("/frivillighetspolitikk?visning=Kart+og+kommuner&aar=2024", "Kart: status i hver kommune, 2024"),
+], ids=["kart", "kart-status", "politikk"])
+@pytest.mark.parametrize(("width", "touch"), [(1280, False), (820, True), (390, True)],
+                         ids=["1280-hover", "820-touch", "390-touch"])
+def test_the_map_s_full_screen_button_covers_no_legend_and_has_a_short_name(browser, app_url, path, title, width,
+                                                                            touch):
+    """The full-screen button shows over the map on hover (always on a touch screen): it lies in a row of its own,
+    never on the legend's last class or the heading; a screen reader names it by the map's title, not its summary."""
+    for pg in checked_page(browser, viewport={"width": width, "height": 900}, has_touch=touch):
+        pg.goto(app_url + path)
+        wait_ready(pg)
+        chart = pg.locator("[data-testid='stDeckGlJsonChart']").first
+        chart.wait_for(state="visible", timeout=30_000)
+        chart.scroll_into_view_if_needed()
+        chart.tap() if touch else chart.hover()
+        pg.wait_for_timeout(400)
+        found = pg.evaluate(MAP_BUTTON_AND_TEXTS)
+        assert found["opacity"] == "1", "the full-screen button is not shown"
+        assert found["name"] == f"Fullskjerm: {title}"
+        b = found["button"]
+        covered = [text for text, t in found["texts"] if b[0] < t[2] and t[0] < b[2] and b[1] < t[3] and t[1] < b[3]]
+        assert covered == [], f"the full-screen button covers {covered}"
