@@ -197,7 +197,7 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
 
     Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut at
     the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar. With
-    `count_word` ('mottakere'), an area with fewer than SMALL_BASE of them (column `mottakere`) is grey, with the
+    `count_word` ('mottakere'), an area with 1 to SMALL_BASE - 1 of them (column `mottakere`) is grey, with the
     count beside its value ('2 985 · 7 mottakere'): one more or less moves its figure a lot (few_recipients).
     """
     # lowest first (plotly draws the first bar lowest): places with the same value top to bottom by name, as the
@@ -206,14 +206,14 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
     values = d["kr_per_innbygger"].to_list()
     cap = axis_cap(values)
     counts = d["mottakere"].to_list() if count_word else [None] * d.height
-    small = [n is not None and n < SMALL_BASE for n in counts]
+    small = [n is not None and 0 < n < SMALL_BASE for n in counts]  # no recipients: 0 kr, nothing to weigh
     colours = [HIGHLIGHT if k == highlight else SMALL_BASE_COLOUR if f else CATEGORICAL[0]
                for k, f in zip(d["kode"].to_list(), small, strict=True)]
     cut = [cap is not None and v > cap for v in values]
-    few = [f" · {fmt_int(n)} {count_word}" if f else "" for n, f in zip(counts, small, strict=True)]
+    few = [f" · {_count(n, count_word)}" if f else "" for n, f in zip(counts, small, strict=True)]
     people = d["folketall"].to_list() if "folketall" in d.columns else [None] * d.height
     hover = [f"{fmt_num(v, 0)}\u00a0kr per innbygger ({fmt_nok_short(u)}"
-             + (f", {fmt_int(n)} {count_word}" if count_word and n is not None else "")
+             + (f", {_count(n, count_word)}" if count_word and n is not None else "")
              + (f", {fmt_int(p)} innbyggere" if p else "") + ")"
              for v, u, n, p in zip(values, d["utbetalt"].to_list(), counts, people, strict=True)]
     fig = go.Figure(go.Bar(
@@ -242,12 +242,21 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
                            legend=False)
 
 
+#: The singular of the words for recipients: '1 mottaker', '1 søker'.
+_ONE = {"mottakere": "mottaker", "søkere": "søker"}
+
+
+def _count(n: int, word: str) -> str:
+    """'7 mottakere', '1 mottaker'."""
+    return f"{fmt_int(n)} {_ONE.get(word, word) if n == 1 else word}"
+
+
 def few_recipients(df: pl.DataFrame, *, count_word: str, level_word: str) -> str:
     """The small-numbers sentence under a ranking per inhabitant whose areas (df: the ones drawn) include some
-    with fewer than SMALL_BASE recipients (grey bars), naming the top one of them with its count and
+    with 1 to SMALL_BASE - 1 recipients (grey bars; none is 0 kr, nothing to weigh), naming the top one of them with its count and
     inhabitants; '' when there are none."""
     d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
-    few = d.filter(pl.col("mottakere") < SMALL_BASE)
+    few = d.filter((pl.col("mottakere") > 0) & (pl.col("mottakere") < SMALL_BASE))
     if few.is_empty():
         return ""
     first = few.row(0, named=True)
@@ -255,11 +264,10 @@ def few_recipients(df: pl.DataFrame, *, count_word: str, level_word: str) -> str
     people = f" ({fmt_int(first['folketall'])} innbyggere)" if first.get("folketall") else ""
     share = (f"{fmt_int(few.height)} av de {fmt_int(d.height)} {level_word}" if few.height < d.height
              else f"alle de {fmt_int(d.height)} {level_word}")
-    one = {"mottakere": "mottaker", "søkere": "søker"}.get(count_word, count_word)
-    return (f"Små tall: {share} har færre enn {SMALL_BASE} {count_word} (grå stolper, med antallet). Der kan én "
-            f"{one} mer eller mindre flytte kronene per innbygger mye: {name}{people} fikk "
+    return (f"Små tall: {share} har bare 1–{SMALL_BASE - 1} {count_word} (grå stolper, med antallet). Der kan én "
+            f"{_ONE.get(count_word, count_word)} mer eller mindre flytte kronene per innbygger mye: {name}{people} fikk "
             f"{fmt_num(first['kr_per_innbygger'], 0)}\u00a0kr per innbygger, {fmt_nok_short(first['utbetalt'])} "
-            f"til {fmt_int(first['mottakere'])} {count_word}."
+            f"til {_count(first['mottakere'], count_word)}."
             f" Innbyggere, beløp og {count_word} står i tabellen.")
 
 

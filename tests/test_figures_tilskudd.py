@@ -93,9 +93,13 @@ def test_a_ranking_marks_places_with_few_recipients_and_says_why():
     assert values["Vevelstad"] == f"2{NBSP}985 · 7 mottakere" and values["Hasvik"] == f"1{NBSP}306"
     assert "480 innbyggere" in dict(zip(bar.y, bar.hovertext, strict=True))["Vevelstad"]
     note = ft.few_recipients(df, count_word="mottakere", level_word="kommunene")
-    assert note.startswith(f"Små tall: 1 av de 3 kommunene har færre enn {ft.SMALL_BASE} mottakere")
+    assert note.startswith(f"Små tall: 1 av de 3 kommunene har bare 1–{ft.SMALL_BASE - 1} mottakere")
     assert "Vevelstad (480 innbyggere)" in note and "til 7 mottakere" in note
     assert ft.few_recipients(df.filter(pl.col("mottakere") > 20), count_word="mottakere", level_word="x") == ""
+    # one recipient is singular; none is 0 kr, not a small number to weigh
+    one = ft.ranked_per_inhabitant(df.with_columns(mottakere=pl.Series([1, 0, 900])), count_word="søkere")
+    texts = {a.y: a.text for a in one.layout.annotations}
+    assert texts["Vevelstad"] == f"2{NBSP}985 · 1 søker" and texts["Hasvik"] == f"1{NBSP}306"
 
 
 def test_no_outlier_no_cut():
