@@ -50,7 +50,7 @@ def headline(runde: int) -> pl.DataFrame:
                (SELECT count(*) FROM frivillighetspolitikk p WHERE p.runde = a.runde AND p.antall_forgjengere > 1)
                    AS sammenslatte,
                (SELECT count(*) FROM frivillighetspolitikk_runde d WHERE d.runde = a.runde
-                   AND d.kommuner_2024 LIKE '%,%') AS delte
+                   AND d.antall_kommuner_2024 > 1) AS delte
         FROM frivillighetspolitikk_andel a
         JOIN frivillighetspolitikk_runde_andel r USING (runde)
         WHERE a.nivaa = 'land' AND a.runde = $1""", runde)

@@ -56,6 +56,15 @@ def test_2019_round_in_its_own_borders_is_64_of_422(con):
     assert con.sql("SELECT count(*) FROM frivillighetspolitikk_runde WHERE runde = 2019").fetchall() == [(422,)]
 
 
+def test_split_municipalities_are_counted_from_the_mapping_not_the_display_string(con):
+    rows = dict(con.sql("SELECT kode, antall_kommuner_2024 FROM frivillighetspolitikk_runde "
+                        "WHERE runde = 2019 AND antall_kommuner_2024 > 1").fetchall())
+    assert rows.get("1850") == 2  # Tysfjord, split between Narvik and Hamarøy in 2020
+    listed = con.sql("SELECT count(*) FROM frivillighetspolitikk_runde "
+                     "WHERE runde = 2019 AND kommuner_2024 LIKE '%,%'").fetchall()[0][0]
+    assert listed == len(rows)
+
+
 def test_every_round_is_shown_for_all_357_municipalities_of_today(con):
     assert con.sql("SELECT runde, count(DISTINCT kommunenummer) FROM frivillighetspolitikk GROUP BY runde "
                    "ORDER BY runde").fetchall() == [(2019, 357), (2021, 357), (2024, 357)]

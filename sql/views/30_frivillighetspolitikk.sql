@@ -46,7 +46,9 @@ SELECT
     r.innsendt,
     (SELECT string_agg(m.kommunenummer_2024 || ' ' || k.kommunenavn, ', ' ORDER BY m.kommunenummer_2024)
      FROM ref_kommunekode_mapping m JOIN kommune k ON k.kommunenummer = m.kommunenummer_2024
-     WHERE m.kode = r.kode AND m.aar = r.kodeaar) AS kommuner_2024
+     WHERE m.kode = r.kode AND m.aar = r.kodeaar) AS kommuner_2024,
+    (SELECT count(DISTINCT m.kommunenummer_2024) FROM ref_kommunekode_mapping m
+     WHERE m.kode = r.kode AND m.aar = r.kodeaar) AS antall_kommuner_2024
 FROM stg_politikk_runde r;
 
 CREATE OR REPLACE VIEW frivillighetspolitikk_andel AS
