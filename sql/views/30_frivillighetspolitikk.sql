@@ -28,6 +28,13 @@ FROM mart_politikk_kommune p
 JOIN kommune k ON k.kommunenummer = p.kommunenummer;
 
 CREATE OR REPLACE VIEW frivillighetspolitikk_runde AS
+WITH i_dag AS (  -- per code and year: the 2024 municipalities it lies in, listed and counted
+    SELECT m.aar, m.kode,
+           string_agg(m.kommunenummer_2024 || ' ' || k.kommunenavn, ', ' ORDER BY m.kommunenummer_2024)
+               AS kommuner_2024,
+           count(DISTINCT m.kommunenummer_2024) AS antall_kommuner_2024
+    FROM ref_kommunekode_mapping m JOIN kommune k ON k.kommunenummer = m.kommunenummer_2024
+    GROUP BY m.aar, m.kode)
 SELECT
     r.runde,
     r.kodeaar,
@@ -44,12 +51,10 @@ SELECT
     r.tilskuddsordning,
     r.antall_frivilligsentraler,
     r.innsendt,
-    (SELECT string_agg(m.kommunenummer_2024 || ' ' || k.kommunenavn, ', ' ORDER BY m.kommunenummer_2024)
-     FROM ref_kommunekode_mapping m JOIN kommune k ON k.kommunenummer = m.kommunenummer_2024
-     WHERE m.kode = r.kode AND m.aar = r.kodeaar) AS kommuner_2024,
-    (SELECT count(DISTINCT m.kommunenummer_2024) FROM ref_kommunekode_mapping m
-     WHERE m.kode = r.kode AND m.aar = r.kodeaar) AS antall_kommuner_2024
-FROM stg_politikk_runde r;
+    d.kommuner_2024,
+    coalesce(d.antall_kommuner_2024, 0) AS antall_kommuner_2024
+FROM stg_politikk_runde r
+LEFT JOIN i_dag d ON d.kode = r.kode AND d.aar = r.kodeaar;
 
 CREATE OR REPLACE VIEW frivillighetspolitikk_andel AS
 WITH base AS (
