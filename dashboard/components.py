@@ -149,12 +149,12 @@ def source_text(infos: list[queries.SourceInfo], note: str | None = None) -> str
     parts = []
     for i in infos:
         text = f"{i.producer}, «{i.title}»" + ("" if len(dates) == 1 else f", hentet {i.retrieved}")
+        if i.figures_dated:  # newer figures than the copy's date: both dates, where one compares them
+            text += f" (folketall per {i.figures_dated})"
         parts.append(text + (" – syntetiske testdata" if i.synthetic else ""))
     caption = "Kilde: " + "; ".join(parts) + (f". Hentet {next(iter(dates))}." if len(dates) == 1 else ".")
     if not parts:
         caption = "Kilde: ukjent."
-    if any(i.date_before_figures for i in infos):  # newer figures than the copy's date: said where one compares
-        caption += " Folketallene er nyere enn denne datoen: se «Om dataene»."
     if note:
         caption += f"  \nMerk: {note}"
     return caption

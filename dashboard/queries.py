@@ -76,9 +76,9 @@ class SourceInfo:
     url: str
     retrieved: str
     synthetic: bool
-    #: the figures are newer than the date they are said to be retrieved (a mirror dated before its population
-    #: file's 1 January): the source line points to «Om dataene», which explains it (om_dataene.date_notes)
-    date_before_figures: bool = False
+    #: the date the figures hold when it is after the retrieval date ('1. januar 2026': a mirror dated before its
+    #: population file's 1 January), else '': the source line gives both, «Om dataene» explains (date_notes)
+    figures_dated: str = ""
 
 
 def source_info(*source_ids: str) -> list[SourceInfo]:
@@ -86,13 +86,19 @@ def source_info(*source_ids: str) -> list[SourceInfo]:
     df = run("""SELECT source_id, any_value(title) AS title, any_value(producer) AS producer,
                        any_value(licence) AS licence, any_value(url) AS url, max(retrieved) AS retrieved,
                        bool_or(kind IN ('synthetic', 'mixed')) AS synthetic,
-                       source_id = 'befolkning' AND max(retrieved) < (SELECT make_date(max(aar), 1, 1)
-                           FROM befolkning WHERE folketall IS NOT NULL) AS date_before_figures
+                       (SELECT make_date(max(aar), 1, 1) FROM befolkning WHERE folketall IS NOT NULL) AS pop_date
                 FROM _sources WHERE list_contains($1, source_id) GROUP BY source_id ORDER BY source_id""",
              list(source_ids))
     return [SourceInfo(r["source_id"], r["title"], r["producer"], r["licence"], r["url"],
-                       fmt_date(r["retrieved"]), r["synthetic"], bool(r["date_before_figures"]))
+                       fmt_date(r["retrieved"]), r["synthetic"], _figures_dated(r))
             for r in df.iter_rows(named=True)]
+
+
+def _figures_dated(row: dict) -> str:
+    """The population's 1 January as text when a 'befolkning' source row is retrieved before it, else ''."""
+    newer = (row["source_id"] == "befolkning" and row["pop_date"] is not None and row["retrieved"] is not None
+             and row["retrieved"] < row["pop_date"])
+    return fmt_date(row["pop_date"]) if newer else ""
 
 
 def provenance(title: str, *source_ids: str) -> Provenance:

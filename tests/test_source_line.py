@@ -30,7 +30,9 @@ def test_no_known_source_says_so():
     assert source_text([]) == "Kilde: ukjent."
 
 
-def test_population_newer_than_its_date_points_to_the_explanation():
-    pop = SourceInfo("befolkning", "Befolkning 1. januar", "SSB", "NLOD", "u", "30. september 2025", False, True)
-    text = source_text([pop])
-    assert text.endswith("Hentet 30. september 2025. Folketallene er nyere enn denne datoen: se «Om dataene».")
+def test_population_newer_than_its_date_gives_the_figures_date_beside_the_retrieval_date():
+    pop = SourceInfo("befolkning", "Befolkning 1. januar", "SSB", "NLOD", "u", "30. september 2025", False,
+                     "1. januar 2026")
+    text = source_text([pop, info("B", "b")])
+    assert text == ("Kilde: SSB, «Befolkning 1. januar» (folketall per 1. januar 2026); B, «b». "
+                    "Hentet 30. september 2025.")
