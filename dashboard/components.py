@@ -16,7 +16,17 @@ import streamlit as st
 
 from dashboard import db, figures, maps, queries, style
 from dashboard.downloads import Provenance, to_csv, to_xlsx
-from dashboard.format import delta_direction, fmt_date, fmt_int, fmt_nok, fmt_num, fmt_pct, md_escape
+from dashboard.format import (
+    SMALL_BASE,
+    delta_direction,
+    fmt_date,
+    fmt_int,
+    fmt_nok,
+    fmt_num,
+    fmt_of,
+    fmt_pct,
+    md_escape,
+)
 from dashboard.labels import label
 
 _LOG = logging.getLogger(__name__)
@@ -237,23 +247,44 @@ ROW_PX = 35
 WHOLE_ROWS = 20
 
 
-def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
-          key: str | None = None, static: bool = False) -> None:
-    """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
+#: The text colour of a share shown as its count, 'k av n', as its base is small (the grey of the share charts).
+SMALL_BASE_TEXT = "color: #6B6B6B"
 
-    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok' or 'year';
-    other numeric columns get integers with thousands separators or one decimal.
-    static=True gives a plain HTML table instead (small tables: prints, and screen readers read it as a table);
-    st.table renders cells as markdown, so never pass register text to a static table.
-    """
+
+def styled(df: pl.DataFrame, formats: dict[str, str] | None = None,
+           counts: dict[str, tuple[list[int | None], list[int | None]]] | None = None):
+    """A pandas Styler of df with Norwegian display text per column (`table`'s formats); `counts` maps a share
+    column to the counts and bases it is of, one per row: a row whose base is under SMALL_BASE shows its count,
+    '1 av 1', in grey, and sorts by its share."""
     formats = {**DEFAULT_FORMATS, **(formats or {})}
-    pdf = df.to_pandas()
     fmt = {}
     for col, dtype in df.schema.items():
         f = _cell_formatter(formats.get(col), dtype)
         if f is not None:
             fmt[col] = (lambda g: (lambda v: "–" if v is None or v != v else g(v)))(f)
-    styler = pdf.style.format(fmt) if fmt else pdf.style
+    styler = df.to_pandas().style.format(fmt) if fmt else df.to_pandas().style
+    for col, (ks, ns) in (counts or {}).items():
+        rows = [i for i, (k, n) in enumerate(zip(ks, ns, strict=True))
+                if k is not None and n is not None and 0 < n < SMALL_BASE]
+        for i in rows:
+            styler = styler.format(lambda _v, k=ks[i], n=ns[i]: fmt_of(k, n), subset=(styler.index[[i]], [col]))
+        if rows:
+            styler = styler.map(lambda _v: SMALL_BASE_TEXT, subset=(styler.index[rows], [col]))
+    return styler
+
+
+def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: int | str = "auto",
+          key: str | None = None, static: bool = False,
+          counts: dict[str, tuple[list[int | None], list[int | None]]] | None = None) -> None:
+    """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
+
+    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok' or 'year';
+    other numeric columns get integers with thousands separators or one decimal. counts: see `styled` (a share of
+    a small base shown as its count).
+    static=True gives a plain HTML table instead (small tables: prints, and screen readers read it as a table);
+    st.table renders cells as markdown, so never pass register text to a static table.
+    """
+    styler = styled(df, formats, counts)
     if static:
         st.table(styler.relabel_index([label(c) for c in df.columns], axis="columns"), hide_index=True)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 import pydeck as pdk
@@ -45,6 +45,8 @@ class MapView:
     download: pl.DataFrame | None = None  # the table with full column names (None: the table itself)
     drawing: str | None = None  # the same map as a static SVG (map_drawing), shown until deck.gl has drawn
     legend_note: str | None = None  # under the legend: that its classes are those of every year
+    #: a share's counts and bases per table row (components.styled): a small base shows as '5 av 19'
+    counts: dict[str, tuple[list[int | None], list[int | None]]] = field(default_factory=dict)
 
     def download_table(self) -> pl.DataFrame:
         """The data behind the map for CSV/Excel: the indicator's full name as the value column's header."""
@@ -304,4 +306,10 @@ def indicator_view(indicator: str, nivaa: str, aar: int, *, highlight: str | Non
         note=note, sources=sources, table=table,
         formats={code_col: "text", unit: fmt_spec, meta["navn"]: fmt_spec},
         download=table.rename({unit: meta["navn"]}),
+        counts={unit: (_ints(df["teller"]), _ints(df["nevner"]))} if meta["enhet"] == "andel" else {},
     )
+
+
+def _ints(values: pl.Series) -> list[int | None]:
+    """A count column as whole numbers (None where missing)."""
+    return values.cast(pl.Int64, strict=False).to_list()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.format import (
+    SMALL_BASE,
     and_list,
     fmt_change,
     fmt_date,
@@ -232,11 +233,22 @@ def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
             f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Klikk på en kolonne for å sortere.")
 
 
-def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> tuple[pl.DataFrame, dict[str, str]]:
+@dataclass(frozen=True)
+class CountyTable:
+    """The county table for the screen: its data, column formats, the counts behind the policy share (a county
+    of few municipalities shows '6 av 6', components.styled) and the note saying so (None: no such county)."""
+
+    data: pl.DataFrame
+    formats: dict[str, str]
+    counts: dict[str, tuple[list[int | None], list[int | None]]]
+    note: str | None
+
+
+def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> CountyTable:
     """The county table for the screen and its column formats, narrow enough not to scroll sideways at desktop
     width: the three figures the intro names first, each header with its year (on a phone they show before the
     table scrolls), then the context; the county number and the count of municipalities with a policy are left
-    out (the share is shown; the download has both). The population is the one the organisations are divided by,
+    out (the share is shown, as a count where the county has few municipalities; the download has both). The population is the one the organisations are divided by,
     so a reader can redo the division. Counties by their short names, as in the charts."""
     org_year, policy_round, grasrot_year = years
     names = {"per_1000": f"Per 1\u00a0000 innbyggere {org_year}",
@@ -249,7 +261,24 @@ def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> tuple[p
                             pl.col("folketall").alias(f"Folketall 1.1.{year}"), "antall_kommuner")
     formats = {names["per_1000"]: "num1", names["andel_politikk"]: "pct0", names["grasrot_kr_per_innbygger"]: "num0",
                names["organisasjoner"]: "num0"}
-    return table, formats
+    counts = {names["andel_politikk"]: (counties["kommuner_med_politikk"].to_list(),
+                                        counties["antall_kommuner"].to_list())}
+    return CountyTable(table, formats, counts, county_small_base_note(counties))
+
+
+def county_small_base_note(counties: pl.DataFrame) -> str | None:
+    """The note under the county table when a county has fewer than SMALL_BASE municipalities (Oslo has one): its
+    share with a policy is shown as a count, as one municipality moves it by 100 / n points; None if none has."""
+    few = (counties.filter(pl.col("antall_kommuner") < SMALL_BASE, pl.col("kommuner_med_politikk").is_not_null())
+           .sort("antall_kommuner", "fylkesnavn_kort"))
+    if few.is_empty():
+        return None
+    named = [f"{n} ({'én kommune' if k == 1 else fmt_int(k)})"
+             for n, k in zip(few["fylkesnavn_kort"], few["antall_kommuner"], strict=True)]
+    largest, smallest = 100 / few["antall_kommuner"].max(), 100 / few["antall_kommuner"].min()
+    step = fmt_num(largest) if round(largest) == round(smallest) else f"{fmt_num(largest)}–{fmt_num(smallest)}"
+    return (f"Andelen med politikk er vist med antallet kommuner, i grått, der fylket har færre enn {SMALL_BASE}: "
+            f"{and_list(named)}. Der flytter én kommune andelen med {step} prosentpoeng.")
 
 
 def county_download(counties: pl.DataFrame) -> pl.DataFrame:

@@ -44,5 +44,5 @@ with side_col:
 components.source_line(*view.sources)
 
 st.markdown(f"## Tabell: {view.title}")
-components.table(view.table, formats=view.formats, key="kart_tabell", height=420)
+components.table(view.table, formats=view.formats, counts=view.counts, key="kart_tabell", height=420)
 components.downloads(view.download_table(), view.title, *view.sources, key="kart")

@@ -71,8 +71,9 @@ st.header("Fylkene")
 years = oversikt.latest_years(orgs, rounds, grasrot)
 counties = queries.county_overview(*years)
 st.markdown(oversikt.county_intro(*years))
-county_table, county_formats = oversikt.county_table(counties, years)
-components.table(county_table, formats=county_formats, key="fylker")
-components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning")
+county_table = oversikt.county_table(counties, years)
+components.table(county_table.data, formats=county_table.formats, counts=county_table.counts, key="fylker")
+components.source_line("frivillighetsregisteret", "kommuneundersokelse", "grasrotandel", "befolkning",
+                       note=county_table.note)
 components.downloads(oversikt.county_download(counties), "Nøkkeltall per fylke", "frivillighetsregisteret",
                      "kommuneundersokelse", "grasrotandel", "befolkning", key="fylker")

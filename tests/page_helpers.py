@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
@@ -132,3 +134,8 @@ def run_page(page: str, **params: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def shown(element) -> pd.DataFrame:
+    """The cell texts a reader sees in a components.table dataframe (the styler's display values)."""
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()

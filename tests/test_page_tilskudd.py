@@ -8,10 +8,8 @@ import json
 import shutil
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 import pytest
-from page_helpers import cards
+from page_helpers import cards, shown
 from streamlit.testing.v1 import AppTest
 
 from dashboard import components, figures, oversikt, tilskudd
@@ -34,11 +32,6 @@ def _app(db, monkeypatch, **params) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def shown(element) -> pd.DataFrame:
-    """The cell texts a reader sees in a components.table dataframe (the styler's display values)."""
-    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
 
 
 def metric(at: AppTest, label: str):

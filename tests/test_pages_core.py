@@ -8,10 +8,11 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from page_helpers import cards, choropleth, drawings, unescape
+from page_helpers import cards, choropleth, drawings, shown, unescape
 from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
+from dashboard.format import SMALL_BASE
 from etl.config import ROOT
 
 APP = str(ROOT / "app.py")
@@ -136,6 +137,44 @@ def test_overview_county_table_has_all_counties(app):
     number = lambda s: float(str(s).replace("\u00a0", "").replace(",", "."))  # noqa: E731
     for _, row in table.iterrows():
         assert abs(number(row[orgs]) / number(row[population]) * 1000 - number(row[per_1000])) < 0.06
+
+
+def test_overview_county_share_of_few_municipalities_is_shown_as_a_count(app, con):
+    """Oslo is one municipality: '100 %' would read as a finding; it shows '1 av 1', as does any county with
+    fewer than SMALL_BASE municipalities, and the note under the table names them."""
+    at = app()
+    element = next(df for df in at.dataframe if "fylkesnavn" in df.value.columns)
+    screen = shown(element)
+    column = next(c for c in screen.columns if c.startswith("Andel kommuner med politikk "))
+    expected = con.execute("""SELECT f.fylkesnavn_kort, p.ja, f.antall_kommuner FROM fylke f
+                              JOIN frivillighetspolitikk_andel p ON p.nivaa = 'fylke' AND p.kode = f.fylkesnummer
+                              WHERE p.runde = (SELECT max(runde) FROM frivillighetspolitikk_andel)""").fetchall()
+    cells = dict(zip(screen["fylkesnavn"], screen[column], strict=True))
+    few = [name for name, _, n in expected if n < SMALL_BASE]
+    assert "Oslo" in few and len(few) < len(expected)
+    for name, k, n in expected:
+        if n < SMALL_BASE:
+            assert cells[name] == f"{k}\u00a0av\u00a0{n}", name
+        else:
+            assert cells[name].endswith("\u00a0%"), (name, cells[name])
+    assert element.value[column].dtype.kind == "f", "the column still sorts by the share"
+    (note,) = [c.value for c in at.caption if "færre enn" in c.value and "Oslo (én kommune)" in c.value]
+    assert all(name in note for name in few)
+
+
+def test_county_note_names_only_counties_of_few_municipalities_and_their_step():
+    import polars as pl
+
+    from dashboard.oversikt import county_small_base_note
+
+    counties = pl.DataFrame({"fylkesnavn_kort": ["Oslo", "Agder", "Vestfold", "Ny"],
+                             "antall_kommuner": [1, 25, 4, 2], "kommuner_med_politikk": [1, 5, 1, None]})
+    note = county_small_base_note(counties)
+    assert note.endswith("Oslo (én kommune) og Vestfold (4). Der flytter én kommune andelen med 25–100 prosentpoeng.")
+    assert "Agder" not in note and "Ny" not in note, "a county without figures has no share to qualify"
+    assert county_small_base_note(counties.filter(pl.col("antall_kommuner") > 20)) is None
+    assert county_small_base_note(counties.filter(pl.col("fylkesnavn_kort") == "Oslo")).endswith(
+        "Oslo (én kommune). Der flytter én kommune andelen med 100 prosentpoeng.")
 
 
 def test_overview_county_download_has_one_population_the_one_divided_by(app, downloads):
@@ -290,6 +329,20 @@ def test_map_county_level_and_head_office_warning(app):
     names = {f["properties"]["navn"] for f in features}
     assert "Finnmark" in names and not any(" - " in n for n in names)
     assert " - " not in _text(at).split("Tabell:")[0]
+
+
+def test_map_table_shows_a_share_of_a_small_base_as_its_count(app, con):
+    at = app("pages/kart.py", nivaa="fylke", indikator="politikk_status", aar="2024")
+    element = next(df for df in at.dataframe if "fylkesnavn" in df.value.columns)
+    screen = shown(element)
+    value = screen.columns[1]
+    rows = con.execute("""SELECT f.fylkesnavn_kort, v.teller::INT, v.nevner::INT FROM indikator_verdi v
+                          JOIN fylke f ON f.fylkesnummer = v.kode
+                          WHERE v.nivaa = 'fylke' AND v.indikator = 'politikk_andel' AND v.aar = 2024""").fetchall()
+    cells = dict(zip(screen["fylkesnavn"], screen[value], strict=True))
+    assert len(rows) == 15 and any(n < SMALL_BASE for _, _, n in rows)
+    for name, k, n in rows:
+        assert cells[name] == f"{k}\u00a0av\u00a0{n}" if n < SMALL_BASE else cells[name].endswith("%"), name
 
 
 @pytest.mark.parametrize("nivaa", ["fylke", "kommune"])
