@@ -236,3 +236,40 @@ def official_name(name: str) -> str:
     """An official name in two languages with an en dash between them, as in running text: 'Trøndelag -
     Trööndelage' (as registered) → 'Trøndelag – Trööndelage'."""
     return name.replace(" - ", " \u2013 ")
+
+
+#: Words a register name writes in capitals that stay so in a name shown in normal case: legal forms and the
+#: abbreviations of organisation names ('IL', 'KFUM'); any word without a vowel ('BK', 'NHF') or with a digit
+#: ('4H') stays as well.
+UPPER_WORDS = frozenset({"AS", "ASA", "SA", "BA", "DA", "ANS", "ENK", "NUF", "KFUM", "KFUK", "NTNUI", "UNICEF",
+                         "IOGT", "NOAH", "LO", "MOT", "FAU", "SU", "UL", "IF", "IL", "IK", "TIF", "AIL", "AIK"})
+#: Small words in lower case inside a name ('Mo i Rana', 'Lag og foreninger').
+LOWER_WORDS = frozenset({"og", "i", "på", "for", "av", "til", "med", "om", "ved", "fra", "under", "over", "mot"})
+_VOWELS = set("AEIOUYÆØÅÄÖÜ")
+
+
+def register_case(name: str | None) -> str | None:
+    """A name the register writes in capitals in normal case ('ÅLESUND FRIVILLIGSENTRAL' → 'Ålesund
+    Frivilligsentral', 'MO I RANA' → 'Mo i Rana', 'SANDE IL' → 'Sande IL'); a name with a lower-case letter
+    is left as it is (the organisation chose it)."""
+    if not name or any(ch.islower() for ch in name):
+        return name
+
+    def part(p: str, first: bool) -> str:
+        m = re.fullmatch(r"([^\w]*)(\w+)(.*)", p)
+        if not m:
+            return p
+        lead, core, tail = m.groups()
+        if tail.startswith("."):  # an abbreviation: 'ST.' → 'St.'
+            return lead + core[:1] + core[1:].lower() + tail
+        if core in UPPER_WORDS or not (_VOWELS & set(core)) or any(ch.isdigit() for ch in core):
+            return p
+        if not first and core.lower() in LOWER_WORDS:
+            return p.lower()
+        return lead + core[:1] + core[1:].lower() + tail
+
+    def word(w: str, first: bool) -> str:
+        return "-".join(part(p, first and j == 0) for j, p in enumerate(w.split("-")))
+
+    words = name.split(" ")
+    return " ".join(word(w, i == 0) for i, w in enumerate(words))

@@ -30,6 +30,7 @@ from dashboard.format import (
     md_escape,
     nobreak,
     official_name,
+    register_case,
     size_group_words,
 )
 from dashboard.labels import APP_TITLE
@@ -656,14 +657,16 @@ def policy_note(p: Profile) -> str | None:
 
 def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
     """The registered volunteer centres as an escaped markdown list with their postal town where it is not the
-    municipality's name (at most `limit`, or all when only one or two more would be left out: a printed profile
-    cannot open the list), and how many were left out."""
+    municipality's name, in normal case (format.register_case; the download has them as registered), at most
+    `limit`, or all when only one or two more would be left out (a printed profile cannot open the list), and how
+    many were left out."""
     if p.centres.is_empty():
         return f"Ingen frivilligsentral i {md_escape(p.name)} er registrert i Frivillighetsregisteret.", 0
     shown = p.centres if limit is None or p.centres.height <= limit + 2 else p.centres.head(limit)
     since = _registered(p.centres)
-    text = "\n".join(f"- {md_escape(r['navn'], 80)} ("
-                     + (f"{md_escape(r['poststed'], 40)}, " if _elsewhere(r.get("poststed"), p.name) else "")
+    text = "\n".join(f"- {md_escape(register_case(r['navn']), 80)} ("
+                     + (f"{md_escape(register_case(r['poststed']), 40)}, " if _elsewhere(r.get("poststed"), p.name)
+                        else "")
                      + f"org.nr. {_orgnr(r['orgnr'])}"
                      + (f", i registeret siden {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
                      for r in shown.iter_rows(named=True))
@@ -691,7 +694,7 @@ def _registered(centres: pl.DataFrame) -> dict[str, str]:
 
 
 def centres_note(p: Profile) -> str | None:
-    """Why a name is listed more than once: 'To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike
+    """Why a name is listed more than once: 'To frivilligsentraler heter Ålesund Frivilligsentral: de er ulike
     organisasjoner i registeret, hver med sitt organisasjonsnummer.' (names escaped), or None."""
     if p.centres.is_empty():
         return None
@@ -702,8 +705,8 @@ def centres_note(p: Profile) -> str | None:
     if twice.height == 1:
         n = twice["len"][0]
         count = {2: "To", 3: "Tre", 4: "Fire"}.get(n, str(n))
-        return f"{count} frivilligsentraler heter {md_escape(twice['navn'][0], 80)}{tail}"
-    names = "; ".join(f"{md_escape(r['navn'], 80)}: {r['len']}" for r in twice.iter_rows(named=True))
+        return f"{count} frivilligsentraler heter {md_escape(register_case(twice['navn'][0]), 80)}{tail}"
+    names = "; ".join(f"{md_escape(register_case(r['navn']), 80)}: {r['len']}" for r in twice.iter_rows(named=True))
     return f"Noen frivilligsentraler har samme navn ({names}){tail}"
 
 

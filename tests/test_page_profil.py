@@ -585,11 +585,13 @@ def test_volunteer_centres_of_the_same_name_are_told_apart(app, downloads, con):
     listed = plain(next(m.value for m in at.markdown if "org.nr. " in m.value)).splitlines()
     for orgnr, town, year in rows:  # the number, when each came into the register, and a town other than Ålesund
         assert town, "the register gives every centre in the mirror an address"
-        where = "" if town.casefold() == "ålesund" else f"{town}, "
         nr = f"{orgnr[:3]}\u00a0{orgnr[3:6]}\u00a0{orgnr[6:]}"
-        assert f"- ÅLESUND FRIVILLIGSENTRAL ({where}org.nr. {nr}, i registeret siden {year})" in listed
-    assert ("To frivilligsentraler heter ÅLESUND FRIVILLIGSENTRAL: de er ulike organisasjoner i registeret"
+        where = "" if town.casefold() == "ålesund" else f"{town[:1]}{town[1:].lower()}, "  # 'Brattvåg'
+        assert f"- Ålesund Frivilligsentral ({where}org.nr. {nr}, i registeret siden {year})" in listed
+    assert ("To frivilligsentraler heter Ålesund Frivilligsentral: de er ulike organisasjoner i registeret"
             in plain(" ".join(c.value for c in at.caption)))
+    # the download has the names as registered, for a reader who looks them up
+    assert "\r\nÅLESUND FRIVILLIGSENTRAL;" in downloads["frivilligsentraler-alesund.csv"].decode("utf-8-sig")
     header = downloads["frivilligsentraler-alesund.csv"].decode("utf-8-sig").splitlines()[0].split(";")
     assert header == ["Navn", "Organisasjonsnummer", "Poststed", "Registrert i frivillighetsregisteret"]
 
@@ -609,7 +611,7 @@ def test_centres_with_the_same_name_in_the_same_year_get_the_date_and_names_are_
     assert "siden 2. mars 2014)" in text and "siden 1. september 2014)" in text and "siden 2020)" in text
     # the postal town where it tells more than the municipality's name (here 'A')
     assert r"(org.nr. 111 111 111" in text.replace("\u00a0", " ")
-    assert r"(BRATTVÅG, org.nr. 222 222 222" in text.replace("\u00a0", " ")
+    assert r"(Brattvåg, org.nr. 222 222 222" in text.replace("\u00a0", " ")
     note = profil.centres_note(p)
     assert note.startswith(r"To frivilligsentraler heter \*\*X\*\* \[a\]\(b\)")
 
