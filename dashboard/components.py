@@ -181,17 +181,18 @@ lazy = functools.partial
 LAZY_TABLES = True
 
 
-def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str) -> None:
-    """CSV and XLSX download buttons for the data behind a figure or table."""
+def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str, percent: frozenset[str] = frozenset()) -> None:
+    """CSV and XLSX download buttons for the data behind a figure or table (`percent`: its shares given in per
+    cent, 0–100, rather than as fractions: downloads.percent_columns)."""
     prov = queries.provenance(title, *source_ids)
     name = slug(title)
     # side by side, also on a phone (columns would stack); hidden when printing
     row = st.container(horizontal=True, gap="small", key=f"no-print-dl_{key}")
     # both files are built only when their button is clicked (the CSV cost ~5 % of a page's run, the workbook ~20 ms)
-    row.download_button("CSV", lazy(to_csv, df, prov), file_name=f"{name}.csv", mime="text/csv",
+    row.download_button("CSV", lazy(to_csv, df, prov, percent), file_name=f"{name}.csv", mime="text/csv",
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som CSV: {title}")
-    row.download_button("Excel", lazy(to_xlsx, df, prov), file_name=f"{name}.xlsx",
+    row.download_button("Excel", lazy(to_xlsx, df, prov, "Data", percent), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
                        help=f"Last ned tallene som Excel-fil: {title}")

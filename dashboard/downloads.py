@@ -51,10 +51,24 @@ def is_share(dtype: pl.DataType, column: str) -> bool:
         name.startswith("andel") or name.endswith("_andel") or name == "svarprosent")
 
 
-def _headers(df: pl.DataFrame, *, csv: bool = False) -> list[str]:
-    """Norwegian column headers; in a CSV file a share's header says it is a fraction (SHARE_NOTE)."""
-    return [CSV_LABELS.get(c, label(c)) + SHARE_NOTE if csv and is_share(t, c) else label(c)
+#: The header note of a share given in per cent (the policy views' `andel_*`), in every file.
+PERCENT_NOTE = ", i prosent (0–100)"
+
+
+def headers(df: pl.DataFrame, *, csv: bool = False, percent: frozenset[str] = frozenset()) -> list[str]:
+    """Norwegian column headers; in a CSV file a share's header says it is a fraction (SHARE_NOTE); a share in
+    per cent (a column in `percent`) says so in every file (PERCENT_NOTE)."""
+    return [label(c) + (", 0–100" if "prosent" in label(c) else PERCENT_NOTE) if c in percent
+            else CSV_LABELS.get(c, label(c)) + SHARE_NOTE if csv and is_share(t, c) else label(c)
             for c, t in df.schema.items()]
+
+
+def percent_columns(view: str, columns: list[str]) -> frozenset[str]:
+    """The columns of a public view that give a share in per cent, 0–100, not as a fraction: every share of the
+    policy views (`frivillighetspolitikk_*`, `publisert_frivillighetspolitikk*`; sql/README.md says 'per cent')."""
+    if not view.startswith(("frivillighetspolitikk", "publisert_frivillighetspolitikk")):
+        return frozenset()
+    return frozenset(c for c in columns if is_share(pl.Float64, c))
 
 
 #: First characters that make a spreadsheet read a cell as a formula (also after spaces, and in full width).
@@ -85,9 +99,10 @@ def _csv_cell(v: object) -> str:
     return text
 
 
-def to_csv(df: pl.DataFrame, prov: Provenance) -> bytes:
-    """CSV as Norwegian Excel opens it: UTF-8 with BOM, ';' separated, decimal comma; source lines at the end."""
-    lines = [";".join(_csv_cell(h) for h in _headers(df, csv=True))]
+def to_csv(df: pl.DataFrame, prov: Provenance, percent: frozenset[str] = frozenset()) -> bytes:
+    """CSV as Norwegian Excel opens it: UTF-8 with BOM, ';' separated, decimal comma; source lines at the end
+    (`percent`: shares given in per cent, headers)."""
+    lines = [";".join(_csv_cell(h) for h in headers(df, csv=True, percent=percent))]
     lines += [";".join(_csv_cell(v) for v in row) for row in df.iter_rows()]
     lines.append("")
     lines += [_csv_cell(x) for x in prov.lines()]
@@ -123,17 +138,18 @@ def _row_format(unit: str | None, values: list) -> str:
     return "#,##0" if all(x.is_integer() for x in numbers) else "#,##0.0"
 
 
-def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data") -> bytes:
-    """XLSX with a header row, Norwegian headers and number formats, and a 'Kilde' sheet plus source rows."""
+def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data", percent: frozenset[str] = frozenset()) -> bytes:
+    """XLSX with a header row, Norwegian headers and number formats, and a 'Kilde' sheet plus source rows
+    (`percent`: shares given in per cent: numbers with one decimal, not formatted as per cent of 1)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet(sheet[:31])
     bold = wb.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     formats = {}
     for i, (col, dtype) in enumerate(df.schema.items()):
-        fmt = _num_format(dtype, col)
+        fmt = "#,##0.0" if col in percent else _num_format(dtype, col)
         formats[i] = wb.add_format({"num_format": fmt}) if fmt else None
-    for j, h in enumerate(_headers(df)):
+    for j, h in enumerate(headers(df, percent=percent)):
         ws.write_string(0, j, h, bold)
     unit_col = df.columns.index("enhet") if "enhet" in df.columns else None
     row_formats: dict[str, object] = {}
@@ -150,7 +166,7 @@ def to_xlsx(df: pl.DataFrame, prov: Provenance, sheet: str = "Data") -> bytes:
                 ws.write_number(r, j, float(v), row_format if unit_col is not None and formats[j] else formats[j])
             else:
                 ws.write_string(r, j, str(v))  # always a text cell: never a formula or a link
-    for j, h in enumerate(_headers(df)):
+    for j, h in enumerate(headers(df, percent=percent)):
         ws.set_column(j, j, max(10, min(50, len(h) + 2)))
     ws.freeze_panes(1, 0)
     start = df.height + 2

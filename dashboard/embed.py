@@ -214,6 +214,17 @@ def show(key: str) -> None:
     st.stop()
 
 
+#: The parameters each figure needs in an example link (Om dataene shows the HTML to embed it).
+EXAMPLE_PARAMS: dict[str, dict[str, str]] = {"kart": {"indikator": "org_per_1000", "nivaa": "kommune"},
+                                             "profil-nokkeltall": {"kommune": "0301"},
+                                             "profil-grasrot": {"kommune": "0301"}}
+
+
+def names() -> dict[str, str]:
+    """The embeddable figures: key → Norwegian name."""
+    return {k: f.name for k, f in REGISTRY.items()}
+
+
 def keys() -> list[str]:
     """The embeddable figure keys."""
     return list(REGISTRY)

@@ -10,6 +10,8 @@ LABELS: dict[str, str] = {
     "status_landstall": "Status for landstallet (utbetalt)",
     "lignende_kommuner_tall": "Lignende kommuner: tallet er",
     "nivaa": "Nivå",
+    "kolonne": "Kolonne i databasen",
+    "overskrift": "Overskrift i CSV-filen",
     "kode": "Kode",
     "navn": "Navn",
     "aar": "År",

@@ -1,11 +1,16 @@
-"""Tables the «Om dataene» page shows, in Norwegian: the loaded files and what the ETL corrected or rejected."""
+"""What the «Om dataene» page shows, in Norwegian: the loaded files, what the ETL corrected or rejected, the
+columns of a view and how to embed a figure."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+from decimal import Decimal
+from urllib.parse import urlencode
 
 import polars as pl
 
+from dashboard.downloads import PERCENT_NOTE, SHARE_NOTE, headers, is_share, is_year
 from dashboard.format import fmt_date, map_strings, md_escape
 from dashboard.labels import DEVIATIONS, KINDS, norsk
 
@@ -53,3 +58,61 @@ def deviations_table(dev: pl.DataFrame, src: pl.DataFrame) -> pl.DataFrame:
         pl.col("action").str.to_titlecase().alias("behandling"),
         "antall",
     )
+
+
+def _type_word(dtype: pl.DataType, column: str, percent: frozenset[str]) -> str:
+    """A column's kind in words a reader knows: 'tekst', 'heltall', 'år', 'desimaltall', 'andel, 0–1', …"""
+    if column in percent:
+        return "andel" + PERCENT_NOTE
+    if is_share(dtype, column):
+        return "andel" + SHARE_NOTE
+    if dtype == pl.Boolean:
+        return "ja/nei"
+    if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+        return "dato"
+    if dtype.is_integer():
+        return "år" if is_year(column) else "heltall"
+    if dtype.is_float() or isinstance(dtype, pl.Decimal):
+        return "desimaltall"
+    if isinstance(dtype, pl.List):
+        return "liste"
+    return "tekst"
+
+
+def _example(values: pl.Series) -> str:
+    """The first value of a column as the CSV file writes it (at most 60 characters), '' when every value is
+    missing."""
+    present = values.drop_nulls()
+    if present.is_empty():
+        return ""
+    v = present[0]
+    if isinstance(v, bool):
+        text = "ja" if v else "nei"
+    elif isinstance(v, float | Decimal):  # as the CSV file writes it: decimal comma, no thousands separator
+        text = (f"{v:.6f}".rstrip("0").rstrip(".") if isinstance(v, float) else format(v, "f")).replace(".", ",")
+    else:
+        text = str(v)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def columns_table(data: pl.DataFrame, percent: frozenset[str] = frozenset()) -> pl.DataFrame:
+    """One row per column of a view's download: kolonne (the name in the database), overskrift (the header in
+    the CSV file), type (in words) and eksempel (the first value; register text, shown only as table data);
+    `percent`: its shares in per cent (downloads.percent_columns)."""
+    return pl.DataFrame({
+        "kolonne": data.columns,
+        "overskrift": headers(data, csv=True, percent=percent),
+        "type": [_type_word(t, c, percent) for c, t in data.schema.items()],
+        "eksempel": [_example(data[c]) for c in data.columns],
+    }, schema={"kolonne": pl.String, "overskrift": pl.String, "type": pl.String, "eksempel": pl.String})
+
+
+def embed_snippets(base: str, figures: dict[str, str], params: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    """For each embeddable figure (key → name), its name and the HTML that shows it in an article: an iframe of
+    `base/?figur=<key>&embed=true` with the example parameters it needs (params by key)."""
+    out = []
+    for key, name in figures.items():
+        query = urlencode({"figur": key, **params.get(key, {}), "embed": "true"})
+        out.append((name, f'<iframe src="{base}/?{query}" width="100%" height="640" style="border:0" '
+                          f'title="{html.escape(name)}" loading="lazy"></iframe>'))
+    return out

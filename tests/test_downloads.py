@@ -171,3 +171,38 @@ def test_a_table_with_one_unit_per_row_formats_each_row_by_its_unit():
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(df, PROV)))["Data"]
     assert [ws.cell(r, 4).number_format for r in range(2, 6)] == ["#,##0", "0.0%", "#,##0.0", "#,##0"]
     assert [ws.cell(r, 3).number_format for r in range(2, 6)] == ["General"] * 4  # the year
+
+
+def test_every_share_in_a_view_is_a_fraction_unless_its_header_says_per_cent(con):
+    """A view's download heads a share '0–1' or '(prosent, 0–100)': the values must agree, in every public view."""
+    from dashboard.downloads import is_share, percent_columns
+
+    views = [v for (v,) in con.sql("""SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'
+                                      AND table_schema = 'main' AND NOT starts_with(table_name, 'stg_')""").fetchall()]
+    fractions, percents = {}, {}
+    for view in views:
+        cols = con.sql("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1",
+                       params=[view]).fetchall()
+        shares = [c for c, t in cols if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL")]
+        percent = percent_columns(view, [c for c, _ in cols])
+        for c in shares:
+            if not (c in percent or is_share(pl.Float64, c)):
+                continue
+            top = con.sql(f'SELECT max("{c}")::DOUBLE FROM "{view}"').fetchall()[0][0]
+            (percents if c in percent else fractions)[f"{view}.{c}"] = top
+    assert fractions and percents
+    assert not {k: v for k, v in fractions.items() if v is not None and v > 1 + 1e-9}, "a fraction above 1"
+    assert not {k: v for k, v in percents.items() if v is not None and v > 100 + 1e-9}
+    assert max(v for v in percents.values() if v is not None) > 1, "the per-cent columns are per cent"
+
+
+def test_a_share_in_per_cent_is_headed_and_formatted_as_per_cent_not_as_a_fraction(table):
+    per_cent = table.with_columns(pl.col("andel") * 100)  # as the policy views give it: 48.49
+    ws = _book(to_xlsx(per_cent, PROV, percent=frozenset({"andel"})))["Data"]
+    header = [c.value for c in ws[1]]
+    j = header.index("Andel, i prosent (0–100)")
+    cell = ws.cell(row=2, column=j + 1)
+    assert cell.value == pytest.approx(48.49) and "%" not in cell.number_format, "4 849 % in Excel"
+    csv = to_csv(per_cent, PROV, frozenset({"andel"})).decode("utf-8-sig").split("\r\n")
+    assert "Andel, i prosent (0–100)" in csv[0].split(";") and ";48,49;" in csv[1]
+    assert "Andel, 0–1 (1 = 100\u00a0%)" in to_csv(table, PROV).decode("utf-8-sig").split("\r\n")[0].split(";")

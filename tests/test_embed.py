@@ -159,3 +159,21 @@ def test_without_figur_the_page_runs_normally(app):
     at = app()
     assert not at.exception
     assert at.title[0].value == "Frivillighet i Norge"
+
+
+def test_om_dataene_gives_html_that_embeds_each_figure(app):
+    """A journalist copies the HTML for a figure from «Om dataene»; the address in it shows that figure alone."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    at = app("pages/om_dataene.py")
+    assert not at.exception
+    snippets = [c.value for c in at.code if c.value.startswith("<iframe ")]
+    assert len(snippets) == len(embed.keys())
+    for key, snippet in zip(embed.keys(), snippets, strict=True):
+        src = re.search(r'src="([^"]+)"', snippet).group(1)
+        params = dict(parse_qsl(urlsplit(src).query))
+        assert params.pop("figur") == key and params.pop("embed") == "true"
+        figure = app(**{"figur": key, **params})
+        _is_alone(figure)
+        assert not [i.value for i in figure.info if "trenger en kommune" in i.value], key
+        assert _link(figure)

@@ -500,3 +500,44 @@ def test_map_summary_names_a_small_base_with_its_count(app, mirror_db):
     text = _text(app("pages/kart.py", aar="2024", indikator="grasrot_andel_mottar"))
     assert n < SMALL_BASE  # the mirror's lowest is a small base; else this test checks nothing
     assert f"lavest i {navn} (" in text and f", {k}\u00a0av\u00a0{n})" in text and "Små tall:" in text
+
+
+def test_about_page_describes_the_columns_of_the_chosen_view(app):
+    at = app("pages/om_dataene.py")
+    columns = next(d.value for d in at.dataframe if "kolonne" in d.value.columns)
+    assert columns["kolonne"].tolist()[:2] == ["kommunenummer", "kommunenavn"]
+    assert "kommunenummer" in set(columns["kolonne"]) and "Kommune" in set(columns["overskrift"])
+    assert dict(zip(columns["kolonne"], columns["eksempel"], strict=True))["kommunenummer"] == "0301"
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Visning")).set_value(
+        "frivillighetspolitikk_andel").run()
+    columns = next(d.value for d in at.dataframe if "kolonne" in d.value.columns)
+    kinds = dict(zip(columns["kolonne"], columns["type"], strict=True))
+    headers = dict(zip(columns["kolonne"], columns["overskrift"], strict=True))
+    assert kinds["runde"] == "år" and kinds["ja"] == "heltall"
+    shares = [c for c in kinds if c.startswith("andel")]  # the policy views give their shares in per cent
+    assert shares and all(kinds[c] == "andel, i prosent (0–100)" for c in shares)
+    assert all(headers[c].endswith(", i prosent (0–100)") for c in shares), "as the CSV file heads it"
+    assert headers["svarprosent"] == "Svarprosent, 0–100"
+    example = dict(zip(columns["kolonne"], columns["eksempel"], strict=True))[shares[0]]
+    assert "," in example and "." not in example, "a decimal comma, as in the file"
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Visning")).set_value("grasrot_indikator").run()
+    columns = next(d.value for d in at.dataframe if "kolonne" in d.value.columns)
+    kinds = dict(zip(columns["kolonne"], columns["type"], strict=True))
+    assert kinds["andel_registrerte_mottar"] == "andel, 0–1 (1 = 100\u00a0%)"
+
+
+def test_view_download_heads_a_share_in_per_cent_as_per_cent(app, downloads):
+    at = app("pages/om_dataene.py")
+    downloads.clear()
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Visning")).set_value(
+        "frivillighetspolitikk_andel").run()
+    csv = downloads["frivillighetspolitikk-andel.csv"].decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    name = "Andel med politikk (av alle kommuner), i prosent (0–100)"
+    assert name in header, header
+    column = header.index(name)
+    rows = csv[1:csv.index("")]  # the source lines follow a blank line
+    values = [float(line.split(";")[column].replace(",", ".")) for line in rows if line.split(";")[column]]
+    assert max(values) > 1, "per cent, as the header says"
+    assert not any("0–1 (" in h for h in header)
+    assert "Svarprosent, 0–100" in header
