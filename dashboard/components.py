@@ -36,9 +36,20 @@ PLOTLY_CONFIG = {"displaylogo": False, "locale": "no", "locales": {"no": {"dicti
 
 
 def slug(text: str) -> str:
-    """A file-name-safe slug: 'Kr per innbygger 2024' → 'kr-per-innbygger-2024'."""
+    """A file-name-safe slug of at most 60 characters: 'Kr per innbygger 2024' → 'kr-per-innbygger-2024'; a long
+    title is shortened between words and keeps its year."""
     text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "data"
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    if len("-".join(words)) > 60:  # shortened between words, keeping a year at the end ('…-grasrotandel-2024')
+        tail = words.pop() if words[-1].isdigit() else ""
+        keep: list[str] = []
+        for w in words:
+            if len("-".join([*keep, w, tail]).strip("-")) > 60:
+                break
+            keep.append(w)
+        if keep:
+            words = [*keep, tail] if tail else keep
+    return "-".join(words)[:60].strip("-") or "data"
 
 
 def synthetic_banner() -> None:
@@ -49,8 +60,8 @@ def synthetic_banner() -> None:
     with st.container(key="synthetic_banner"):
         st.warning(
             f"**Testdata – ikke offisiell statistikk.** {syn.height} av kildene er syntetiske: oppdiktede "
-            "organisasjoner, beløp og svar i offisielt format. Kommuner, grenser, folketall og publiserte tall er "
-            "ekte. Se «Om dataene».",
+            "organisasjoner, beløp og svar i offisielt format. Kommuner, grenser og folketall er ekte, og det er "
+            "også landstall merket «publisert»; de andre landstallene er anslag. Se «Om dataene».",
             icon=":material/science:",
         )
 
@@ -160,7 +171,7 @@ def source_text(infos: list[queries.SourceInfo], note: str | None = None) -> str
     for i in infos:
         text = f"{i.producer}, «{i.title}»" + ("" if len(dates) == 1 else f", hentet {i.retrieved}")
         if i.figures_dated:  # newer figures than the copy's date: both dates, where one compares them
-            text += f" (folketall per {i.figures_dated})"
+            text += f" (folketall til og med {i.figures_dated})"
         parts.append(text + (" – syntetiske testdata" if i.synthetic else ""))
     caption = "Kilde: " + "; ".join(parts) + (f". Hentet {next(iter(dates))}." if len(dates) == 1 else ".")
     if not parts:

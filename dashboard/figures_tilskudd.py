@@ -326,8 +326,20 @@ def describe_counts(df: pl.DataFrame, *, y: str = "mottakere", what: str, place:
     if first[y] == last[y]:
         return f"{what.capitalize()} i {place} var {fmt_int(last[y])} både i {first['aar']} og i {last['aar']}."
     verb = "økte" if last[y] > first[y] else "sank"
-    return (f"{what.capitalize()} i {place} {verb} fra {fmt_int(first[y])} i {first['aar']} til "
+    text = (f"{what.capitalize()} i {place} {verb} fra {fmt_int(first[y])} i {first['aar']} til "
             f"{fmt_int(last[y])} i {last['aar']}.")
+    return text + _turn(d, y, first[y], last[y])
+
+
+def _turn(d: pl.DataFrame, y: str, first: float, last: float) -> str:
+    """' Lavest var det 31 400 i 2020.' when a year between the ends lies below (or above) both, so that the
+    sentence from the first to the last year does not hide a fall and a rise; else ''."""
+    low, high = d.sort(y).row(0, named=True), d.sort(y, descending=True).row(0, named=True)
+    if low[y] < min(first, last):
+        return f" Lavest var det {fmt_int(low[y])} i {low['aar']}."
+    if high[y] > max(first, last):
+        return f" Høyest var det {fmt_int(high[y])} i {high['aar']}."
+    return ""
 
 
 def describe_groups(df: pl.DataFrame, *, place: str, aar: int) -> str:

@@ -127,6 +127,7 @@ NORSK: tuple[tuple[str, str], ...] = (
     ("reconstructed code list", "rekonstruert kodeliste"),
     ("extracted via", "hentet ut via"),
     ("derived via", "avledet via"),
+    (" (MIT) and ", " (MIT) og "),
     # notes on the published policy figures (frivillighetspolitikk_publisert.csv)
     ("share as published (64/422 = 15.2%)",
      "andelen slik den ble publisert; 64 av 422 er 15,2\u00a0%"),

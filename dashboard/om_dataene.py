@@ -16,15 +16,16 @@ from dashboard.labels import DEVIATIONS, KINDS, norsk
 
 
 def sources_table(src: pl.DataFrame) -> pl.DataFrame:
-    """One row per loaded file for the screen: title, producer, file, licence (Norwegian), retrieved (dd.mm.yyyy),
-    rows, kind ('ekte', 'syntetisk', 'blandet'), sha256, url."""
+    """One row per loaded file for the screen: title, kind ('ekte', 'syntetisk', 'blandet'), retrieved
+    (dd.mm.yyyy), producer, licence (Norwegian), rows, file, sha256, url: what a reader looks for first (real or
+    test data, and how fresh) in view beside the title before the table scrolls sideways."""
     return src.select(
-        "title", "producer", "file",
-        map_strings(src["licence"], norsk),
-        pl.col("retrieved").cast(pl.Date).dt.strftime("%d.%m.%Y"),
-        "rows",
+        "title",
         pl.col("kind").replace_strict(KINDS, default=pl.col("kind"), return_dtype=pl.String),
-        "sha256", "url",
+        pl.col("retrieved").cast(pl.Date).dt.strftime("%d.%m.%Y"),
+        "producer",
+        map_strings(src["licence"], norsk),
+        "rows", "file", "sha256", "url",
     )
 
 

@@ -230,7 +230,9 @@ def latest_years(orgs: pl.DataFrame, rounds: pl.DataFrame, grasrot: pl.DataFrame
 def county_intro(org_year: int, policy_round: int, grasrot_year: int) -> str:
     """The sentence above the county table, naming the year of each column."""
     return (f"Organisasjoner per 1\u00a0000 innbyggere ({org_year}), andel kommuner med frivillighetspolitikk "
-            f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Klikk på en kolonne for å sortere.")
+            f"({policy_round}) og grasrotandel per innbygger ({grasrot_year}). Andelen med politikk er av alle "
+            "kommunene i fylket: en kommune som ikke svarte på undersøkelsen, er med i nevneren, men ikke regnet "
+            "som «nei». Klikk på en kolonne for å sortere.")
 
 
 @dataclass(frozen=True)

@@ -206,3 +206,12 @@ def test_a_share_in_per_cent_is_headed_and_formatted_as_per_cent_not_as_a_fracti
     csv = to_csv(per_cent, PROV, frozenset({"andel"})).decode("utf-8-sig").split("\r\n")
     assert "Andel, i prosent (0–100)" in csv[0].split(";") and ";48,49;" in csv[1]
     assert "Andel, 0–1 (1 = 100\u00a0%)" in to_csv(table, PROV).decode("utf-8-sig").split("\r\n")[0].split(";")
+
+
+def test_a_long_title_gives_a_file_name_cut_between_words_that_keeps_its_year():
+    from dashboard.components import slug
+
+    assert slug("Kr per innbygger 2024") == "kr-per-innbygger-2024"
+    name = slug("Andel registrerte organisasjoner som mottar grasrotandel, kommuner, 2024")
+    assert name.endswith("-2024") and len(name) <= 60 and "--" not in name
+    assert slug("Å" * 70) == "a" * 60 and slug("!!!") == "data"

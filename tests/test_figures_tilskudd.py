@@ -469,3 +469,16 @@ def test_the_mirror_s_oslo_share_chart_and_its_summary_agree_on_the_top(qt):
     top = fig.data[0].y[-1]
     assert groups.filter(pl.col("gruppenavn") == top)["mottakere"][0] >= 20
     assert f"høyest i {top.lower()} (" in ft.describe_oslo_shares(groups, aar=2024)
+
+
+def test_counts_summary_names_a_low_between_the_ends():
+    """35 050 in 2019 and 34 500 in 2024 with 31 400 in 2020 is a fall and a rise, not only 'sank'."""
+    from dashboard.figures_tilskudd import describe_counts
+
+    d = pl.DataFrame({"aar": [2019, 2020, 2021, 2024], "mottakere": [35_050, 31_400, 32_000, 34_500]})
+    text = describe_counts(d, what="antall mottakere", place="hele landet")
+    assert text.endswith("sank fra 35\u00a0050 i 2019 til 34\u00a0500 i 2024. Lavest var det 31\u00a0400 i 2020.")
+    rising = d.with_columns(pl.Series("mottakere", [30_000, 31_000, 32_000, 34_500]))
+    assert "Lavest" not in describe_counts(rising, what="antall mottakere", place="X")
+    peak = d.with_columns(pl.Series("mottakere", [30_000, 40_000, 32_000, 34_500]))
+    assert describe_counts(peak, what="antall mottakere", place="X").endswith("Høyest var det 40\u00a0000 i 2020.")

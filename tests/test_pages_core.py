@@ -204,7 +204,7 @@ def test_map_default_is_organisations_per_1000_for_357_municipalities(app):
     assert "Frivillige organisasjoner per 1\u00a0000 innbyggere" in _text(at)
     # the mirror is dated 30.9.2025, its population 1.1.2026: the source line under the map gives both dates
     source = next(c.value for c in at.caption if c.value.startswith("Kilde:") and "Befolkning" in c.value)
-    assert "(tabell 07459)» (folketall per 1. januar 2026); " in source, source
+    assert "(tabell 07459)» (folketall til og med 1. januar 2026); " in source, source
 
 
 def test_map_of_the_snapshot_year_says_its_figures_are_from_the_day_the_data_was_taken_out(app):

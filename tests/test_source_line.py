@@ -34,5 +34,5 @@ def test_population_newer_than_its_date_gives_the_figures_date_beside_the_retrie
     pop = SourceInfo("befolkning", "Befolkning 1. januar", "SSB", "NLOD", "u", "30. september 2025", False,
                      "1. januar 2026")
     text = source_text([pop, info("B", "b")])
-    assert text == ("Kilde: SSB, «Befolkning 1. januar» (folketall per 1. januar 2026); B, «b». "
+    assert text == ("Kilde: SSB, «Befolkning 1. januar» (folketall til og med 1. januar 2026); B, «b». "
                     "Hentet 30. september 2025.")
