@@ -23,13 +23,13 @@ SHORT_NAMES = {
     "org_antall": "Registrerte organisasjoner",
     "frivilligsentraler": "Frivilligsentraler",
     "grasrot_kr_per_innbygger": "Grasrotandel, kr per innbygger",
-    "grasrot_andel_mottar": "Andel organisasjoner som får grasrotandel",
+    "grasrot_andel_mottar": "Andel registrerte som mottar grasrotandel",
 }
 #: Two-line titles of the comparison chart's panels (short enough for a phone).
 TITLES = {
     "org_per_1000": "Organisasjoner per<br>1\u00a0000 innbyggere",
     "grasrot_kr_per_innbygger": "Grasrotandelen,<br>kroner per innbygger",
-    "grasrot_andel_mottar": "Andel organisasjoner<br>som får grasrotandel",
+    "grasrot_andel_mottar": "Andel registrerte som<br>mottar grasrotandel",
 }
 #: Colours of the places, the same in every chart of the profile: the municipality orange, its county blue, the
 #: country grey (dashed where it is a line), similar municipalities green.

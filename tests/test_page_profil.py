@@ -554,7 +554,7 @@ def test_the_policy_row_and_sentence_say_each_thing_once(app):
 def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
     at = app(kommune="1151")  # Utsira: a handful of organisations and some 200 inhabitants
     key = at.table[0].value
-    row = key[key["Nøkkeltall"].str.startswith("Andel organisasjoner som får grasrotandel")].iloc[0]
+    row = key[key["Nøkkeltall"].str.startswith("Andel registrerte som mottar grasrotandel")].iloc[0]
     year = int(re.search(r"\((\d{4})\)", row["Nøkkeltall"]).group(1))
     (got, base), = con.sql("SELECT mottakere, registrerte FROM grasrot_indikator WHERE nivaa = 'kommune' "
                            "AND kode = '1151' AND aar = $1", params=[year]).fetchall()
@@ -566,7 +566,7 @@ def test_a_share_of_a_small_base_is_shown_as_a_count_with_a_note(app, con):
     # a large municipality: shares as per cent, no note
     at = app(kommune="1508")
     key = at.table[0].value
-    row = key[key["Nøkkeltall"].str.startswith("Andel organisasjoner som får grasrotandel")].iloc[0]
+    row = key[key["Nøkkeltall"].str.startswith("Andel registrerte som mottar grasrotandel")].iloc[0]
     assert row["Ålesund"].endswith("\u00a0%") and " av " not in row["Ålesund"]
     assert "Små tall" not in " ".join(c.value for c in at.caption)
     # a county of six municipalities: how many of them have a policy, not a share of six
