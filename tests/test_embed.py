@@ -166,7 +166,9 @@ def test_om_dataene_gives_html_that_embeds_each_figure(app):
     from urllib.parse import parse_qsl, urlsplit
 
     at = app("pages/om_dataene.py")
-    assert not at.exception
+    assert not at.exception and not [c for c in at.code if c.value.startswith("<iframe ")], "built when opened"
+    at.session_state["embed_code"] = True  # what the reader's click on the expander does
+    at.run()
     snippets = [c.value for c in at.code if c.value.startswith("<iframe ")]
     assert len(snippets) == len(embed.keys())
     for key, snippet in zip(embed.keys(), snippets, strict=True):
