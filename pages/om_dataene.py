@@ -38,7 +38,8 @@ else:
 
 st.header("Last ned data")
 st.markdown("Alle offentlige visninger i databasen, som CSV eller Excel. CSV-filene er semikolonseparerte (UTF-8) "
-            "med desimalkomma; en andel er en brøk fra 0 til 1; kilde og lisens står på linjene under tallene. "
+            "med desimalkomma; en andel er en brøk fra 0 til 1 der overskriften ikke sier «i prosent»; kilde og lisens "
+            "står under tallene, etter en tom linje. "
             "Excel-filene har kilden i arket «Kilde». Tabellen under den valgte visningen viser kolonnene.")
 views = queries.public_views()
 chosen = st.selectbox("Visning", views, index=views.index("kommune") if "kommune" in views else 0,
