@@ -274,7 +274,9 @@ def styled(df: pl.DataFrame, formats: dict[str, str] | None = None,
         f = _cell_formatter(formats.get(col), dtype)
         if f is not None:
             fmt[col] = (lambda g: (lambda v: "–" if v is None or v != v else g(v)))(f)
-    styler = df.to_pandas().style.format(fmt) if fmt else df.to_pandas().style
+    styler = df.to_pandas().style
+    if fmt:
+        styler = styler.format(fmt)
     for col, (ks, ns) in (counts or {}).items():
         rows = [i for i, (k, n) in enumerate(zip(ks, ns, strict=True))
                 if k is not None and n is not None and 0 < n < SMALL_BASE]

@@ -80,6 +80,12 @@ def is_formula_like(text: str) -> bool:
     return text.lstrip(" \u00a0")[:1] in FORMULA_START
 
 
+def csv_number(v: float | Decimal) -> str:
+    """A decimal number as the CSV file writes it: decimal comma, no thousands separator ('11,8834')."""
+    text = f"{v:.6f}".rstrip("0").rstrip(".") if isinstance(v, float) else format(v, "f")
+    return text.replace(".", ",")
+
+
 def _csv_cell(v: object) -> str:
     if v is None:
         return ""
@@ -87,10 +93,8 @@ def _csv_cell(v: object) -> str:
         return "ja" if v else "nei"
     if isinstance(v, int):
         return str(v)  # a number, also when negative: never neutralised as if it were a formula
-    if isinstance(v, float):
-        return f"{v:.6f}".rstrip("0").rstrip(".").replace(".", ",")
-    if isinstance(v, Decimal):
-        return format(v, "f").replace(".", ",")
+    if isinstance(v, float | Decimal):
+        return csv_number(v)
     text = str(v)
     formula = is_formula_like(text)
     if formula or any(ch in text for ch in ';"\n\r'):

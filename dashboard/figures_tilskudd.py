@@ -334,7 +334,7 @@ def describe_counts(df: pl.DataFrame, *, y: str = "mottakere", what: str, place:
 def _turn(d: pl.DataFrame, y: str, first: float, last: float) -> str:
     """' Lavest var det 31 400 i 2020.' when a year between the ends lies below (or above) both, so that the
     sentence from the first to the last year does not hide a fall and a rise; else ''."""
-    low, high = d.sort(y).row(0, named=True), d.sort(y, descending=True).row(0, named=True)
+    low, high = d.row(d[y].arg_min(), named=True), d.row(d[y].arg_max(), named=True)
     if low[y] < min(first, last):
         return f" Lavest var det {fmt_int(low[y])} i {low['aar']}."
     if high[y] > max(first, last):

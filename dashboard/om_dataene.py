@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 
-from dashboard.downloads import PERCENT_NOTE, SHARE_NOTE, headers, is_share, is_year
+from dashboard.downloads import PERCENT_NOTE, SHARE_NOTE, csv_number, headers, is_share, is_year
 from dashboard.format import fmt_date, map_strings, md_escape
 from dashboard.labels import DEVIATIONS, KINDS, norsk
 
@@ -69,7 +69,7 @@ def _type_word(dtype: pl.DataType, column: str, percent: frozenset[str]) -> str:
         return "andel" + SHARE_NOTE
     if dtype == pl.Boolean:
         return "ja/nei"
-    if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
         return "dato"
     if dtype.is_integer():
         return "år" if is_year(column) else "heltall"
@@ -89,8 +89,8 @@ def _example(values: pl.Series) -> str:
     v = present[0]
     if isinstance(v, bool):
         text = "ja" if v else "nei"
-    elif isinstance(v, float | Decimal):  # as the CSV file writes it: decimal comma, no thousands separator
-        text = (f"{v:.6f}".rstrip("0").rstrip(".") if isinstance(v, float) else format(v, "f")).replace(".", ",")
+    elif isinstance(v, float | Decimal):
+        text = csv_number(v)
     else:
         text = str(v)
     return text if len(text) <= 60 else text[:59] + "…"

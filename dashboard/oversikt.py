@@ -250,8 +250,9 @@ def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> CountyT
     """The county table for the screen and its column formats, narrow enough not to scroll sideways at desktop
     width: the three figures the intro names first, each header with its year (on a phone they show before the
     table scrolls), then the context; the county number and the count of municipalities with a policy are left
-    out (the share is shown, as a count where the county has few municipalities; the download has both). The population is the one the organisations are divided by,
-    so a reader can redo the division. Counties by their short names, as in the charts."""
+    out (the share is shown, as a count where the county has few municipalities; the download has both). The
+    population is the one the organisations are divided by, so a reader can redo the division. Counties by their
+    short names, as in the charts."""
     org_year, policy_round, grasrot_year = years
     names = {"per_1000": f"Per 1\u00a0000 innbyggere {org_year}",
              "andel_politikk": f"Andel kommuner med politikk {policy_round}",
