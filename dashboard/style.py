@@ -54,6 +54,10 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
   [data-testid="stElementContainer"]:has(> [data-testid="stDataFrame"], > * > [data-testid="stDataFrame"]) {
     margin-top: 2.25rem; }
 }
+/* Streamlit's menu: printing and «Om» stay; the screen recording and the framework's version are for developers */
+[data-testid="stMainMenuItem-recordScreencast"], [data-testid="stMainMenuList"] + div { display: none; }
+/* a Material icon is a word in a font ("print"): it is not copied with the text around it */
+[data-testid="stIconMaterial"] { user-select: none; -webkit-user-select: none; }
 /* a keyboard reader sees where the focus is (Streamlit gives a focused page link only a faint grey) */
 :is(a, [data-testid="stTopNavLink"], [role="tab"]):focus-visible { outline: 3px solid #0B5CA8; outline-offset: 2px; }
 /* the name in the header (st.logo) where there is room for it beside the six page links: a desktop, and a phone

@@ -156,7 +156,14 @@ def test_the_controls_own_words_are_in_bokmal(app_url, page):
     # (the menu's item: the profile has a "Skriv ut" button of its own)
     page.get_by_test_id("stMainMenuItem-print").get_by_text("Skriv ut", exact=True).wait_for(timeout=5_000)
     assert page.get_by_text("Print", exact=True).count() == 0
+    # what is for developers is not in the public menu: the screen recording, the framework's version
+    assert not page.get_by_test_id("stMainMenuItem-recordScreencast").is_visible()
+    assert not page.get_by_text("Made with Streamlit").is_visible()
     page.keyboard.press("Escape")
+    # an icon's name ("print", "keyboard_arrow_right") is not copied with the page's text
+    page.keyboard.press("Control+a")
+    copied = page.evaluate("() => window.getSelection().toString()").split()
+    assert "keyboard_arrow_right" not in copied and "print" not in copied
     assert page.locator("[data-testid='stSkipToContent']").inner_text().strip() == "Gå til hovedinnholdet"
     assert english_left(page) == []
 
