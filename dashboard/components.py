@@ -24,8 +24,10 @@ from dashboard.format import (
     fmt_nok,
     fmt_num,
     fmt_of,
+    fmt_orgnr,
     fmt_pct,
     md_escape,
+    register_case,
 )
 from dashboard.labels import label
 
@@ -211,6 +213,10 @@ def downloads(df: pl.DataFrame, title: str, *source_ids: str, key: str, percent:
 
 def _cell_formatter(spec: str | None, dtype: pl.DataType):
     """A function value → Norwegian display text for one column (None: leave as is)."""
+    if spec == "orgnr":
+        return fmt_orgnr
+    if spec == "register_name":  # a name as the register writes it, in normal case on screen (downloads keep it)
+        return register_case
     if spec == "text" or dtype == pl.String or dtype == pl.Boolean:
         return None
     if spec and spec.startswith("pct"):
@@ -261,6 +267,9 @@ WHOLE_ROWS = 20
 
 #: The text colour of a share shown as its count, 'k av n', as its base is small (the grey of the share charts).
 SMALL_BASE_TEXT = "color: #6B6B6B"
+#: The text colour of a pinned column (the row's name): the table draws it at 60 % opacity, which turns the page's
+#: text colour into a grey that reads as disabled (4.1:1 on white); black comes out as #666 (5.7:1).
+PINNED_TEXT = "color: #000000"
 
 
 def styled(df: pl.DataFrame, formats: dict[str, str] | None = None,
@@ -292,7 +301,8 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
           counts: dict[str, tuple[list[int | None], list[int | None]]] | None = None) -> None:
     """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
 
-    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok' or 'year';
+    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok', 'year', 'orgnr'
+    ('851 240 004') or 'register_name' (format.register_case);
     other numeric columns get integers with thousands separators or one decimal. counts: see `styled` (a share of
     a small base shown as its count).
     static=True gives a plain HTML table instead (small tables: prints, and screen readers read it as a table);
@@ -303,6 +313,8 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
         st.table(styler.relabel_index([label(c) for c in df.columns], axis="columns"), hide_index=True)
         return
     pinned = set(pinned_columns(df))
+    if pinned:
+        styler = styler.map(lambda _v: PINNED_TEXT, subset=list(pinned))
     config = {col: st.column_config.Column(label(col), pinned=col in pinned or None,
                                            width=TEXT_WIDTHS.get(col) if df.schema[col] == pl.String else None)
               for col in df.columns}

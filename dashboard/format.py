@@ -105,6 +105,15 @@ def fmt_num(x: float | int | Decimal | None, decimals: int = 0) -> str:
     return f"{value:,.{max(decimals, 0)}f}".translate(_NORWEGIAN_MARKS)
 
 
+def fmt_orgnr(orgnr: str | int | None) -> str:
+    """An organisation number in groups of three, as Brønnøysund writes it: '851240004' → '851 240 004'
+    (with no-break spaces); anything not nine digits is returned as it is."""
+    if orgnr is None:
+        return ""
+    s = re.sub(r"\D", "", str(orgnr))
+    return f"{s[:3]}\u00a0{s[3:6]}\u00a0{s[6:]}" if len(s) == 9 else str(orgnr)
+
+
 def fmt_int(x: float | int | None) -> str:
     """A count: 72800 → '72 800'."""
     return fmt_num(x, 0)

@@ -25,6 +25,7 @@ from dashboard.format import (
     fmt_int,
     fmt_nok_short,
     fmt_num,
+    fmt_orgnr,
     fmt_pct,
     fmt_value,
     md_escape,
@@ -667,7 +668,7 @@ def centres_markdown(p: Profile, limit: int | None = None) -> tuple[str, int]:
     text = "\n".join(f"- {md_escape(register_case(r['navn']), 80)} ("
                      + (f"{md_escape(register_case(r['poststed']), 40)}, " if _elsewhere(r.get("poststed"), p.name)
                         else "")
-                     + f"org.nr. {_orgnr(r['orgnr'])}"
+                     + f"org.nr. {md_escape(fmt_orgnr(r['orgnr']), 14)}"
                      + (f", i registeret siden {since[r['orgnr']]})" if since.get(r["orgnr"]) else ")")
                      for r in shown.iter_rows(named=True))
     return text, p.centres.height - shown.height
@@ -708,11 +709,6 @@ def centres_note(p: Profile) -> str | None:
         return f"{count} frivilligsentraler heter {md_escape(register_case(twice['navn'][0]), 80)}{tail}"
     names = "; ".join(f"{md_escape(register_case(r['navn']), 80)}: {r['len']}" for r in twice.iter_rows(named=True))
     return f"Noen frivilligsentraler har samme navn ({names}){tail}"
-
-
-def _orgnr(orgnr: str) -> str:
-    s = re.sub(r"\D", "", str(orgnr))
-    return f"{s[:3]}\u00a0{s[3:6]}\u00a0{s[6:]}" if len(s) == 9 else md_escape(orgnr, 12)
 
 
 #: Every source the profile's figures name, in the order of the printed source list.

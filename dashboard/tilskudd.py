@@ -701,7 +701,7 @@ def recipients_table(scheme: str, recipients: pl.DataFrame, place: Place, aar: i
                  ft.describe_recipients(recipients, place=where, aar=aar, total=total,
                                         national=place.nivaa == "land"),
                  (scheme, "frivillighetsregisteret", "enhetsregisteret"), f"{scheme}_mottakere_liste",
-                 SHORT_NOTE if note else None, {"orgnr": "text", **MONEY})
+                 SHORT_NOTE if note else None, {"orgnr": "orgnr", "navn": "register_name", **MONEY})
 
 
 # ---- the whole page for one choice (built once per database file, then shared) -------------------------------

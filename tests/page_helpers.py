@@ -139,3 +139,14 @@ def run_page(page: str, **params: str) -> AppTest:
 def shown(element) -> pd.DataFrame:
     """The cell texts a reader sees in a components.table dataframe (the styler's display values)."""
     return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def cell_colours(element) -> dict[tuple[int, int], str]:
+    """The text colour the styler gives each cell of a components.table dataframe: (row, column) → '#000000'."""
+    out: dict[tuple[int, int], str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", element.proto.arrow_data.styler.styles):
+        colour = re.search(r"(?<![-\w])color:\s*([^;]+)", body)
+        for row, col in re.findall(r"_row(\d+)_col(\d+)", selectors):
+            if colour:
+                out[int(row), int(col)] = colour.group(1).strip()
+    return out

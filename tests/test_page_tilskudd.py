@@ -5,6 +5,7 @@ open tab is drawn), friendly messages for bad URL values, and register names sho
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import duckdb
@@ -13,7 +14,7 @@ from page_helpers import cards, shown
 from streamlit.testing.v1 import AppTest
 
 from dashboard import components, figures, oversikt, tilskudd
-from dashboard.format import SMALL_BASE, and_list
+from dashboard.format import SMALL_BASE, and_list, register_case
 from dashboard.queries_tilskudd import GRASROT, MOMS, PUBLISHERS
 from etl.config import ROOT
 
@@ -287,6 +288,19 @@ def test_register_names_are_shown_as_table_text_only(script_db, monkeypatch):
     assert recipients.value["navn"][0] == "<script>alert(1)</script>"
     assert shown(recipients)["navn"][0] == "<script>alert(1)</script>"
     assert "alert(1)" not in texts(at)  # never in markdown, captions or messages
+
+
+def test_recipients_are_shown_in_normal_case_with_grouped_org_numbers(mirror_db, monkeypatch):
+    """The register's capitals and bare digits are for the download; the screen reads 'Norges Røde Kors' and
+    '864 139 442', as the profile writes them."""
+    at = _app(mirror_db, monkeypatch, visning="Mottakere")
+    recipients = next(d for d in at.dataframe if "navn" in d.value.columns and "orgnr" in d.value.columns)
+    registered, cells = recipients.value, shown(recipients)
+    assert any(n.isupper() for n in registered["navn"]), "the mirror's register writes names in capitals"
+    assert list(cells["navn"]) == [register_case(n) for n in registered["navn"]]
+    assert not any(n.isupper() for n in cells["navn"] if any(ch.isalpha() for ch in n))
+    assert all(re.fullmatch(r"\d{9}", o) for o in registered["orgnr"])  # the data (and download) as registered
+    assert all(re.fullmatch(r"\d{3}\u00a0\d{3}\u00a0\d{3}", o) for o in cells["orgnr"])
 
 
 def test_oslo_a_county_of_one_municipality_is_ranked_among_all_municipalities(mirror_db, monkeypatch):

@@ -8,10 +8,10 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from page_helpers import cards, choropleth, drawings, shown, unescape
+from page_helpers import cards, cell_colours, choropleth, drawings, shown, unescape
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
+from dashboard import components, maps
 from dashboard.format import SMALL_BASE
 from etl.config import ROOT
 
@@ -137,6 +137,17 @@ def test_overview_county_table_has_all_counties(app):
     number = lambda s: float(str(s).replace("\u00a0", "").replace(",", "."))  # noqa: E731
     for _, row in table.iterrows():
         assert abs(number(row[orgs]) / number(row[population]) * 1000 - number(row[per_1000])) < 0.06
+
+
+def test_the_pinned_name_column_is_not_greyed_out(app):
+    """The table draws a pinned column (the row's name) at 60 % opacity: its text is set black, so the names read
+    as #666 (5.7:1), not as disabled; the other columns keep the page's colour."""
+    at = app("pages/kart.py")
+    element = next(df for df in at.dataframe if "kommunenavn" in df.value.columns)
+    colours = cell_colours(element)
+    name = list(element.value.columns).index("kommunenavn")
+    assert all(colours.get((r, name)) == components.PINNED_TEXT.split(": ")[1] for r in range(element.value.shape[0]))
+    assert not any(colour == "#000000" for (_, c), colour in colours.items() if c != name)
 
 
 def test_overview_county_share_of_few_municipalities_is_shown_as_a_count(app, con):
