@@ -22,6 +22,7 @@ from dashboard.format import (
     fmt_date,
     fmt_int,
     fmt_nok,
+    fmt_nok_short,
     fmt_num,
     fmt_of,
     fmt_orgnr,
@@ -224,6 +225,8 @@ def _cell_formatter(spec: str | None, dtype: pl.DataType):
         return lambda v: fmt_pct(v, decimals)
     if spec == "nok":
         return fmt_nok
+    if spec == "nok_short":  # an estimate: '743 mill. kr', not to the krone
+        return fmt_nok_short
     if spec and spec.startswith("num"):
         decimals = int(spec[3:] or 0)
         return lambda v: fmt_num(v, decimals)
@@ -301,7 +304,8 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
           counts: dict[str, tuple[list[int | None], list[int | None]]] | None = None) -> None:
     """A sortable table with Norwegian headers and Norwegian number formatting (sorting uses the numbers).
 
-    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok', 'year', 'orgnr'
+    formats maps a column to 'text', 'num0'/'num1'/'num2', 'pct'/'pct0'/'pct1', 'nok', 'nok_short'
+    (an estimate in millions), 'year', 'orgnr'
     ('851 240 004') or 'register_name' (format.register_case);
     other numeric columns get integers with thousands separators or one decimal. counts: see `styled` (a share of
     a small base shown as its count).

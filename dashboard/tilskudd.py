@@ -641,7 +641,7 @@ def totals_table(scheme: str, totals: pl.DataFrame) -> Table:
         data = data.rename({"mottakere_i_filene": "søkere_i_listene"})
     return Table(data, f"{SCHEMES[scheme].label}: landstall, publisert og summert fra mottakerlistene",
                  totals_summary(scheme, totals), (scheme, "tilskudd_totaler"), f"{scheme}_totaler", None,
-                 {"publisert_utbetalt": "nok", "anslag_ikke_publisert": "nok", "utbetalt_ifølge_filene": "nok",
+                 {"publisert_utbetalt": "nok", "anslag_ikke_publisert": "nok_short", "utbetalt_ifølge_filene": "nok",
                   "differanse": "nok", "publisert_søkt": "nok", "søkt_ifølge_filene": "nok", "kilde": "text",
                   "merknad": "text"})
 
