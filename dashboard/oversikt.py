@@ -202,8 +202,8 @@ def since_last_build(changes: pl.DataFrame) -> str:
     """What changed in the headline figures since the previous build, as one Norwegian sentence."""
     if changes.is_empty() or changes["forrige_bygd"].null_count() == changes.height:
         return ("Endringene i kortene er fra året før (for frivillighetspolitikken: fra forrige runde av "
-                "kommuneundersøkelsen). Databasen er bygd første gang nå, så det er ingen forrige oppdatering å "
-                "sammenligne med.")
+                "kommuneundersøkelsen). Tallene er lagt inn for første gang; etter neste oppdatering står det her "
+                "hva som er endret i nøkkeltallene.")
     when = fmt_date(changes["forrige_bygd"].drop_nulls()[0])
     moved = changes.filter((pl.col("endring").fill_null(1) != 0) | (pl.col("aar") != pl.col("forrige_aar")))
     if moved.is_empty():

@@ -53,7 +53,7 @@ def test_overview_headline_figures(app):
     assert "Testdata – ikke offisiell statistikk" in _text(at), "synthetic-data banner missing"
     # the first build has no earlier build to compare with, which does not contradict the cards (year on year)
     assert ("Endringene i kortene er fra året før (for frivillighetspolitikken: fra forrige runde av "
-            "kommuneundersøkelsen). Databasen er bygd første gang nå") in _text(at)
+            "kommuneundersøkelsen). Tallene er lagt inn for første gang") in _text(at)
     assert [t.value for t in at.title] == ["Frivillighet i Norge"]
 
 
