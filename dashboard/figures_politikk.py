@@ -16,6 +16,7 @@ import pydeck as pdk
 from dashboard import figures, maps
 from dashboard.format import (
     and_list,
+    citation,
     fmt_int,
     fmt_num,
     fmt_pct,
@@ -239,7 +240,7 @@ def trend_summary(df: pl.DataFrame) -> str:
 def published_citations(df: pl.DataFrame) -> str:
     """The citations of the published figures, one per period: 'juli 2024: radionordkapp.no …; …'."""
     pub = df.filter(pl.col("kilde_type") == "publisert").sort("tidspunkt")
-    return "; ".join(f"{fmt_period(r['per'])}: {r['kilde']}" for r in pub.iter_rows(named=True))
+    return "; ".join(f"{fmt_period(r['per'])}: {citation(r['kilde'])}" for r in pub.iter_rows(named=True))
 
 
 # ---- status by county and size group ---------------------------------------------------------------------

@@ -179,6 +179,14 @@ def size_group_words(group: str) -> str:
     return f"kommunene med {g} innbyggere"
 
 
+def citation(text: str) -> str:
+    """A source reference as the page writes it: ISO dates in words and single quotes as «»
+    ("vigga.no 2019-07-17, 'Kommunal frivillighetspolitikk'" → "vigga.no 17. juli 2019, «Kommunal
+    frivillighetspolitikk»"); an apostrophe inside a word (Norge's) is left alone."""
+    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: fmt_date(dt.date(*map(int, m.groups()))), text)
+    return re.sub(r"(?<!\w)'([^']+)'(?!\w)", r"«\1»", text)
+
+
 def fmt_date(d: dt.date | str | None) -> str:
     """2025-09-30 → '30. september 2025'."""
     if d is None:

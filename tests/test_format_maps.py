@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard import maps
-from dashboard.format import fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_pct
+from dashboard.format import citation, fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_orgnr, fmt_pct
 from etl.geometry import simplified
 from etl.parsing import parse_nok
 
@@ -45,6 +45,21 @@ def test_shares_round_half_up_from_their_decimal_value():
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_formatted_integers_parse_back(n):
     assert parse_nok(fmt_int(n).replace("−", "-")) == n
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("vol.no / fjordabladet.no 2017-05-23", "vol.no / fjordabladet.no 23. mai 2017"),
+    ("rapport 'Samarbeid for økt deltakelse' (metode), 2022", "rapport «Samarbeid for økt deltakelse» (metode), 2022"),
+    ("Norge's rapport 2020", "Norge's rapport 2020"),
+])
+def test_a_source_reference_has_dates_in_words_and_norwegian_quotes(raw, shown):
+    assert citation(raw) == shown
+
+
+def test_org_numbers_are_grouped_in_threes():
+    assert fmt_orgnr("851240004") == "851\u00a0240\u00a0004"
+    assert fmt_orgnr(851240004) == "851\u00a0240\u00a0004"
+    assert fmt_orgnr("12345") == "12345"
 
 
 def test_class_breaks_are_increasing_and_inside_the_range():
