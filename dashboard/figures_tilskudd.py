@@ -195,8 +195,9 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
                           height: int | None = None, count_word: str | None = None) -> go.Figure:
     """NOK per inhabitant per area (label column `navn_kort`), highest on top, the chosen area in orange.
 
-    Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut at
-    the axis end (see axis_cap) so the other bars stay readable; their full value is written on the bar. With
+    Each bar carries its value; a dashed line marks the country's value when given. Extreme outliers are cut (see
+    axis_cap) so the other bars stay readable: drawn to the axis end with a break ('//') at the cap, their full
+    value written on the bar (cut_note says so in words). With
     `count_word` ('mottakere'), an area with 1 to SMALL_BASE - 1 of them (column `mottakere`) is grey, with the
     count beside its value ('2 985 · 7 mottakere'): one more or less moves its figure a lot (few_recipients).
     """
@@ -216,18 +217,25 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
              + (f", {_count(n, count_word)}" if count_word and n is not None else "")
              + (f", {fmt_int(p)} innbyggere" if p else "") + ")"
              for v, u, n, p in zip(values, d["utbetalt"].to_list(), counts, people, strict=True)]
-    fig = go.Figure(go.Bar(
-        x=[min(v, cap) if cap else v for v in values], y=d["navn_kort"].to_list(), orientation="h",
-        marker_color=colours,
-        text=[f"{fmt_num(v, 0)}\u00a0kr{w} ▸" if c else "" for v, c, w in zip(values, cut, few, strict=True)],
-        textposition="inside", insidetextanchor="end", cliponaxis=False, textfont={"size": 12},
-        hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
-    ))
     # room for the longest bar's value ('2 985 · 7 mottakere' needs more, on a phone too)
     longest = few[values.index(max(values))] if values and not cap else ""
     top = max(cap or (max(values) if values else 0), reference or 0) * (1.8 if longest else 1.2)
+    # a cut bar runs to the axis end, broken by a white gap at the cap: it is longer than the axis shows
+    fig = go.Figure(go.Bar(
+        x=[top if c else v for v, c in zip(values, cut, strict=True)], y=d["navn_kort"].to_list(), orientation="h",
+        marker_color=colours,
+        text=[f"{fmt_num(v, 0)}\u00a0kr{w}" if c else "" for v, c, w in zip(values, cut, few, strict=True)],
+        textposition="inside", insidetextanchor="end", cliponaxis=False, textfont={"size": 12},
+        hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
+    ))
     if reference is not None:
         reference_line(fig, reference, f"Hele landet: {fmt_num(reference, 0)}\u00a0kr", x_max=top)
+    if cap:  # (after the reference line, which sets the shapes anew)
+        dx = top * 0.012
+        fig.update_layout(shapes=[*fig.layout.shapes, *(
+            {"type": "path", "xref": "x", "yref": "y", "line": {"color": "white", "width": 3}, "layer": "above",
+             "path": f"M {cap + k * 2.2 * dx - dx},{i - 0.55} L {cap + k * 2.2 * dx + dx},{i + 0.55}"}
+            for i, c in enumerate(cut) if c for k in (0, 1))])
     # the values beside the bars are annotations on a white ground, so the dashed country line never runs
     # through a number (bar text has no background); a cut bar keeps its value inside
     # (set in one go: each add_annotation validates all the earlier ones again, 0.1 s for 35 municipalities)
@@ -240,6 +248,19 @@ def ranked_per_inhabitant(df: pl.DataFrame, *, highlight: str | None = None, ref
     fig.update_yaxes(automargin=True)
     return figures._layout(fig, x_title="Kr per innbygger", height=height or max(260, 22 * d.height + 90),
                            legend=False)
+
+
+def cut_note(df: pl.DataFrame) -> str:
+    """The sentence under a ranking whose outliers ranked_per_inhabitant cuts: ' Stolpen for Oslo er brutt (//) så
+    de andre kan leses; verdien står i stolpen.' ('' when none is cut)."""
+    d = df.drop_nulls("kr_per_innbygger").sort("kr_per_innbygger", descending=True)
+    cap = axis_cap(d["kr_per_innbygger"].to_list())
+    if cap is None:
+        return ""
+    names = d.filter(pl.col("kr_per_innbygger") > cap)["navn_kort"].to_list()
+    one = len(names) == 1
+    return (f" {'Stolpen' if one else 'Stolpene'} for {and_list(names)} er {'brutt' if one else 'brutte'} (//) så "
+            f"de andre kan leses; {'verdien står i stolpen' if one else 'verdiene står i stolpene'}.")
 
 
 #: The singular of the words for recipients: '1 mottaker', '1 søker'.

@@ -583,7 +583,7 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
                      .rename({"kode": "fylkesnummer", "navn": "fylkesnavn"})),
         f"{s.label}, kroner per innbygger per fylke, {aar}",
         ft.describe_ranking(counties, aar=aar, level_word="fylker", highlight=place.fylke)
-        + small(counties, "fylkene"),
+        + ft.cut_note(counties) + small(counties, "fylkene"),
         src, f"{scheme}_fylker", note, MONEY)]
     table = counts_named(scheme, municipalities.select("navn", "fylkesnavn", "kr_per_innbygger", "utbetalt",
                                                        "mottakere", "folketall", "kode")
@@ -593,7 +593,7 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
             ranked(municipalities, place.kommune),
             table.drop("fylkesnavn"), f"{s.label}, kroner per innbygger per kommune i {place.fylkesnavn}, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
-            + small(municipalities, "kommunene"),
+            + ft.cut_note(municipalities) + small(municipalities, "kommunene"),
             src, f"{scheme}_kommuner", note, MONEY))
     else:  # the country, or a county that is one municipality (Oslo): the top of all municipalities
         top = municipalities.head(TOP_MUNICIPALITIES)
@@ -602,7 +602,7 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
             table.head(TOP_MUNICIPALITIES),
             f"{s.label}: de {TOP_MUNICIPALITIES} kommunene med flest kroner per innbygger, {aar}",
             ft.describe_ranking(municipalities, aar=aar, level_word="kommuner", highlight=place.kommune)
-            + small(top, "kommunene i figuren")
+            + ft.cut_note(top) + small(top, "kommunene i figuren")
             + (f" {place.fylkesnavn} er én kommune, så den er sammenlignet med alle kommunene i landet."
                if place.fylke else " Velg et fylke for å se alle kommunene der, eller se alle kommunene på kartet."),
             src, f"{scheme}_kommuner", note, MONEY))

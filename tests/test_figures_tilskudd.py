@@ -73,8 +73,16 @@ def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
                        "kr_per_innbygger": [15033.0, 1344.0, 113.0], "utbetalt": [1.1e7, 1.7e6, 3.2e7]})
     fig = ft.ranked_per_inhabitant(df, highlight="4601", reference=408.0)
     bar = fig.data[0]
-    assert bar.y[-1] == "Solund" and bar.x[-1] < 15033
-    assert bar.text[-1] == f"15{NBSP}033{NBSP}kr ▸"
+    # the cut bar runs to the axis end, with its full value on it and a break at the cap
+    assert bar.y[-1] == "Solund" and bar.x[-1] == fig.layout.xaxis.range[1] < 15033
+    assert bar.text[-1] == f"15{NBSP}033{NBSP}kr"
+    breaks = [sh for sh in fig.layout.shapes if sh.type == "path"]
+    cap = ft.axis_cap(df["kr_per_innbygger"].to_list())
+    assert len(breaks) == 2 and all(sh.line.color == "white" for sh in breaks)
+    assert all(cap - 50 < float(sh.path.split()[1].split(",")[0]) < cap + 50 for sh in breaks)
+    assert all(1.4 < float(sh.path.split()[1].split(",")[1]) < 1.5 for sh in breaks), "drawn across Solund's bar"
+    assert ft.cut_note(df) == " Stolpen for Solund er brutt (//) så de andre kan leses; verdien står i stolpen."
+    assert ft.cut_note(df.with_columns(kr_per_innbygger=pl.Series([300.0, 250.0, 113.0]))) == ""
     assert bar.marker.color[0] == "#D55E00"  # Bergen, the chosen municipality
     assert fig.layout.annotations[0].text == f"Hele landet: 408{NBSP}kr"
 

@@ -9,7 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard import maps
-from dashboard.format import citation, fmt_change, fmt_int, fmt_nok, fmt_nok_short, fmt_num, fmt_orgnr, fmt_pct
+from dashboard.format import (
+    citation,
+    fmt_change,
+    fmt_int,
+    fmt_nok,
+    fmt_nok_short,
+    fmt_num,
+    fmt_orgnr,
+    fmt_pct,
+)
 from etl.geometry import simplified
 from etl.parsing import parse_nok
 
