@@ -327,9 +327,12 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
     # a table that scrolls inside its box would print only the rows in view: it is left out of print, with a note
     whole = height == "content" or (isinstance(height, int) and height >= ROW_PX * (df.height + 1) + 3)
     scrolls = key is not None and not whole
-    if key is not None and df.width >= PIN_MIN_COLUMNS:  # on a phone only two or three columns are in view
+    # on a phone only two or three columns are in view; on a wider screen the page script shows the hint when the
+    # table is wider than its box (style._WIDE_TABLES)
+    if key is not None and df.width >= PIN_MIN_COLUMNS:
         with st.container(key=f"phone-only-sveip-{key}"):
-            st.caption(":material/swipe: Sveip sidelengs i tabellen for å se alle kolonnene.")
+            st.caption(":material/swipe: Tabellen er bredere enn skjermen: sveip eller rull sidelengs i den for "
+                       "å se alle kolonnene.")
     with st.container(key=f"no-print-tabell-{key}") if scrolls else contextlib.nullcontext():
         st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
                      placeholder="–")  # empty cells: the styler's "–" is not used for nulls

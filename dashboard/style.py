@@ -162,6 +162,8 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-phone-only"]) { display: none; }
 @media screen and (max-width: 640px) {
   [data-testid="stLayoutWrapper"]:has(> [class*="st-key-phone-only"]) { display: block; } }
+/* …and the hint that a table scrolls sideways wherever it does (marked by the page script, _WIDE_TABLES) */
+@media screen { [data-testid="stLayoutWrapper"][data-wide]:has(> [class*="st-key-phone-only-sveip"]) { display: block; } }
 /* static charts: their drawn size, never wider than the column; a column narrower than 500 px (a phone, or two
    columns on a tablet) gets the narrow layout where there is one, so the text is not shrunk */
 [class*="st-key-svg_"] img { display: block; max-width: 100%; height: auto; }
@@ -362,8 +364,22 @@ _NORWEGIAN_UI = """
                                         attributeFilter: NAMES});
   pending.add(document.documentElement);
   fix();"""
+_WIDE_TABLES = """
+  // a table wider than its box says so above it (the phone's hint, components.table), on any screen: the hint's
+  // wrapper is marked data-wide while the table after it scrolls sideways (checked as tables load and resize)
+  const markWide = () => {
+    for (const hint of document.querySelectorAll('[class*="st-key-phone-only-sveip-"]')) {
+      const wrap = hint.parentElement;
+      let next = wrap && wrap.nextElementSibling, scroller = null;
+      for (let i = 0; next && i < 2 && !scroller; i++, next = next.nextElementSibling)
+        scroller = next.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+      const wide = !!scroller && scroller.scrollWidth > scroller.clientWidth + 2;
+      if (wide !== wrap.hasAttribute("data-wide")) wide ? wrap.setAttribute("data-wide", "") : wrap.removeAttribute("data-wide");
+    }
+  };
+  setInterval(markWide, 500);"""
 PAGE_JS = ("<script>\n(() => {\n  if (window.__frivilligPage) return;\n  window.__frivilligPage = true;"
-           + _PRINT_FIT + _NORWEGIAN_UI.replace("ATTRS_JSON", json.dumps(UI_ATTRIBUTES, ensure_ascii=False))
+           + _PRINT_FIT + _WIDE_TABLES + _NORWEGIAN_UI.replace("ATTRS_JSON", json.dumps(UI_ATTRIBUTES, ensure_ascii=False))
            .replace("TEXTS_JSON", json.dumps(UI_TEXTS, ensure_ascii=False))
            .replace("PREFIXES_JSON", json.dumps(UI_PREFIXES, ensure_ascii=False)) + "\n})();\n</script>")
 
