@@ -336,6 +336,8 @@ def table(df: pl.DataFrame, *, formats: dict[str, str] | None = None, height: in
     with st.container(key=f"no-print-tabell-{key}") if scrolls else contextlib.nullcontext():
         st.dataframe(styler, hide_index=True, column_config=config, height=height, key=key,
                      placeholder="–")  # empty cells: the styler's "–" is not used for nulls
+        if scrolls:  # only some rows are in view: how many there are
+            st.caption(f"{fmt_int(df.height)} rader – rull i tabellen for å se alle.")
     if scrolls:
         with st.container(key=f"print-only-tabell-{key}"):
             st.caption(f"Tabellen har {fmt_int(df.height)} rader og er ikke med på utskriften – "

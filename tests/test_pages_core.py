@@ -150,6 +150,15 @@ def test_the_pinned_name_column_is_not_greyed_out(app):
     assert not any(colour == "#000000" for (_, c), colour in colours.items() if c != name)
 
 
+def test_a_table_that_shows_some_of_its_rows_says_how_many_there_are(app):
+    """The Kart table shows a dozen of its 357 rows in a box: the count under it says there are more."""
+    at = app("pages/kart.py")
+    element = next(df for df in at.dataframe if "kommunenavn" in df.value.columns)
+    rows = element.value.shape[0]
+    assert rows == 357
+    assert "357 rader – rull i tabellen for å se alle." in [c.value for c in at.caption]
+
+
 def test_overview_county_share_of_few_municipalities_is_shown_as_a_count(app, con):
     """Oslo is one municipality: '100 %' would read as a finding; it shows '1 av 1', as does any county with
     fewer than SMALL_BASE municipalities, and the note under the table names them."""
