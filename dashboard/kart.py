@@ -167,6 +167,7 @@ class Classes:
     width: float
     years: list[int]
     lowest: float | None = None  # a count's 0: its first band reads '0' or '0 – 4', not 'under 1'
+    quantiles: bool = False  # the breaks are quantiles (each colour about as many areas), not gaps between values
 
 
 def is_count(unit: str, decimals: int) -> bool:
@@ -181,18 +182,25 @@ def colour_classes(indicator: str, nivaa: str, unit: str, decimals: int) -> Clas
     count = is_count(unit, decimals)
     width = maps.min_class_width(values, value_step(unit, decimals), exact=count)
     lowest = 0.0 if count and values and min(values) == 0 else None
-    return Classes(maps.class_breaks(values, min_width=width), width, sorted(set(pool["aar"].to_list())), lowest)
+    return Classes(maps.class_breaks(values, min_width=width), width, sorted(set(pool["aar"].to_list())), lowest,
+                   maps.mostly_close(values, width) is None)
+
+
+#: Why quantile classes differ in width (under the legend).
+QUANTILES_NOTE = "Grensene deler områdene i grupper av omtrent like mange, derfor er klassene ulikt brede."
 
 
 def classes_note(classes: Classes, years: list[int]) -> str | None:
-    """Under the legend: the classes are the same in every year, and which years set them (None for one year)."""
+    """Under the legend: the classes are the same in every year, and which years set them; that quantile classes
+    hold about as many areas each (None for one year and classes that are not quantiles)."""
+    why = f" {QUANTILES_NOTE}" if classes.quantiles and len(classes.breaks) >= 2 else ""
     if len(years) < 2 or not classes.years:
-        return None
+        return why.strip() or None
     span = f"{classes.years[0]}–{classes.years[-1]}" if len(classes.years) > 1 else str(classes.years[0])
     if set(classes.years) >= set(years):
-        return f"Samme fargeinndeling for alle år ({span}), så kartene kan sammenlignes fra år til år."
+        return f"Samme fargeinndeling for alle år ({span}), så kartene kan sammenlignes fra år til år.{why}"
     return (f"Samme fargeinndeling for alle år, satt etter tallene for {span}, så kartene kan sammenlignes fra år "
-            "til år.")
+            f"til år.{why}")
 
 
 def close_note(values: pl.DataFrame, classes: Classes, fmt: Callable[[float], str], level_word: str) -> str:

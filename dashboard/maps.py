@@ -102,13 +102,21 @@ def _roundest_between(lo: float, hi: float, unit: float) -> float:
     return round(math.floor(hi / unit + 1e-9) * unit, 12)  # a gap at least `unit` wide holds one
 
 
+def mostly_close(values: Sequence[float | None], min_width: float) -> tuple[int, float, float] | None:
+    """The close group (close_group) when it holds most values (CLOSE_SHARE): class_breaks then breaks only at wide
+    gaps, not at quantiles; else None."""
+    vals = _values(values)
+    close = close_group(vals, min_width) if min_width else None
+    return close if close and close[0] >= CLOSE_SHARE * len(vals) else None
+
+
 def class_breaks(values: Sequence[float | None], k: int = 5, *, min_width: float = 0.0) -> list[float]:
     """Up to k-1 inner breaks, readable and at least min_width apart: quantiles, or only gaps where values are close."""
     vals = _values(values)
     if not vals:
         return []
-    close = close_group(vals, min_width) if min_width else None
-    if close and close[0] >= CLOSE_SHARE * len(vals):
+    close = mostly_close(vals, min_width)
+    if close:
         # most values differ by less than a class width: one class for them, others apart only across a wide gap
         _, lo, hi = close
         below, above = [v for v in vals if v < lo], [v for v in vals if v > hi]

@@ -187,6 +187,17 @@ def test_the_legend_says_its_classes_are_those_of_every_year():
         "Samme fargeinndeling for alle år, satt etter tallene for 2021–2025, så kartene kan sammenlignes fra år til år.")
     assert "alle år (2021–2025)" in kart.classes_note(recent, [2021, 2022, 2023, 2024, 2025])
     assert kart.classes_note(kart.Classes([0.45], 0.025, [2025]), [2025]) is None  # one year: nothing to compare
+    # quantile classes hold about as many areas each, so they differ in width: the legend says why
+    quantiles = kart.Classes([140.0, 160.0, 170.0], 1.0, [2021, 2022, 2023, 2024, 2025], quantiles=True)
+    assert kart.classes_note(quantiles, list(range(2021, 2026))).endswith(" " + kart.QUANTILES_NOTE)
+    assert kart.classes_note(kart.Classes([140.0, 160.0], 1.0, [2025], quantiles=True), [2025]) == kart.QUANTILES_NOTE
+
+
+def test_classes_are_quantiles_unless_most_values_are_close():
+    spread = [float(v) for v in range(100, 250, 10)]
+    close = [100.0, 100.2, 100.4, 100.5, 100.6, 100.8, 101.0, 130.0]
+    assert maps.mostly_close(spread, 1.0) is None
+    assert maps.mostly_close(close, 2.0) is not None
     html = maps.legend_html(maps.legend_numeric([10.0], str, with_missing=False), "Tittel", "Samme <farger>")
     assert '<p class="map-legend-note">Samme &lt;farger&gt;</p>' in html
 
