@@ -47,9 +47,12 @@ STATUS_LABELS = {
     "ukjent": "Ukjent (ikke svart)",
 }
 
+#: The page's own font (Streamlit serves "Source Sans"), so the charts' text matches the text around them.
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", Arial, sans-serif'
+
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
-        font={"family": "Source Sans Pro, Arial, sans-serif", "size": 14, "color": TEXT},
+        font={"family": FONT_FAMILY, "size": 14, "color": TEXT},
         colorway=CATEGORICAL,
         separators=PLOTLY_SEPARATORS,
         paper_bgcolor="white",
