@@ -483,10 +483,11 @@ def key_table(p: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
     if p.rounds.height:
         r = p.rounds.row(0, named=True)
         s = p.shares
-        # the row says 'vedtatt': the cell says only yes and when ('Ja, i 2019'), not 'Ja, vedtatt (2019)'
+        # the row says 'vedtatt': the cell says only yes and since when ('Ja, siden 2019'; 'Ja, i 2024' read as the
+        # survey's year), not 'Ja, vedtatt (2019)'
         status = "Ja" if r["status"] == "ja" else STATUS_LABELS.get(r["status"], r["status"])
         if r["status"] == "ja" and r["vedtaksaar"]:
-            status += f", i {r['vedtaksaar']}"
+            status += f", siden {r['vedtaksaar']}"
 
         def share(level: str) -> str:
             x = s.get(level)

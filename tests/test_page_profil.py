@@ -538,7 +538,7 @@ def test_the_policy_row_and_sentence_say_each_thing_once(app):
     at = app(kommune="1508")
     key = at.table[0].value
     policy = key[key["Nøkkeltall"].str.startswith(profil.POLICY_ROW)].iloc[0]
-    assert policy["Ålesund"] == "Ja, i 2024"  # the row says 'vedtatt'; not 'Ja, vedtatt (2024)'
+    assert policy["Ålesund"] == "Ja, siden 2024"  # the row says 'vedtatt'; not 'Ja, vedtatt (2024)'
     # a share of what: the row's label says 'Andel kommuner', so the cell is '11 %', which never breaks in a
     # phone's column or on paper ('11 % av kommu-/nene' did)
     assert policy["Nøkkeltall"].startswith("Andel kommuner med vedtatt")
