@@ -385,6 +385,8 @@ def counts_named(scheme: str, df: pl.DataFrame) -> pl.DataFrame:
 #: What the count of recipients is called: the VAT scheme's lists count applicants (a national umbrella
 #: organisation applies for its local branches), not the organisations that get a share.
 RECIPIENTS = {GRASROT: "Mottakere", MOMS: "Søkere som fikk utbetalt"}
+#: The sources that place a recipient in a municipality (its registered address; see sql/views/40_grants.sql).
+PLACED_BY = ("frivillighetsregisteret", "enhetsregisteret")
 #: The same count in a sentence or beside a bar ('7 mottakere', '3 søkere').
 COUNT_WORDS = {GRASROT: "mottakere", MOMS: "søkere"}
 
@@ -439,9 +441,12 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
     where = "hele landet" if place.nivaa == "land" else place.navn
     mine = series.filter(pl.col("er_valgt")).sort("aar")
     both = series.sort("aar")
-    src = SOURCES[scheme]
-    short = SHORT_NOTE if note else None
     national = place.nivaa == "land"
+    # a place's recipients are placed by the registers' address (the list's municipality where they lack one);
+    # `own`: the figures that divide by no population
+    placed = () if national else PLACED_BY
+    src, own = (*SOURCES[scheme], *placed), (scheme, *placed)
+    short = SHORT_NOTE if note else None
     unofficial = unofficial_years(totals) if national else []
     applied = unofficial_years(totals, "status_søkt") if national and scheme == MOMS else []
     amount_note = unofficial_note(unofficial, scheme, applied, totals) or short
@@ -455,7 +460,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
         Chart(ft.amount_by_year(mine, unofficial=unofficial, unofficial_applied=applied),
               per_year(mine.select(amount_cols)),
               f"{s.label}: {'søkt og utbetalt' if scheme == MOMS else 'utbetalt'} per år, {where}",
-              ft.describe_amounts(mine, what=s.what, place=where), (*src, "tilskudd_totaler"), f"{scheme}_belop",
+              ft.describe_amounts(mine, what=s.what, place=where), (*own, "tilskudd_totaler"), f"{scheme}_belop",
               amount_note, MONEY),
         Chart(ft.place_vs_country(both, y="kr_per_innbygger", y_title="Kr per innbygger"),
               both.select("navn", "aar", "utbetalt", "folketall", "kr_per_innbygger"),
@@ -470,7 +475,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
               counts_named(scheme, mine.select("aar", "mottakere")), f"{RECIPIENTS[scheme]} per år, {where}",
               ft.describe_counts(mine, what="antall søkere som fikk utbetalt" if scheme == MOMS
                                  else "antall mottakere", place=where),
-              src, f"{scheme}_mottakere",
+              own, f"{scheme}_mottakere",
               " ".join(t for t in (short, COUNTED_NOTE if national else None, APPLICANTS if scheme == MOMS else None)
                        if t) or None, MONEY),
     ]
@@ -483,7 +488,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
                                          what="andelen registrerte organisasjoner som mottar grasrotandel",
                                          sentence="I {aar} mottok {verdi} av de registrerte organisasjonene i "
                                                   "{sted} grasrotandel", percent=True),
-            (*src, "frivillighetsregisteret"), f"{scheme}_andel", SHARE_HISTORY, MONEY))
+            tuple(dict.fromkeys((*own, "frivillighetsregisteret"))), f"{scheme}_andel", SHARE_HISTORY, MONEY))
     else:
         charts.append(Chart(
             ft.place_vs_country(both, y="andel_av_søkt_utbetalt", y_title="Andel av søkt beløp", percent=True),
@@ -494,7 +499,7 @@ def time_charts(scheme: str, series: pl.DataFrame, place: Place, aar: int, note:
                                          sentence="I {aar} ble {verdi} av det søkte beløpet utbetalt i {sted}",
                                          percent=True)
             + " Rammen dekker ikke alle søknadene, så alle får avkortet beløpet.",
-            src, f"{scheme}_avkorting", short, MONEY))
+            own, f"{scheme}_avkorting", short, MONEY))
     return charts
 
 
@@ -566,7 +571,7 @@ def ranking_views(scheme: str, counties: pl.DataFrame, municipalities: pl.DataFr
                   aar: int, country_value: float | None) -> list[Chart]:
     """NOK per inhabitant per county, and per municipality: all of the chosen county, else the top 20."""
     s = SCHEMES[scheme]
-    src = SOURCES[scheme]
+    src = (*SOURCES[scheme], *PLACED_BY)
     note = SHORT_NOTE if scheme == MOMS else None
     word = COUNT_WORDS[scheme]
 

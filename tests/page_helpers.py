@@ -150,3 +150,23 @@ def cell_colours(element) -> dict[tuple[int, int], str]:
             if colour:
                 out[int(row), int(col)] = colour.group(1).strip()
     return out
+
+
+def in_order(node) -> list:
+    """Every element under a node (an AppTest or a block) in page order."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        if isinstance(child, Block):
+            out.extend(in_order(child))
+        else:
+            out.append(child)
+    return out
+
+
+def source_under(at: AppTest, title: str) -> str:
+    """The source line ('Kilde: …') under the figure titled `title` (its '### title' heading)."""
+    elements = in_order(at.main)
+    start = next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "markdown"
+                 and e.value == f"### {title}")
+    return next(e.value for e in elements[start:] if getattr(e, "type", "") == "caption"
+                and e.value.startswith("Kilde: "))

@@ -10,7 +10,7 @@ import shutil
 
 import duckdb
 import pytest
-from page_helpers import cards, shown
+from page_helpers import cards, shown, source_under
 from streamlit.testing.v1 import AppTest
 
 from dashboard import components, figures, oversikt, tilskudd
@@ -302,6 +302,20 @@ def test_recipients_are_shown_in_normal_case_with_grouped_org_numbers(mirror_db,
     assert not any(n.isupper() for n in cells["navn"] if any(ch.isalpha() for ch in n))
     assert all(re.fullmatch(r"\d{9}", o) for o in registered["orgnr"])  # the data (and download) as registered
     assert all(re.fullmatch(r"\d{3}\u00a0\d{3}\u00a0\d{3}", o) for o in cells["orgnr"])
+
+
+def test_each_figure_names_the_sources_it_uses(mirror_db, monkeypatch):
+    """A count needs no population figures; a place's recipients are placed by the registers' addresses."""
+    country = _app(mirror_db, monkeypatch, visning="Utviklingen")
+    counts = source_under(country, "Mottakere per år, hele landet")
+    assert "Norsk Tipping" in counts and "Befolkning" not in counts and "Enhetsregisteret" not in counts
+    assert "Befolkning" in source_under(country, "Kroner per innbygger, hele landet")
+    place = _app(mirror_db, monkeypatch, kommune="1508", visning="Utviklingen")
+    counts = source_under(place, "Mottakere per år, Ålesund")
+    assert "Enhetsregisteret" in counts and "Befolkning" not in counts
+    ranking = _app(mirror_db, monkeypatch, visning="Fylker")
+    title = next(m.value[4:] for m in ranking.markdown if m.value.startswith("### Grasrotandelen, kroner per"))
+    assert "Enhetsregisteret" in source_under(ranking, title) and "Befolkning" in source_under(ranking, title)
 
 
 def test_oslo_a_county_of_one_municipality_is_ranked_among_all_municipalities(mirror_db, monkeypatch):
