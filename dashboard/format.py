@@ -184,7 +184,14 @@ def citation(text: str) -> str:
     ("vigga.no 2019-07-17, 'Kommunal frivillighetspolitikk'" → "vigga.no 17. juli 2019, «Kommunal
     frivillighetspolitikk»"); an apostrophe inside a word (Norge's) is left alone."""
     text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: fmt_date(dt.date(*map(int, m.groups()))), text)
+    for english, bokmal in _CITATION_WORDS.items():
+        text = re.sub(rf"(?<!\w){english}(?!\w)", bokmal, text)
     return re.sub(r"(?<!\w)'([^']+)'(?!\w)", r"«\1»", text)
+
+
+# the English notes in the published figures' source file (published/*.csv), as the page writes them
+_CITATION_WORDS = {"press release": "pressemelding", "July": "juli", "undated": "udatert", r"c\.": "ca.",
+                   "first national map": "første landsdekkende kart"}
 
 
 def fmt_date(d: dt.date | str | None) -> str:

@@ -371,7 +371,7 @@ _WIDE_TABLES = """
     for (const hint of document.querySelectorAll('[class*="st-key-phone-only-sveip-"]')) {
       const wrap = hint.parentElement;
       let next = wrap && wrap.nextElementSibling, scroller = null;
-      for (let i = 0; next && i < 2 && !scroller; i++, next = next.nextElementSibling)
+      for (let i = 0; next && 2 > i && !scroller; i++, next = next.nextElementSibling)
         scroller = next.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
       const wide = !!scroller && scroller.scrollWidth > scroller.clientWidth + 2;
       if (wide !== wrap.hasAttribute("data-wide")) wide ? wrap.setAttribute("data-wide", "") : wrap.removeAttribute("data-wide");

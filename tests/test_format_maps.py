@@ -60,6 +60,9 @@ def test_formatted_integers_parse_back(n):
     ("vol.no / fjordabladet.no 2017-05-23", "vol.no / fjordabladet.no 23. mai 2017"),
     ("rapport 'Samarbeid for økt deltakelse' (metode), 2022", "rapport «Samarbeid for økt deltakelse» (metode), 2022"),
     ("Norge's rapport 2020", "Norge's rapport 2020"),
+    ("porten.no (undated, c. 2016)", "porten.no (udatert, ca. 2016)"),
+    ("Frivillighet Norge press release July 2024", "Frivillighet Norge pressemelding juli 2024"),
+    ("Julyfest 2020", "Julyfest 2020"),
 ])
 def test_a_source_reference_has_dates_in_words_and_norwegian_quotes(raw, shown):
     assert citation(raw) == shown

@@ -93,7 +93,7 @@ def test_trend_has_survey_lines_and_published_markers_with_citations(app):
     published = table[table["serie"] == "Publisert (Frivillighet Norge)"]
     assert published["kilde"].notna().all() and "juli 2024" in set(published["periode"])
     captions = " ".join(c.value for c in at.caption)
-    assert "radionordkapp.no 2024-07-08" in captions
+    assert "radionordkapp.no 8. juli 2024" in captions and "pressemelding" in captions
 
 
 # ---- county and size group ---------------------------------------------------------------------------------
