@@ -255,8 +255,8 @@ def county_table(counties: pl.DataFrame, years: tuple[int, int, int]) -> CountyT
     short names, as in the charts."""
     org_year, policy_round, grasrot_year = years
     names = {"per_1000": f"Per 1\u00a0000 innbyggere {org_year}",
-             "andel_politikk": f"Andel kommuner med politikk {policy_round}",
-             "grasrot_kr_per_innbygger": f"Grasrotandel, kr per innbygger {grasrot_year}",
+             "andel_politikk": f"Kommuner med politikk {policy_round}",
+             "grasrot_kr_per_innbygger": f"Grasrot, kr per innbygger {grasrot_year}",
              "organisasjoner": f"Organisasjoner {org_year}"}
     year = counties["folketall_aar"].max()
     table = counties.select(pl.col("fylkesnavn_kort").alias("fylkesnavn"),

@@ -132,7 +132,7 @@ def test_overview_county_table_has_all_counties(app):
     population = next(c for c in table.columns if c.startswith("Folketall 1.1."))
     # every figure's header says its year (the figures are of different years)
     orgs, per_1000, policy, grasrot = (next(c for c in table.columns if c.startswith(p)) for p in (
-        "Organisasjoner ", "Per 1\u00a0000 innbyggere ", "Andel kommuner med politikk ", "Grasrotandel, kr per "))
+        "Organisasjoner ", "Per 1\u00a0000 innbyggere ", "Kommuner med politikk ", "Grasrot, kr per "))
     assert policy.endswith(" 2024") and grasrot.endswith(" 2024") and re.search(r" 20\d\d$", per_1000)
     number = lambda s: float(str(s).replace("\u00a0", "").replace(",", "."))  # noqa: E731
     for _, row in table.iterrows():
@@ -165,7 +165,7 @@ def test_overview_county_share_of_few_municipalities_is_shown_as_a_count(app, co
     at = app()
     element = next(df for df in at.dataframe if "fylkesnavn" in df.value.columns)
     screen = shown(element)
-    column = next(c for c in screen.columns if c.startswith("Andel kommuner med politikk "))
+    column = next(c for c in screen.columns if c.startswith("Kommuner med politikk "))
     expected = con.execute("""SELECT f.fylkesnavn_kort, p.ja, f.antall_kommuner FROM fylke f
                               JOIN frivillighetspolitikk_andel p ON p.nivaa = 'fylke' AND p.kode = f.fylkesnummer
                               WHERE p.runde = (SELECT max(runde) FROM frivillighetspolitikk_andel)""").fetchall()
