@@ -18,9 +18,14 @@ from dashboard.labels import DEVIATIONS, KINDS, norsk
 def sources_table(src: pl.DataFrame) -> pl.DataFrame:
     """One row per loaded file for the screen: title, kind ('ekte', 'syntetisk', 'blandet'), retrieved
     (dd.mm.yyyy), producer, licence (Norwegian), rows, file, sha256, url: what a reader looks for first (real or
-    test data, and how fresh) in view beside the title before the table scrolls sideways."""
+    test data, and how fresh) in view beside the title before the table scrolls sideways. The files of a source
+    follow each other in file-name order (2019 before 2020), each title with its file where a source has several
+    (six rows of «Grasrotandelen: utbetalt per mottaker» would look like duplicates)."""
+    src = (src.with_row_index("_order").with_columns(pl.col("_order").min().over("source_id"))
+           .sort("_order", "file", maintain_order=True))
+    shared = pl.col("title").count().over("title") > 1
     return src.select(
-        "title",
+        pl.when(shared).then(pl.concat_str("title", pl.lit(" – "), "file")).otherwise("title").alias("title"),
         pl.col("kind").replace_strict(KINDS, default=pl.col("kind"), return_dtype=pl.String),
         pl.col("retrieved").cast(pl.Date).dt.strftime("%d.%m.%Y"),
         "producer",

@@ -561,3 +561,21 @@ def test_view_download_heads_a_share_in_per_cent_as_per_cent(app, downloads):
     assert max(values) > 1, "per cent, as the header says"
     assert not any("0–1 (" in h for h in header)
     assert "Svarprosent, 0–100" in header
+
+
+def test_sources_table_tells_the_files_of_a_source_apart():
+    """A source of several files (one per year) lists them in file order, each title naming its file: six equal
+    titles in a row would read as duplicates. A source of one file keeps its title as it is."""
+    import polars as pl
+
+    from dashboard.om_dataene import sources_table
+
+    src = pl.DataFrame({
+        "source_id": ["befolkning", "grasrot", "grasrot", "moms"],
+        "file": ["befolkning.csv", "grasrot-2024.csv", "grasrot-2019.csv", "moms-2018.xlsx"],
+        "title": ["Befolkning", "Grasrot", "Grasrot", "Moms"], "kind": ["real", "synthetic", "synthetic", "synthetic"],
+        "retrieved": [None] * 4, "producer": ["SSB", "NT", "NT", "LS"], "licence": ["NLOD"] * 4,
+        "rows": [1, 2, 3, 4], "sha256": ["x"] * 4, "url": ["u"] * 4,
+    }, schema_overrides={"retrieved": pl.Date})
+    assert sources_table(src)["title"].to_list() == [
+        "Befolkning", "Grasrot – grasrot-2019.csv", "Grasrot – grasrot-2024.csv", "Moms"]
