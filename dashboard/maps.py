@@ -18,13 +18,13 @@ from etl.geometry import round_coords
 #: Served by Streamlit's static file serving (server.enableStaticServing): no external map style or tiles.
 BLANK_STYLE = "/app/static/blank-style.json"
 NO_DATA = "#D9D9D9"
-#: The sea: painted by the deck's first layer (the map style is empty), so the canvas stays transparent, and the
-#: static drawing beneath it (map_drawing) visible, until deck.gl has drawn the whole map.
+#: The sea: the first feature of the areas' layer (sea_feature; the map style is empty), so the canvas stays
+#: transparent, and the static drawing beneath it (map_drawing) visible, until deck.gl draws the whole map at once.
 SEA = "#F4F7FA"
 #: The ring on a highlighted municipality (pixels).
 MARKER_RADIUS_PX = 11
 MARKER_LINE_PX = 3
-#: Zoomed out further, the world (and the sea layer) would not fill the map's box.
+#: Zoomed out further, the world (and the sea) would not fill the map's box.
 MIN_ZOOM = 2.5
 #: The national maps' height in pixels: Norway fitted to a phone's width is about 405 px tall.
 MAP_HEIGHT = 480
@@ -252,39 +252,50 @@ def marker_position(geometry: dict) -> list[float]:
     return [round(p.x, 4), round(p.y, 4)]
 
 
-def sea_layer() -> pdk.Layer:
-    """The sea as one rectangle around the world, drawn first: deck.gl's canvas is transparent until its first
-    frame, and from that frame on opaque (it covers the static drawing beneath it, also when panned)."""
+#: The tint over the area under the pointer (orange, half transparent).
+HOVER_HIGHLIGHT = [213, 94, 0, 120]
+
+
+def sea_feature(*, outlines: bool) -> dict:
+    """The sea as one rectangle around the world: the first feature of the areas' layer, beneath the areas.
+
+    deck.gl's canvas is transparent until its first frame, and from then on opaque: it covers the static drawing
+    beneath it (map_drawing), also when the map is panned. In a layer of its own the sea was drawn some 0.3 s
+    before the areas' file had loaded, and the map vanished into an empty sea for that long; in the areas' own
+    data it is drawn in the same frame as they are. Its texts are empty: the tooltip over it is hidden (style.py),
+    and it takes no highlight (choropleth)."""
     world = [[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]
-    return pdk.Layer("GeoJsonLayer", id="hav", pickable=False, stroked=False, filled=True,
-                     get_fill_color=hex_to_rgb(SEA),
-                     data={"type": "FeatureCollection", "features": [
-                         {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [world]}}]})
+    props = {"kode": "", "navn": "", "verdi": "", "kontekst": "", "fill": hex_to_rgb(SEA)}
+    if outlines:
+        props |= {"line": [0, 0, 0, 0], "width": 0}
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [world]}, "properties": props}
 
 
 def choropleth(areas: Sequence[Area], *, view: pdk.ViewState | None = None, value_label: str = "Verdi",
                height: int = MAP_HEIGHT, outlines: bool | None = None) -> pdk.Deck:
-    """A pydeck Deck: one GeoJsonLayer of the areas (tooltip: name, value and county; no map tiles), with their
-    boundaries when `outlines` (default: at most OUTLINE_MAX_AREAS areas; the highlighted ones in orange), else
-    an orange ring on each highlighted area."""
+    """A pydeck Deck: one GeoJsonLayer of the sea and the areas (tooltip: name, value and county; no map tiles),
+    with the areas' boundaries when `outlines` (default: at most OUTLINE_MAX_AREAS areas; the highlighted ones in
+    orange), else an orange ring on each highlighted area."""
     outlines = draws_outlines(len(areas)) if outlines is None else outlines
     # without outlines the data holds no highlight (the ring marks it): one file serves every highlight
     lines = {"get_line_color": "properties.line", "get_line_width": "properties.width",
              "line_width_units": pdk.types.String("pixels"),  # a plain str would be read as an expression
              "line_width_min_pixels": 0.5, "line_width_max_pixels": 3} if outlines else {}
+    data = feature_collection(areas, outlines=outlines)
+    data["features"].insert(0, sea_feature(outlines=outlines))
     layer = pdk.Layer(
         "GeoJsonLayer",
-        data=feature_collection(areas, outlines=outlines),
+        data=data,
         id="choropleth",
         pickable=True,
         stroked=outlines,
         filled=True,
         get_fill_color="properties.fill",
         auto_highlight=True,
-        highlight_color=[213, 94, 0, 120],
+        highlight_color=f"index == 0 ? [0, 0, 0, 0] : {HOVER_HIGHLIGHT}",  # the sea (feature 0) is not highlighted
         **lines,
     )
-    layers = [sea_layer(), layer]
+    layers = [layer]
     marked = [a for a in areas if a.highlight]
     if marked and not outlines:  # a ring on the area (cheap to draw, and seen even where the area is tiny)
         layers.append(pdk.Layer(

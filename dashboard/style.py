@@ -188,6 +188,8 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 /* the map's full-screen button (Streamlit's toolbar, in the 44 px above the map; shown on hover, and always on a
    touch screen) gets a row of its own above the map, so it covers no text of the legend or heading above */
 @media screen { [class*="st-key-deckmap-"] { margin-top: 1.75rem; } }
+/* the sea beneath the areas (maps.sea_feature) has an empty name: no tooltip over it (deck.gl shows one inline) */
+[data-testid="stDeckGlJsonChart"] .deck-tooltip:has(> b:empty:first-child) { display: none !important; }
 /* the tooltip of an area near the map's right edge may run over the text beside the map, not be cut off */
 @media (min-width: 641px) {
   [class*="st-key-deckmap-"] [data-testid="stDeckGlJsonChart"] div:has(.deck-tooltip) { overflow: visible !important; }

@@ -93,16 +93,19 @@ def places_drawn(svg: str) -> dict[str, set[str]]:
 
 
 def choropleth(deck: dict) -> dict:
-    """The areas' layer of a deck's JSON (maps.choropleth draws the sea beneath it, and perhaps a ring above),
-    with its data read from the file the browser fetches when the page serves it (map_files)."""
-    from dashboard import map_files
+    """The areas' layer of a deck's JSON (maps.choropleth, perhaps with a ring above), with its data read from the
+    file the browser fetches when the page serves it (map_files), and the sea beneath the areas (its first feature,
+    checked here) left out: the features are the areas."""
+    from dashboard import map_files, maps
 
     layer = next(layer for layer in deck["layers"] if layer["id"] == "choropleth")
-    if isinstance(layer["data"], str):
-        assert layer["data"].startswith(map_files.URL_PREFIX), layer["data"]
-        name = layer["data"].removeprefix(map_files.URL_PREFIX)
-        layer = {**layer, "data": json.loads((map_files.FOLDER / name).read_text(encoding="utf-8"))}
-    return layer
+    data = layer["data"]
+    if isinstance(data, str):
+        assert data.startswith(map_files.URL_PREFIX), data
+        data = json.loads((map_files.FOLDER / data.removeprefix(map_files.URL_PREFIX)).read_text(encoding="utf-8"))
+    sea, *areas = data["features"]
+    assert sea["properties"]["navn"] == "" and sea["properties"]["fill"] == list(maps.hex_to_rgb(maps.SEA)), sea
+    return {**layer, "data": {**data, "features": areas}}
 
 
 def highlighted(deck: dict) -> list[str]:

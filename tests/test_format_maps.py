@@ -280,22 +280,21 @@ def test_many_areas_are_drawn_without_boundaries_and_the_chosen_one_gets_a_ring(
     """357 municipalities: no boundary lines (their shaders cost 1.3–1.5 s with software WebGL); a ring on the
     chosen one instead, inside its area."""
     deck = json.loads(maps.freeze(maps.choropleth(_areas(357, highlight=7))).to_json())
-    sea, fill, ring = deck["layers"]
-    assert sea["id"] == "hav" and sea["pickable"] is False  # drawn first, beneath the areas
-    assert fill["stroked"] is False and len(fill["data"]["features"]) == 357
+    fill, ring = deck["layers"]
+    assert fill["stroked"] is False and len(fill["data"]["features"]) == 1 + 357  # the sea, then the areas
     assert ring["@@type"] == "ScatterplotLayer" and ring["stroked"] is True and ring["filled"] is False
     (marker,) = ring["data"]
     lon, lat = marker["position"]
     assert 5 < lon < 6 and 60 < lat < 61
     plain = json.loads(maps.freeze(maps.choropleth(_areas(357))).to_json())
-    assert [layer["id"] for layer in plain["layers"]] == ["hav", "choropleth"]  # nothing chosen, no ring
+    assert [layer["id"] for layer in plain["layers"]] == ["choropleth"]  # nothing chosen, no ring
 
 
 def test_few_areas_keep_their_boundaries_and_the_chosen_one_is_outlined():
     deck = json.loads(maps.freeze(maps.choropleth(_areas(15, highlight=3))).to_json())
-    sea, layer = deck["layers"]
+    (layer,) = deck["layers"]
     assert layer["stroked"] is True
-    widths = [f["properties"]["width"] for f in layer["data"]["features"]]
+    widths = [f["properties"]["width"] for f in layer["data"]["features"][1:]]  # after the sea (no line)
     assert widths.count(3) == 1 and widths[3] == 3
 
 
@@ -375,3 +374,24 @@ def test_map_areas_are_classed_by_the_value_they_show():
     shown = kart.as_shown(values, "andel", 0)
     assert shown["verdi"].to_list() == [0.26, 0.25]  # '26 %' falls in the band that starts at 26 %
     assert kart.as_shown(pl.DataFrame({"verdi": [18.0937]}), "per 1 000 innbyggere", 1)["verdi"][0] == 18.1
+
+
+@pytest.mark.parametrize("n", [15, 357])
+def test_the_sea_is_drawn_with_the_areas_and_takes_no_tooltip_or_highlight(n):
+    """The sea is the first feature of the areas' own layer, so deck.gl draws it in the same frame as the areas
+    (a layer of its own covered the static drawing with an empty sea until the areas' file had loaded). Its name
+    is empty, which hides the tooltip over it (style.py), and the hover highlight leaves feature 0 alone."""
+    from dashboard import style
+
+    built = maps.choropleth(_areas(n))
+    deck = json.loads(maps.freeze(built).to_json())
+    (layer,) = [la for la in deck["layers"] if la["id"] == "choropleth"]
+    sea = layer["data"]["features"][0]
+    assert sea["properties"]["fill"] == maps.hex_to_rgb(maps.SEA) and sea["properties"]["navn"] == ""
+    lon, lat = zip(*sea["geometry"]["coordinates"][0], strict=True)
+    assert min(lon) <= -180 and max(lon) >= 180 and min(lat) <= -85 and max(lat) >= 85
+    if layer["stroked"]:
+        assert sea["properties"]["line"][3] == 0, "no boundary drawn around the world"
+    assert layer["highlightColor"] == f"@@=index == 0 ? [0, 0, 0, 0] : {maps.HOVER_HIGHLIGHT}"
+    assert deck["mapStyle"] and ".deck-tooltip:has(> b:empty:first-child) { display: none !important; }" in style.CSS
+    assert built._tooltip["html"].startswith("<b>{navn}</b>")  # the empty name is the tooltip's first child
