@@ -123,7 +123,7 @@ def drop_invalid(name: str, message: str) -> None:
     st.session_state.setdefault(_DROPPED, {})[name] = st.session_state.get(_PAGE, "")
 
 
-def _loose(text: str) -> str:
+def loose(text: str) -> str:
     """A label as someone might type it into a link: case, spaces, '-', '_', '+' and æ/ø/å do not matter."""
     text = text.casefold().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
     return re.sub(r"[^a-z0-9]+", "", text)
@@ -143,7 +143,7 @@ def match_loosely(key: str, labels: Sequence[str]) -> None:
     value = get(key)
     if value is None or value in labels:
         return
-    match = [label for label in labels if _loose(label) == _loose(value)]
+    match = [label for label in labels if loose(label) == loose(value)]
     if len(match) == 1:
         st.query_params.pop(key, None)
         st.session_state[_LOOSE] = (key, match[0])

@@ -166,8 +166,22 @@ def _select(container, label: str, options: list[str], current: str, key: str, o
     return container.selectbox(label, options, key=key, format_func=format_func, on_change=on_change, help=help)
 
 
+def scheme_from_ordning(value: str | None) -> str | None:
+    """The scheme a hand-written ?ordning= names, loosely ('moms', 'Grasrotandelen', 'momskompensasjon'); or None."""
+    loose = state.loose(value or "")
+    for scheme in SCHEMES.values():
+        if loose and any(state.loose(name).startswith(loose) for name in (scheme.key, scheme.label)):
+            return scheme.key
+    return None
+
+
 def choose_scheme(container) -> str:
-    """The scheme select, bound to `indikator`; an unknown indicator key gives a message and is removed."""
+    """The scheme select, bound to `indikator`; an unknown indicator key gives a message and is removed. A link
+    that names the scheme as ?ordning= (the select's label) opens it, with `indikator` in the link instead."""
+    if (ordning := state.get("ordning")) is not None:
+        st.query_params.pop("ordning", None)
+        if scheme := scheme_from_ordning(ordning):
+            state.set("indikator", SCHEMES[scheme].indikator)
     raw = state.get("indikator")
     scheme = scheme_from_indikator(raw)
     if raw and scheme is None:

@@ -184,6 +184,26 @@ def test_changing_scheme_updates_the_url_and_the_figures(mirror_db, monkeypatch)
     assert head_office_warnings(at)
 
 
+@pytest.mark.parametrize(("ordning", "scheme", "indikator"), [
+    ("momskompensasjon", "momskompensasjon", "moms_kr_per_innbygger"),
+    ("Moms", "momskompensasjon", "moms_kr_per_innbygger"),
+    ("grasrotandelen", "grasrotandel", "grasrot_kr_per_innbygger")])
+def test_a_link_naming_the_scheme_by_its_label_opens_it(mirror_db, monkeypatch, ordning, scheme, indikator):
+    """?ordning= is what a journalist writes after reading the select's label «Ordning»: it opens that scheme,
+    and the link then carries the page's own parameter instead."""
+    at = _app(mirror_db, monkeypatch, ordning=ordning)
+    assert at.selectbox(key="w_ordning").value == scheme
+    assert at.query_params["indikator"] == indikator and "ordning" not in at.query_params
+    assert ("Søkt" in [t["name"] for t in charts(at)[0]["data"]]) == (scheme == "momskompensasjon")  # moms: applied
+
+
+def test_an_unknown_scheme_in_the_link_is_dropped():
+    from dashboard.tilskudd import scheme_from_ordning
+
+    assert scheme_from_ordning("lotteri") is None and scheme_from_ordning("") is None
+    assert scheme_from_ordning("grasrot") == "grasrotandel" and scheme_from_ordning("MOMS") == "momskompensasjon"
+
+
 def test_cached_figures_are_the_same_on_every_rerun(mirror_db, monkeypatch):
     at = _app(mirror_db, monkeypatch, fylke="46", visning="Kommuner")
     first = [c.proto.spec for c in at.get("plotly_chart")]
