@@ -188,6 +188,10 @@ h1, h2, h3, h4 { letter-spacing: -0.01em; }
 /* the map's full-screen button (Streamlit's toolbar, in the 44 px above the map; shown on hover, and always on a
    touch screen) gets a row of its own above the map, so it covers no text of the legend or heading above */
 @media screen { [class*="st-key-deckmap-"] { margin-top: 1.75rem; } }
+/* a finger moved up or down over a map scrolls the page, as anywhere else on it (on a phone the map is most of the
+   screen); sideways it pans the map, two fingers zoom it. deck.gl sets touch-action: none inline, and Streamlit
+   passes no touchAction prop on to it. */
+[data-testid="stDeckGlJsonChart"] .deck-events-root { touch-action: pan-y !important; }
 /* the sea beneath the areas (maps.sea_feature) has an empty name: no tooltip over it (deck.gl shows one inline) */
 [data-testid="stDeckGlJsonChart"] .deck-tooltip:has(> b:empty:first-child) { display: none !important; }
 /* the tooltip of an area near the map's right edge may run over the text beside the map, not be cut off */

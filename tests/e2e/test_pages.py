@@ -375,3 +375,40 @@ def test_the_map_s_full_screen_button_covers_no_legend_and_has_a_short_name(brow
         b = found["button"]
         covered = [text for text, t in found["texts"] if b[0] < t[2] and t[0] < b[2] and b[1] < t[3] and t[1] < b[3]]
         assert covered == [], f"the full-screen button covers {covered}"
+
+
+def _swipe(cdp, pg, x: float, y: float, dx: float, dy: float, steps: int = 15) -> None:
+    """A one-finger swipe from (x, y) by (dx, dy), as touch events."""
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                              "touchPoints": [{"x": x + dx * i / steps, "y": y + dy * i / steps}]})
+        pg.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    pg.wait_for_timeout(600)
+
+
+def _page_scroll(pg) -> float:
+    """How far the page's content is scrolled (Streamlit scrolls its main block, not the window)."""
+    return pg.evaluate("Math.max(window.scrollY, ...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+                       "[data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollTop))")
+
+
+def test_a_finger_moved_up_over_the_map_scrolls_the_page_and_sideways_pans_the_map(app_url, phone):
+    """On a phone the map is most of the screen: swiping up over it scrolls the page (deck.gl alone would take the
+    swipe and pan the map, and the reader could not scroll past it); swiping sideways still pans the map."""
+    open_page(phone, f"{app_url}/kart", "Kart")
+    chart = phone.locator("[data-testid='stDeckGlJsonChart']").first
+    chart.wait_for(state="visible", timeout=30_000)
+    phone.wait_for_timeout(1500)  # deck.gl drawn
+    chart.scroll_into_view_if_needed()
+    cdp = phone.context.new_cdp_session(phone)
+    box = chart.bounding_box()
+    before = _page_scroll(phone)
+    _swipe(cdp, phone, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, 0, -250)
+    assert _page_scroll(phone) > before + 100, "the page did not scroll"
+    box = chart.bounding_box()
+    clip = {k: box[k] for k in ("x", "y", "width", "height")}
+    still = phone.screenshot(clip=clip)
+    _swipe(cdp, phone, box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2, -160, 0)
+    assert phone.screenshot(clip=clip) != still, "a sideways swipe did not pan the map"
