@@ -180,7 +180,9 @@ UNOFFICIAL = " (landstallet er ikke publisert)"
 UNOFFICIAL_LEGEND = "Skravert: landstallet er ikke publisert"
 #: The lighter shade a hatched bar is drawn in, per bar colour.
 LIGHTER = {CATEGORICAL[0]: "#6BAED6", "#9ECAE1": "#C6DBEF"}
-_HATCH = {"fillmode": "overlay", "fgcolor": "#FFFFFF", "fgopacity": 0.7, "size": 7}
+#: Dark stripes: what plotly draws on bars whose pattern varies per bar, whatever fgcolor says (#444), so the legend's
+#: swatch is given the same.
+_HATCH = {"fillmode": "overlay", "fgcolor": "#444444", "fgopacity": 0.7, "size": 7}
 
 
 def unofficial_marks(years: list, unofficial: Sequence[int], colour: str) -> tuple[dict, list[str]]:
@@ -201,6 +203,14 @@ def unofficial_legend(fig: go.Figure, years: list, unofficial: Sequence[int], *,
     fig.add_trace(go.Bar(x=[None], y=[None], name=UNOFFICIAL_LEGEND, offsetgroup=offsetgroup, hoverinfo="skip",
                          marker={"color": LIGHTER[CATEGORICAL[0]], "pattern": {"shape": "/", **_HATCH}}))
     return True
+
+
+def legend_key(name: str, colour: str, group: str) -> go.Bar:
+    """A legend entry for a bar series in its own colour, drawing no bar: plotly's swatch copies a series' first
+    bar, which may be hatched. The series' own trace then has showlegend=False and legendgroup `group`, and a click
+    on the entry still hides its bars."""
+    return go.Bar(x=[None], y=[None], name=name, marker={"color": colour}, offsetgroup=group, legendgroup=group,
+                  hoverinfo="skip")
 
 
 def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "", hover_format: str = ",.0f",
@@ -231,12 +241,17 @@ def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequenc
     years = d["aar"].to_list()
     applied = unofficial if unofficial_applied is None else unofficial_applied
     fig = go.Figure()
-    for col, name, colour, off in (("sokt", "Søkt", "#9ECAE1", applied), ("utbetalt", "Utbetalt", CATEGORICAL[0],
-                                                                          unofficial)):
+    series = (("sokt", "Søkt", "#9ECAE1", applied), ("utbetalt", "Utbetalt", CATEGORICAL[0], unofficial))
+    keys = []
+    for col, name, colour, off in series:
         marker, suffix = unofficial_marks(years, off, colour)
+        hatched = any(marker["pattern"]["shape"])
         fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d[col].to_list()], name=name, marker=marker,
-                             customdata=suffix, offsetgroup=col,
+                             customdata=suffix, offsetgroup=col, legendgroup=col, showlegend=not hatched,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}\u00a0mill. kr%{{customdata}}<extra></extra>"))
+        if hatched:
+            keys.append(legend_key(name, colour, col))
+    fig.add_traces(keys)
     unofficial_legend(fig, years, [*unofficial, *applied], offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")

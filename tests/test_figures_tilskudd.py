@@ -490,3 +490,23 @@ def test_counts_summary_names_a_low_between_the_ends():
     assert "Lavest" not in describe_counts(rising, what="antall mottakere", place="X")
     peak = d.with_columns(pl.Series("mottakere", [30_000, 40_000, 32_000, 34_500]))
     assert describe_counts(peak, what="antall mottakere", place="X").endswith("Høyest var det 40\u00a0000 i 2020.")
+
+
+def test_the_legend_shows_each_series_in_its_own_colour_when_its_first_bar_is_hatched():
+    """Plotly draws a series' legend swatch like its first bar: with the first year hatched (momskompensasjon's
+    applied-for amount of 2018), «Søkt» read as hatched. Each series' swatch is its plain colour; the hatching has
+    its own entry, with the same stripes as the bars."""
+    df = _series(moms=True).filter(pl.col("er_valgt"))
+    first = df["aar"].min()
+    for fig in (ft.amount_by_year(df, unofficial=[first]), figures.paid_and_applied(df, unofficial=[first])):
+        _each_series_keyed_in_its_own_colour(fig)
+
+
+def _each_series_keyed_in_its_own_colour(fig) -> None:
+    keys = {t.name: t for t in fig.data if t.showlegend is not False and t.name}
+    assert list(keys) == ["Søkt", "Utbetalt", figures.UNOFFICIAL_LEGEND]
+    for name in ("Søkt", "Utbetalt"):
+        drawn = next(t for t in fig.data if t.name == name and t.x != (None,))
+        assert keys[name].marker.color == drawn.marker.color[-1] and not keys[name].marker.pattern.shape
+        assert keys[name].legendgroup == drawn.legendgroup  # a click on the entry hides the series' bars
+    assert keys[figures.UNOFFICIAL_LEGEND].marker.pattern.fgcolor == figures._HATCH["fgcolor"]
