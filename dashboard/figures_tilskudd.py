@@ -103,13 +103,14 @@ def counts_by_year(df: pl.DataFrame, *, y: str = "mottakere", y_title: str = "Mo
 
 
 def reference_line(fig: go.Figure, x: float, text: str, x_max: float | None = None) -> None:
-    """A dashed vertical reference line (e.g. the country's value) with its label above the plot.
+    """A dashed vertical reference line (e.g. the country's value) with its label above the plot, drawn over the
+    bars: beneath them it was hidden inside every bar longer than the country's value.
 
     The label ends at the line when the line is in the right part of the axis (x_max), so it is not cut off.
     """
     anchor = "right" if x_max and x > 0.55 * x_max else "center"
     fig.update_layout(
-        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "layer": "below",
+        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "layer": "above",
                  "line": {"color": MUTED, "dash": "dash", "width": 2}}],
         annotations=[{"x": x, "y": 1, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
                       "xanchor": anchor, "yanchor": "bottom", "font": {"color": MUTED, "size": 12}}])

@@ -85,6 +85,8 @@ def test_outlier_bar_is_cut_and_keeps_its_value_as_text():
     assert ft.cut_note(df.with_columns(kr_per_innbygger=pl.Series([300.0, 250.0, 113.0]))) == ""
     assert bar.marker.color[0] == "#D55E00"  # Bergen, the chosen municipality
     assert fig.layout.annotations[0].text == f"Hele landet: 408{NBSP}kr"
+    (country,) = [sh for sh in fig.layout.shapes if sh.type == "line"]
+    assert country.x0 == 408 and country.layer == "above", "the country's line shows also across longer bars"
 
 
 def test_a_ranking_marks_places_with_few_recipients_and_says_why():
