@@ -83,32 +83,37 @@ def search(text: str) -> pl.DataFrame:
     Columns: kommunenummer, kommunenavn (official), kommunenavn_kort, rang (0 current number, 1 current name or
     one of its languages, 'Røros' of 'Rosse - Røros', 2 old number, 3 old name or one of its languages, 4 name
     starts with, 5 name contains), vekt (largest share of a matching old code), treff (the former names and
-    numbers that matched), merknad (notes on mergers and splits, joined).
+    numbers that matched), merknad (notes on mergers and splits, joined). Names are compared folded, without case
+    and with æ, ø and å as typed on a keyboard without them: «Bodo» finds Bodø, «Aseral» and «Aaseral» Åseral.
     """
     return run("""
-        WITH q AS (SELECT lower(trim($1)) AS t),
+        WITH q AS (SELECT replace(replace(replace(replace(lower(trim($1)), 'æ', 'ae'), 'ø', 'o'), 'å', 'a'), 'aa', 'a') AS t),
+        -- names compared folded: without case, æ ø å as typed on a keyboard without them (ae, o, a or aa)
+        h AS (SELECT *, replace(replace(replace(replace(lower(navn), 'æ', 'ae'), 'ø', 'o'), 'å', 'a'), 'aa', 'a') AS navn_f,
+                     replace(replace(replace(replace(lower(kommunenavn_2024), 'æ', 'ae'), 'ø', 'o'), 'å', 'a'), 'aa', 'a') AS navn_2024_f
+              FROM kommune_historikk),
         hits AS (
             SELECT h.kommunenummer_2024, h.kommunenavn_2024, h.kode, h.navn, h.gyldig_fra, h.gyldig_til, h.vekt,
-                   h.merknad,
+                   h.merknad, h.navn_f,
                    CASE WHEN h.kode = (SELECT t FROM q) AND h.kode = h.kommunenummer_2024 THEN 0
-                        WHEN lower(h.kommunenavn_2024) = (SELECT t FROM q)
-                          OR list_contains(string_split(lower(h.kommunenavn_2024), ' - '), (SELECT t FROM q)) THEN 1
+                        WHEN h.navn_2024_f = (SELECT t FROM q)
+                          OR list_contains(string_split(h.navn_2024_f, ' - '), (SELECT t FROM q)) THEN 1
                         WHEN h.kode = (SELECT t FROM q) THEN 2
-                        WHEN lower(h.navn) = (SELECT t FROM q)
-                          OR list_contains(string_split(lower(h.navn), ' - '), (SELECT t FROM q)) THEN 3
-                        WHEN starts_with(lower(h.navn), (SELECT t FROM q))
-                          OR starts_with(lower(h.kommunenavn_2024), (SELECT t FROM q)) THEN 4
+                        WHEN h.navn_f = (SELECT t FROM q)
+                          OR list_contains(string_split(h.navn_f, ' - '), (SELECT t FROM q)) THEN 3
+                        WHEN starts_with(h.navn_f, (SELECT t FROM q))
+                          OR starts_with(h.navn_2024_f, (SELECT t FROM q)) THEN 4
                         ELSE 5 END AS rang
-            FROM kommune_historikk h
+            FROM h
             WHERE length((SELECT t FROM q)) > 0
               AND (h.kode = (SELECT t FROM q)
-                   OR contains(lower(h.navn), (SELECT t FROM q))
-                   OR contains(lower(h.kommunenavn_2024), (SELECT t FROM q)))
+                   OR contains(h.navn_f, (SELECT t FROM q))
+                   OR contains(h.navn_2024_f, (SELECT t FROM q)))
         )
         SELECT kommunenummer_2024 AS kommunenummer, any_value(kommunenavn_2024) AS kommunenavn,
                any_value(k.kommunenavn_kort) AS kommunenavn_kort, min(rang) AS rang, max(vekt) AS vekt,
                string_agg(DISTINCT CASE WHEN (kode <> kommunenummer_2024 OR gyldig_til < 2024)
-                                             AND (kode = (SELECT t FROM q) OR contains(lower(navn), (SELECT t FROM q)))
+                                             AND (kode = (SELECT t FROM q) OR contains(navn_f, (SELECT t FROM q)))
                                         THEN navn || ' (' || kode || ', ' || gyldig_fra || '–' || gyldig_til || ')'
                                    END, '; ') AS treff,
                string_agg(DISTINCT merknad, ' ') AS merknad

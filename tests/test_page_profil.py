@@ -160,6 +160,15 @@ def test_search_by_name_and_old_number(app):
     assert "Fant ingen kommune som passer «Fantasiby»" in plain(at.info[0].value)
 
 
+@pytest.mark.parametrize(("typed", "found"), [("Bodo", "Bodø"), ("tromso", "Tromsø"), ("Aseral", "Åseral"),
+                                              ("Aaseral", "Åseral"), ("baerum", "Bærum")])
+def test_search_finds_a_name_typed_without_ae_o_a(app, typed, found):
+    """On a keyboard without æ, ø and å (a visitor's, a foreign tablet) a name is typed as ae, o, a or aa."""
+    at = app()
+    at.text_input(key="profil_sok").input(typed).run()
+    assert not at.exception and at.title[0].value == found
+
+
 def _grasrot_drawing(at: AppTest) -> str:
     return next(svg for alt, svg in drawings(at) if alt.startswith("Grasrotandelen, kroner per innbygger"))
 
