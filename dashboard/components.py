@@ -218,7 +218,9 @@ def _cell_formatter(spec: str | None, dtype: pl.DataType):
         return fmt_orgnr
     if spec == "register_name":  # a name as the register writes it, in normal case on screen (downloads keep it)
         return register_case
-    if spec == "text" or dtype == pl.String or dtype == pl.Boolean:
+    if dtype == pl.Boolean:  # words, not a checkbox: an empty box would read as «nei» where there is no answer
+        return lambda v: "–" if v is None else ("Ja" if v else "Nei")
+    if spec == "text" or dtype == pl.String:
         return None
     if spec and spec.startswith("pct"):
         decimals = int(spec[3:] or 1)
