@@ -189,6 +189,10 @@ def _legend(items: list[tuple[str, str]], x: float, y: float, dashed: set[str] |
     return out
 
 
+#: The ICNPO group for organisations in no other group.
+OTHER_GROUP = "Andre"
+
+
 def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int = 22, limit: int = 8,
                    narrow: bool = False) -> str:
     """The categories chart as a static SVG: per ICNPO group, the municipality's share and the country's;
@@ -196,8 +200,12 @@ def categories_svg(df: pl.DataFrame, *, kommune: str, width: int = 520, row: int
     (360 wide, each group's name above its bars)."""
     d = by_share(df).select("gruppenavn", "andel", "andel_land")
     if d.height > limit:
-        rest = d.slice(limit - 1).select(pl.lit("Øvrige grupper").alias("gruppenavn"), pl.col("andel").sum(),
-                                         pl.col("andel_land").sum())
+        # the register's own catch-all group «Andre» joins the rest: «Andre» beside «Øvrige grupper» read as two
+        # kinds of other
+        d = pl.concat([d.filter(pl.col("gruppenavn") != OTHER_GROUP), d.filter(pl.col("gruppenavn") == OTHER_GROUP)])
+        rest = d.slice(limit - 1)
+        name = "Andre og øvrige grupper" if OTHER_GROUP in rest["gruppenavn"].to_list() else "Øvrige grupper"
+        rest = rest.select(pl.lit(name).alias("gruppenavn"), pl.col("andel").sum(), pl.col("andel_land").sum())
         d = pl.concat([d.head(limit - 1), rest])
     if narrow:
         width, row = 360, 42

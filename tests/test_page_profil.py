@@ -335,6 +335,12 @@ def test_print_svgs_escape_text_and_group_small_categories():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "A&amp;B" in svg
     assert svg.count('fill="' + HIGHLIGHT + '"') == 8 + 1  # 8 rows (7 groups + 'Øvrige grupper') + legend
     assert "Øvrige grupper" in svg
+    # the register's catch-all group «Andre» goes with the rest, not beside it as a second kind of other
+    with_other = cats.with_columns(pl.when(pl.col("gruppenavn") == "G0").then(pl.lit("Andre"))
+                                   .otherwise(pl.col("gruppenavn")).alias("gruppenavn"))
+    svg = figures_profil.categories_svg(with_other, kommune="A&B", limit=8)
+    assert ">Andre og øvrige grupper<" in svg and ">Andre<" not in svg and ">Øvrige grupper<" not in svg
+    assert svg.count('fill="' + HIGHLIGHT + '"') == 8 + 1
     empty = figures_profil.grasrot_svg(pl.DataFrame(schema={"aar": pl.Int32, "nivaa": pl.String, "sted": pl.String,
                                                             "kr_per_innbygger": pl.Float64}), kommune="X")
     assert "Ingen tall" in empty
@@ -450,8 +456,8 @@ def test_a_small_municipality_s_categories_fill_with_groups_large_nationally_not
     text = figures_profil.describe_categories(cats, kommune="Utsira")
     assert "(0\u00a0%)" not in text and "og stiftelser (25\u00a0%)." in text
     svg = figures_profil.categories_svg(cats, kommune="Utsira", limit=3)
-    assert "0\u00a0% (landet 8\u00a0%)" not in svg, "'Barn og unge' is grouped into 'Øvrige grupper' (limit 3)"
-    assert "75\u00a0% (landet 51\u00a0%)" in svg and "Øvrige grupper" in svg
+    assert "0\u00a0% (landet 8\u00a0%)" not in svg, "'Barn og unge' is grouped with the rest (limit 3)"
+    assert "75\u00a0% (landet 51\u00a0%)" in svg and ">Andre og øvrige grupper<" in svg
 
 
 def test_a_tiny_municipality_is_ringed_on_the_locator_map():
