@@ -206,11 +206,26 @@ def unofficial_legend(fig: go.Figure, years: list, unofficial: Sequence[int], *,
 
 
 def legend_key(name: str, colour: str, group: str) -> go.Bar:
-    """A legend entry for a bar series in its own colour, drawing no bar: plotly's swatch copies a series' first
-    bar, which may be hatched. The series' own trace then has showlegend=False and legendgroup `group`, and a click
-    on the entry still hides its bars."""
+    """A legend entry for a bar series in its own colour, drawing no bar, in legendgroup `group`."""
     return go.Bar(x=[None], y=[None], name=name, marker={"color": colour}, offsetgroup=group, legendgroup=group,
                   hoverinfo="skip")
+
+
+def key_hatched_series(fig: go.Figure) -> go.Figure:
+    """Each bar series in the legend with some bars hatched (unofficial_marks) gets an entry in its own plain colour
+    (legend_key): plotly's swatch copies a series' first bar, which may be hatched. The series' trace leaves the
+    legend, in the entry's legendgroup, so a click on the entry still hides its bars."""
+    plain = {light: colour for colour, light in LIGHTER.items()}
+    for trace in list(fig.data):
+        shapes = trace.marker.pattern.shape if trace.type == "bar" else None
+        if trace.showlegend is False or not trace.name or not shapes or not any(shapes):
+            continue
+        colours = list(trace.marker.color)
+        colour = next((c for c, shape in zip(colours, shapes, strict=True) if not shape), plain.get(colours[0]))
+        group = trace.offsetgroup
+        trace.update(showlegend=False, legendgroup=group)
+        fig.add_trace(legend_key(trace.name, colour, group))
+    return fig
 
 
 def bars_by_year(df: pl.DataFrame, *, x: str = "aar", y: str, y_title: str = "", hover_format: str = ",.0f",
@@ -242,16 +257,12 @@ def paid_and_applied(df: pl.DataFrame, *, height: int = 320, unofficial: Sequenc
     applied = unofficial if unofficial_applied is None else unofficial_applied
     fig = go.Figure()
     series = (("sokt", "Søkt", "#9ECAE1", applied), ("utbetalt", "Utbetalt", CATEGORICAL[0], unofficial))
-    keys = []
     for col, name, colour, off in series:
         marker, suffix = unofficial_marks(years, off, colour)
-        hatched = any(marker["pattern"]["shape"])
         fig.add_trace(go.Bar(x=years, y=[v / 1e6 for v in d[col].to_list()], name=name, marker=marker,
-                             customdata=suffix, offsetgroup=col, legendgroup=col, showlegend=not hatched,
+                             customdata=suffix, offsetgroup=col,
                              hovertemplate=f"{name} %{{x}}: %{{y:,.0f}}\u00a0mill. kr%{{customdata}}<extra></extra>"))
-        if hatched:
-            keys.append(legend_key(name, colour, col))
-    fig.add_traces(keys)
+    key_hatched_series(fig)
     unofficial_legend(fig, years, [*unofficial, *applied], offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
     fig.update_xaxes(dtick=1, tickformat="d")

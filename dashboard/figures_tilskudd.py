@@ -50,20 +50,15 @@ def amount_by_year(df: pl.DataFrame, *, height: int = 320, unofficial: Sequence[
     applied = unofficial if unofficial_applied is None else unofficial_applied
     series = ([("sokt", "Søkt", APPLIED_COLOUR, applied)] if has_applied else []) + [
         ("utbetalt", "Utbetalt", CATEGORICAL[0], unofficial)]
-    keys = []
     for col, name, colour, off in series:
         values = d[col].to_list()
         marker, suffix = figures.unofficial_marks(years, off, colour)
-        own_key = has_applied and any(marker["pattern"]["shape"])  # the swatch would copy a hatched first bar
         fig.add_trace(go.Bar(
             x=years, y=[None if v is None else v / divisor for v in values], name=name, marker=marker,
             customdata=[[fmt_nok(v), s] for v, s in zip(values, suffix, strict=True)], offsetgroup=col,
-            legendgroup=col, showlegend=has_applied and not own_key,
-            hovertemplate=f"{name} %{{x}}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
+            showlegend=has_applied, hovertemplate=f"{name} %{{x}}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>",
         ))
-        if own_key:
-            keys.append(figures.legend_key(name, colour, col))
-    fig.add_traces(keys)
+    figures.key_hatched_series(fig)
     hatched = figures.unofficial_legend(fig, years, [*unofficial, *(applied if has_applied else [])],
                                         offsetgroup="utbetalt")
     fig.update_layout(barmode="group", hovermode="closest")
